@@ -1,0 +1,137 @@
+# smtprobe - see README.md. GNU make.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+AR	?= ar
+CFLAGS	?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+PKGS	 = libevent libevent_openssl openssl jansson
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
+XCFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP
+XLDFLAGS =
+
+ifneq ($(SANITIZE),)
+XCFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+XLDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRCS  = $(sort $(wildcard lib/*.c))
+LIB_OBJS  = $(LIB_SRCS:.c=.o)
+LIB	  = lib/libsmtprobe.a
+
+PROBE_SRCS = probe/smtprobe.c probe/render.c
+PROBE_OBJS = $(PROBE_SRCS:.c=.o)
+
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:.c=)
+TOOL_SRCS = $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS = $(TOOL_SRCS:.c=)
+
+BINS	  = probe/smtprobe
+
+# Rebuild everything when the compiler or flags change (SANITIZE=...).
+STAMP	  = .build-flags
+FLAGS_NOW = $(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) $(XLDFLAGS)
+
+.PHONY: all check unit scenario clean install uninstall deps fuzz fuzz-build \
+	lint FORCE
+
+all: $(LIB) $(BINS)
+
+$(STAMP): FORCE
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+
+%.o: %.c $(STAMP)
+	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+probe/smtprobe: $(PROBE_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(PROBE_OBJS) $(LIB) $(PKG_LIBS)
+
+tests/unit/test_%: tests/unit/test_%.c $(LIB) $(STAMP)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) $(XLDFLAGS) \
+	    -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+tests/tools/%: tests/tools/%.c $(LIB) $(STAMP)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) $(XLDFLAGS) \
+	    -o $@ $< $(LIB) $(PKG_LIBS)
+
+# The one test command (README, .ci/run): unit tests, then scenarios
+# against a private Postfix and scripted servers. Ends "N passed, N failed".
+check: all $(UNIT_BINS) $(TOOL_BINS)
+	sh tests/run.sh
+
+unit: $(UNIT_BINS)
+	sh tests/run.sh unit
+
+scenario: all $(TOOL_BINS)
+	sh tests/run.sh scenario
+
+# Every Debian package needed to build, test, fuzz and lint.
+DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
+	libevent-dev libssl-dev libjansson-dev libcmocka-dev \
+	openssl ca-certificates postfix python3 mandoc \
+	monitoring-plugins-standard
+
+deps:
+	echo "postfix postfix/main_mailer_type select No configuration" | \
+	    debconf-set-selections
+	DEBIAN_FRONTEND=noninteractive apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $(DEPS_DEB)
+
+FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS = $(patsubst tests/fuzz/%.c,tests/fuzz/build/%,$(FUZZ_SRCS))
+FUZZ_TIME ?= 600
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+
+tests/fuzz/build/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
+	@mkdir -p tests/fuzz/build
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Long campaign by hand: make fuzz FUZZ_TIME=3600
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_TIME)
+
+lint:
+	mandoc -T lint -W warning man/*.[1-8]
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 probe/smtprobe $(DESTDIR)$(BINDIR)/smtprobe
+	install -m 0644 man/smtprobe.1 $(DESTDIR)$(MANDIR)/man1/smtprobe.1
+	install -m 0644 man/smtprobe-findings.7 \
+	    $(DESTDIR)$(MANDIR)/man7/smtprobe-findings.7
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/smtprobe \
+	    $(DESTDIR)$(MANDIR)/man1/smtprobe.1 \
+	    $(DESTDIR)$(MANDIR)/man7/smtprobe-findings.7
+
+clean:
+	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) $(BINS) $(UNIT_BINS) \
+	    $(TOOL_BINS) $(STAMP) lib/*.d probe/*.d tests/*/*.d
+	rm -rf tests/fuzz/build
+
+FORCE:
+
+-include $(LIB_OBJS:.o=.d) $(PROBE_OBJS:.o=.d)

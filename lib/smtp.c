@@ -1,0 +1,949 @@
+/*
+ * smtp.c - the SMTP session probe: an explicit state machine over conn.c.
+ *
+ * smtp_enter() starts a phase: it sends the phase's command (if any),
+ * opens a step record and arms the phase's own deadline. smtp_reply()
+ * gets the complete reply of the phase and picks the next one. Every way
+ * a session can end goes through smtp_finish(), which reports from the
+ * loop, never from inside a callback of the caller.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "smtp.h"
+#include "util.h"
+
+struct smtp_session {
+	struct event_base	*base;
+	struct smtp_params	 p;
+	smtp_done_cb		 done;
+	void			*arg;
+	struct conn		*conn;
+	enum smtp_phase		 phase;		/* the phase in progress */
+	int			 ended;		/* smtp_finish() ran */
+	int			 in_tls;
+	int			 rcpt_idx;	/* next RCPT test to run */
+	int			 mail_ok;	/* a transaction is open */
+	int64_t			 t0;		/* session start, us */
+	int64_t			 phase_t0;	/* phase start, us */
+	struct event		*ev_timer;	/* the phase deadline */
+	struct event		*ev_done;	/* reports the end from the loop */
+	struct reply		 reply;		/* the reply being read */
+	struct ehlo_caps	*caps;		/* where EHLO lines go */
+	char			 addr[INET6_ADDRSTRLEN];
+	char			 cmd[600];	/* the command of the phase */
+	uint32_t		 slow_seen;	/* phases already reported slow */
+	struct smtp_result	 res;
+};
+
+static const char *phase_names[PH_COUNT] = {
+	[PH_CONNECT] = "connect",
+	[PH_BANNER] = "banner",
+	[PH_EHLO] = "ehlo",
+	[PH_HELO] = "helo",
+	[PH_STARTTLS] = "starttls",
+	[PH_TLS] = "tls",
+	[PH_EHLO2] = "ehlo2",
+	[PH_MAIL] = "mail",
+	[PH_RCPT] = "rcpt",
+	[PH_RSET] = "rset",
+	[PH_QUIT] = "quit",
+};
+
+static const char *outcome_names[] = {
+	[SMTP_OK] = "ok",
+	[SMTP_NET] = "net",
+	[SMTP_TIMEOUT] = "timeout",
+	[SMTP_PROTOCOL] = "protocol",
+	[SMTP_TLS] = "tls",
+	[SMTP_REFUSED] = "refused",
+};
+
+static const char *policy_names[] = {
+	[TLSPOL_NONE] = "none",
+	[TLSPOL_MAY] = "may",
+	[TLSPOL_ENCRYPT] = "encrypt",
+	[TLSPOL_VERIFY] = "verify",
+	[TLSPOL_DANE] = "dane",
+};
+
+static void	smtp_enter(struct smtp_session *, enum smtp_phase);
+static void	smtp_reply(struct smtp_session *);
+static void	smtp_finish(struct smtp_session *, enum smtp_outcome);
+static void	smtp_conn_cb(struct conn *, enum conn_event, const char *,
+		    size_t, int, void *);
+
+const char *
+smtp_phase_name(enum smtp_phase ph)
+{
+	return (unsigned)ph < PH_COUNT ? phase_names[ph] : "?";
+}
+
+int
+smtp_phase_lookup(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < PH_COUNT; i++)
+		if (strcasecmp(s, phase_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+smtp_outcome_name(enum smtp_outcome o)
+{
+	return (unsigned)o <= SMTP_REFUSED ? outcome_names[o] : "?";
+}
+
+const char *
+smtp_tls_policy_name(enum tls_policy p)
+{
+	return (unsigned)p <= TLSPOL_DANE ? policy_names[p] : "?";
+}
+
+int
+smtp_tls_policy_lookup(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i <= TLSPOL_DANE; i++)
+		if (strcasecmp(s, policy_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+smtp_params_defaults(struct smtp_params *p)
+{
+	int	 i;
+
+	memset(p, 0, sizeof(*p));
+	p->helo = "localhost";
+	p->mail_from = "";
+	p->tls_policy = TLSPOL_MAY;
+	p->expiry_warn_days = 21;
+	p->expiry_crit_days = 7;
+	/*
+	 * RFC 5321 4.5.3.2 gives 5 minutes for the greeting, MAIL and RCPT;
+	 * we use it for every command, as Postfix's smtp(8) does, and
+	 * Postfix's 30 s for the TCP connection, which the RFC leaves open.
+	 */
+	for (i = 0; i < PH_COUNT; i++) {
+		p->timeout_ms[i] = 300 * 1000;
+		p->slow_ms[i] = 5 * 1000;
+	}
+	p->timeout_ms[PH_CONNECT] = 30 * 1000;
+	p->slow_ms[PH_BANNER] = 10 * 1000;
+}
+
+enum severity
+smtp_tls_missing_severity(const struct smtp_params *p)
+{
+	if (p->tls_policy >= TLSPOL_ENCRYPT || p->submission)
+		return SEV_CRIT;
+	return SEV_WARN;
+}
+
+/* TLS is required: without it (or with a bad one) the session stops. */
+static int
+tls_required(const struct smtp_session *s)
+{
+	return s->p.tls_policy >= TLSPOL_ENCRYPT || s->p.submission;
+}
+
+static int
+verify_required(const struct smtp_session *s)
+{
+	return s->p.tls_policy >= TLSPOL_VERIFY || s->p.submission;
+}
+
+static void
+transcript(struct smtp_session *s, const char *dir, const char *t, size_t n)
+{
+	struct smtp_result	*r = &s->res;
+	size_t			 room;
+
+	if (r->transcript_len + 8 >= SMTP_TRANSCRIPT_MAX)
+		return;
+	room = SMTP_TRANSCRIPT_MAX - r->transcript_len;
+	memcpy(r->transcript + r->transcript_len, dir, 3);
+	r->transcript_len += 3;
+	room -= 3;
+	if (n > 200)
+		n = 200;
+	r->transcript_len += util_sanitize_buf(r->transcript + r->transcript_len,
+	    room - 1, t, n);
+	r->transcript[r->transcript_len++] = '\n';
+	r->transcript[r->transcript_len] = '\0';
+}
+
+static struct smtp_step *
+step_cur(struct smtp_session *s)
+{
+	return s->res.nsteps > 0 ? &s->res.steps[s->res.nsteps - 1] : NULL;
+}
+
+static int
+step_open(struct smtp_session *s, enum smtp_phase ph, const char *cmd)
+{
+	struct smtp_result	*r = &s->res;
+	struct smtp_step	*st, *nv;
+	int			 ncap;
+
+	if (r->nsteps == r->capsteps) {
+		ncap = r->capsteps ? r->capsteps * 2 : 8;
+		nv = reallocarray(r->steps, (size_t)ncap, sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		r->steps = nv;
+		r->capsteps = ncap;
+	}
+	st = &r->steps[r->nsteps++];
+	memset(st, 0, sizeof(*st));
+	st->phase = ph;
+	st->start_us = s->phase_t0 - s->t0;
+	if (cmd != NULL)
+		st->cmd = util_sanitize(cmd, strlen(cmd), 200);
+	return 0;
+}
+
+/* Close the current step with the reply read so far (or none). */
+static void
+step_close(struct smtp_session *s, const char *error)
+{
+	struct smtp_step	*st = step_cur(s);
+
+	if (st == NULL || st->dur_us != 0 || st->error != NULL)
+		return;
+	st->dur_us = util_now_us() - s->phase_t0;
+	if (st->dur_us == 0)
+		st->dur_us = 1;
+	st->error = error;
+	if (s->reply.nlines > 0 && s->reply.code != 0) {
+		st->code = s->reply.code;
+		st->enh = s->reply.enh;
+		st->text = strdup(s->reply.text);
+	}
+}
+
+static void
+add(struct smtp_session *s, enum finding_id id, int sev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+add(struct smtp_session *s, enum finding_id id, int sev, const char *fmt, ...)
+{
+	char	 buf[FINDING_EVIDENCE_MAX];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	finding_add(&s->res.findings, id, sev, s->p.host, s->addr,
+	    s->res.port, "%s", buf);
+}
+
+/* "421 4.7.0 text" for evidence. */
+static const char *
+reply_str(const struct reply *r, char *buf, size_t sz)
+{
+	char	 e[16];
+
+	reply_enhcode_str(&r->enh, e, sizeof(e));
+	snprintf(buf, sz, "%d%s%s %s", r->code, e[0] ? " " : "", e, r->text);
+	return buf;
+}
+
+static void
+smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_session	*s = arg;
+	double			 secs = s->p.timeout_ms[s->phase] / 1000.0;
+
+	(void)fd;
+	(void)what;
+	step_close(s, "timeout");
+	switch (s->phase) {
+	case PH_CONNECT:
+		add(s, F_NET_CONNECT_TIMEOUT, -1,
+		    "no TCP answer from %s port %d within %.1f s", s->addr,
+		    s->res.port, secs);
+		smtp_finish(s, SMTP_TIMEOUT);
+		return;
+	case PH_BANNER:
+		add(s, F_SMTP_BANNER_TIMEOUT, -1,
+		    "no complete greeting within %.1f s (%d line(s), %zu "
+		    "byte(s) of a partial line received)", secs, s->reply.nlines,
+		    s->conn ? conn_pending(s->conn) : 0);
+		break;
+	case PH_TLS:
+		add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
+		    "TLS handshake not completed within %.1f s", secs);
+		break;
+	case PH_QUIT:
+		/* everything that mattered is done; a slow QUIT is no fault */
+		smtp_finish(s, s->res.outcome);
+		return;
+	default:
+		add(s, F_SMTP_PHASE_TIMEOUT, -1,
+		    "no reply to %s within %.1f s", s->cmd[0] ? s->cmd :
+		    smtp_phase_name(s->phase), secs);
+		break;
+	}
+	smtp_finish(s, SMTP_TIMEOUT);
+}
+
+static void
+smtp_done_cb_ev(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_session	*s = arg;
+
+	(void)fd;
+	(void)what;
+	s->done(s, s->arg);
+}
+
+static void
+smtp_finish(struct smtp_session *s, enum smtp_outcome o)
+{
+	if (s->ended)
+		return;
+	s->ended = 1;
+	step_close(s, NULL);
+	s->res.outcome = o;
+	s->res.total_us = util_now_us() - s->t0;
+	evtimer_del(s->ev_timer);
+	if (s->conn != NULL)
+		conn_stop(s->conn);
+	event_active(s->ev_done, EV_TIMEOUT, 0);
+}
+
+struct smtp_session *
+smtp_session_start(struct event_base *base, const struct smtp_params *p,
+    smtp_done_cb done, void *arg, const char **cause)
+{
+	struct smtp_session	*s;
+	int			 err;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		*cause = "out of memory";
+		return NULL;
+	}
+	s->base = base;
+	s->p = *p;
+	s->done = done;
+	s->arg = arg;
+	s->ev_timer = evtimer_new(base, smtp_timer_cb, s);
+	s->ev_done = evtimer_new(base, smtp_done_cb_ev, s);
+	if (s->ev_timer == NULL || s->ev_done == NULL) {
+		*cause = "out of memory";
+		smtp_session_free(s);
+		return NULL;
+	}
+	if (p->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)&p->ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, s->addr, sizeof(s->addr));
+		s->res.port = ntohs(s4->sin_port);
+	} else if (p->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)&p->ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, s->addr, sizeof(s->addr));
+		s->res.port = ntohs(s6->sin6_port);
+	} else {
+		*cause = "unsupported address family";
+		smtp_session_free(s);
+		return NULL;
+	}
+	util_strlcpy(s->res.remote, s->addr, sizeof(s->res.remote));
+	ehlo_init(&s->res.caps);
+	ehlo_init(&s->res.caps_plain);
+	s->t0 = util_now_us();
+	s->phase = PH_CONNECT;
+	s->phase_t0 = s->t0;
+	step_open(s, PH_CONNECT, NULL);
+	s->conn = conn_new(base, (const struct sockaddr *)&p->ss, p->sslen,
+	    smtp_conn_cb, s, &err);
+	if (s->conn == NULL) {
+		*cause = "cannot create a socket";
+		smtp_session_free(s);
+		return NULL;
+	}
+	{
+		struct timeval tv = { p->timeout_ms[PH_CONNECT] / 1000,
+		    (p->timeout_ms[PH_CONNECT] % 1000) * 1000 };
+
+		evtimer_add(s->ev_timer, &tv);
+	}
+	return s;
+}
+
+static void
+arm(struct smtp_session *s, enum smtp_phase ph)
+{
+	struct timeval	 tv;
+	int		 ms = s->p.timeout_ms[ph];
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(s->ev_timer, &tv);
+}
+
+/* Enter a phase: send its command, start its clock and deadline. */
+static void
+smtp_enter(struct smtp_session *s, enum smtp_phase ph)
+{
+	const struct smtp_rcpt_test	*t;
+	int				 n = 0;
+
+	s->phase = ph;
+	s->phase_t0 = util_now_us();
+	s->cmd[0] = '\0';
+	reply_init(&s->reply);
+	s->caps = NULL;
+	switch (ph) {
+	case PH_BANNER:
+	case PH_TLS:
+		break;
+	case PH_EHLO:
+		n = snprintf(s->cmd, sizeof(s->cmd), "EHLO %s", s->p.helo);
+		s->caps = &s->res.caps_plain;
+		ehlo_init(s->caps);
+		break;
+	case PH_EHLO2:
+		n = snprintf(s->cmd, sizeof(s->cmd), "EHLO %s", s->p.helo);
+		s->caps = &s->res.caps;
+		ehlo_init(s->caps);
+		break;
+	case PH_HELO:
+		n = snprintf(s->cmd, sizeof(s->cmd), "HELO %s", s->p.helo);
+		break;
+	case PH_STARTTLS:
+		n = snprintf(s->cmd, sizeof(s->cmd), "STARTTLS");
+		break;
+	case PH_MAIL:
+		n = snprintf(s->cmd, sizeof(s->cmd), "MAIL FROM:<%s>",
+		    s->p.mail_from);
+		break;
+	case PH_RCPT:
+		t = &s->p.rcpts[s->rcpt_idx];
+		n = snprintf(s->cmd, sizeof(s->cmd), "RCPT TO:<%s>", t->addr);
+		break;
+	case PH_RSET:
+		n = snprintf(s->cmd, sizeof(s->cmd), "RSET");
+		break;
+	case PH_QUIT:
+		n = snprintf(s->cmd, sizeof(s->cmd), "QUIT");
+		break;
+	default:
+		break;
+	}
+	if (n < 0 || (size_t)n >= sizeof(s->cmd) - 2) {
+		/* an argument too long for a command line (RFC 5321 4.5.3.1.4) */
+		smtp_finish(s, SMTP_PROTOCOL);
+		return;
+	}
+	if (step_open(s, ph, s->cmd[0] ? s->cmd : NULL) == -1) {
+		smtp_finish(s, SMTP_PROTOCOL);
+		return;
+	}
+	if (s->cmd[0] != '\0') {
+		transcript(s, "C: ", s->cmd, (size_t)n);
+		memcpy(s->cmd + n, "\r\n", 3);
+		conn_write(s->conn, s->cmd, (size_t)n + 2);
+		s->cmd[n] = '\0';
+	}
+	if (ph == PH_TLS) {
+		SSL	*ssl;
+		size_t	 junk = 0;
+
+		ssl = tls_ssl_new(s->p.tls, s->p.host, &s->res.tls);
+		if (ssl == NULL || conn_starttls(s->conn, ssl, &junk) == -1) {
+			add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
+			    "cannot set up TLS: out of memory");
+			smtp_finish(s, SMTP_TLS);
+			return;
+		}
+		if (junk > 0)
+			add(s, F_SMTP_REPLY_MALFORMED, -1, "%zu byte(s) sent "
+			    "after the 220 to STARTTLS, before the TLS "
+			    "handshake (discarded; RFC 3207 6)", junk);
+	}
+	arm(s, ph);
+}
+
+static void
+check_slow(struct smtp_session *s)
+{
+	const struct smtp_step	*st = step_cur(s);
+	int64_t			 ms;
+
+	if (st == NULL || st->dur_us / 1000 < s->p.slow_ms[s->phase])
+		return;
+	if (s->slow_seen & (1u << s->phase))
+		return;
+	s->slow_seen |= 1u << s->phase;
+	ms = st->dur_us / 1000;
+	if (s->phase == PH_BANNER)
+		add(s, F_SMTP_BANNER_SLOW, -1, "greeting took %lld ms "
+		    "(threshold %d ms)", (long long)ms, s->p.slow_ms[s->phase]);
+	else
+		add(s, F_SMTP_PHASE_SLOW, -1, "%s answered in %lld ms "
+		    "(threshold %d ms)", s->cmd[0] ? s->cmd :
+		    smtp_phase_name(s->phase), (long long)ms,
+		    s->p.slow_ms[s->phase]);
+}
+
+/* A 4xx to MAIL or RCPT: which kind of temporary refusal is it? */
+static void
+add_temporary(struct smtp_session *s, const char *what)
+{
+	char	 rb[REPLY_TEXT_MAX + 32];
+
+	reply_str(&s->reply, rb, sizeof(rb));
+	if (reply_is_rate_limit(&s->reply))
+		add(s, F_POLICY_RATE_LIMITED, -1, "%s: %s", what, rb);
+	else if (reply_is_greylist(&s->reply))
+		add(s, F_POLICY_GREYLISTED, -1, "%s: %s", what, rb);
+	else
+		add(s, F_POLICY_DEFERRED, -1, "%s: %s", what, rb);
+}
+
+static void
+quit(struct smtp_session *s)
+{
+	smtp_enter(s, PH_QUIT);
+}
+
+/* After the (last) EHLO/HELO: STARTTLS, or straight to MAIL. */
+static void
+after_ehlo(struct smtp_session *s)
+{
+	if (!s->in_tls && s->p.tls_policy != TLSPOL_NONE && s->p.tls != NULL) {
+		if (s->res.caps_plain.flags & EHLO_STARTTLS) {
+			smtp_enter(s, PH_STARTTLS);
+			return;
+		}
+		char	 ext[200];
+
+		if (s->res.helo_fallback)
+			util_strlcpy(ext, "HELO session, no extensions",
+			    sizeof(ext));
+		else
+			ehlo_flags_str(s->res.caps_plain.flags, ext,
+			    sizeof(ext));
+		add(s, F_TLS_STARTTLS_MISSING, smtp_tls_missing_severity(&s->p),
+		    "STARTTLS not offered (EHLO: %s); TLS policy %s%s",
+		    ext[0] ? ext : "no extensions",
+		    smtp_tls_policy_name(s->p.tls_policy),
+		    s->p.submission ? ", submission port" : "");
+		if (tls_required(s)) {
+			s->res.outcome = SMTP_TLS;
+			quit(s);
+			return;
+		}
+	}
+	smtp_enter(s, PH_MAIL);
+}
+
+static void
+rcpt_result(struct smtp_session *s)
+{
+	const struct smtp_rcpt_test	*t = &s->p.rcpts[s->rcpt_idx];
+	char				 rb[REPLY_TEXT_MAX + 32];
+	char				 what[300];
+	int				 cls = s->reply.code / 100;
+
+	reply_str(&s->reply, rb, sizeof(rb));
+	snprintf(what, sizeof(what), "RCPT TO:<%s>", t->addr);
+	if (cls == 4) {
+		add_temporary(s, what);
+		return;
+	}
+	switch (t->expect) {
+	case RCPT_EXPECT_ACCEPT:
+		if (cls == 5 && s->reply.enh.cls == 5 &&
+		    s->reply.enh.subject == 1 && s->reply.enh.detail == 1)
+			add(s, F_POLICY_RCPT_UNKNOWN_USER, -1, "%s: %s", what, rb);
+		else if (cls == 5)
+			add(s, F_POLICY_RCPT_REJECTED, -1, "%s: %s", what, rb);
+		break;
+	case RCPT_EXPECT_REJECT:
+		if (cls == 2)
+			add(s, F_POLICY_RCPT_ACCEPTED, -1, "%s expected to be "
+			    "rejected: %s", what, rb);
+		break;
+	case RCPT_EXPECT_RELAY_REJECT:
+		if (cls == 2)
+			add(s, F_POLICY_OPEN_RELAY, -1, "relaying to a foreign "
+			    "domain accepted without authentication: %s: %s",
+			    what, rb);
+		break;
+	}
+}
+
+/* The phase's reply is complete: decide what comes next. */
+static void
+smtp_reply(struct smtp_session *s)
+{
+	struct reply	*r = &s->reply;
+	char		 rb[REPLY_TEXT_MAX + 32];
+	int		 cls = r->code / 100;
+
+	evtimer_del(s->ev_timer);
+	step_close(s, NULL);
+	check_slow(s);
+	reply_str(r, rb, sizeof(rb));
+
+	/* 421 anywhere: the server is closing the channel (RFC 5321 3.8). */
+	if (r->code == 421 && s->phase != PH_BANNER && s->phase != PH_QUIT) {
+		if (reply_is_rate_limit(r))
+			add(s, F_POLICY_RATE_LIMITED, -1, "%s: %s",
+			    s->cmd[0] ? s->cmd : smtp_phase_name(s->phase), rb);
+		else
+			add(s, F_POLICY_DEFERRED, -1, "%s: %s",
+			    s->cmd[0] ? s->cmd : smtp_phase_name(s->phase), rb);
+		smtp_finish(s, SMTP_REFUSED);
+		return;
+	}
+
+	switch (s->phase) {
+	case PH_BANNER:
+		if (cls == 2) {
+			smtp_enter(s, PH_EHLO);
+			return;
+		}
+		if (cls == 4 && reply_is_rate_limit(r))
+			add(s, F_POLICY_RATE_LIMITED, -1, "greeting: %s", rb);
+		else if (cls == 4)
+			add(s, F_SMTP_BANNER_4XX, -1, "greeting: %s", rb);
+		else if (cls == 5)
+			add(s, F_SMTP_BANNER_5XX, -1, "greeting: %s", rb);
+		else
+			add(s, F_SMTP_REPLY_MALFORMED, -1,
+			    "greeting with code %d: %s", r->code, rb);
+		/*
+		 * The first refusal ends the probe at once: a 421 server is
+		 * closing, and a 554 one answers nothing but QUIT anyway.
+		 */
+		smtp_finish(s, cls == 3 ? SMTP_PROTOCOL : SMTP_REFUSED);
+		return;
+	case PH_EHLO:
+		if (cls == 2) {
+			if (!s->in_tls && ehlo_auth_plaintext(&s->res.caps_plain))
+				add(s, F_SMTP_AUTH_PLAINTEXT, -1, "AUTH %s "
+				    "offered before TLS", s->res.caps_plain.auth);
+			s->res.caps = s->res.caps_plain;
+			after_ehlo(s);
+			return;
+		}
+		if (cls == 5) {
+			smtp_enter(s, PH_HELO);
+			return;
+		}
+		add(s, F_SMTP_EHLO_REJECTED, -1, "%s: %s", s->cmd, rb);
+		smtp_finish(s, SMTP_REFUSED);
+		return;
+	case PH_HELO:
+		if (cls == 2) {
+			struct smtp_step *st = &s->res.steps[s->res.nsteps - 2];
+
+			s->res.helo_fallback = 1;
+			add(s, F_SMTP_EHLO_REJECTED, SEV_WARN,
+			    "EHLO refused with %d %s, HELO accepted: no ESMTP "
+			    "extensions (no STARTTLS)", st->code,
+			    st->text ? st->text : "");
+			after_ehlo(s);
+			return;
+		}
+		add(s, F_SMTP_EHLO_REJECTED, SEV_CRIT, "EHLO and HELO refused; "
+		    "HELO: %s", rb);
+		quit(s);
+		return;
+	case PH_STARTTLS:
+		if (r->code == 220) {
+			smtp_enter(s, PH_TLS);
+			return;
+		}
+		add(s, F_TLS_STARTTLS_REFUSED, smtp_tls_missing_severity(&s->p),
+		    "STARTTLS advertised but answered %s", rb);
+		if (tls_required(s)) {
+			s->res.outcome = SMTP_TLS;
+			quit(s);
+		} else
+			smtp_enter(s, PH_MAIL);
+		return;
+	case PH_EHLO2:
+		if (cls == 2) {
+			smtp_enter(s, PH_MAIL);
+			return;
+		}
+		add(s, F_SMTP_EHLO_REJECTED, SEV_CRIT, "EHLO inside TLS: %s", rb);
+		quit(s);
+		return;
+	case PH_MAIL:
+		if (cls == 2) {
+			if (s->rcpt_idx < s->p.nrcpts)
+				smtp_enter(s, PH_RCPT);
+			else
+				quit(s);
+			return;
+		}
+		if (cls == 4)
+			add_temporary(s, s->cmd);
+		else
+			add(s, F_POLICY_MAIL_REJECTED, -1, "%s: %s", s->cmd, rb);
+		quit(s);
+		return;
+	case PH_RCPT:
+		rcpt_result(s);
+		s->rcpt_idx++;
+		if (s->rcpt_idx < s->p.nrcpts)
+			smtp_enter(s, PH_RSET);
+		else
+			quit(s);
+		return;
+	case PH_RSET:
+		if (cls == 2)
+			smtp_enter(s, PH_MAIL);
+		else
+			quit(s);
+		return;
+	case PH_QUIT:
+		smtp_finish(s, s->res.outcome);
+		return;
+	default:
+		return;
+	}
+}
+
+static void
+on_line(struct smtp_session *s, const char *line, size_t len)
+{
+	enum reply_status	 st;
+	const char		*why;
+	char			 head[81];
+
+	transcript(s, "S: ", line, len);
+	if (s->phase == PH_CONNECT || s->phase == PH_TLS)
+		return;		/* cannot happen; ignore stray bytes */
+	st = reply_feed(&s->reply, line, len, &why);
+	switch (st) {
+	case REPLY_MORE:
+		if (s->caps != NULL && s->reply.code / 100 == 2)
+			ehlo_feed(s->caps, line, len);
+		return;
+	case REPLY_DONE:
+		if (s->caps != NULL && s->reply.code / 100 == 2)
+			ehlo_feed(s->caps, line, len);
+		smtp_reply(s);
+		return;
+	case REPLY_MALFORMED:
+		util_sanitize_buf(head, sizeof(head), line, len);
+		step_close(s, "malformed");
+		add(s, F_SMTP_REPLY_MALFORMED, -1, "%s reply: %s: \"%s\"",
+		    smtp_phase_name(s->phase), why, head);
+		smtp_finish(s, SMTP_PROTOCOL);
+		return;
+	case REPLY_TOO_LONG:
+		step_close(s, "too-long");
+		add(s, F_SMTP_REPLY_TOO_LONG, -1, "%s reply: line over %d bytes",
+		    smtp_phase_name(s->phase), REPLY_LINE_MAX);
+		smtp_finish(s, SMTP_PROTOCOL);
+		return;
+	case REPLY_TOO_MANY:
+		step_close(s, "too-long");
+		add(s, F_SMTP_REPLY_TOO_LONG, -1, "%s reply: over %d lines",
+		    smtp_phase_name(s->phase), REPLY_LINES_MAX);
+		smtp_finish(s, SMTP_PROTOCOL);
+		return;
+	}
+}
+
+static void
+on_error(struct smtp_session *s, int err, int eof)
+{
+	const char	*ph = smtp_phase_name(s->phase);
+
+	if (s->phase == PH_QUIT) {
+		step_close(s, NULL);
+		smtp_finish(s, s->res.outcome);
+		return;
+	}
+	if (s->phase == PH_CONNECT) {
+		step_close(s, err == ECONNREFUSED ? "refused" : "error");
+		if (err == ECONNREFUSED)
+			add(s, F_NET_CONNECT_REFUSED, -1, "connect to %s port %d: "
+			    "%s", s->addr, s->res.port, strerror(err));
+		else if (conn_err_unreachable(err))
+			add(s, F_NET_UNREACHABLE, -1, "connect to %s port %d: %s",
+			    s->addr, s->res.port, strerror(err));
+		else if (err == ETIMEDOUT)
+			add(s, F_NET_CONNECT_TIMEOUT, -1, "connect to %s port "
+			    "%d: %s", s->addr, s->res.port, strerror(err));
+		else
+			add(s, F_NET_RESET, -1, "connect to %s port %d: %s",
+			    s->addr, s->res.port, strerror(err));
+		smtp_finish(s, SMTP_NET);
+		return;
+	}
+	step_close(s, eof ? "closed" : "reset");
+	if (s->phase == PH_TLS) {
+		add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
+		    "connection %s during the TLS handshake",
+		    eof ? "closed by the server" : strerror(err));
+		smtp_finish(s, SMTP_TLS);
+		return;
+	}
+	if (eof)
+		add(s, F_NET_RESET, -1, "connection closed by the server "
+		    "during %s (%d reply line(s) read)", ph, s->reply.nlines);
+	else
+		add(s, F_NET_RESET, -1, "%s during %s (%d reply line(s) read)",
+		    strerror(err), ph, s->reply.nlines);
+	smtp_finish(s, SMTP_NET);
+}
+
+static void
+on_tls_ready(struct smtp_session *s)
+{
+	SSL	*ssl = conn_ssl(s->conn);
+	int	 req = verify_required(s);
+
+	evtimer_del(s->ev_timer);
+	step_close(s, NULL);
+	s->in_tls = 1;
+	s->res.tls_used = 1;
+	tls_inspect(ssl, s->p.host, &s->res.tls);
+	{
+		struct smtp_step *st = step_cur(s);
+
+		if (st != NULL) {
+			char	 t[128];
+
+			snprintf(t, sizeof(t), "%s %s", s->res.tls.version,
+			    s->res.tls.cipher);
+			st->text = strdup(t);
+		}
+	}
+	tls_findings(&s->res.tls, req, s->p.expiry_warn_days,
+	    s->p.expiry_crit_days, s->p.host, s->addr, s->res.port,
+	    &s->res.findings);
+	check_slow(s);
+	/* A verifying MTA would stop here and not send mail in the clear. */
+	if (req && (!s->res.tls.verified || !s->res.tls.hostname_ok)) {
+		s->res.outcome = SMTP_TLS;
+		quit(s);
+		return;
+	}
+	if (s->p.implicit_tls)
+		smtp_enter(s, PH_BANNER);
+	else
+		smtp_enter(s, PH_EHLO2);
+}
+
+static void
+smtp_conn_cb(struct conn *c, enum conn_event ev, const char *text, size_t len,
+    int err, void *arg)
+{
+	struct smtp_session	*s = arg;
+
+	if (s->ended)
+		return;
+	switch (ev) {
+	case CONN_CONNECTED:
+		evtimer_del(s->ev_timer);
+		step_close(s, NULL);
+		conn_local(c, s->res.local, sizeof(s->res.local));
+		if (s->p.implicit_tls) {
+			if (s->p.tls == NULL) {
+				add(s, F_TLS_HANDSHAKE, SEV_CRIT, "implicit TLS "
+				    "without a TLS context");
+				smtp_finish(s, SMTP_TLS);
+				return;
+			}
+			smtp_enter(s, PH_TLS);
+		} else
+			smtp_enter(s, PH_BANNER);
+		return;
+	case CONN_TLS_READY:
+		on_tls_ready(s);
+		return;
+	case CONN_LINE:
+		on_line(s, text, len);
+		return;
+	case CONN_LINE_TOO_LONG:
+		step_close(s, "too-long");
+		add(s, F_SMTP_REPLY_TOO_LONG, -1, "%s reply: line over %d bytes "
+		    "without a line end", smtp_phase_name(s->phase),
+		    CONN_LINE_MAX);
+		smtp_finish(s, SMTP_PROTOCOL);
+		return;
+	case CONN_EOF:
+		on_error(s, 0, 1);
+		return;
+	case CONN_ERROR:
+		on_error(s, err, 0);
+		return;
+	case CONN_TLS_ERROR:
+		step_close(s, "tls");
+		if (s->phase == PH_TLS)
+			add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
+			    "handshake failed: %.*s", (int)len, text);
+		else
+			add(s, F_NET_RESET, -1, "TLS error during %s: %.*s",
+			    smtp_phase_name(s->phase), (int)len, text);
+		smtp_finish(s, s->phase == PH_TLS ? SMTP_TLS : SMTP_NET);
+		return;
+	}
+}
+
+const struct smtp_result *
+smtp_session_result(const struct smtp_session *s)
+{
+	return &s->res;
+}
+
+const struct smtp_params *
+smtp_session_params(const struct smtp_session *s)
+{
+	return &s->p;
+}
+
+void
+smtp_session_take_findings(struct smtp_session *s, struct finding_list *dst)
+{
+	finding_list_move(dst, &s->res.findings);
+}
+
+void
+smtp_session_free(struct smtp_session *s)
+{
+	int	 i;
+
+	if (s == NULL)
+		return;
+	if (s->ev_timer)
+		event_free(s->ev_timer);
+	if (s->ev_done)
+		event_free(s->ev_done);
+	conn_free(s->conn);
+	for (i = 0; i < s->res.nsteps; i++) {
+		free(s->res.steps[i].cmd);
+		free(s->res.steps[i].text);
+	}
+	free(s->res.steps);
+	finding_list_free(&s->res.findings);
+	free(s);
+}

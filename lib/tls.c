@@ -1,0 +1,394 @@
+/*
+ * tls.c - the shared client SSL_CTX and handshake inspection.
+ *
+ * Verification never aborts a handshake: a probe wants to see and report
+ * an expired or self-signed certificate, not fail with "TLS error". The
+ * verify callback records every problem at every depth and lets the
+ * handshake go on; the policy decides afterwards what the problems mean.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "tls.h"
+#include "util.h"
+
+struct tls_ctx {
+	SSL_CTX	*ctx;
+};
+
+/* ex_data slot on each SSL pointing at the session's struct tls_info */
+static int	 info_idx = -1;
+
+static int
+verify_cb(int ok, X509_STORE_CTX *xs)
+{
+	SSL		*ssl;
+	struct tls_info	*info;
+	int		 err;
+
+	if (ok)
+		return 1;
+	ssl = X509_STORE_CTX_get_ex_data(xs,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	info = ssl ? SSL_get_ex_data(ssl, info_idx) : NULL;
+	if (info == NULL)
+		return 1;
+	err = X509_STORE_CTX_get_error(xs);
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		info->verify_flags |= TLS_V_EXPIRED;
+		break;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		info->verify_flags |= TLS_V_NOT_YET_VALID;
+		break;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+	case X509_V_ERR_INVALID_CA:
+		info->verify_flags |= TLS_V_UNTRUSTED;
+		break;
+	default:
+		info->verify_flags |= TLS_V_OTHER;
+		break;
+	}
+	if (info->verify_error[0] == '\0')
+		snprintf(info->verify_error, sizeof(info->verify_error),
+		    "%s (depth %d)", X509_verify_cert_error_string(err),
+		    X509_STORE_CTX_get_error_depth(xs));
+	return 1;
+}
+
+struct tls_ctx *
+tls_ctx_new(const char *ca_file, char **cause)
+{
+	struct tls_ctx	*t;
+	static char	 buf[256];
+
+	*cause = NULL;
+	if (info_idx == -1 &&
+	    (info_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL)) == -1) {
+		*cause = "SSL_get_ex_new_index failed";
+		return NULL;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		*cause = "out of memory";
+		return NULL;
+	}
+	if ((t->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		*cause = "SSL_CTX_new failed";
+		free(t);
+		return NULL;
+	}
+	/*
+	 * Accept what a lenient MTA accepts so weak servers complete the
+	 * handshake and become findings (tls.protocol.old, tls.key.weak).
+	 */
+	SSL_CTX_set_security_level(t->ctx, 0);
+	SSL_CTX_set_min_proto_version(t->ctx, TLS1_VERSION);
+	SSL_CTX_set_cipher_list(t->ctx, "ALL:@SECLEVEL=0");
+	/* A full handshake every probe: the certificate is seen each time. */
+	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, verify_cb);
+	if (ca_file != NULL) {
+		if (SSL_CTX_load_verify_locations(t->ctx, ca_file, NULL) != 1) {
+			snprintf(buf, sizeof(buf), "%s: cannot load CA file: %s",
+			    ca_file, tls_last_error((char[128]){0}, 128));
+			*cause = buf;
+			tls_ctx_free(t);
+			return NULL;
+		}
+	} else if (SSL_CTX_set_default_verify_paths(t->ctx) != 1) {
+		*cause = "cannot load the system trust store";
+		tls_ctx_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+tls_ctx_free(struct tls_ctx *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ctx);
+	free(t);
+}
+
+static int
+is_ip_literal(const char *s)
+{
+	unsigned char	 buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1;
+}
+
+SSL *
+tls_ssl_new(struct tls_ctx *t, const char *host, struct tls_info *info)
+{
+	SSL	*ssl;
+
+	if ((ssl = SSL_new(t->ctx)) == NULL)
+		return NULL;
+	memset(info, 0, sizeof(*info));
+	SSL_set_ex_data(ssl, info_idx, info);
+	/* RFC 6066 3: no IP literals in SNI */
+	if (host != NULL && *host != '\0' && !is_ip_literal(host))
+		SSL_set_tlsext_host_name(ssl, host);
+	return ssl;
+}
+
+static void
+name_str(const X509_NAME *n, char *buf, size_t sz)
+{
+	BIO	*b;
+	int	 len;
+
+	buf[0] = '\0';
+	if (n == NULL || (b = BIO_new(BIO_s_mem())) == NULL)
+		return;
+	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	len = BIO_read(b, buf, (int)sz - 1);
+	buf[len > 0 ? len : 0] = '\0';
+	util_sanitize_buf(buf, sz, buf, strlen(buf));
+	BIO_free(b);
+}
+
+static int64_t
+asn1_time_unix(const ASN1_TIME *t)
+{
+	struct tm	 tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+static void
+sans_str(X509 *x, char *buf, size_t sz)
+{
+	GENERAL_NAMES	*gens;
+	int		 i;
+	size_t		 used = 0;
+
+	buf[0] = '\0';
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	if (gens == NULL)
+		return;
+	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME	*g = sk_GENERAL_NAME_value(gens, i);
+		char			 one[256];
+
+		if (g->type == GEN_DNS) {
+			const unsigned char *d =
+			    ASN1_STRING_get0_data(g->d.dNSName);
+			util_sanitize_buf(one, sizeof(one), (const char *)d,
+			    (size_t)ASN1_STRING_length(g->d.dNSName));
+		} else if (g->type == GEN_IPADD) {
+			const unsigned char *d =
+			    ASN1_STRING_get0_data(g->d.iPAddress);
+			int l = ASN1_STRING_length(g->d.iPAddress);
+
+			if (l == 4)
+				inet_ntop(AF_INET, d, one, sizeof(one));
+			else if (l == 16)
+				inet_ntop(AF_INET6, d, one, sizeof(one));
+			else
+				continue;
+		} else
+			continue;
+		if (used + strlen(one) + 2 >= sz)
+			break;
+		if (used > 0)
+			buf[used++] = ',';
+		used += util_strlcpy(buf + used, one, sz - used);
+	}
+	GENERAL_NAMES_free(gens);
+}
+
+static void
+cert_fill(X509 *x, struct tls_cert *c)
+{
+	EVP_PKEY	*pk;
+	int		 id;
+
+	name_str(X509_get_subject_name(x), c->subject, sizeof(c->subject));
+	name_str(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer));
+	sans_str(x, c->sans, sizeof(c->sans));
+	c->not_before = asn1_time_unix(X509_get0_notBefore(x));
+	c->not_after = asn1_time_unix(X509_get0_notAfter(x));
+	if ((pk = X509_get0_pubkey(x)) == NULL)
+		return;
+	c->key_bits = EVP_PKEY_get_bits(pk);
+	id = EVP_PKEY_get_base_id(pk);
+	switch (id) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS:
+		util_strlcpy(c->key_type, "RSA", sizeof(c->key_type));
+		break;
+	case EVP_PKEY_EC:
+		util_strlcpy(c->key_type, "EC", sizeof(c->key_type));
+		break;
+	case EVP_PKEY_ED25519:
+		util_strlcpy(c->key_type, "ED25519", sizeof(c->key_type));
+		break;
+	case EVP_PKEY_ED448:
+		util_strlcpy(c->key_type, "ED448", sizeof(c->key_type));
+		break;
+	case EVP_PKEY_DSA:
+		util_strlcpy(c->key_type, "DSA", sizeof(c->key_type));
+		break;
+	default:
+		util_strlcpy(c->key_type, OBJ_nid2sn(id) ? OBJ_nid2sn(id) :
+		    "unknown", sizeof(c->key_type));
+		break;
+	}
+}
+
+void
+tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
+{
+	STACK_OF(X509)	*chain;
+	X509		*leaf;
+	int		 i, nid;
+	const char	*g;
+	int64_t		 now = util_wall();
+
+	util_strlcpy(info->version, SSL_get_version(ssl), sizeof(info->version));
+	info->version_num = SSL_version(ssl);
+	util_strlcpy(info->cipher, SSL_get_cipher_name(ssl),
+	    sizeof(info->cipher));
+	nid = SSL_get_negotiated_group(ssl);
+	if (nid != 0 && (g = SSL_group_to_name(ssl, nid)) != NULL)
+		util_strlcpy(info->group, g, sizeof(info->group));
+	chain = SSL_get_peer_cert_chain(ssl);
+	info->nchain = 0;
+	for (i = 0; chain != NULL && i < sk_X509_num(chain) &&
+	    i < TLS_CHAIN_MAX; i++)
+		cert_fill(sk_X509_value(chain, i), &info->chain[info->nchain++]);
+	leaf = SSL_get0_peer_certificate(ssl);
+	if (leaf != NULL && info->nchain == 0)
+		cert_fill(leaf, &info->chain[info->nchain++]);
+
+	info->verified = leaf != NULL && info->verify_flags == 0 &&
+	    SSL_get_verify_result(ssl) == X509_V_OK;
+	if (leaf != NULL && SSL_get_verify_result(ssl) != X509_V_OK &&
+	    info->verify_flags == 0) {
+		info->verify_flags |= TLS_V_OTHER;
+		util_strlcpy(info->verify_error, X509_verify_cert_error_string(
+		    SSL_get_verify_result(ssl)), sizeof(info->verify_error));
+	}
+	if (host != NULL)
+		util_strlcpy(info->hostname, host, sizeof(info->hostname));
+	if (leaf != NULL && host != NULL && *host != '\0') {
+		if (is_ip_literal(host))
+			info->hostname_ok = X509_check_ip_asc(leaf, host, 0) == 1;
+		else
+			info->hostname_ok = X509_check_host(leaf, host, 0, 0,
+			    NULL) == 1;
+	}
+	if (info->nchain > 0) {
+		int64_t left = info->chain[0].not_after - now;
+
+		info->days_left = (int)(left >= 0 ? left / 86400 :
+		    -((-left + 86399) / 86400));
+		/* judge validity by the clock, whatever the verifier said */
+		if (info->chain[0].not_after != 0 && info->chain[0].not_after < now)
+			info->verify_flags |= TLS_V_EXPIRED;
+		if (info->chain[0].not_before > now)
+			info->verify_flags |= TLS_V_NOT_YET_VALID;
+	}
+}
+
+static const char *
+iso_time(int64_t t, char *buf, size_t sz)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		util_strlcpy(buf, "?", sz);
+	else
+		strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+void
+tls_findings(const struct tls_info *info, int required, int warn_days,
+    int crit_days, const char *host, const char *addr, int port,
+    struct finding_list *fl)
+{
+	const struct tls_cert	*leaf;
+	char			 t1[32];
+	int			 sev_req = required ? SEV_CRIT : SEV_WARN;
+
+	if (info->version_num != 0 && info->version_num < TLS1_2_VERSION)
+		finding_add(fl, F_TLS_PROTOCOL_OLD, -1, host, addr, port,
+		    "negotiated %s with cipher %s", info->version, info->cipher);
+	if (info->nchain == 0) {
+		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
+		    "server presented no certificate (cipher %s)", info->cipher);
+		return;
+	}
+	leaf = &info->chain[0];
+	if (info->verify_flags & TLS_V_EXPIRED)
+		finding_add(fl, F_TLS_CERT_EXPIRED, -1, host, addr, port,
+		    "notAfter=%s (%d days ago) subject=%s",
+		    iso_time(leaf->not_after, t1, sizeof(t1)), -info->days_left,
+		    leaf->subject);
+	else if (info->verify_flags & TLS_V_NOT_YET_VALID)
+		finding_add(fl, F_TLS_CERT_NOT_YET_VALID, -1, host, addr, port,
+		    "notBefore=%s subject=%s",
+		    iso_time(leaf->not_before, t1, sizeof(t1)), leaf->subject);
+	else if (info->days_left <= crit_days || info->days_left <= warn_days)
+		finding_add(fl, F_TLS_CERT_EXPIRING,
+		    info->days_left <= crit_days ? SEV_CRIT : SEV_WARN,
+		    host, addr, port, "notAfter=%s (%d days left) subject=%s",
+		    iso_time(leaf->not_after, t1, sizeof(t1)), info->days_left,
+		    leaf->subject);
+	if (info->verify_flags & (TLS_V_UNTRUSTED | TLS_V_OTHER))
+		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
+		    "%s; issuer=%s", info->verify_error, leaf->issuer);
+	if (!info->hostname_ok && info->hostname[0] != '\0')
+		finding_add(fl, F_TLS_CERT_HOSTNAME, sev_req, host, addr, port,
+		    "certificate for subject=%s SAN=%s does not name %s",
+		    leaf->subject, leaf->sans[0] ? leaf->sans : "(none)",
+		    info->hostname);
+	if ((strcmp(leaf->key_type, "RSA") == 0 ||
+	    strcmp(leaf->key_type, "DSA") == 0) && leaf->key_bits < 2048)
+		finding_add(fl, F_TLS_KEY_WEAK,
+		    leaf->key_bits < 1024 ? SEV_CRIT : SEV_WARN, host, addr,
+		    port, "%s key of %d bits (subject=%s)", leaf->key_type,
+		    leaf->key_bits, leaf->subject);
+	else if (strcmp(leaf->key_type, "EC") == 0 && leaf->key_bits < 224)
+		finding_add(fl, F_TLS_KEY_WEAK, -1, host, addr, port,
+		    "EC key of %d bits (subject=%s)", leaf->key_bits,
+		    leaf->subject);
+}
+
+const char *
+tls_last_error(char *buf, size_t sz)
+{
+	unsigned long	 e;
+
+	e = ERR_peek_last_error();
+	if (e == 0)
+		util_strlcpy(buf, "unknown error", sz);
+	else
+		ERR_error_string_n(e, buf, sz);
+	ERR_clear_error();
+	return buf;
+}

@@ -1,0 +1,89 @@
+/*
+ * tls.h - the shared OpenSSL client context and the inspection of a
+ * finished handshake: protocol, cipher, group, peer chain, verification
+ * against the trust store, host name, validity and key strength.
+ */
+#ifndef SMTPROBE_TLS_H
+#define SMTPROBE_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "finding.h"
+
+struct tls_ctx;
+
+#define TLS_NAME_MAX	256
+#define TLS_SANS_MAX	512
+#define TLS_CHAIN_MAX	8
+
+/* One certificate of the peer chain, leaf first. */
+struct tls_cert {
+	char		 subject[TLS_NAME_MAX];
+	char		 issuer[TLS_NAME_MAX];
+	char		 sans[TLS_SANS_MAX];	/* DNS names, comma separated */
+	int64_t		 not_before;		/* unix time */
+	int64_t		 not_after;		/* unix time */
+	char		 key_type[16];		/* "RSA", "EC", "ED25519", ... */
+	int		 key_bits;
+};
+
+/* Verification problems, collected from every depth of the chain. */
+#define TLS_V_EXPIRED		0x01
+#define TLS_V_NOT_YET_VALID	0x02
+#define TLS_V_UNTRUSTED		0x04	/* no path to a trust anchor */
+#define TLS_V_OTHER		0x08	/* any other X.509 error */
+
+struct tls_info {
+	char		 version[16];		/* "TLSv1.3" */
+	int		 version_num;		/* TLS1_3_VERSION ... */
+	char		 cipher[64];
+	char		 group[32];		/* key exchange group, "" if unknown */
+	int		 nchain;
+	struct tls_cert	 chain[TLS_CHAIN_MAX];
+	int		 verify_flags;		/* TLS_V_* */
+	char		 verify_error[128];	/* first X.509 error, "" when none */
+	int		 verified;		/* chain verifies to a trust anchor */
+	int		 hostname_ok;		/* leaf names the host probed */
+	char		 hostname[TLS_NAME_MAX]; /* the name checked */
+	int		 days_left;		/* leaf notAfter - now, in days */
+	int		 dane_checked;		/* reserved for the DNS work */
+};
+
+/*
+ * Make the client context shared by every session: no session cache or
+ * tickets (every probe does a full handshake and sees the certificate),
+ * every protocol from TLS 1.0 and security level 0, so weak servers
+ * still complete a handshake and can be reported. ca_file NULL uses the
+ * system trust store. Returns NULL with *cause set.
+ */
+struct tls_ctx	*tls_ctx_new(const char *ca_file, char **cause);
+void		 tls_ctx_free(struct tls_ctx *);
+
+/*
+ * A new SSL for one session, with SNI set to host (unless an address).
+ * info is cleared and collects the verification problems seen during the
+ * handshake; it must outlive the SSL.
+ */
+SSL		*tls_ssl_new(struct tls_ctx *, const char *host,
+		    struct tls_info *info);
+
+/* Fill info from a completed handshake, checking the name host. */
+void		 tls_inspect(SSL *, const char *host, struct tls_info *);
+
+/*
+ * Turn an inspected handshake into findings for host/addr/port.
+ * required: the policy needs a verified certificate (crit on failure
+ * instead of warn).
+ */
+void		 tls_findings(const struct tls_info *, int required,
+		    int expiry_warn_days, int expiry_crit_days,
+		    const char *host, const char *addr, int port,
+		    struct finding_list *);
+
+/* The last OpenSSL error as text, into buf. */
+const char	*tls_last_error(char *buf, size_t sz);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * util.c - sanitising, clocks and bounded copies.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "util.h"
+
+size_t
+util_sanitize_buf(char *dst, size_t sz, const char *s, size_t len)
+{
+	size_t		 i, o = 0;
+	unsigned char	 c;
+	int		 cut = 0;
+
+	if (sz == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e)
+			c = '?';
+		if (o + 1 >= sz) {
+			cut = 1;
+			break;
+		}
+		dst[o++] = (char)c;
+	}
+	if (cut && sz > 4) {
+		o = sz - 4;
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+char *
+util_sanitize(const char *s, size_t len, size_t max)
+{
+	char	*d;
+
+	if ((d = malloc(max + 1)) == NULL)
+		return NULL;
+	util_sanitize_buf(d, max + 1, s, len);
+	return d;
+}
+
+int64_t
+util_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+util_wall(void)
+{
+	return (int64_t)time(NULL);
+}
+
+size_t
+util_strlcpy(char *dst, const char *src, size_t sz)
+{
+	size_t	 n = strlen(src);
+
+	if (sz > 0) {
+		size_t	 c = n < sz - 1 ? n : sz - 1;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+const char *
+util_strcasestr(const char *hay, const char *needle)
+{
+	size_t	 n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return n == 0 ? hay : NULL;
+}

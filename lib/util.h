@@ -1,0 +1,35 @@
+/*
+ * util.h - small helpers shared by every module: sanitising server text,
+ * clocks, bounded string copies.
+ */
+#ifndef SMTPROBE_UTIL_H
+#define SMTPROBE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Copy at most len bytes of s into a new NUL-terminated string of at
+ * most max bytes (plus the NUL), replacing CR, LF, TAB and every other
+ * control or non-ASCII byte by '?' ... except that a run of them keeps a
+ * single replacement, and a cut string ends in "...". Returns NULL only
+ * when memory runs out.
+ */
+char		*util_sanitize(const char *s, size_t len, size_t max);
+
+/* Same, into a caller's buffer of size sz (always NUL-terminated). */
+size_t		 util_sanitize_buf(char *dst, size_t sz, const char *s, size_t len);
+
+/* Monotonic clock in microseconds. */
+int64_t		 util_now_us(void);
+
+/* Wall clock, seconds since the epoch. */
+int64_t		 util_wall(void);
+
+/* Copy with truncation; returns strlen(src) like BSD strlcpy. */
+size_t		 util_strlcpy(char *dst, const char *src, size_t sz);
+
+/* Case-insensitive substring search (ASCII). */
+const char	*util_strcasestr(const char *hay, const char *needle);
+
+#endif
