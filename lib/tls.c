@@ -146,8 +146,13 @@ tls_ssl_new(struct tls_ctx *t, const char *host, struct tls_info *info)
 	memset(info, 0, sizeof(*info));
 	SSL_set_ex_data(ssl, info_idx, info);
 	/* RFC 6066 3: no IP literals in SNI */
-	if (host != NULL && *host != '\0' && !is_ip_literal(host))
-		SSL_set_tlsext_host_name(ssl, host);
+	if (host != NULL && *host != '\0' && !is_ip_literal(host)) {
+		char	 sni[TLS_NAME_MAX];
+
+		/* the macro casts away const; OpenSSL copies the name */
+		util_strlcpy(sni, host, sizeof(sni));
+		SSL_set_tlsext_host_name(ssl, sni);
+	}
 	return ssl;
 }
 
