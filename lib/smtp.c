@@ -620,10 +620,12 @@ smtp_reply(struct smtp_session *s)
 
 	switch (s->phase) {
 	case PH_BANNER:
-		if (cls == 2) {
+		if (cls == 2 && s->res.outcome == SMTP_TLS)
+			quit(s);
+		else if (cls == 2)
 			smtp_enter(s, PH_EHLO);
+		if (cls == 2)
 			return;
-		}
 		if (cls == 4 && reply_is_rate_limit(r))
 			add(s, F_POLICY_RATE_LIMITED, -1, "greeting: %s", rb);
 		else if (cls == 4)
@@ -841,14 +843,16 @@ on_tls_ready(struct smtp_session *s)
 	    s->p.expiry_crit_days, s->p.host, s->addr, s->res.port,
 	    &s->res.findings);
 	check_slow(s);
-	/* A verifying MTA would stop here and not send mail in the clear. */
-	if (req && (!s->res.tls.verified || !s->res.tls.hostname_ok)) {
+	/*
+	 * A verifying client stops here. With implicit TLS the greeting is
+	 * still read first: nothing is said before the server has spoken.
+	 */
+	if (req && (!s->res.tls.verified || !s->res.tls.hostname_ok))
 		s->res.outcome = SMTP_TLS;
-		quit(s);
-		return;
-	}
 	if (s->p.implicit_tls)
 		smtp_enter(s, PH_BANNER);
+	else if (s->res.outcome == SMTP_TLS)
+		quit(s);
 	else
 		smtp_enter(s, PH_EHLO2);
 }

@@ -545,11 +545,10 @@ cmd_check(int argc, char **argv)
 		    family == AF_INET6 ? "IPv6 " : "");
 	}
 
-	if (c.proto.tls_policy != TLSPOL_NONE || c.implicit_all) {
-		if ((tls = tls_ctx_new(ca_file, &cause)) == NULL) {
-			fprintf(stderr, "smtprobe: %s\n", cause);
-			return 3;
-		}
+	/* even with --tls none: port 465 speaks TLS from the first byte */
+	if ((tls = tls_ctx_new(ca_file, &cause)) == NULL) {
+		fprintf(stderr, "smtprobe: %s\n", cause);
+		return 3;
 	}
 	c.proto.tls = tls;
 
