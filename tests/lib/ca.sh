@@ -1,0 +1,121 @@
+# ca.sh - a throw-away test CA and server certificates, made at test time
+# with the openssl command (OpenSSL 3.0 is enough). Sourced by scenarios.
+#
+#	ca_init DIR			CA in DIR: ca.crt, ca.key, openssl.cnf
+#	ca_cert DIR NAME KIND [CN]	DIR/NAME.crt and DIR/NAME.key
+#
+# KIND is one of
+#	valid		signed by the CA, valid for a year
+#	expired		notAfter two days ago
+#	notyet		notBefore in thirty days
+#	expiring	notAfter in three and a half days
+#	selfsigned	self-signed, not from the CA
+#	weak		RSA 1024 bit key, signed by the CA, valid
+# CN (default mx.test.example) is also the only subjectAltName; a
+# "wrong name" certificate is a valid one made with another CN.
+# Keys are EC P-256 (fast) except for "weak".
+
+CA_DEFAULT_CN=mx.test.example
+
+# ca_date OFFSET: a GeneralizedTime for "now + OFFSET" (date -d syntax).
+ca_date() {
+	date -u -d "$1" +%Y%m%d%H%M%SZ
+}
+
+ca_init() {
+	local dir=$1
+	mkdir -p "$dir/newcerts" || return 1
+	: >"$dir/index.txt"
+	echo 1000 >"$dir/serial"
+	cat >"$dir/openssl.cnf" <<EOF
+# Minimal configuration so the system openssl.cnf plays no part.
+[ req ]
+distinguished_name	= req_dn
+prompt			= no
+[ req_dn ]
+CN			= unused
+[ ca_ext ]
+basicConstraints	= critical, CA:TRUE
+keyUsage		= critical, keyCertSign, cRLSign
+subjectKeyIdentifier	= hash
+[ self_ext ]
+basicConstraints	= critical, CA:FALSE
+keyUsage		= critical, digitalSignature, keyEncipherment
+extendedKeyUsage	= serverAuth
+subjectKeyIdentifier	= hash
+[ ca ]
+default_ca		= test_ca
+[ test_ca ]
+dir			= $dir
+database		= \$dir/index.txt
+new_certs_dir		= \$dir/newcerts
+serial			= \$dir/serial
+certificate		= \$dir/ca.crt
+private_key		= \$dir/ca.key
+default_md		= sha256
+policy			= policy_any
+unique_subject		= no
+copy_extensions		= copy
+email_in_dn		= no
+x509_extensions		= srv_ext
+[ policy_any ]
+commonName		= supplied
+[ srv_ext ]
+basicConstraints	= critical, CA:FALSE
+keyUsage		= critical, digitalSignature, keyEncipherment
+extendedKeyUsage	= serverAuth
+subjectKeyIdentifier	= hash
+authorityKeyIdentifier	= keyid
+EOF
+	openssl req -config "$dir/openssl.cnf" -x509 -new -nodes \
+	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -keyout "$dir/ca.key" -out "$dir/ca.crt" \
+	    -subj "/CN=smtprobe test CA" -days 3650 -extensions ca_ext \
+	    2>"$dir/ca.log" || { cat "$dir/ca.log" >&2; return 1; }
+}
+
+ca_cert() {
+	local dir=$1 name=$2 kind=$3 cn=${4:-$CA_DEFAULT_CN}
+	local start end keyopt
+	local cnf=$dir/openssl.cnf log=$dir/$name.log
+	keyopt="-newkey ec -pkeyopt ec_paramgen_curve:P-256"
+	case $kind in
+	valid)		start=$(ca_date "-1 day"); end=$(ca_date "+365 days") ;;
+	expired)	start=$(ca_date "-400 days"); end=$(ca_date "-2 days") ;;
+	notyet)		start=$(ca_date "+30 days"); end=$(ca_date "+400 days") ;;
+	expiring)	start=$(ca_date "-30 days"); end=$(ca_date "+84 hours") ;;
+	weak)		start=$(ca_date "-1 day"); end=$(ca_date "+365 days")
+			keyopt="-newkey rsa:1024" ;;
+	selfsigned)
+		# shellcheck disable=SC2086
+		openssl req -config "$cnf" -x509 -new -nodes $keyopt \
+		    -keyout "$dir/$name.key" -out "$dir/$name.crt" \
+		    -subj "/CN=$cn" -days 365 -extensions self_ext \
+		    -addext "subjectAltName=DNS:$cn" 2>"$log" ||
+		    { cat "$log" >&2; return 1; }
+		return 0 ;;
+	*)	echo "ca_cert: unknown kind $kind" >&2; return 1 ;;
+	esac
+	# shellcheck disable=SC2086
+	openssl req -config "$cnf" -new -nodes $keyopt \
+	    -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+	    -subj "/CN=$cn" -addext "subjectAltName=DNS:$cn" 2>"$log" ||
+	    { cat "$log" >&2; return 1; }
+	openssl ca -config "$cnf" -batch -notext -in "$dir/$name.csr" \
+	    -out "$dir/$name.crt" -startdate "$start" -enddate "$end" \
+	    >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	chmod 644 "$dir/$name.crt" "$dir/$name.key"
+}
+
+# ca_all DIR: the CA and every certificate the scenarios use.
+ca_all() {
+	local dir=$1
+	ca_init "$dir" &&
+	ca_cert "$dir" valid valid &&
+	ca_cert "$dir" expired expired &&
+	ca_cert "$dir" notyet notyet &&
+	ca_cert "$dir" expiring expiring &&
+	ca_cert "$dir" wrongname valid other.example &&
+	ca_cert "$dir" selfsigned selfsigned &&
+	ca_cert "$dir" weak weak
+}

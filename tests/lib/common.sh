@@ -1,0 +1,275 @@
+# common.sh - helpers for the scenario tests (bash; sourced, not run).
+#
+# A scenario script sources this file, calls t_init once, starts its
+# private servers with t_bg, then runs table rows:
+#
+#	row NAME EXIT [smtprobe arguments...]	run one probe (adds --json)
+#	expect CHECK [ARGS...]			one jcheck.py assertion
+#	end_row					print PASS/FAIL for the row
+#
+# Everything a run creates lives in one private directory ($T_DIR) that
+# is removed on exit unless a row failed or T_KEEP=1. Results are counted
+# in $T_COUNTS (one PASS/FAIL line per row) so tests/run.sh can total
+# several scripts; when run alone a script makes its own counter file.
+
+T_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T_TOP=$(cd "$T_LIB/../.." && pwd)
+SMTPROBE=${SMTPROBE:-$T_TOP/probe/smtprobe}
+JCHECK="python3 $T_LIB/jcheck.py"
+T_PIDS=()		# background processes to stop on exit
+T_CLEANUPS=()		# extra commands run on exit, last first
+T_FAILED=0
+T_PASSED=0
+T_DIR=
+
+# t_init NAME: private directory, exit trap, counter file.
+t_init() {
+	T_NAME=$1
+	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/smtprobe-$T_NAME.XXXXXX") ||
+	    { echo "FAIL $T_NAME: cannot make a temporary directory"; exit 1; }
+	chmod 755 "$T_DIR"
+	if [ -z "${T_COUNTS:-}" ]; then
+		T_COUNTS=$T_DIR/counts
+		T_OWN_COUNTS=1
+	fi
+	: >>"$T_COUNTS"
+	trap t_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	T_START=$(date +%s)
+}
+
+# t_on_exit CMD...: run CMD (a string for eval) when the script exits.
+t_on_exit() {
+	T_CLEANUPS+=("$*")
+}
+
+t_cleanup() {
+	local rc=$? i
+	trap - EXIT
+	for ((i = ${#T_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${T_CLEANUPS[$i]}" >/dev/null 2>&1
+	done
+	for i in "${T_PIDS[@]}"; do
+		t_kill "$i"
+	done
+	if [ -n "$T_DIR" ]; then
+		echo "# $T_NAME: $T_PASSED passed, $T_FAILED failed" \
+		    "in $(( $(date +%s) - T_START ))s"
+		if [ "$T_FAILED" -ne 0 ] || [ "${T_KEEP:-0}" = 1 ]; then
+			echo "# logs kept in $T_DIR"
+		else
+			rm -rf "$T_DIR"
+		fi
+	fi
+	[ "$T_FAILED" -ne 0 ] && rc=1
+	exit "$rc"
+}
+
+# t_kill PID: TERM, wait up to 2 s, then KILL. Only our own children.
+t_kill() {
+	local pid=$1 n=0
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null && [ $n -lt 20 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# t_bg NAME CMD...: start CMD in the background, output in $T_DIR/NAME.log.
+# Sets T_BG_PID.
+t_bg() {
+	local name=$1
+	shift
+	"$@" >"$T_DIR/$name.log" 2>&1 </dev/null &
+	T_BG_PID=$!
+	T_PIDS+=("$T_BG_PID")
+}
+
+# free_ports N [ADDR]: print N distinct free TCP ports, one a line. All
+# sockets are held until the last is bound so the ports differ; another
+# process may still take one before we do, which is why servers are
+# started right after.
+free_ports() {
+	python3 - "$1" "${2:-127.0.0.1}" <<'EOF'
+import socket, sys
+n, addr = int(sys.argv[1]), sys.argv[2]
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+socks = []
+for _ in range(n):
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.bind((addr, 0))
+    socks.append(s)
+for s in socks:
+    print(s.getsockname()[1])
+EOF
+}
+
+free_port() {
+	free_ports 1 "${1:-127.0.0.1}"
+}
+
+# wait_port ADDR PORT [SECONDS]: wait until something listens there
+# (without connecting: a connection would show in the server's log).
+wait_port() {
+	local addr=$1 port=$2 limit=${3:-10} n=0 pat
+	case $addr in
+	*:*) pat="[$addr]:$port" ;;
+	*) pat="$addr:$port" ;;
+	esac
+	while [ $n -lt $((limit * 10)) ]; do
+		if ss -Hltn "sport = :$port" 2>/dev/null | grep -qF "$pat"; then
+			return 0
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# wait_file FILE [SECONDS]: wait until FILE exists and is not empty.
+wait_file() {
+	local f=$1 limit=${2:-10} n=0
+	while [ $n -lt $((limit * 10)) ]; do
+		[ -s "$f" ] && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# need_probe: stop the script (one FAIL) if the binary is missing.
+need_probe() {
+	if [ ! -x "$SMTPROBE" ]; then
+		fail "$T_NAME" "$SMTPROBE not built (run make)"
+		exit 1
+	fi
+}
+
+# --- counting --------------------------------------------------------
+
+# Logs shown with a failure: set by the script (files in $T_DIR).
+T_SHOW_LOGS=()
+
+pass() {
+	echo "PASS $1"
+	echo "PASS $1" >>"$T_COUNTS"
+	T_PASSED=$((T_PASSED + 1))
+}
+
+# fail NAME REASON: print the reason, then the tail of the logs and the
+# probe output of the row, indented, so a CI log explains itself.
+fail() {
+	local name=$1 f
+	shift
+	echo "FAIL $name: $*"
+	echo "FAIL $name" >>"$T_COUNTS"
+	T_FAILED=$((T_FAILED + 1))
+	if [ -n "${ROW_CMD:-}" ]; then
+		echo "    command: $ROW_CMD"
+		echo "    exit status: $ROW_RC"
+	fi
+	for f in "${ROW_OUT:-}" "${ROW_ERR:-}" "${T_SHOW_LOGS[@]}"; do
+		[ -n "$f" ] && [ -s "$f" ] || continue
+		echo "    --- ${f#$T_DIR/} (tail)"
+		tail -n "${T_TAIL:-25}" "$f" | cut -c1-300 | sed 's/^/    | /'
+	done
+}
+
+# --- table rows ------------------------------------------------------
+
+ROW_NAME=
+ROW_WHY=()
+
+# row NAME EXIT ARGS...: run "smtprobe check --json ARGS..." bounded by
+# ROW_LIMIT seconds (default 30); EXIT is the expected exit status or
+# "-" for any. With ROW_WRAP set (e.g. "unshare -n") the probe runs
+# under that command.
+row() {
+	ROW_NAME=$1
+	local want=$2
+	shift 2
+	ROW_WHY=()
+	ROW_OUT=$T_DIR/$ROW_NAME.json
+	ROW_ERR=$T_DIR/$ROW_NAME.err
+	ROW_CMD="${ROW_WRAP:+$ROW_WRAP }smtprobe check --json $*"
+	local t0 t1
+	t0=$(date +%s%N)
+	timeout -k 2 "${ROW_LIMIT:-30}" ${ROW_WRAP:-} "$SMTPROBE" check --json \
+	    "$@" >"$ROW_OUT" 2>"$ROW_ERR" </dev/null
+	ROW_RC=$?
+	t1=$(date +%s%N)
+	ROW_MS=$(( (t1 - t0) / 1000000 ))
+	if [ "$ROW_RC" = 124 ] || [ "$ROW_RC" = 137 ]; then
+		ROW_WHY+=("smtprobe did not finish within ${ROW_LIMIT:-30}s")
+	elif [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
+		ROW_WHY+=("exit status $ROW_RC, expected $want")
+	fi
+}
+
+# row_raw NAME EXIT ARGS...: like row but without "check --json" (usage
+# errors and other output modes).
+row_raw() {
+	ROW_NAME=$1
+	local want=$2
+	shift 2
+	ROW_WHY=()
+	ROW_OUT=$T_DIR/$ROW_NAME.out
+	ROW_ERR=$T_DIR/$ROW_NAME.err
+	ROW_CMD="smtprobe $*"
+	timeout -k 2 "${ROW_LIMIT:-30}" "$SMTPROBE" "$@" \
+	    >"$ROW_OUT" 2>"$ROW_ERR" </dev/null
+	ROW_RC=$?
+	if [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
+		ROW_WHY+=("exit status $ROW_RC, expected $want")
+	fi
+}
+
+# expect CHECK ARGS...: one jcheck.py assertion on the row's output.
+expect() {
+	local why
+	if ! why=$($JCHECK "$ROW_OUT" "$@" 2>&1); then
+		ROW_WHY+=("${why:-jcheck $* failed}")
+	fi
+}
+
+# expect_ms_below MS: the whole run took less than MS milliseconds
+# (catches a deadline that is not honoured).
+expect_ms_below() {
+	if [ "$ROW_MS" -ge "$1" ]; then
+		ROW_WHY+=("took ${ROW_MS} ms, expected < $1 ms")
+	fi
+}
+
+# expect_grep REGEX: the row's stdout matches (for non-JSON modes).
+expect_grep() {
+	if ! grep -Eq -- "$1" "$ROW_OUT"; then
+		ROW_WHY+=("output does not match /$1/")
+	fi
+}
+
+# expect_stderr REGEX
+expect_stderr() {
+	if ! grep -Eq -- "$1" "$ROW_ERR"; then
+		ROW_WHY+=("stderr does not match /$1/")
+	fi
+}
+
+end_row() {
+	local why= w
+	for w in "${ROW_WHY[@]}"; do
+		why=${why:+$why; }$w
+	done
+	if [ -z "$why" ]; then
+		pass "$ROW_NAME"
+	else
+		fail "$ROW_NAME" "$why"
+	fi
+	ROW_CMD=
+	ROW_OUT=
+	ROW_ERR=
+}

@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""fakesmtp.py - a scripted, misbehaving SMTP server for scenario tests.
+
+    fakesmtp.py MODE [--addr A] [--port P] [--ready FILE]
+                [--cert F --key F] [--lifetime S]
+
+Listens on A (127.0.0.1 or ::1) port P (0: any free port), writes the
+port to FILE once it listens, and answers every connection (one thread
+each) the way MODE says. Exits after --lifetime seconds or on SIGTERM.
+Python 3 standard library only. Every line sent and received is logged
+to stderr, so a failing test can show what the server saw.
+
+Modes (see MODES below for the one-line descriptions).
+"""
+
+import argparse
+import os
+import signal
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+import warnings
+
+MODES = {
+    "normal": "well-behaved ESMTP server (STARTTLS when --cert is given)",
+    "greet421": "greeting 421 4.3.2 Service shutting down",
+    "greet421-toomany": "greeting 421 4.7.0 Too many connections",
+    "greet554": "greeting 554 5.7.1 no SMTP service here",
+    "tarpit": "accepts, never says anything",
+    "drip": "greeting one byte at a time over about a second",
+    "endless-line": "greeting '220 ' then bytes without a newline",
+    "endless-multiline": "EHLO answered with 250- lines forever",
+    "reset-mid-reply": "half an EHLO reply, then a TCP RST",
+    "starttls-refused": "advertises STARTTLS, answers 454 4.7.0",
+    "tls-garbage": "STARTTLS 220, then garbage instead of a ServerHello",
+    "malformed": "greeting '2x0 hello'",
+    "ehlo-reject": "EHLO 502 5.5.2, HELO 250",
+    "ehlo-helo-reject": "EHLO and HELO 550 5.7.1",
+    "auth-plaintext": "advertises AUTH PLAIN LOGIN without STARTTLS",
+    "mail-timeout": "never answers MAIL FROM",
+    "slow-ehlo": "answers EHLO after 0.7 s",
+    "tls-old": "STARTTLS with TLS 1.0/1.1 only (needs --cert/--key)",
+    "weak-key": "STARTTLS at security level 0 (give a 1024 bit RSA cert)",
+    "blackhole": "listen backlog 0, queue filled, never accepts: SYNs drop",
+}
+
+HOSTNAME = "fake.test.example"
+LINE_MAX = 4096
+# Bound on everything that streams or waits forever, so a test that
+# forgets to stop us still ends.
+STREAM_SECONDS = 30
+
+stopping = threading.Event()
+log_lock = threading.Lock()
+
+
+def log(conn_id, msg):
+    with log_lock:
+        sys.stderr.write("%.3f #%d %s\n" % (time.time(), conn_id, msg))
+        sys.stderr.flush()
+
+
+class Closed(Exception):
+    """The client went away."""
+
+
+class Conn:
+    """One client connection: line reads, replies, STARTTLS."""
+
+    def __init__(self, sock, conn_id, args):
+        self.sock = sock
+        self.id = conn_id
+        self.args = args
+        self.buf = b""
+        self.tls = False
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        try:
+            self.sock.sendall(data)
+        except OSError as e:
+            raise Closed(str(e))
+
+    def reply(self, text):
+        log(self.id, "S: " + text)
+        self.send(text + "\r\n")
+
+    def replies(self, lines):
+        """A multi-line reply from a list of 'CODE TEXT' strings."""
+        out = []
+        for i, line in enumerate(lines):
+            sep = " " if i == len(lines) - 1 else "-"
+            out.append(line[:3] + sep + line[4:])
+        for line in out:
+            log(self.id, "S: " + line)
+        self.send("".join(line + "\r\n" for line in out))
+
+    def readline(self, timeout=STREAM_SECONDS):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            if len(self.buf) > LINE_MAX:
+                raise Closed("line too long")
+            left = deadline - time.monotonic()
+            if left <= 0 or stopping.is_set():
+                raise Closed("read timeout")
+            self.sock.settimeout(min(left, 0.5))
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            except (OSError, ssl.SSLError) as e:
+                raise Closed(str(e))
+            if not data:
+                raise Closed("eof")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        line = line.rstrip(b"\r").decode("latin-1")
+        log(self.id, "C: " + line)
+        return line
+
+    def wait_close(self, seconds=STREAM_SECONDS):
+        """Say nothing until the client closes (or the bound)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not stopping.is_set():
+            self.sock.settimeout(0.5)
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            log(self.id, "C (ignored): %r" % data[:200])
+
+    def starttls(self, ctx):
+        self.reply("220 2.0.0 Ready to start TLS")
+        self.sock.settimeout(10)
+        try:
+            self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        except (OSError, ssl.SSLError) as e:
+            log(self.id, "TLS handshake failed: %s" % e)
+            raise Closed(str(e))
+        self.tls = True
+        log(self.id, "TLS %s %s" % (self.sock.version(),
+                                     self.sock.cipher()[0]))
+
+    def rst(self):
+        """Close with a TCP RST instead of a FIN (SO_LINGER 0)."""
+        log(self.id, "sending RST")
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack("ii", 1, 0))
+        self.sock.close()
+
+
+def tls_context(args, old=False, seclevel0=False):
+    if not args.cert:
+        return None
+    with warnings.catch_warnings():
+        # TLS 1.0/1.1 settings are deprecated; that is the point here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if old:
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        if old or seclevel0:
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    ctx.load_cert_chain(args.cert, args.key)
+    return ctx
+
+
+def ehlo_lines(conn, mode, tls_ctx):
+    lines = ["250 " + HOSTNAME, "250 SIZE 10240000", "250 8BITMIME",
+             "250 ENHANCEDSTATUSCODES"]
+    if mode == "auth-plaintext":
+        lines.append("250 AUTH PLAIN LOGIN")
+    elif not conn.tls and (tls_ctx is not None or mode in
+                           ("starttls-refused", "tls-garbage")):
+        lines.append("250 STARTTLS")
+    return lines
+
+
+def session(conn, mode, args):
+    """Greeting, then the command loop with the mode's twist."""
+    tls_ctx = tls_context(args, old=(mode == "tls-old"),
+                          seclevel0=(mode == "weak-key"))
+
+    if mode == "tarpit":
+        conn.wait_close()
+        return
+    if mode in ("greet421", "greet421-toomany", "greet554"):
+        conn.reply({
+            "greet421": "421 4.3.2 Service shutting down",
+            "greet421-toomany":
+                "421 4.7.0 Too many connections from your host",
+            "greet554": "554 5.7.1 No SMTP service here",
+        }[mode])
+        # A server that refuses at the greeting still reads QUIT.
+        try:
+            line = conn.readline(timeout=5)
+            if line.upper().startswith("QUIT"):
+                conn.reply("221 2.0.0 Bye")
+        except Closed:
+            pass
+        return
+    if mode == "malformed":
+        conn.reply("2x0 hello")
+        conn.wait_close(10)
+        return
+    if mode == "endless-line":
+        log(conn.id, "S: 220 + endless bytes")
+        conn.send("220 ")
+        end = time.monotonic() + STREAM_SECONDS
+        chunk = b"x" * 1024
+        while time.monotonic() < end and not stopping.is_set():
+            conn.send(chunk)
+            time.sleep(0.001)
+        return
+    if mode == "drip":
+        greeting = ("220 %s ESMTP greeting sent a byte at a time\r\n"
+                    % HOSTNAME).encode()
+        delay = 1.0 / len(greeting)
+        log(conn.id, "S (dripped): %r" % greeting)
+        for i in range(len(greeting)):
+            conn.send(greeting[i:i + 1])
+            time.sleep(delay)
+    else:
+        conn.reply("220 %s ESMTP fakesmtp %s" % (HOSTNAME, mode))
+
+    while True:
+        line = conn.readline()
+        verb = line.split(" ", 1)[0].upper()
+        if verb == "EHLO":
+            if mode == "ehlo-reject":
+                conn.reply("502 5.5.2 Error: command not recognized")
+            elif mode == "ehlo-helo-reject":
+                conn.reply("550 5.7.1 EHLO refused by policy")
+            elif mode == "endless-multiline":
+                log(conn.id, "S: endless 250- lines")
+                end = time.monotonic() + STREAM_SECONDS
+                n = 0
+                while time.monotonic() < end and not stopping.is_set():
+                    conn.send("".join("250-line %d of an endless reply\r\n"
+                                      % (n + i) for i in range(50)))
+                    n += 50
+                    time.sleep(0.001)
+                return
+            elif mode == "reset-mid-reply":
+                log(conn.id, "S: 250-%s + half a line" % HOSTNAME)
+                conn.send("250-%s\r\n250-SIZE 1024" % HOSTNAME)
+                time.sleep(0.2)
+                conn.rst()
+                return
+            else:
+                if mode == "slow-ehlo":
+                    time.sleep(0.7)
+                conn.replies(ehlo_lines(conn, mode, tls_ctx))
+        elif verb == "HELO":
+            if mode == "ehlo-helo-reject":
+                conn.reply("550 5.7.1 HELO refused by policy")
+            else:
+                conn.reply("250 " + HOSTNAME)
+        elif verb == "STARTTLS" and not conn.tls:
+            if mode == "starttls-refused":
+                conn.reply("454 4.7.0 TLS not available due to local problem")
+            elif mode == "tls-garbage":
+                conn.reply("220 2.0.0 Ready to start TLS")
+                log(conn.id, "S: garbage instead of ServerHello")
+                conn.send(b"this is not a TLS record\r\n" * 8)
+                conn.wait_close(10)
+                return
+            elif tls_ctx is None:
+                conn.reply("454 4.7.0 TLS not available")
+            else:
+                conn.starttls(tls_ctx)
+        elif verb == "MAIL":
+            if mode == "mail-timeout":
+                log(conn.id, "(not answering MAIL)")
+                conn.wait_close()
+                return
+            conn.reply("250 2.1.0 Ok")
+        elif verb == "RCPT":
+            conn.reply("250 2.1.5 Ok")
+        elif verb in ("RSET", "NOOP"):
+            conn.reply("250 2.0.0 Ok")
+        elif verb == "QUIT":
+            conn.reply("221 2.0.0 Bye")
+            return
+        else:
+            conn.reply("502 5.5.2 Error: command not recognized")
+
+
+def serve_one(sock, conn_id, args):
+    conn = Conn(sock, conn_id, args)
+    log(conn_id, "connected")
+    try:
+        session(conn, args.mode, args)
+    except Closed as e:
+        log(conn_id, "closed: %s" % e)
+    except Exception as e:  # a bug here must not kill the server
+        log(conn_id, "error: %r" % e)
+    finally:
+        try:
+            conn.sock.close()
+        except OSError:
+            pass
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("mode", choices=sorted(MODES))
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--ready", help="write the port here once listening")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--lifetime", type=float, default=120)
+    args = ap.parse_args()
+
+    if args.mode in ("tls-old", "weak-key") and not args.cert:
+        ap.error("mode %s needs --cert and --key" % args.mode)
+
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    family = socket.AF_INET6 if ":" in args.addr else socket.AF_INET
+    srv = socket.socket(family, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((args.addr, args.port))
+    port = srv.getsockname()[1]
+    fill = []
+    if args.mode == "blackhole":
+        # Backlog 0 lets one connection wait in the accept queue; with
+        # that one queued and never accepted, Linux drops further SYNs
+        # (the listener overflows), so a client's connect() times out.
+        srv.listen(0)
+        c = socket.socket(family, socket.SOCK_STREAM)
+        c.settimeout(2)
+        c.connect((args.addr, port))
+        fill.append(c)
+    else:
+        srv.listen(64)
+    log(0, "listening on %s port %d, mode %s" % (args.addr, port, args.mode))
+    if args.ready:
+        tmp = args.ready + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, args.ready)
+
+    end = time.monotonic() + args.lifetime
+    srv.settimeout(0.2)
+    n = 0
+    while not stopping.is_set() and time.monotonic() < end:
+        if args.mode == "blackhole":
+            time.sleep(0.2)
+            continue
+        try:
+            sock, peer = srv.accept()
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        n += 1
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        threading.Thread(target=serve_one, args=(sock, n, args),
+                         daemon=True).start()
+    stopping.set()
+    log(0, "exiting")
+    srv.close()
+    for c in fill:
+        c.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+# postfix.sh - a private Postfix instance for the scenario tests.
+# Sourced after common.sh and ca.sh. Needs root (Postfix drops to its
+# mail_owner itself) and the Debian postfix package, which may stay
+# unconfigured and stopped: nothing under /etc/postfix is changed and the
+# system instance is never started or stopped.
+#
+#	pf_setup DIR CERTDIR	write DIR/etc (main.cf, master.cf, maps),
+#				DIR/spool, DIR/data; choose the ports
+#	pf_start		start it, wait for every listener (bounded)
+#	pf_stop			postfix stop, then kill the master by PID
+#
+# After pf_setup these hold the ports, all on 127.0.0.1:
+#	PF_OK		STARTTLS, valid certificate (from the test CA)
+#	PF_EXPIRED PF_NOTYET PF_EXPIRING PF_WRONGNAME PF_SELFSIGNED
+#			STARTTLS with that certificate
+#	PF_NOTLS	no STARTTLS
+#	PF_IMPLICIT	TLS from the first byte (wrapper mode), valid cert
+#	PF_RELAY	open relay: mynetworks=127.0.0.0/8, valid cert
+#	PF_CATCHALL	accepts any user of test.example, valid cert
+#	PF_SUBADDR	127.0.0.N, port 587, no TLS (N random in 2..250)
+#
+# Domain test.example (virtual, delivered to discard:):
+#	user@test.example		accepted
+#	grey@test.example		450 4.7.1 greylisted, try again
+#	busy@test.example		451 4.3.0 temporary failure
+#	blocked@test.example		550 5.7.1 rejected by policy
+#	anything else			550 5.1.1 unknown user
+#	MAIL FROM:<rejectsender@test.example>	553 5.7.1
+# 127.0.0.0/8 is not in mynetworks (except on PF_RELAY), so relaying to
+# another domain is denied.
+
+PF_DIR=
+PF_STARTED=0
+
+pf_setup() {
+	local dir=$1 certs=$2 ports
+	PF_DIR=$dir
+	PF_CONF=$dir/etc
+	mkdir -p "$PF_CONF" "$dir/spool" "$dir/data" || return 1
+	# The queue and data directories must be reachable by the postfix
+	# user; mktemp makes 0700 directories.
+	chmod 755 "$dir" "$dir/spool"
+	chown postfix "$dir/data" && chmod 700 "$dir/data" || return 1
+	ports=($(free_ports 10)) || return 1
+	PF_OK=${ports[0]}
+	PF_EXPIRED=${ports[1]}
+	PF_NOTYET=${ports[2]}
+	PF_EXPIRING=${ports[3]}
+	PF_WRONGNAME=${ports[4]}
+	PF_SELFSIGNED=${ports[5]}
+	PF_NOTLS=${ports[6]}
+	PF_IMPLICIT=${ports[7]}
+	PF_RELAY=${ports[8]}
+	PF_CATCHALL=${ports[9]}
+	PF_SUBADDR=127.0.0.$((RANDOM % 249 + 2))
+	PF_MAILLOG=$dir/maillog
+
+	# Certificates are copied so that postfix (running as its own user
+	# for smtpd) can read them whatever the test dir's mode.
+	mkdir -p "$dir/certs"
+	cp "$certs"/*.crt "$certs"/*.key "$dir/certs/" || return 1
+	chmod 644 "$dir/certs"/*
+
+	cat >"$PF_CONF/main.cf" <<EOF
+# Private test instance (tests/lib/postfix.sh); not a system config.
+compatibility_level = 3.6
+queue_directory = $dir/spool
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.test.example
+mydomain = test.example
+myorigin = \$myhostname
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 192.0.2.254/32
+smtpd_peername_lookup = no
+smtpd_banner = \$myhostname ESMTP smtprobe-test
+biff = no
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+# Nothing is ever delivered.
+virtual_mailbox_domains = test.example
+virtual_mailbox_maps = texthash:$PF_CONF/vmailbox
+virtual_transport = discard:
+default_transport = discard:
+relay_transport = discard:
+local_transport = discard:
+# Reject at MAIL FROM, not only at RCPT TO.
+smtpd_delay_reject = no
+smtpd_sender_restrictions = check_sender_access texthash:$PF_CONF/sender_access
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access texthash:$PF_CONF/rcpt_access
+unknown_virtual_mailbox_reject_code = 550
+smtpd_tls_cert_file = $dir/certs/valid.crt
+smtpd_tls_key_file = $dir/certs/valid.key
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtpd_tls_session_cache_database =
+# No anti-abuse delays: a probe's session must be quick.
+smtpd_error_sleep_time = 0
+smtpd_soft_error_limit = 100
+smtpd_hard_error_limit = 100
+smtpd_client_connection_rate_limit = 0
+smtpd_client_connection_count_limit = 0
+anvil_rate_time_unit = 60s
+smtpd_helo_required = no
+disable_vrfy_command = yes
+EOF
+
+	cat >"$PF_CONF/vmailbox" <<EOF
+user@test.example	x
+grey@test.example	x
+busy@test.example	x
+blocked@test.example	x
+EOF
+	cat >"$PF_CONF/rcpt_access" <<EOF
+grey@test.example	450 4.7.1 greylisted, try again
+busy@test.example	451 4.3.0 temporary failure
+blocked@test.example	550 5.7.1 rejected by policy
+EOF
+	cat >"$PF_CONF/sender_access" <<EOF
+rejectsender@test.example	553 5.7.1 sender rejected by policy
+EOF
+
+	local c=$dir/certs tlsopt
+	tlsopt() {	# tlsopt NAME: -o options for that certificate
+		echo "-o smtpd_tls_cert_file=$c/$1.crt -o smtpd_tls_key_file=$c/$1.key"
+	}
+	cat >"$PF_CONF/master.cf" <<EOF
+# service type  private unpriv  chroot  wakeup  maxproc command + args
+127.0.0.1:$PF_OK	inet n - n - - smtpd
+127.0.0.1:$PF_EXPIRED	inet n - n - - smtpd $(tlsopt expired)
+127.0.0.1:$PF_NOTYET	inet n - n - - smtpd $(tlsopt notyet)
+127.0.0.1:$PF_EXPIRING	inet n - n - - smtpd $(tlsopt expiring)
+127.0.0.1:$PF_WRONGNAME	inet n - n - - smtpd $(tlsopt wrongname)
+127.0.0.1:$PF_SELFSIGNED	inet n - n - - smtpd $(tlsopt selfsigned)
+127.0.0.1:$PF_NOTLS	inet n - n - - smtpd -o smtpd_tls_security_level=none
+127.0.0.1:$PF_IMPLICIT	inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt
+127.0.0.1:$PF_RELAY	inet n - n - - smtpd -o mynetworks=127.0.0.0/8
+127.0.0.1:$PF_CATCHALL	inet n - n - - smtpd -o smtpd_reject_unlisted_recipient=no
+$PF_SUBADDR:587	inet n - n - - smtpd -o smtpd_tls_security_level=none
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+	unset -f tlsopt
+}
+
+# pf_mkqueue: the queue subdirectories, with the owner, group and mode
+# the installed Postfix lists in its postfix-files (what post-install
+# create-missing does, in a fraction of the time).
+pf_mkqueue() {
+	local files meta path type owner group mode rest
+	meta=$(postconf -d -h meta_directory 2>/dev/null)
+	files=${meta:-/etc/postfix}/postfix-files
+	[ -r "$files" ] || { echo "pf_mkqueue: no $files" >&2; return 1; }
+	while IFS=: read -r path type owner group mode rest; do
+		case $path:$type in
+		'$queue_directory/'*:d) ;;
+		*) continue ;;
+		esac
+		path=$PF_DIR/spool/${path#\$queue_directory/}
+		[ "$owner" = '$mail_owner' ] && owner=postfix
+		case $group in
+		'$setgid_group') group=postdrop ;;
+		-) group= ;;
+		esac
+		mkdir -p "$path" &&
+		chown "$owner${group:+:$group}" "$path" &&
+		chmod "$mode" "$path" || return 1
+	done <"$files"
+}
+
+# pf_cmd ARGS...: the postfix command for our instance, bounded.
+pf_cmd() {
+	timeout -k 2 30 postfix -c "$PF_CONF" "$@"
+}
+
+pf_start() {
+	local p
+	T_SHOW_LOGS+=("$PF_MAILLOG" "$PF_DIR/postfix.log")
+	pf_mkqueue || return 1
+	# "postfix check" validates the configuration (and would create
+	# missing queue directories, slowly); "set-permissions" is not used:
+	# it would also reset modes of the system's Postfix files.
+	if ! pf_cmd check >>"$PF_DIR/postfix.log" 2>&1; then
+		echo "postfix check failed:" >&2
+		tail -n 20 "$PF_DIR/postfix.log" >&2
+		return 1
+	fi
+	t_on_exit pf_stop
+	# The checks just ran; quick-start tells postfix-script to skip
+	# running them a second time.
+	: >"$PF_DIR/spool/quick-start"
+	if ! pf_cmd start >>"$PF_DIR/postfix.log" 2>&1; then
+		echo "postfix start failed:" >&2
+		tail -n 20 "$PF_DIR/postfix.log" "$PF_MAILLOG" >&2 2>/dev/null
+		return 1
+	fi
+	PF_STARTED=1
+	for p in $PF_OK $PF_EXPIRED $PF_NOTYET $PF_EXPIRING $PF_WRONGNAME \
+	    $PF_SELFSIGNED $PF_NOTLS $PF_IMPLICIT $PF_RELAY $PF_CATCHALL; do
+		wait_port 127.0.0.1 "$p" 10 ||
+		    { echo "postfix: nothing listens on 127.0.0.1:$p" >&2; return 1; }
+	done
+	wait_port "$PF_SUBADDR" 587 10 ||
+	    { echo "postfix: nothing listens on $PF_SUBADDR:587" >&2; return 1; }
+}
+
+pf_stop() {
+	local pid
+	[ "$PF_STARTED" = 1 ] || return 0
+	PF_STARTED=0
+	pid=$(sed -n '1s/[^0-9]//gp' "$PF_DIR/spool/pid/master.pid" 2>/dev/null)
+	pf_cmd stop >>"$PF_DIR/postfix.log" 2>&1
+	# postfix stop returns before master has exited; wait a little,
+	# then kill that master (and only it) if it is still there.
+	if [ -n "$pid" ]; then
+		local n=0
+		while kill -0 "$pid" 2>/dev/null && [ $n -lt 30 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	return 0
+}
