@@ -469,6 +469,9 @@ smtp_enter(struct smtp_session *s, enum smtp_phase ph)
 		size_t	 junk = 0;
 
 		ssl = tls_ssl_new(s->p.tls, s->p.host, &s->res.tls);
+		if (ssl != NULL && s->p.ntlsa > 0)
+			tls_ssl_dane(ssl, s->p.host, s->p.tlsa, s->p.ntlsa,
+			    &s->res.tls);
 		if (ssl == NULL || conn_starttls(s->conn, ssl, &junk) == -1) {
 			add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
 			    "cannot set up TLS: out of memory");
@@ -848,6 +851,9 @@ on_tls_ready(struct smtp_session *s)
 	 * still read first: nothing is said before the server has spoken.
 	 */
 	if (req && (!s->res.tls.verified || !s->res.tls.hostname_ok))
+		s->res.outcome = SMTP_TLS;
+	/* RFC 7672 2.2: with usable TLSA records, DANE decides */
+	if (s->res.tls.dane_usable > 0 && !s->res.tls.dane_ok)
 		s->res.outcome = SMTP_TLS;
 	if (s->p.implicit_tls)
 		smtp_enter(s, PH_BANNER);

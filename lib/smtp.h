@@ -68,6 +68,8 @@ struct smtp_params {
 	int			 implicit_tls;	/* TLS before the greeting (465) */
 	int			 submission;	/* submission port: TLS required */
 	struct tls_ctx		*tls;		/* shared context; NULL disables TLS */
+	const struct tls_tlsa	*tlsa;		/* DNSSEC-validated TLSA records, or NULL */
+	int			 ntlsa;
 	int			 expiry_warn_days;
 	int			 expiry_crit_days;
 	int			 timeout_ms[PH_COUNT];	/* deadline per phase */

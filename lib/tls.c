@@ -59,6 +59,9 @@ verify_cb(int ok, X509_STORE_CTX *xs)
 	case X509_V_ERR_INVALID_CA:
 		info->verify_flags |= TLS_V_UNTRUSTED;
 		break;
+	case X509_V_ERR_DANE_NO_MATCH:
+		info->verify_flags |= TLS_V_DANE;
+		break;
 	default:
 		info->verify_flags |= TLS_V_OTHER;
 		break;
@@ -102,6 +105,11 @@ tls_ctx_new(const char *ca_file, char **cause)
 	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, verify_cb);
+	if (SSL_CTX_dane_enable(t->ctx) <= 0) {
+		*cause = "SSL_CTX_dane_enable failed";
+		tls_ctx_free(t);
+		return NULL;
+	}
 	if (ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(t->ctx, ca_file, NULL) != 1) {
 			snprintf(buf, sizeof(buf), "%s: cannot load CA file: %s",
@@ -154,6 +162,30 @@ tls_ssl_new(struct tls_ctx *t, const char *host, struct tls_info *info)
 		SSL_set_tlsext_host_name(ssl, sni);
 	}
 	return ssl;
+}
+
+int
+tls_ssl_dane(SSL *ssl, const char *name, const struct tls_tlsa *v, int n,
+    struct tls_info *info)
+{
+	int	 i, added = 0;
+
+	info->dane_checked = n > 0;
+	info->dane_depth = -1;
+	if (n <= 0 || SSL_dane_enable(ssl, name) <= 0)
+		return 0;
+	/* RFC 7672 3.1.3: no name checks for DANE-EE(3) */
+	SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < n; i++) {
+		if (v[i].usage != 2 && v[i].usage != 3)
+			continue;
+		if (SSL_dane_tlsa_add(ssl, v[i].usage, v[i].selector,
+		    v[i].mtype, v[i].data, v[i].len) > 0)
+			added++;
+	}
+	info->dane_usable = added;
+	ERR_clear_error();
+	return added;
 }
 
 static void
@@ -296,6 +328,17 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 		util_strlcpy(info->verify_error, X509_verify_cert_error_string(
 		    SSL_get_verify_result(ssl)), sizeof(info->verify_error));
 	}
+	if (info->dane_usable > 0) {
+		info->dane_ok = SSL_get0_dane_authority(ssl, NULL, NULL) >= 0;
+		info->dane_depth = info->dane_ok ?
+		    SSL_get0_dane_authority(ssl, NULL, NULL) : -1;
+		if (info->dane_ok) {
+			/* DANE authenticated the peer: PKIX does not apply */
+			info->verify_flags &= ~(TLS_V_UNTRUSTED | TLS_V_OTHER);
+			info->verified = info->verify_flags == 0;
+		} else
+			info->verify_flags |= TLS_V_DANE;
+	}
 	if (host != NULL)
 		util_strlcpy(info->hostname, host, sizeof(info->hostname));
 	if (leaf != NULL && host != NULL && *host != '\0') {
@@ -305,6 +348,8 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 			info->hostname_ok = X509_check_host(leaf, host, 0, 0,
 			    NULL) == 1;
 	}
+	if (info->dane_ok)
+		info->hostname_ok = 1;
 	if (info->nchain > 0) {
 		int64_t left = info->chain[0].not_after - now;
 
@@ -364,6 +409,11 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
 		    host, addr, port, "notAfter=%s (%d days left) subject=%s",
 		    iso_time(leaf->not_after, t1, sizeof(t1)), info->days_left,
 		    leaf->subject);
+	if (info->verify_flags & TLS_V_DANE)
+		finding_add(fl, F_DANE_MISMATCH, -1, host, addr, port,
+		    "none of %d usable TLSA record(s) matches the chain of "
+		    "subject=%s issuer=%s", info->dane_usable, leaf->subject,
+		    leaf->issuer);
 	if (info->verify_flags & (TLS_V_UNTRUSTED | TLS_V_OTHER))
 		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
 		    "%s; issuer=%s", info->verify_error, leaf->issuer);

@@ -35,6 +35,16 @@ struct tls_cert {
 #define TLS_V_NOT_YET_VALID	0x02
 #define TLS_V_UNTRUSTED		0x04	/* no path to a trust anchor */
 #define TLS_V_OTHER		0x08	/* any other X.509 error */
+#define TLS_V_DANE		0x10	/* no TLSA record matched */
+
+/* One TLSA record (RFC 6698 2.1), data borrowed. */
+struct tls_tlsa {
+	uint8_t			 usage;		/* 0..3; SMTP uses 2 and 3 (RFC 7672 3.1) */
+	uint8_t			 selector;	/* 0 full cert, 1 SubjectPublicKeyInfo */
+	uint8_t			 mtype;		/* 0 exact, 1 SHA-256, 2 SHA-512 */
+	const unsigned char	*data;
+	size_t			 len;
+};
 
 struct tls_info {
 	char		 version[16];		/* "TLSv1.3" */
@@ -49,7 +59,10 @@ struct tls_info {
 	int		 hostname_ok;		/* leaf names the host probed */
 	char		 hostname[TLS_NAME_MAX]; /* the name checked */
 	int		 days_left;		/* leaf notAfter - now, in days */
-	int		 dane_checked;		/* reserved for the DNS work */
+	int		 dane_checked;	/* TLSA records were given to the handshake */
+	int		 dane_usable;	/* of which usable for SMTP (DANE-TA/DANE-EE) */
+	int		 dane_ok;	/* a TLSA record matched the chain */
+	int		 dane_depth;	/* depth of the matching certificate, -1 if none */
 };
 
 /*
@@ -69,6 +82,15 @@ void		 tls_ctx_free(struct tls_ctx *);
  */
 SSL		*tls_ssl_new(struct tls_ctx *, const char *host,
 		    struct tls_info *info);
+
+/*
+ * Arm DANE (RFC 7672) on ssl before the handshake: name is the MX host
+ * (the TLSA base domain), usable records are added, PKIX-TA/PKIX-EE ones
+ * are skipped as RFC 7672 3.1.3 says. Returns the number of usable
+ * records added (0: DANE not armed) and records it in info.
+ */
+int		 tls_ssl_dane(SSL *, const char *name, const struct tls_tlsa *,
+		    int n, struct tls_info *info);
 
 /* Fill info from a completed handshake, checking the name host. */
 void		 tls_inspect(SSL *, const char *host, struct tls_info *);
