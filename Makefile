@@ -11,7 +11,7 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson
+PKGS	 = libevent libevent_openssl openssl jansson ldns
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -84,7 +84,7 @@ scenario: all $(TOOL_BINS)
 
 # Every Debian package needed to build, test, fuzz and lint.
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
-	libevent-dev libssl-dev libjansson-dev libcmocka-dev \
+	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev nsd \
 	openssl ca-certificates postfix python3 mandoc \
 	monitoring-plugins-standard
 
