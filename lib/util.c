@@ -14,14 +14,20 @@ util_sanitize_buf(char *dst, size_t sz, const char *s, size_t len)
 {
 	size_t		 i, o = 0;
 	unsigned char	 c;
-	int		 cut = 0;
+	int		 cut = 0, run = 0;
 
 	if (sz == 0)
 		return 0;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c < 0x20 || c > 0x7e)
+		if (c < 0x20 || c > 0x7e) {
+			/* a run (CRLF, a UTF-8 sequence) is one '?' */
+			if (run)
+				continue;
+			run = 1;
 			c = '?';
+		} else
+			run = 0;
 		if (o + 1 >= sz) {
 			cut = 1;
 			break;
