@@ -107,6 +107,8 @@ append_text(struct reply *r, const char *t, size_t n)
 	if (r->textlen > 0) {
 		room = REPLY_TEXT_MAX - r->textlen;
 		if (room < 4) {
+			/* no room for " / " and a byte: show the cut */
+			memcpy(r->text + REPLY_TEXT_MAX - 3, "...", 4);
 			r->textlen = REPLY_TEXT_MAX;
 			return;
 		}
