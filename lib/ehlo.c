@@ -5,6 +5,7 @@
  * is the pre-standard form some servers still send beside "AUTH".
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,14 @@ ehlo_feed(struct ehlo_caps *c, const char *line, size_t len)
 
 			util_sanitize_buf(num, sizeof(num), p + kl + 1,
 			    n - kl - 1);
+			/*
+			 * RFC 1870: 1*20DIGIT. strtoull alone would take
+			 * "-1" (as 2^64-1), "+1", blanks and overflow.
+			 */
+			errno = 0;
 			v = strtoull(num, &end, 10);
-			if (end != num && *end == '\0') {
+			if (isdigit((unsigned char)num[0]) && *end == '\0' &&
+			    errno == 0) {
 				c->size = v;
 				c->size_given = 1;
 			}
