@@ -15,6 +15,8 @@
 #define TXTREC_TAGS_MAX	64	/* tags in one record; more is an error */
 #define TXTREC_HOST_MAX	253	/* bytes in a domain name, no final dot */
 #define TXTREC_EV_MAX	80	/* bytes of a value quoted in evidence */
+#define TXTREC_FINDINGS_MAX 32	/* findings from one record or policy; the
+				   rest are dropped, the verdict kept */
 
 /* Grammar variants for txtrec_init() and txtrec_has_version(). */
 #define TXTREC_FWS	0x1	/* CR and LF count as folding white space (DKIM) */
