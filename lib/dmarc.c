@@ -1,0 +1,507 @@
+/*
+ * dmarc.c - the DMARC record audit (RFC 7489).
+ *
+ * Severity follows what receivers do with the record. 6.3: "v" must be
+ * first, unknown tags are ignored, and syntax errors in the rest of the
+ * record fall back to defaults. 6.6.3 step 6: a missing or invalid p=,
+ * or an invalid sp=, makes receivers act as if p=none when rua= holds a
+ * valid URI, and drop the record otherwise. So only a record receivers
+ * drop is crit; a tag falling back to its default is warn.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dmarc.h"
+#include "util.h"
+
+#define EV(p, n)	txtrec_evlen(n), (p)
+
+/* What one parse knows beyond the record itself. */
+struct dmarc_ctx {
+	const char		*domain;
+	char			 name[300];	/* _dmarc.DOMAIN */
+	struct dmarc_record	*rec;
+	struct finding_list	*fl;
+	size_t			 valid_rua;	/* syntactically valid rua URIs, kept or not */
+	size_t			 start;		/* fl->n when the parse began */
+};
+
+static const char *const policy_names[] = {
+	[DMARC_P_UNSET] = "unset",
+	[DMARC_P_NONE] = "none",
+	[DMARC_P_QUARANTINE] = "quarantine",
+	[DMARC_P_REJECT] = "reject",
+};
+
+const char *
+dmarc_policy_name(enum dmarc_policy p)
+{
+	if ((unsigned)p >= sizeof(policy_names) / sizeof(policy_names[0]))
+		return "unset";
+	return policy_names[p];
+}
+
+static int
+word_is(const char *v, size_t len, const char *word)
+{
+	return strlen(word) == len && strncasecmp(v, word, len) == 0;
+}
+
+static enum dmarc_policy
+policy_parse(const char *v, size_t len)
+{
+	if (word_is(v, len, "none"))
+		return DMARC_P_NONE;
+	if (word_is(v, len, "quarantine"))
+		return DMARC_P_QUARANTINE;
+	if (word_is(v, len, "reject"))
+		return DMARC_P_REJECT;
+	return DMARC_P_UNSET;
+}
+
+/* 1*DIGIT into *out, refusing anything over max. */
+static int
+uint_parse(const char *v, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t	 n = 0;
+	size_t		 i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+		if (n > max)
+			return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static void
+warn_tag(struct dmarc_ctx *c, const struct txtrec_tag *t, const char *why,
+    const char *fallback)
+{
+	finding_add(c->fl, F_DMARC_SYNTAX, SEV_WARN, c->domain, NULL, 0,
+	    "%s: %.*s=\"%.*s\": %s; receivers use %s", c->name,
+	    (int)t->namelen, t->name, EV(t->val, t->vallen), why, fallback);
+}
+
+static void
+do_fo(struct dmarc_ctx *c, const struct txtrec_tag *t)
+{
+	const char	*item;
+	size_t		 off = 0, ilen;
+	unsigned	 fo = 0;
+
+	while (txtrec_list_next(t->val, t->vallen, &off, ':', &item, &ilen)) {
+		if (ilen == 1 && item[0] == '0')
+			fo |= DMARC_FO_0;
+		else if (ilen == 1 && item[0] == '1')
+			fo |= DMARC_FO_1;
+		else if (ilen == 1 && (item[0] == 'd' || item[0] == 'D'))
+			fo |= DMARC_FO_D;
+		else if (ilen == 1 && (item[0] == 's' || item[0] == 'S'))
+			fo |= DMARC_FO_S;
+		else {
+			warn_tag(c, t, "each option must be 0, 1, d or s", "0");
+			return;
+		}
+	}
+	c->rec->fo = fo;
+}
+
+static void
+do_rf(struct dmarc_ctx *c, const struct txtrec_tag *t)
+{
+	const char	*item;
+	size_t		 off = 0, ilen;
+
+	/* afrf is the only format in the registry RFC 7489 11 creates. */
+	while (txtrec_list_next(t->val, t->vallen, &off, ':', &item, &ilen))
+		if (!word_is(item, ilen, "afrf")) {
+			warn_tag(c, t, "afrf is the only report format", "afrf");
+			return;
+		}
+}
+
+/* "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] after a URI (6.4). */
+static int
+size_parse(const char *v, size_t len, uint64_t *out)
+{
+	uint64_t	 mult = 1, n;
+
+	if (len > 0) {
+		switch (v[len - 1]) {
+		case 'k': case 'K':
+			mult = 1ULL << 10;
+			break;
+		case 'm': case 'M':
+			mult = 1ULL << 20;
+			break;
+		case 'g': case 'G':
+			mult = 1ULL << 30;
+			break;
+		case 't': case 'T':
+			mult = 1ULL << 40;
+			break;
+		}
+		if (mult != 1)
+			len--;
+	}
+	if (uint_parse(v, len, UINT64_MAX / 10 / mult, &n) == -1)
+		return -1;
+	*out = n * mult;
+	return 0;
+}
+
+/* A rua/ruf URI problem; bounded, so 2000 bad URIs are not 2000 findings. */
+static void
+uri_warn(struct dmarc_ctx *c, const struct txtrec_tag *t, const char *item,
+    size_t ilen, const char *why)
+{
+	if (c->fl->n - c->start >= TXTREC_FINDINGS_MAX)
+		return;
+	finding_add(c->fl, F_DMARC_SYNTAX, SEV_WARN, c->domain, NULL, 0,
+	    "%s: %.*s: \"%.*s\": %s", c->name, (int)t->namelen, t->name,
+	    EV(item, ilen), why);
+}
+
+static void
+do_uris(struct dmarc_ctx *c, const struct txtrec_tag *t, struct dmarc_uri *v,
+    size_t *nv, size_t *nvalid)
+{
+	struct dmarc_uri	 u;
+	const char		*item, *bang, *why;
+	size_t			 off = 0, ilen, ulen;
+	int			 scheme;
+
+	while (txtrec_list_next(t->val, t->vallen, &off, ',', &item, &ilen)) {
+		memset(&u, 0, sizeof(u));
+		bang = memchr(item, '!', ilen);
+		ulen = bang ? (size_t)(bang - item) : ilen;
+		if (bang && size_parse(bang + 1, ilen - ulen - 1,
+		    &u.size) == -1) {
+			uri_warn(c, t, item, ilen, "size limit must be digits "
+			    "with an optional k, m, g or t; receivers skip the "
+			    "URI");
+			continue;
+		}
+		scheme = txtrec_uri(item, ulen, u.host, sizeof(u.host), &why);
+		if (scheme == -1) {
+			uri_warn(c, t, item, ilen, why);
+			continue;
+		}
+		(*nvalid)++;
+		if (scheme != TXTREC_URI_MAILTO) {
+			u.host[0] = '\0';
+			uri_warn(c, t, item, ilen, "receivers need only support "
+			    "mailto: URIs (RFC 7489 6.2)");
+		}
+		if (*nv < DMARC_URIS_MAX) {
+			/* Bounded copy: the URI is kept for evidence only. */
+			util_sanitize_buf(u.uri, sizeof(u.uri), item, ulen);
+			v[(*nv)++] = u;
+		}
+	}
+}
+
+/* A p= or sp= problem: receivers fall back to p=none or drop the record. */
+static int
+policy_problem(struct dmarc_ctx *c, const char *tag, const char *val,
+    size_t vallen)
+{
+	char	 what[TXTREC_EV_MAX + 64];
+
+	if (val == NULL)
+		snprintf(what, sizeof(what), "%s: missing", tag);
+	else
+		snprintf(what, sizeof(what), "%s=\"%.*s\": not none, "
+		    "quarantine or reject", tag, EV(val, vallen));
+	if (c->valid_rua > 0) {
+		finding_add(c->fl, F_DMARC_SYNTAX, SEV_WARN, c->domain, NULL,
+		    0, "%s: %s; receivers act as if p=none because rua has a "
+		    "valid URI (RFC 7489 6.6.3)", c->name, what);
+		return 0;
+	}
+	finding_add(c->fl, F_DMARC_SYNTAX, SEV_CRIT, c->domain, NULL, 0,
+	    "%s: %s, and rua has no valid URI: receivers ignore the record "
+	    "(RFC 7489 6.6.3)", c->name, what);
+	return -1;
+}
+
+static void
+rec_defaults(struct dmarc_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->pct = 100;
+	rec->adkim = 'r';
+	rec->aspf = 'r';
+	rec->fo = DMARC_FO_0;
+	rec->ri = 86400;
+}
+
+int
+dmarc_parse(const char *domain, const char *s, size_t len,
+    struct dmarc_record *rec, struct finding_list *fl)
+{
+	struct dmarc_ctx	 c;
+	struct txtrec_iter	 it;
+	struct txtrec_tag	 t, pt, spt;
+	const char		*why;
+	uint64_t		 n;
+	size_t			 nvalid_ruf = 0;
+	int			 r, has_p = 0, has_sp = 0, bad = 0;
+	int			 fallback = 0;
+	enum dmarc_policy	 sp = DMARC_P_UNSET;
+
+	memset(&c, 0, sizeof(c));
+	c.domain = domain;
+	c.rec = rec;
+	c.fl = fl;
+	c.start = fl->n;
+	snprintf(c.name, sizeof(c.name), "_dmarc.%s", domain);
+	rec_defaults(rec);
+	memset(&pt, 0, sizeof(pt));
+	memset(&spt, 0, sizeof(spt));
+
+	if (len > DMARC_RECORD_MAX) {
+		finding_add(fl, F_DMARC_SYNTAX, SEV_CRIT, domain, NULL, 0,
+		    "%s: \"%.*s\": record is %zu bytes, over %d", c.name,
+		    EV(s, len), len, DMARC_RECORD_MAX);
+		return -1;
+	}
+	if (!txtrec_has_version(s, len, "DMARC1", TXTREC_NOCASE)) {
+		finding_add(fl, F_DMARC_SYNTAX, SEV_CRIT, domain, NULL, 0,
+		    "%s: \"%.*s\": v: the record must start with v=DMARC1",
+		    c.name, EV(s, len));
+		return -1;
+	}
+
+	txtrec_init(&it, s, len, TXTREC_NOCASE);
+	while ((r = txtrec_next(&it, &t, &why)) != 0) {
+		if (r == -1) {
+			finding_add(fl, F_DMARC_SYNTAX, SEV_WARN, domain, NULL,
+			    0, "%s: \"%.*s\": %s; receivers skip it", c.name,
+			    EV(t.name, t.namelen), why);
+			continue;
+		}
+		if (txtrec_tag_is(&it, &t, "v")) {
+			/* First by txtrec_has_version(); "DMARC1" is exact. */
+			if (t.vallen != 6 || memcmp(t.val, "DMARC1", 6) != 0) {
+				finding_add(fl, F_DMARC_SYNTAX, SEV_CRIT,
+				    domain, NULL, 0, "%s: v=\"%.*s\": must be "
+				    "exactly DMARC1: receivers ignore the "
+				    "record", c.name, EV(t.val, t.vallen));
+				bad = 1;
+			}
+		} else if (txtrec_tag_is(&it, &t, "p")) {
+			has_p = 1;
+			pt = t;
+			rec->p = policy_parse(t.val, t.vallen);
+		} else if (txtrec_tag_is(&it, &t, "sp")) {
+			has_sp = 1;
+			spt = t;
+			sp = policy_parse(t.val, t.vallen);
+		} else if (txtrec_tag_is(&it, &t, "pct")) {
+			if (uint_parse(t.val, t.vallen, 100, &n) == -1 ||
+			    t.vallen > 3)
+				warn_tag(&c, &t, "not an integer 0-100", "100");
+			else
+				rec->pct = (int)n;
+		} else if (txtrec_tag_is(&it, &t, "adkim") ||
+		    txtrec_tag_is(&it, &t, "aspf")) {
+			if (word_is(t.val, t.vallen, "r") ||
+			    word_is(t.val, t.vallen, "s")) {
+				char m = (char)(t.val[0] | 0x20);
+
+				if (t.namelen == 5)
+					rec->adkim = m;
+				else
+					rec->aspf = m;
+			} else
+				warn_tag(&c, &t, "not r or s", "r");
+		} else if (txtrec_tag_is(&it, &t, "fo")) {
+			do_fo(&c, &t);
+		} else if (txtrec_tag_is(&it, &t, "ri")) {
+			if (uint_parse(t.val, t.vallen, UINT32_MAX, &n) == -1)
+				warn_tag(&c, &t, "not an unsigned 32-bit integer",
+				    "86400");
+			else
+				rec->ri = (uint32_t)n;
+		} else if (txtrec_tag_is(&it, &t, "rf")) {
+			do_rf(&c, &t);
+		} else if (txtrec_tag_is(&it, &t, "rua")) {
+			do_uris(&c, &t, rec->rua, &rec->nrua, &c.valid_rua);
+		} else if (txtrec_tag_is(&it, &t, "ruf")) {
+			do_uris(&c, &t, rec->ruf, &rec->nruf, &nvalid_ruf);
+		} else {
+			finding_add(fl, F_DMARC_SYNTAX, SEV_INFO, domain, NULL,
+			    0, "%s: %.*s=\"%.*s\": unknown tag: receivers "
+			    "ignore it", c.name, EV(t.name, t.namelen),
+			    EV(t.val, t.vallen));
+		}
+	}
+	if (bad)
+		return -1;
+
+	/* RFC 7489 6.6.3 step 6, once rua is known whatever the tag order. */
+	if (!has_p || rec->p == DMARC_P_UNSET) {
+		if (policy_problem(&c, "p", has_p ? pt.val : NULL,
+		    pt.vallen) == -1)
+			return -1;
+		fallback = 1;
+	}
+	if (has_sp && sp == DMARC_P_UNSET) {
+		if (policy_problem(&c, "sp", spt.val, spt.vallen) == -1)
+			return -1;
+		fallback = 1;
+	}
+	if (fallback) {
+		rec->p = DMARC_P_NONE;
+		sp = DMARC_P_NONE;
+	}
+	rec->sp = sp != DMARC_P_UNSET ? sp : rec->p;
+
+	if (fallback)
+		finding_add(fl, F_DMARC_POLICY_NONE, -1, domain, NULL, 0,
+		    "%s: acted on as p=none (RFC 7489 6.6.3 fallback)",
+		    c.name);
+	else if (rec->p == DMARC_P_NONE)
+		finding_add(fl, F_DMARC_POLICY_NONE, -1, domain, NULL, 0,
+		    "%s: p=none", c.name);
+	return 0;
+}
+
+int
+dmarc_check(const char *domain, const char *const *txt, const size_t *len,
+    size_t n, struct dmarc_record *rec, struct finding_list *fl)
+{
+	size_t	 first = 0, second, count;
+
+	rec_defaults(rec);
+	count = txtrec_select(txt, len, n, "DMARC1", TXTREC_NOCASE, &first);
+	if (count == 0) {
+		finding_add(fl, F_DMARC_NONE, -1, domain, NULL, 0,
+		    "_dmarc.%s: no TXT record starts with v=DMARC1 "
+		    "(%zu TXT records)", domain, n);
+		return -1;
+	}
+	if (count > 1) {
+		for (second = first + 1; second < n; second++)
+			if (txt[second] != NULL && txtrec_has_version(
+			    txt[second], len[second], "DMARC1", TXTREC_NOCASE))
+				break;
+		finding_add(fl, F_DMARC_MULTIPLE, -1, domain, NULL, 0,
+		    "_dmarc.%s: %zu records start with v=DMARC1, receivers "
+		    "apply none: \"%.*s\", \"%.*s\"", domain, count,
+		    EV(txt[first], len[first]), EV(txt[second], len[second]));
+		return -1;
+	}
+	return dmarc_parse(domain, txt[first], len[first], rec, fl);
+}
+
+/* The last two labels of a name (the whole name if it has one label). */
+static const char *
+org_suffix(const char *d, size_t *outlen)
+{
+	size_t	 len = strlen(d), i;
+	int	 dots = 0;
+
+	if (len > 0 && d[len - 1] == '.')
+		len--;
+	for (i = len; i > 0; i--)
+		if (d[i - 1] == '.' && ++dots == 2)
+			break;
+	*outlen = len - i;
+	return d + i;
+}
+
+int
+dmarc_same_org(const char *a, const char *b)
+{
+	const char	*sa, *sb;
+	size_t		 la, lb;
+
+	sa = org_suffix(a, &la);
+	sb = org_suffix(b, &lb);
+	return la == lb && strncasecmp(sa, sb, la) == 0;
+}
+
+static void
+add_dests(const char *domain, const char *tag, const struct dmarc_uri *v,
+    size_t nv, struct dmarc_dest *out, size_t max, size_t *n)
+{
+	size_t	 i, j, dlen;
+	int	 w;
+
+	dlen = strlen(domain);
+	if (dlen > 0 && domain[dlen - 1] == '.')
+		dlen--;
+	for (i = 0; i < nv && *n < max; i++) {
+		if (v[i].host[0] == '\0' || dmarc_same_org(domain, v[i].host))
+			continue;
+		for (j = 0; j < *n; j++)
+			if (strcmp(out[j].host, v[i].host) == 0)
+				break;
+		if (j < *n)
+			continue;
+		out[*n].tag = tag;
+		util_strlcpy(out[*n].uri, v[i].uri, sizeof(out[*n].uri));
+		util_strlcpy(out[*n].host, v[i].host, sizeof(out[*n].host));
+		/* RFC 7489 7.1: too long a name means no authorisation. */
+		w = snprintf(out[*n].qname, sizeof(out[*n].qname),
+		    "%.*s._report._dmarc.%s", (int)(dlen < 300 ? dlen : 300),
+		    domain, v[i].host);
+		if (w < 0 || (size_t)w >= sizeof(out[*n].qname))
+			out[*n].qname[0] = '\0';
+		else
+			for (j = 0; j < dlen; j++)
+				if (out[*n].qname[j] >= 'A' &&
+				    out[*n].qname[j] <= 'Z')
+					out[*n].qname[j] |= 0x20;
+		(*n)++;
+	}
+}
+
+size_t
+dmarc_report_dests(const char *domain, const struct dmarc_record *rec,
+    struct dmarc_dest *out, size_t max)
+{
+	size_t	 n = 0;
+
+	add_dests(domain, "rua", rec->rua, rec->nrua, out, max, &n);
+	add_dests(domain, "ruf", rec->ruf, rec->nruf, out, max, &n);
+	return n;
+}
+
+int
+dmarc_report_authorized(const char *const *txt, const size_t *len, size_t n)
+{
+	size_t	 first;
+
+	return txtrec_select(txt, len, n, "DMARC1", TXTREC_NOCASE, &first) > 0;
+}
+
+int
+dmarc_report_check(const char *domain, const struct dmarc_dest *dest,
+    const char *const *txt, const size_t *len, size_t n,
+    struct finding_list *fl)
+{
+	if (dest->qname[0] == '\0') {
+		finding_add(fl, F_DMARC_RUA_UNAUTHORIZED, -1, domain, NULL, 0,
+		    "_dmarc.%s: %s=\"%s\": DOMAIN._report._dmarc.%s is "
+		    "longer than 253 bytes: the destination cannot authorise "
+		    "the reports", domain, dest->tag, dest->uri, dest->host);
+		return 0;
+	}
+	if (dmarc_report_authorized(txt, len, n))
+		return 1;
+	finding_add(fl, F_DMARC_RUA_UNAUTHORIZED, -1, domain, NULL, 0,
+	    "_dmarc.%s: %s=\"%s\": no TXT record starting v=DMARC1 at %s "
+	    "(%zu TXT records): %s has not agreed to take the reports",
+	    domain, dest->tag, dest->uri, dest->qname, n, dest->host);
+	return 0;
+}
