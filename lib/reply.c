@@ -102,7 +102,7 @@ append_text(struct reply *r, const char *t, size_t n)
 {
 	size_t	 room;
 
-	if (r->textlen >= REPLY_TEXT_MAX)
+	if (r->textlen >= REPLY_TEXT_MAX || n == 0)
 		return;
 	if (r->textlen > 0) {
 		room = REPLY_TEXT_MAX - r->textlen;
@@ -194,7 +194,7 @@ reply_is_rate_limit(const struct reply *r)
 {
 	static const char *words[] = { "too many", "rate limit",
 	    "rate-limit", "ratelimit", "too fast", "slow down",
-	    "exceeded", "throttl" };
+	    "throttl" };
 	size_t	 i;
 
 	if (r->code / 100 != 4)

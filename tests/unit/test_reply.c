@@ -79,7 +79,7 @@ static const struct feed_case feed_cases[] = {
 	{ "enhanced on a later line only", { B("451-first"), B("451 4.7.1 second"), BEND },
 	    REPLY_DONE, 451, "", 2, "first / second", NULL },
 	{ "last line 250 without text", { B("250-mx.example.com"), B("250"), BEND },
-	    REPLY_DONE, 250, "", 2, "mx.example.com / ", NULL },
+	    REPLY_DONE, 250, "", 2, "mx.example.com", NULL },
 	{ "empty first line text", { B("250-"), B("250 Ok"), BEND },
 	    REPLY_DONE, 250, "", 2, "Ok", NULL },
 	{ "unterminated", { B("250-a"), B("250-b"), BEND },
