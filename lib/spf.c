@@ -1,6 +1,6 @@
 /*
  * spf.c - SPF, RFC 7208: the record parser, check_host() against the
- * caller's DNS view, and macro expansion.
+ * caller's DNS view, macro expansion and the audit.
  *
  * Evaluation never waits: a lookup the view cannot answer yet unwinds
  * the whole check with E_PENDING and the caller runs it again later (see
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "finding.h"
 #include "spf.h"
 
 /* Internal results of a mechanism or check; spf_result values are >= 0. */
@@ -1555,7 +1556,7 @@ mech_include(struct ctx *c, const struct spf_term *t, const char *domain,
 	case SPF_RESULT_PERMERROR:
 		return E_PERM;
 	case SPF_RESULT_NONE:
-		return perm(c, SPF_ERR_INCLUDE_NONE, name,
+		return perm(c, SPF_ERR_INCLUDE_NONE, domain,
 		    "\"%s\" in %s: %s has no SPF record", TERM(t, q), domain,
 		    name);
 	default:
@@ -1773,7 +1774,7 @@ check_host(struct ctx *c, const char *domain_in, int depth, int top)
 		return SPF_RESULT_PERMERROR;
 	}
 	if ((r = check_host(c, name, depth + 1, top)) == SPF_RESULT_NONE) {
-		perm(c, SPF_ERR_REDIRECT_NONE, name,
+		perm(c, SPF_ERR_REDIRECT_NONE, domain,
 		    "\"%s\" in %s: %s has no SPF record", q, domain, name);
 		return SPF_RESULT_PERMERROR;
 	}
@@ -1925,4 +1926,371 @@ spf_macro_expand(const struct spf_request *req, const char *domain,
 	if (cause != NULL)
 		*cause = strdup(why);
 	return -1;
+}
+
+/*
+ * The audit. Findings go to a list of its own and reach the caller's only
+ * when the audit is complete, so a round that ends in SPF_NEED_DNS leaves
+ * nothing behind.
+ */
+
+#define AUDIT_VISITS_MAX	32	/* records the walk reads */
+
+/* Addresses a sane record does not authorise (RFC 5737, RFC 3849). */
+static const char *const audit_probes[] = { "192.0.2.1", "2001:db8::1" };
+
+struct audit {
+	const struct spf_audit_req *req;
+	struct ctx		 c;	/* the walk's DNS and needs */
+	struct finding_list	 found;
+	int			 pending;
+	int			 nomem;
+	int			 lookups;	/* DNS-querying terms on the walk */
+	int			 visits;
+};
+
+static int
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return name_eq(a, b);
+}
+
+/* Add a finding unless one with the same id, host and address is there. */
+static void __attribute__((format(printf, 6, 7)))
+audit_add(struct audit *a, enum finding_id id, int sev, const char *host,
+    const char *addr, const char *fmt, ...)
+{
+	char	 ev[FINDING_EVIDENCE_MAX + 1];
+	va_list	 ap;
+	size_t	 i;
+
+	for (i = 0; i < a->found.n; i++)
+		if (a->found.v[i].id == id &&
+		    str_same(a->found.v[i].host, host) &&
+		    str_same(a->found.v[i].addr, addr))
+			return;
+	va_start(ap, fmt);
+	vsnprintf(ev, sizeof(ev), fmt, ap);
+	va_end(ap);
+	if (finding_add(&a->found, id, sev, host, addr, 0, "%s", ev) == NULL)
+		a->nomem = 1;
+}
+
+/* The first term that uses ptr or %{p}, for the evidence. */
+static const struct spf_term *
+ptr_term(const struct spf_record *rec)
+{
+	size_t	 i;
+
+	for (i = 0; i < rec->nterms; i++)
+		if (rec->terms[i].type == SPF_TERM_PTR ||
+		    (rec->terms[i].spec != NULL &&
+		    macro_uses(rec->terms[i].spec, rec->terms[i].spec_len, 'p')))
+			return &rec->terms[i];
+	return NULL;
+}
+
+/*
+ * Walk the record of domain and, statically, every include and redirect
+ * whose target has no macro. chain: the record decides the domain's
+ * result (the top record and its redirects); passing: a pass here makes
+ * the audited domain pass (reached by "+include" from the chain). from:
+ * the term that led here, for messages ("include:x in y"). Returns -1
+ * when the domain has no usable record (none, several, a DNS error),
+ * else 0.
+ */
+static int
+audit_walk(struct audit *a, const char *domain_in, int depth, int chain,
+    int passing, const char *from, const char *from_domain)
+{
+	struct spf_answer	 ans;
+	struct spf_record	*rec;
+	const struct spf_term	*t;
+	char			 domain[SPF_NAME_MAX + 1], tgt[SPF_NAME_MAX + 2];
+	char			 err[SPF_TEXT_MAX], q[SHOW_MAX * 4 + 8];
+	char			 via[SHOW_MAX * 4 + SPF_NAME_MAX + 16], *buf;
+	const char		*top = a->req->domain;
+	size_t			 i, idx = 0, jlen = 0;
+	int			 nomem, seen_all = 0, sev;
+
+	if (a->visits >= AUDIT_VISITS_MAX || depth > SPF_DEPTH_MAX)
+		return 0;
+	a->visits++;
+	if (domain_check(domain_in, domain) == -1) {
+		if (from != NULL)
+			audit_add(a, F_SPF_SYNTAX, -1, from_domain, NULL,
+			    "%s: not a usable domain name (permerror)", from);
+		return -1;
+	}
+	switch (dq(&a->c, domain, SPF_RR_TXT, &ans)) {
+	case SPF_DNS_NOT_YET:
+		a->pending = 1;
+		return 0;
+	case SPF_DNS_ERROR:
+		audit_add(a, F_SPF_TEMPERROR, -1, domain, NULL,
+		    "TXT lookup for %s failed%s%s", domain,
+		    from != NULL ? " for " : "", from != NULL ? from : "");
+		return -1;
+	case SPF_DNS_ANSWER:
+		break;
+	default:
+		ans.n = 0;
+		break;
+	}
+	switch (txt_select(&ans, &idx, &jlen)) {
+	case SPF_SELECT_NONE:
+		if (from == NULL)
+			audit_add(a, F_SPF_NONE, -1, domain, NULL,
+			    "no v=spf1 TXT record at %s", domain);
+		else
+			audit_add(a, F_SPF_SYNTAX, -1, from_domain, NULL,
+			    "%s: %s has no SPF record (permerror)", from,
+			    domain);
+		return -1;
+	case SPF_SELECT_MULTIPLE:
+		audit_add(a, F_SPF_MULTIPLE, -1, domain, NULL,
+		    "%s publishes more than one v=spf1 TXT record%s%s", domain,
+		    from != NULL ? ", reached by " : "",
+		    from != NULL ? from : "");
+		return -1;
+	default:
+		break;
+	}
+	if (jlen > SPF_RECORD_MAX) {
+		audit_add(a, F_SPF_SYNTAX, -1, domain, NULL, "SPF record of %s: "
+		    "longer than %d bytes", domain, SPF_RECORD_MAX);
+		return 0;
+	}
+	if ((buf = malloc(jlen + 1)) == NULL) {
+		a->nomem = 1;
+		return 0;
+	}
+	txt_join(&ans.rr[idx], buf, jlen + 1);
+	rec = record_parse(buf, jlen, err, sizeof(err), &nomem);
+	free(buf);
+	if (rec == NULL) {
+		if (nomem)
+			a->nomem = 1;
+		else
+			audit_add(a, F_SPF_SYNTAX, -1, domain, NULL,
+			    "SPF record of %s: %s", domain, err);
+		return 0;
+	}
+	if (rec->has_ptr && (t = ptr_term(rec)) != NULL)
+		audit_add(a, F_SPF_PTR, -1, domain, NULL, "\"%s\" in the SPF "
+		    "record of %s%s%s", TERM(t, q), domain,
+		    from != NULL ? ", reached by " : "",
+		    from != NULL ? from : "");
+	for (i = 0; i < rec->nterms && !seen_all; i++) {
+		t = &rec->terms[i];
+		if (t->spec != NULL && t->type != SPF_TERM_EXP &&
+		    t->type != SPF_TERM_MODIFIER &&
+		    (t->type != SPF_TERM_REDIRECT || !rec->has_all) &&
+		    macro_uses(t->spec, t->spec_len, 'p'))
+			a->lookups++;
+		switch (t->type) {
+		case SPF_TERM_ALL:
+			/* Terms after the first "all" are never reached. */
+			seen_all = 1;
+			if (chain && (t->qualifier == '+' ||
+			    t->qualifier == '?')) {
+				sev = t->qualifier == '+' ? SEV_CRIT : -1;
+				audit_add(a, F_SPF_PERMISSIVE, sev, top, NULL,
+				    "\"%s\" in the SPF record of %s: %s",
+				    TERM(t, q), domain, t->qualifier == '+' ?
+				    "every address passes" :
+				    "any other address is neutral");
+			} else if (passing && t->qualifier == '+')
+				audit_add(a, F_SPF_PERMISSIVE, SEV_CRIT, top,
+				    NULL, "\"%s\" in the SPF record of %s, "
+				    "reached by %s: every address passes",
+				    TERM(t, q), domain, from);
+			break;
+		case SPF_TERM_A:
+		case SPF_TERM_MX:
+		case SPF_TERM_PTR:
+		case SPF_TERM_EXISTS:
+			a->lookups++;
+			break;
+		case SPF_TERM_INCLUDE:
+			a->lookups++;
+			if (memchr(t->spec, '%', t->spec_len) != NULL ||
+			    t->spec_len >= sizeof(tgt))
+				break;
+			copy(tgt, sizeof(tgt), t->spec, t->spec_len);
+			snprintf(via, sizeof(via), "\"%s\" in %s", TERM(t, q),
+			    domain);
+			(void)audit_walk(a, tgt, depth + 1, 0,
+			    (chain || passing) && t->qualifier == '+', via,
+			    domain);
+			break;
+		default:
+			break;
+		}
+	}
+	if (rec->redirect >= 0 && !rec->has_all) {
+		t = &rec->terms[rec->redirect];
+		a->lookups++;
+		if (memchr(t->spec, '%', t->spec_len) == NULL &&
+		    t->spec_len < sizeof(tgt)) {
+			copy(tgt, sizeof(tgt), t->spec, t->spec_len);
+			snprintf(via, sizeof(via), "\"%s\" in %s", TERM(t, q),
+			    domain);
+			(void)audit_walk(a, tgt, depth + 1, chain, passing, via,
+			    domain);
+		}
+	}
+	spf_record_free(rec);
+	return 0;
+}
+
+static void
+needs_merge(struct spf_needs *dst, const struct spf_needs *src)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < src->n; i++) {
+		for (j = 0; j < dst->n; j++)
+			if (dst->q[j].type == src->q[i].type &&
+			    name_eq(dst->q[j].name, src->q[i].name))
+				break;
+		if (j == dst->n && dst->n < SPF_NEED_MAX)
+			dst->q[dst->n++] = src->q[i];
+	}
+}
+
+/* Findings from a permerror or temperror of a check. */
+static void
+audit_error(struct audit *a, const struct spf_outcome *o, const char *ip,
+    int probe)
+{
+	const char	*who = probe ? "the test address " : "";
+	const char	*host = o->err_domain[0] != '\0' ? o->err_domain :
+			    a->req->domain;
+
+	switch (o->error) {
+	case SPF_ERR_LOOKUP_LIMIT:
+		audit_add(a, F_SPF_LOOKUP_LIMIT, -1, a->req->domain, NULL,
+		    "check_host() for %s%s: %s", who, ip, o->cause);
+		break;
+	case SPF_ERR_VOID_LIMIT:
+		audit_add(a, F_SPF_VOID_LIMIT, -1, a->req->domain, NULL,
+		    "check_host() for %s%s: %s", who, ip, o->cause);
+		break;
+	case SPF_ERR_MULTIPLE:
+		audit_add(a, F_SPF_MULTIPLE, -1, host, NULL, "%s", o->cause);
+		break;
+	case SPF_ERR_DNS:
+		audit_add(a, F_SPF_TEMPERROR, -1, host, NULL,
+		    "check_host() for %s%s: %s", who, ip, o->cause);
+		break;
+	case SPF_ERR_NONE:
+		break;
+	default:
+		audit_add(a, F_SPF_SYNTAX, -1, host, NULL, "%s (permerror)",
+		    o->cause);
+		break;
+	}
+}
+
+/* check_host() for one address. probe: an address nobody should authorise. */
+static enum spf_status
+audit_check(struct audit *a, const char *ip, int probe,
+    const struct spf_dns_view *dns, struct spf_needs *need)
+{
+	struct spf_request	 req;
+	struct spf_outcome	*o;
+	enum spf_status		 st;
+	char			 sender[SPF_INPUT_MAX + 16];
+
+	if ((o = malloc(sizeof(*o))) == NULL)
+		return SPF_ENOMEM;
+	memset(&req, 0, sizeof(req));
+	snprintf(sender, sizeof(sender), "postmaster@%s", a->req->domain);
+	req.ip = ip;
+	req.sender = sender;
+	req.helo = a->req->domain;
+	req.domain = a->req->domain;
+	req.now = a->req->now;
+	st = spf_check(&req, dns, o);
+	switch (st) {
+	case SPF_NEED_DNS:
+		needs_merge(need, &o->need);
+		a->pending = 1;
+		break;
+	case SPF_DONE:
+		if (o->result == SPF_RESULT_PERMERROR ||
+		    o->result == SPF_RESULT_TEMPERROR)
+			audit_error(a, o, ip, probe);
+		else if (probe && o->result == SPF_RESULT_PASS)
+			audit_add(a, F_SPF_PERMISSIVE, SEV_CRIT,
+			    a->req->domain, NULL, "ip=%s result=pass "
+			    "mechanism=\"%s\" in %s: a documentation address "
+			    "is authorised", ip, o->mechanism, o->mech_domain);
+		else if (!probe && (o->result == SPF_RESULT_FAIL ||
+		    o->result == SPF_RESULT_SOFTFAIL))
+			audit_add(a, F_SPF_NOT_AUTHORIZED,
+			    o->result == SPF_RESULT_SOFTFAIL ? SEV_WARN : -1,
+			    a->req->domain, ip, "ip=%s result=%s "
+			    "mechanism=\"%s\" in %s", ip,
+			    spf_result_name(o->result), o->mechanism,
+			    o->mech_domain);
+		break;
+	case SPF_EINVAL:
+		/* An address that does not parse: the configuration's to report. */
+		st = SPF_DONE;
+		break;
+	case SPF_ENOMEM:
+		break;
+	}
+	free(o);
+	return st;
+}
+
+enum spf_status
+spf_audit(const struct spf_audit_req *req, const struct spf_dns_view *dns,
+    struct finding_list *out, struct spf_needs *need)
+{
+	struct audit	 a;
+	size_t		 i;
+	int		 stop;
+
+	memset(need, 0, sizeof(*need));
+	if (req == NULL || req->domain == NULL || !input_ok(req->domain) ||
+	    (req->nips > 0 && req->ips == NULL))
+		return SPF_EINVAL;
+	memset(&a, 0, sizeof(a));
+	a.req = req;
+	a.c.dns = dns;
+	a.c.need = need;
+
+	/* No record, several, or no answer: the checks have nothing to add. */
+	stop = audit_walk(&a, req->domain, 0, 1, 0, NULL, NULL) == -1;
+	if (!stop && !a.pending && a.lookups > SPF_LOOKUP_MAX)
+		audit_add(&a, F_SPF_LOOKUP_LIMIT, -1, req->domain, NULL,
+		    "%d DNS-querying terms in the SPF record of %s and its "
+		    "includes, more than %d", a.lookups, req->domain,
+		    SPF_LOOKUP_MAX);
+	/* Every check runs even when one waits, so one round asks for all. */
+	for (i = 0; !stop && i < req->nips + 2 && !a.nomem; i++)
+		if (audit_check(&a, i < req->nips ? req->ips[i] :
+		    audit_probes[i - req->nips], i >= req->nips, dns, need) ==
+		    SPF_ENOMEM)
+			a.nomem = 1;
+	if (a.nomem) {
+		finding_list_free(&a.found);
+		return SPF_ENOMEM;
+	}
+	if (a.pending) {
+		finding_list_free(&a.found);
+		return SPF_NEED_DNS;
+	}
+	if (finding_list_move(out, &a.found) == -1) {
+		finding_list_free(&a.found);
+		return SPF_ENOMEM;
+	}
+	finding_list_free(&a.found);
+	return SPF_DONE;
 }

@@ -1,6 +1,7 @@
 /*
- * spf.h - Sender Policy Framework (RFC 7208): record parsing and the
- * check_host() evaluation against a caller-provided DNS view.
+ * spf.h - Sender Policy Framework (RFC 7208): record parsing, the
+ * check_host() evaluation against a caller-provided DNS view, and the
+ * audit that turns a domain's SPF into findings.
  *
  * Nothing here does I/O. Evaluation reads DNS through a "view" that the
  * caller provides: a lookup function answering (name, type) from what the
@@ -32,6 +33,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct finding_list;
 
 #define SPF_RECORD_MAX	4096	/* longest SPF record, TXT strings joined */
 #define SPF_TERMS_MAX	512	/* most terms in one record */
@@ -121,7 +124,7 @@ struct spf_answer {
 
 /*
  * The caller's DNS. lookup() fills *ans when it returns SPF_DNS_ANSWER;
- * the records must stay valid until spf_check() returns.
+ * the records must stay valid until spf_check() or spf_audit() returns.
  * Names are given without a trailing dot, in the case the record wrote
  * them: compare them without regard to ASCII case. A name is one to 253
  * bytes of printable ASCII (a macro can put spaces or '%' in it).
@@ -278,5 +281,31 @@ int		 spf_macro_expand(const struct spf_request *, const char *domain,
 const char	*spf_result_name(enum spf_result);	/* "pass", "fail"... */
 const char	*spf_error_name(enum spf_error);	/* "syntax", "void-limit"... */
 const char	*spf_rrtype_name(enum spf_rrtype);	/* "A", "TXT"... */
+
+/* The configuration of one SPF audit. */
+struct spf_audit_req {
+	const char	*domain;	/* the domain audited */
+	const char *const *ips;		/* its configured sending addresses */
+	size_t		 nips;
+	int64_t		 now;		/* as in spf_request */
+};
+
+/*
+ * Audit a domain's SPF and add findings to out (only on SPF_DONE):
+ * spf.none, spf.multiple, spf.syntax (naming the term and the domain),
+ * spf.lookup-limit, spf.void-limit, spf.permissive (+all or ?all, or an
+ * address of TEST-NET passes), spf.ptr (ptr or %{p} anywhere, includes
+ * too), spf.not-authorized (a configured address gets fail or softfail;
+ * the evidence names the address, the result and the mechanism) and
+ * spf.temperror. The record tree is walked statically (every include and
+ * redirect without macros, bounded) and check_host() is run for each
+ * configured address and for two documentation addresses (192.0.2.1,
+ * 2001:db8::1) that a sane record does not authorise, so limits are
+ * measured on a walk through the whole record. Same re-run contract as
+ * spf_check(): on SPF_NEED_DNS fetch need and call again.
+ */
+enum spf_status	 spf_audit(const struct spf_audit_req *,
+		    const struct spf_dns_view *, struct finding_list *out,
+		    struct spf_needs *need);
 
 #endif
