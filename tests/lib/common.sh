@@ -7,6 +7,9 @@
 #	expect CHECK [ARGS...]			one jcheck.py assertion
 #	end_row					print PASS/FAIL for the row
 #
+# A JSON row always also checks that the output follows the contract
+# (jcheck valid) and that the exit status agrees with its "status".
+#
 # Everything a run creates lives in one private directory ($T_DIR) that
 # is removed on exit unless a row failed or T_KEEP=1. Results are counted
 # in $T_COUNTS (one PASS/FAIL line per row) so tests/run.sh can total
@@ -184,6 +187,7 @@ fail() {
 
 ROW_NAME=
 ROW_WHY=()
+ROW_CHECKS=()
 
 # row NAME EXIT ARGS...: run "smtprobe check --json ARGS..." bounded by
 # ROW_LIMIT seconds (default 30); EXIT is the expected exit status or
@@ -194,6 +198,9 @@ row() {
 	local want=$2
 	shift 2
 	ROW_WHY=()
+	# Every JSON row: the document follows the contract and the exit
+	# status agrees with its "status".
+	ROW_CHECKS=(:: valid)
 	ROW_OUT=$T_DIR/$ROW_NAME.json
 	ROW_ERR=$T_DIR/$ROW_NAME.err
 	ROW_CMD="${ROW_WRAP:+$ROW_WRAP }smtprobe check --json $*"
@@ -206,8 +213,11 @@ row() {
 	ROW_MS=$(( (t1 - t0) / 1000000 ))
 	if [ "$ROW_RC" = 124 ] || [ "$ROW_RC" = 137 ]; then
 		ROW_WHY+=("smtprobe did not finish within ${ROW_LIMIT:-30}s")
-	elif [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
-		ROW_WHY+=("exit status $ROW_RC, expected $want")
+	else
+		ROW_CHECKS+=(:: exit "$ROW_RC")
+		if [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
+			ROW_WHY+=("exit status $ROW_RC, expected $want")
+		fi
 	fi
 }
 
@@ -218,6 +228,7 @@ row_raw() {
 	local want=$2
 	shift 2
 	ROW_WHY=()
+	ROW_CHECKS=()
 	ROW_OUT=$T_DIR/$ROW_NAME.out
 	ROW_ERR=$T_DIR/$ROW_NAME.err
 	ROW_CMD="smtprobe $*"
@@ -230,11 +241,10 @@ row_raw() {
 }
 
 # expect CHECK ARGS...: one jcheck.py assertion on the row's output.
+# They are collected and run together by end_row (one Python start-up
+# per row, not per assertion).
 expect() {
-	local why
-	if ! why=$($JCHECK "$ROW_OUT" "$@" 2>&1); then
-		ROW_WHY+=("${why:-jcheck $* failed}")
-	fi
+	ROW_CHECKS+=(:: "$@")
 }
 
 # expect_ms_below MS: the whole run took less than MS milliseconds
@@ -260,7 +270,14 @@ expect_stderr() {
 }
 
 end_row() {
-	local why= w
+	local why= w out
+	if [ ${#ROW_CHECKS[@]} -gt 0 ]; then
+		if ! out=$($JCHECK "$ROW_OUT" "${ROW_CHECKS[@]}" 2>&1); then
+			while IFS= read -r w; do
+				ROW_WHY+=("$w")
+			done <<<"${out:-jcheck failed}"
+		fi
+	fi
 	for w in "${ROW_WHY[@]}"; do
 		why=${why:+$why; }$w
 	done
@@ -272,4 +289,5 @@ end_row() {
 	ROW_CMD=
 	ROW_OUT=
 	ROW_ERR=
+	ROW_CHECKS=()
 }

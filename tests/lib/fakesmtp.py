@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """fakesmtp.py - a scripted, misbehaving SMTP server for scenario tests.
 
-    fakesmtp.py MODE [--addr A] [--port P] [--ready FILE]
-                [--cert F --key F] [--lifetime S]
+    fakesmtp.py [--addr A] [--port P] [--ready FILE] [--cert F --key F]
+                [--weak-cert F --weak-key F] [--lifetime S]
+                MODE[@ADDR] ...
 
-Listens on A (127.0.0.1 or ::1) port P (0: any free port), writes the
-port to FILE once it listens, and answers every connection (one thread
-each) the way MODE says. Exits after --lifetime seconds or on SIGTERM.
+One listener per MODE argument, on ADDR (default --addr, 127.0.0.1; ::1
+works too), on a free port (--port P with a single listener). Once every
+listener is up, FILE gets one line per listener, "MODE[@ADDR] PORT", in
+argument order. Every connection is served in its own thread the way its
+listener's MODE says. Exits after --lifetime seconds or on SIGTERM.
 Python 3 standard library only. Every line sent and received is logged
-to stderr, so a failing test can show what the server saw.
+to stderr with the mode, so a failing test can show what the server saw.
 
-Modes (see MODES below for the one-line descriptions).
+--cert/--key serve STARTTLS in the TLS modes (normal, tls-old);
+--weak-cert/--weak-key are used by weak-key. Modes: see MODES below.
 """
 
 import argparse
@@ -42,6 +46,7 @@ MODES = {
     "auth-plaintext": "advertises AUTH PLAIN LOGIN without STARTTLS",
     "mail-timeout": "never answers MAIL FROM",
     "slow-ehlo": "answers EHLO after 0.7 s",
+    "mail-421": "MAIL answered 421 4.3.2, connection closed at once",
     "tls-old": "STARTTLS with TLS 1.0/1.1 only (needs --cert/--key)",
     "weak-key": "STARTTLS at security level 0 (give a 1024 bit RSA cert)",
     "blackhole": "listen backlog 0, queue filled, never accepts: SYNs drop",
@@ -57,9 +62,10 @@ stopping = threading.Event()
 log_lock = threading.Lock()
 
 
-def log(conn_id, msg):
+def log(conn_id, msg, label=""):
     with log_lock:
-        sys.stderr.write("%.3f #%d %s\n" % (time.time(), conn_id, msg))
+        sys.stderr.write("%.3f %s#%s %s\n" % (time.time(), label, conn_id,
+                                               msg))
         sys.stderr.flush()
 
 
@@ -70,12 +76,15 @@ class Closed(Exception):
 class Conn:
     """One client connection: line reads, replies, STARTTLS."""
 
-    def __init__(self, sock, conn_id, args):
+    def __init__(self, sock, conn_id, label):
         self.sock = sock
         self.id = conn_id
-        self.args = args
+        self.label = label
         self.buf = b""
         self.tls = False
+
+    def log(self, msg):
+        log(self.id, msg, self.label)
 
     def send(self, data):
         if isinstance(data, str):
@@ -86,7 +95,7 @@ class Conn:
             raise Closed(str(e))
 
     def reply(self, text):
-        log(self.id, "S: " + text)
+        self.log("S: " + text)
         self.send(text + "\r\n")
 
     def replies(self, lines):
@@ -96,7 +105,7 @@ class Conn:
             sep = " " if i == len(lines) - 1 else "-"
             out.append(line[:3] + sep + line[4:])
         for line in out:
-            log(self.id, "S: " + line)
+            self.log("S: " + line)
         self.send("".join(line + "\r\n" for line in out))
 
     def readline(self, timeout=STREAM_SECONDS):
@@ -119,7 +128,7 @@ class Conn:
             self.buf += data
         line, self.buf = self.buf.split(b"\n", 1)
         line = line.rstrip(b"\r").decode("latin-1")
-        log(self.id, "C: " + line)
+        self.log("C: " + line)
         return line
 
     def wait_close(self, seconds=STREAM_SECONDS):
@@ -135,7 +144,7 @@ class Conn:
                 return
             if not data:
                 return
-            log(self.id, "C (ignored): %r" % data[:200])
+            self.log("C (ignored): %r" % data[:200])
 
     def starttls(self, ctx):
         self.reply("220 2.0.0 Ready to start TLS")
@@ -143,22 +152,22 @@ class Conn:
         try:
             self.sock = ctx.wrap_socket(self.sock, server_side=True)
         except (OSError, ssl.SSLError) as e:
-            log(self.id, "TLS handshake failed: %s" % e)
+            self.log("TLS handshake failed: %s" % e)
             raise Closed(str(e))
         self.tls = True
-        log(self.id, "TLS %s %s" % (self.sock.version(),
+        self.log("TLS %s %s" % (self.sock.version(),
                                      self.sock.cipher()[0]))
 
     def rst(self):
         """Close with a TCP RST instead of a FIN (SO_LINGER 0)."""
-        log(self.id, "sending RST")
+        self.log("sending RST")
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                              struct.pack("ii", 1, 0))
         self.sock.close()
 
 
-def tls_context(args, old=False, seclevel0=False):
-    if not args.cert:
+def tls_context(cert, key, old=False, seclevel0=False):
+    if not cert:
         return None
     with warnings.catch_warnings():
         # TLS 1.0/1.1 settings are deprecated; that is the point here.
@@ -169,7 +178,7 @@ def tls_context(args, old=False, seclevel0=False):
             ctx.maximum_version = ssl.TLSVersion.TLSv1_1
         if old or seclevel0:
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
-    ctx.load_cert_chain(args.cert, args.key)
+    ctx.load_cert_chain(cert, key)
     return ctx
 
 
@@ -184,10 +193,8 @@ def ehlo_lines(conn, mode, tls_ctx):
     return lines
 
 
-def session(conn, mode, args):
+def session(conn, mode, tls_ctx):
     """Greeting, then the command loop with the mode's twist."""
-    tls_ctx = tls_context(args, old=(mode == "tls-old"),
-                          seclevel0=(mode == "weak-key"))
 
     if mode == "tarpit":
         conn.wait_close()
@@ -212,7 +219,7 @@ def session(conn, mode, args):
         conn.wait_close(10)
         return
     if mode == "endless-line":
-        log(conn.id, "S: 220 + endless bytes")
+        conn.log("S: 220 + endless bytes")
         conn.send("220 ")
         end = time.monotonic() + STREAM_SECONDS
         chunk = b"x" * 1024
@@ -224,7 +231,7 @@ def session(conn, mode, args):
         greeting = ("220 %s ESMTP greeting sent a byte at a time\r\n"
                     % HOSTNAME).encode()
         delay = 1.0 / len(greeting)
-        log(conn.id, "S (dripped): %r" % greeting)
+        conn.log("S (dripped): %r" % greeting)
         for i in range(len(greeting)):
             conn.send(greeting[i:i + 1])
             time.sleep(delay)
@@ -240,7 +247,7 @@ def session(conn, mode, args):
             elif mode == "ehlo-helo-reject":
                 conn.reply("550 5.7.1 EHLO refused by policy")
             elif mode == "endless-multiline":
-                log(conn.id, "S: endless 250- lines")
+                conn.log("S: endless 250- lines")
                 end = time.monotonic() + STREAM_SECONDS
                 n = 0
                 while time.monotonic() < end and not stopping.is_set():
@@ -250,7 +257,7 @@ def session(conn, mode, args):
                     time.sleep(0.001)
                 return
             elif mode == "reset-mid-reply":
-                log(conn.id, "S: 250-%s + half a line" % HOSTNAME)
+                conn.log("S: 250-%s + half a line" % HOSTNAME)
                 conn.send("250-%s\r\n250-SIZE 1024" % HOSTNAME)
                 time.sleep(0.2)
                 conn.rst()
@@ -269,7 +276,16 @@ def session(conn, mode, args):
                 conn.reply("454 4.7.0 TLS not available due to local problem")
             elif mode == "tls-garbage":
                 conn.reply("220 2.0.0 Ready to start TLS")
-                log(conn.id, "S: garbage instead of ServerHello")
+                # Answer the ClientHello, not the 220: garbage sent at
+                # once could reach the client with the 220, before its
+                # handshake starts, which is another failure.
+                conn.sock.settimeout(5)
+                try:
+                    hello = conn.sock.recv(4096)
+                except OSError:
+                    hello = b""
+                conn.log("C: %d byte(s) of ClientHello" % len(hello))
+                conn.log("S: garbage instead of ServerHello")
                 conn.send(b"this is not a TLS record\r\n" * 8)
                 conn.wait_close(10)
                 return
@@ -279,8 +295,19 @@ def session(conn, mode, args):
                 conn.starttls(tls_ctx)
         elif verb == "MAIL":
             if mode == "mail-timeout":
-                log(conn.id, "(not answering MAIL)")
+                conn.log("(not answering MAIL)")
                 conn.wait_close()
+                return
+            if mode == "mail-421":
+                # Reply and close in one go (close_notify, then FIN), the
+                # way Postfix ends a session it gives up on.
+                conn.reply("421 4.3.2 Service shutting down")
+                if conn.tls:
+                    conn.sock.settimeout(0.5)
+                    try:
+                        conn.sock = conn.sock.unwrap()
+                    except (OSError, ssl.SSLError):
+                        pass
                 return
             conn.reply("250 2.1.0 Ok")
         elif verb == "RCPT":
@@ -294,15 +321,15 @@ def session(conn, mode, args):
             conn.reply("502 5.5.2 Error: command not recognized")
 
 
-def serve_one(sock, conn_id, args):
-    conn = Conn(sock, conn_id, args)
-    log(conn_id, "connected")
+def serve_one(sock, conn_id, lst):
+    conn = Conn(sock, conn_id, lst.label)
+    conn.log("connected from %s" % (sock.getpeername(),))
     try:
-        session(conn, args.mode, args)
+        session(conn, lst.mode, lst.tls_ctx)
     except Closed as e:
-        log(conn_id, "closed: %s" % e)
+        conn.log("closed: %s" % e)
     except Exception as e:  # a bug here must not kill the server
-        log(conn_id, "error: %r" % e)
+        conn.log("error: %r" % e)
     finally:
         try:
             conn.sock.close()
@@ -310,67 +337,107 @@ def serve_one(sock, conn_id, args):
             pass
 
 
+class Listener:
+    """One listening socket and its mode."""
+
+    def __init__(self, spec, args):
+        mode, _, addr = spec.partition("@")
+        addr = addr.strip("[]") or args.addr
+        port = args.port if len(args.specs) == 1 else 0
+        if mode not in MODES:
+            raise SystemExit("fakesmtp: unknown mode %r" % mode)
+        self.mode = mode
+        self.label = spec
+        cert, key = args.cert, args.key
+        if mode == "weak-key":
+            cert, key = args.weak_cert, args.weak_key
+        if mode in ("tls-old", "weak-key") and not cert:
+            raise SystemExit("fakesmtp: mode %s needs a certificate" % mode)
+        self.tls_ctx = tls_context(cert, key, old=(mode == "tls-old"),
+                                   seclevel0=(mode == "weak-key"))
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((addr, port))
+        self.port = self.sock.getsockname()[1]
+        self.fill = []
+        if mode == "blackhole":
+            # Backlog 0 lets one connection wait in the accept queue;
+            # with that one queued and never accepted, Linux drops further
+            # SYNs (listen queue overflow), so a client's connect() times
+            # out instead of being refused.
+            self.sock.listen(0)
+            c = socket.socket(family, socket.SOCK_STREAM)
+            c.settimeout(2)
+            c.connect((addr, self.port))
+            self.fill.append(c)
+        else:
+            self.sock.listen(64)
+        log(0, "listening on %s port %d" % (addr, self.port), self.label)
+
+    def run(self):
+        n = 0
+        self.sock.settimeout(0.2)
+        while not stopping.is_set():
+            if self.mode == "blackhole":
+                time.sleep(0.2)
+                continue
+            try:
+                sock, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            n += 1
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=serve_one, args=(sock, n, self),
+                             daemon=True).start()
+
+    def close(self):
+        self.sock.close()
+        for c in self.fill:
+            c.close()
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("mode", choices=sorted(MODES))
+    ap = argparse.ArgumentParser(
+        description="scripted SMTP server; modes: " + ", ".join(
+            sorted(MODES)))
+    ap.add_argument("specs", nargs="+", metavar="MODE[@ADDR]")
     ap.add_argument("--addr", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--ready", help="write the port here once listening")
+    ap.add_argument("--port", type=int, default=0,
+                    help="port, when there is a single listener")
+    ap.add_argument("--ready", help="write 'MODE PORT' lines here")
     ap.add_argument("--cert")
     ap.add_argument("--key")
+    ap.add_argument("--weak-cert")
+    ap.add_argument("--weak-key")
     ap.add_argument("--lifetime", type=float, default=120)
     args = ap.parse_args()
 
-    if args.mode in ("tls-old", "weak-key") and not args.cert:
-        ap.error("mode %s needs --cert and --key" % args.mode)
-
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    family = socket.AF_INET6 if ":" in args.addr else socket.AF_INET
-    srv = socket.socket(family, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((args.addr, args.port))
-    port = srv.getsockname()[1]
-    fill = []
-    if args.mode == "blackhole":
-        # Backlog 0 lets one connection wait in the accept queue; with
-        # that one queued and never accepted, Linux drops further SYNs
-        # (the listener overflows), so a client's connect() times out.
-        srv.listen(0)
-        c = socket.socket(family, socket.SOCK_STREAM)
-        c.settimeout(2)
-        c.connect((args.addr, port))
-        fill.append(c)
-    else:
-        srv.listen(64)
-    log(0, "listening on %s port %d, mode %s" % (args.addr, port, args.mode))
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    listeners = [Listener(spec, args) for spec in args.specs]
     if args.ready:
         tmp = args.ready + ".tmp"
         with open(tmp, "w") as f:
-            f.write("%d\n" % port)
+            for lst in listeners:
+                f.write("%s %d\n" % (lst.label, lst.port))
         os.rename(tmp, args.ready)
 
+    threads = [threading.Thread(target=lst.run, daemon=True)
+               for lst in listeners]
+    for t in threads:
+        t.start()
     end = time.monotonic() + args.lifetime
-    srv.settimeout(0.2)
-    n = 0
     while not stopping.is_set() and time.monotonic() < end:
-        if args.mode == "blackhole":
-            time.sleep(0.2)
-            continue
-        try:
-            sock, peer = srv.accept()
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-        n += 1
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        threading.Thread(target=serve_one, args=(sock, n, args),
-                         daemon=True).start()
+        time.sleep(0.2)
     stopping.set()
     log(0, "exiting")
-    srv.close()
-    for c in fill:
-        c.close()
+    for t in threads:
+        t.join(1)
+    for lst in listeners:
+        lst.close()
 
 
 if __name__ == "__main__":

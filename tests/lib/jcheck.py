@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """jcheck.py - assertions over `smtprobe check --json` output.
 
-    jcheck.py OUT.json CHECK [ARGS...]
+    jcheck.py OUT.json CHECK [ARGS...] [:: CHECK [ARGS...]]...
 
-Exit 0 when the assertion holds, 1 with a one-line reason on stdout when
-it does not (2 for a bad invocation). Checks:
+Exit 0 when every assertion holds, 1 with one line per failed assertion
+on stdout when one does not (2 for a bad invocation). Several checks in
+one run, separated by "::", save a Python start-up each. Checks:
 
   valid
       the document follows doc-contract/CLI.md: types of the top-level
       fields, of every finding and session, and status agreeing with the
       worst finding severity
+  exit CODE
+      CODE is the exit status the JSON status implies (0 ok, 1 warn,
+      2 crit, 3 unknown)
   status ok|warn|crit|unknown
   finding ID [--layer L] [--severity S] [--evidence REGEX] [--port P]
              [--addr A] [--host H] [--hint REGEX] [--count N]
@@ -149,6 +153,13 @@ def findings_at(doc, fid, args):
             continue
         out.append(f)
     return out
+
+
+def check_exit(doc, args):
+    want = {"ok": 0, "warn": 1, "crit": 2, "unknown": 3}.get(doc.get("status"))
+    if want != args.code:
+        raise Fail("exit status %d but JSON status %r" % (args.code,
+                                                          doc.get("status")))
 
 
 def check_status(doc, args):
@@ -333,9 +344,8 @@ def check_transcript(doc, args):
             args.regex, short(ts, 200)))
 
 
-def main():
-    ap = argparse.ArgumentParser(usage=__doc__)
-    ap.add_argument("file")
+def build_parser():
+    ap = argparse.ArgumentParser(prog="jcheck.py FILE", add_help=False)
     sub = ap.add_subparsers(dest="check", required=True)
 
     def where(p):
@@ -344,6 +354,9 @@ def main():
 
     p = sub.add_parser("valid")
     p.set_defaults(fn=check_valid)
+    p = sub.add_parser("exit")
+    p.add_argument("code", type=int)
+    p.set_defaults(fn=check_exit)
     p = sub.add_parser("status")
     p.add_argument("want", choices=["ok", "warn", "crit", "unknown"])
     p.set_defaults(fn=check_status)
@@ -399,25 +412,72 @@ def main():
     p.add_argument("regex")
     where(p)
     p.set_defaults(fn=check_transcript)
+    return ap
 
-    args = ap.parse_args()
+
+class UsageError(Exception):
+    pass
+
+
+def parse_group(ap, argv):
+    # argparse exits on errors; turn that into an exception so one bad
+    # check in a batch is reported like any other failure.
+    def error(msg):
+        raise UsageError(msg)
+    ap.error = error
+    for a in ap._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            for p in a.choices.values():
+                p.error = error
+    return ap.parse_args(argv)
+
+
+def main():
+    argv = sys.argv[1:]
+    if len(argv) < 2 or argv[0] in ("-h", "--help"):
+        sys.stdout.write(__doc__)
+        return 2
+    path, rest = argv[0], argv[1:]
+    groups, cur = [], []
+    for a in rest:
+        if a == "::":
+            if cur:
+                groups.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    if cur:
+        groups.append(cur)
+
+    ap = build_parser()
+    parsed = []
+    for g in groups:
+        try:
+            parsed.append((g, parse_group(ap, g)))
+        except UsageError as e:
+            print("jcheck %s: %s" % (" ".join(g), e))
+            return 2
+
     try:
-        with open(args.file, "rb") as f:
+        with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
-        print("cannot read %s: %s" % (args.file, e.strerror))
+        print("cannot read %s: %s" % (path, e.strerror))
         return 1
     try:
         doc = json.loads(raw)
     except ValueError as e:
-        print("not JSON (%s): %r" % (e, raw[:120]))
+        print("output is not JSON (%s): %r" % (e, raw[:120]))
         return 1
-    try:
-        args.fn(doc, args)
-    except Fail as e:
-        print(str(e)[:1500])
-        return 1
-    return 0
+    failed = 0
+    for g, args in parsed:
+        try:
+            args.fn(doc, args)
+        except Fail as e:
+            failed += 1
+            msg = str(e)[:1500]
+            print(msg if len(parsed) == 1 else "%s: %s" % (g[0], msg))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -78,6 +78,10 @@ mynetworks = 192.0.2.254/32
 smtpd_peername_lookup = no
 smtpd_banner = \$myhostname ESMTP smtprobe-test
 biff = no
+# No local delivery: no alias or local recipient lookups.
+alias_maps =
+alias_database =
+local_recipient_maps =
 maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 # Nothing is ever delivered.
