@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# scripted.sh - smtprobe check against scripted, misbehaving servers.
+#
+# One tests/lib/fakesmtp.py process serves every mode, each on its own
+# port. Each row is one smtprobe run against one mode and asserts the
+# finding id, its layer, its severity and something specific in the
+# evidence (a reply code, a phase name, a limit), the exit status, and
+# where it matters that a deadline was honoured.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+. "$T_LIB/ca.sh"
+
+t_init scripted
+need_probe
+if ! ca_all "$T_DIR/ca" >"$T_DIR/ca.log" 2>&1; then
+	T_SHOW_LOGS+=("$T_DIR/ca.log")
+	fail scripted.setup "test CA: openssl failed"
+	exit 1
+fi
+CA=$T_DIR/ca/ca.crt
+
+MODES=(normal greet421 greet421-toomany greet554 tarpit drip endless-line
+    endless-multiline reset-mid-reply starttls-refused tls-garbage malformed
+    ehlo-reject ehlo-helo-reject auth-plaintext mail-timeout slow-ehlo
+    tls-old weak-key blackhole mail-421 normal@::1)
+t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/ports" \
+    --cert "$T_DIR/ca/valid.crt" --key "$T_DIR/ca/valid.key" \
+    --weak-cert "$T_DIR/ca/weak.crt" --weak-key "$T_DIR/ca/weak.key" \
+    --lifetime 300 "${MODES[@]}"
+T_SHOW_LOGS+=("$T_DIR/fakesmtp.log")
+if ! wait_file "$T_DIR/ports" 15; then
+	fail scripted.setup "fakesmtp.py did not start"
+	exit 1
+fi
+declare -A P
+while read -r mode port; do
+	P[$mode]=$port
+done <"$T_DIR/ports"
+
+MX=mx.test.example
+B=(--helo probe.test.example --name "$MX" --ca-file "$CA")
+
+# --- control: the well-behaved mode is clean -------------------------
+
+row fk.normal 0 "127.0.0.1:${P[normal]}" "${B[@]}" --tls verify \
+    --rcpt user@test.example
+expect status ok
+expect max-severity info
+expect session --outcome ok --count 1
+expect tls --verified true --hostname-ok true
+expect phase banner --reply 220 --text 'fakesmtp normal'
+expect phase rcpt --reply 250
+end_row
+
+row fk.ipv6-literal 0 "[::1]:${P[normal@::1]}" "${B[@]}" --tls verify
+expect session --addr ::1 --port "${P[normal@::1]}" --outcome ok --count 1
+expect status ok
+end_row
+
+# --- greeting --------------------------------------------------------
+
+row fk.smtp.banner.4xx 2 "127.0.0.1:${P[greet421]}" "${B[@]}"
+expect finding smtp.banner.4xx --layer smtp --severity crit \
+    --evidence '421 4\.3\.2'
+expect no-finding policy.rate-limited
+expect phase banner --reply 421
+expect no-phase ehlo
+end_row
+
+row fk.policy.rate-limited 1 "127.0.0.1:${P[greet421-toomany]}" "${B[@]}"
+expect finding policy.rate-limited --layer policy --severity warn \
+    --evidence '421 4\.7\.0'
+expect no-finding smtp.banner.4xx
+expect no-phase ehlo
+end_row
+
+row fk.smtp.banner.5xx 2 "127.0.0.1:${P[greet554]}" "${B[@]}"
+expect finding smtp.banner.5xx --layer smtp --severity crit \
+    --evidence '554 5\.7\.1'
+expect no-phase ehlo
+end_row
+
+row fk.smtp.banner.timeout 2 "127.0.0.1:${P[tarpit]}" "${B[@]}" \
+    --timeout banner=1
+expect finding smtp.banner.timeout --layer smtp --severity crit \
+    --evidence '1000 ?ms|\b1(\.0+)? ?s'
+expect phase banner --error timeout --ms-min 900
+expect session --outcome timeout
+expect_ms_below 5000
+end_row
+
+row fk.smtp.banner.slow 1 "127.0.0.1:${P[drip]}" "${B[@]}" --slow banner=0.3
+expect finding smtp.banner.slow --layer smtp --severity warn \
+    --evidence '[0-9]{3,4} ?ms'
+expect no-finding smtp.banner.timeout
+expect phase banner --reply 220 --ms-min 300
+expect phase quit --reply 221
+end_row
+
+row fk.smtp.banner.slow.default 0 "127.0.0.1:${P[drip]}" "${B[@]}"
+expect no-finding smtp.banner.slow
+end_row
+
+row fk.smtp.reply.malformed 2 "127.0.0.1:${P[malformed]}" "${B[@]}"
+expect finding smtp.reply.malformed --layer smtp --severity crit \
+    --evidence '2x0'
+expect session --outcome protocol
+expect_ms_below 5000
+end_row
+
+# --- replies ---------------------------------------------------------
+
+row fk.smtp.reply.too-long.line 2 "127.0.0.1:${P[endless-line]}" "${B[@]}"
+expect finding smtp.reply.too-long --layer smtp --severity crit \
+    --evidence '4096'
+expect finding smtp.reply.too-long --evidence 'banner|greeting'
+expect session --outcome protocol
+expect_ms_below 8000
+end_row
+
+row fk.smtp.reply.too-long.lines 2 "127.0.0.1:${P[endless-multiline]}" \
+    "${B[@]}"
+expect finding smtp.reply.too-long --layer smtp --severity crit \
+    --evidence '\b100\b'
+expect finding smtp.reply.too-long --evidence 'ehlo'
+expect session --outcome protocol
+expect_ms_below 8000
+end_row
+
+row fk.net.reset 2 "127.0.0.1:${P[reset-mid-reply]}" "${B[@]}"
+expect finding net.reset --layer net --severity crit --evidence 'ehlo'
+expect session --outcome net
+end_row
+
+# --- EHLO, AUTH, phases ----------------------------------------------
+
+row fk.smtp.ehlo.rejected.warn 1 "127.0.0.1:${P[ehlo-reject]}" "${B[@]}"
+expect finding smtp.ehlo.rejected --layer smtp --severity warn \
+    --evidence '502 5\.5\.2'
+expect phase helo --reply 250 --command '^HELO probe\.test\.example$'
+expect phase mail --reply 250
+end_row
+
+row fk.smtp.ehlo.rejected.crit 2 "127.0.0.1:${P[ehlo-helo-reject]}" "${B[@]}"
+expect finding smtp.ehlo.rejected --layer smtp --severity crit \
+    --evidence '550'
+expect phase helo --reply 550
+expect no-phase mail
+end_row
+
+row fk.smtp.auth.plaintext 1 "127.0.0.1:${P[auth-plaintext]}" "${B[@]}"
+expect finding smtp.auth.plaintext --layer smtp --severity warn \
+    --evidence 'PLAIN'
+expect finding smtp.auth.plaintext --evidence 'LOGIN'
+expect finding tls.starttls.missing --severity warn
+end_row
+
+row fk.smtp.phase.timeout 2 "127.0.0.1:${P[mail-timeout]}" "${B[@]}" \
+    --timeout mail=1
+expect finding smtp.phase.timeout --layer smtp --severity crit \
+    --evidence 'mail'
+expect phase mail --error timeout --ms-min 900
+expect session --outcome timeout
+expect_ms_below 6000
+end_row
+
+row fk.smtp.phase.slow 1 "127.0.0.1:${P[slow-ehlo]}" "${B[@]}" --slow ehlo=0.3
+expect finding smtp.phase.slow --layer smtp --severity warn --evidence 'ehlo'
+expect phase ehlo --reply 250 --ms-min 650
+expect no-finding smtp.phase.timeout
+end_row
+
+row fk.smtp.phase.slow.default 0 "127.0.0.1:${P[slow-ehlo]}" "${B[@]}"
+expect no-finding smtp.phase.slow
+end_row
+
+# A 421 that ends the session must be reported as the reply it is, not
+# as a dropped connection, in clear text and inside TLS alike.
+row fk.policy.deferred.421 1 "127.0.0.1:${P[mail-421]}" "${B[@]}" --tls none
+expect finding policy.deferred --layer policy --severity warn \
+    --evidence '421 4\.3\.2'
+expect no-finding net.reset
+expect phase mail --reply 421
+end_row
+
+row fk.policy.deferred.421.tls 1 "127.0.0.1:${P[mail-421]}" "${B[@]}" \
+    --tls verify
+expect finding policy.deferred --layer policy --severity warn \
+    --evidence '421 4\.3\.2'
+expect no-finding net.reset
+expect phase mail --reply 421
+expect tls --verified true
+end_row
+
+# --- TLS -------------------------------------------------------------
+
+row fk.tls.starttls.refused.may 1 "127.0.0.1:${P[starttls-refused]}" \
+    "${B[@]}"
+expect finding tls.starttls.refused --layer tls --severity warn \
+    --evidence '454 4\.7\.0'
+expect phase starttls --reply 454
+expect no-finding tls.starttls.missing
+end_row
+
+row fk.tls.starttls.refused.encrypt 2 "127.0.0.1:${P[starttls-refused]}" \
+    "${B[@]}" --tls encrypt
+expect finding tls.starttls.refused --layer tls --severity crit \
+    --evidence '454 4\.7\.0'
+end_row
+
+row fk.tls.handshake.may 1 "127.0.0.1:${P[tls-garbage]}" "${B[@]}"
+expect finding tls.handshake --layer tls --severity warn \
+    --evidence 'wrong version|record|packet|protocol'
+expect phase starttls --reply 220
+end_row
+
+row fk.tls.handshake.verify 2 "127.0.0.1:${P[tls-garbage]}" "${B[@]}" \
+    --tls verify
+expect finding tls.handshake --layer tls --severity crit \
+    --evidence 'wrong version|record|packet|protocol'
+expect session --outcome tls
+end_row
+
+row fk.tls.protocol.old 1 "127.0.0.1:${P[tls-old]}" "${B[@]}"
+expect finding tls.protocol.old --layer tls --severity warn \
+    --evidence 'TLSv1(\.1)?\b'
+expect tls --version 'TLSv1(\.1)?'
+expect no-finding tls.handshake
+end_row
+
+row fk.tls.key.weak 1 "127.0.0.1:${P[weak-key]}" "${B[@]}"
+expect finding tls.key.weak --layer tls --severity warn --evidence '1024'
+expect finding tls.key.weak --evidence 'RSA'
+expect tls --key-type RSA --key-bits 1024
+expect no-finding tls.handshake
+end_row
+
+# --- network ---------------------------------------------------------
+
+row fk.net.connect.timeout 2 "127.0.0.1:${P[blackhole]}" "${B[@]}" \
+    --timeout connect=1
+expect finding net.connect.timeout --layer net --severity crit \
+    --evidence "${P[blackhole]}"
+expect no-finding net.connect.refused
+expect phase connect --error timeout --ms-min 900
+expect_ms_below 5000
+end_row
+
+# A network namespace of its own, loopback down: connect() fails with
+# ENETUNREACH at once.
+ROW_WRAP="unshare -n" row fk.net.unreachable 2 127.0.0.1:25 "${B[@]}"
+expect finding net.unreachable --layer net --severity crit \
+    --evidence 'unreachable'
+expect no-finding net.connect.refused
+expect session --outcome net
+expect_ms_below 5000
+end_row
