@@ -101,7 +101,8 @@ txtrec_next(struct txtrec_iter *it, struct txtrec_tag *tag, const char **why)
 	while (vend > start && is_wsp(it, s[vend - 1]))
 		vend--;
 
-	if (it->ntags == TXTREC_TAGS_MAX) {
+	/* Bad specs count too, so a record of 2000 ";x" ends early. */
+	if (it->nspecs++ == TXTREC_TAGS_MAX) {
 		it->off = it->len;
 		return bad(tag, s + start, vend - start, why, "too many tags");
 	}

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define TXTREC_TAGS_MAX	64	/* tags in one record; more is an error */
+#define TXTREC_TAGS_MAX	64	/* tag-specs in one record; more is an error */
 #define TXTREC_HOST_MAX	253	/* bytes in a domain name, no final dot */
 #define TXTREC_EV_MAX	80	/* bytes of a value quoted in evidence */
 #define TXTREC_FINDINGS_MAX 32	/* findings from one record or policy; the
@@ -39,6 +39,7 @@ struct txtrec_iter {
 	size_t		 len;
 	size_t		 off;		/* next byte to read */
 	int		 flags;		/* TXTREC_* */
+	size_t		 nspecs;	/* tag-specs read so far, good or bad */
 	size_t		 ntags;		/* tags returned so far */
 	struct {
 		const char	*p;
@@ -54,8 +55,9 @@ void		 txtrec_init(struct txtrec_iter *, const char *s, size_t len,
  * Next tag. Returns 1 and fills *tag, 0 at the end, or -1 on a bad
  * tag-spec: *why says what is wrong (a static string) and tag->name
  * spans the bad tag-spec. After -1 the next call goes on with the
- * following tag-spec, except after "too many tags", which ends the
- * record. Empty tag-specs (";;") are skipped as deployed parsers do.
+ * following tag-spec, except after "too many tags" (tag-spec number
+ * TXTREC_TAGS_MAX + 1, good or bad), which ends the record. Empty
+ * tag-specs (";;") are skipped as deployed parsers do.
  */
 int		 txtrec_next(struct txtrec_iter *, struct txtrec_tag *,
 		    const char **why);
