@@ -284,8 +284,7 @@ dkim_parse(const char *selector, const char *domain, const char *s,
 	char			 pev[KEY_EV + 8], kwhy[128];
 	size_t			 badlen;
 	EVP_PKEY		*pk;
-	int			 r, has_p = 0, has_h = 0, h_sha256 = 0;
-	int			 has_s = 0, s_email = 0;
+	int			 r, h_sha256 = 0, s_email = 0;
 
 	memset(key, 0, sizeof(*key));
 	memset(&c, 0, sizeof(c));
@@ -331,7 +330,6 @@ dkim_parse(const char *selector, const char *domain, const char *s,
 				return -1;
 			}
 		} else if (word_is(t.name, t.namelen, "h")) {
-			has_h = 1;
 			ht = t;
 			if (colon_list(&t, 0, &bad, &badlen, each_h,
 			    &h_sha256) == -1) {
@@ -341,7 +339,6 @@ dkim_parse(const char *selector, const char *domain, const char *s,
 				return -1;
 			}
 		} else if (word_is(t.name, t.namelen, "s")) {
-			has_s = 1;
 			st = t;
 			if (colon_list(&t, 1, &bad, &badlen, each_s,
 			    &s_email) == -1) {
@@ -358,26 +355,25 @@ dkim_parse(const char *selector, const char *domain, const char *s,
 				return -1;
 			}
 		} else if (word_is(t.name, t.namelen, "p")) {
-			has_p = 1;
 			pt = t;
 		}
 		/* n= is free text; other tags are ignored (3.6.1). */
 	}
 
-	if (has_s && !s_email) {
+	/* pt, ht and st have val NULL when their tag is absent. */
+	if (st.val != NULL && !s_email) {
 		crit(&c, "s=\"%.*s\": neither email nor \"*\": the key is not "
 		    "for email", EV(st.val, st.vallen));
 		return -1;
 	}
-	if (!has_p) {
+	if (pt.val == NULL) {
 		crit(&c, "p: missing; verifiers ignore the record");
 		return -1;
 	}
+	key_evidence(pev, sizeof(pev), pt.val, pt.vallen);
 	if (b64_decode(pt.val, pt.vallen, key->der, sizeof(key->der),
 	    &key->derlen, &why) == -1) {
-		key_evidence(pev, sizeof(pev), pt.val, pt.vallen);
 		crit(&c, "%s: %s", pev, why);
-		key->derlen = 0;
 		return -1;
 	}
 	if (key->derlen == 0) {
@@ -387,7 +383,6 @@ dkim_parse(const char *selector, const char *domain, const char *s,
 		return -1;
 	}
 
-	key_evidence(pev, sizeof(pev), pt.val, pt.vallen);
 	if ((pk = key_pkey(key, kwhy, sizeof(kwhy))) == NULL) {
 		crit(&c, "%s: %s", pev, kwhy);
 		return -1;
@@ -404,7 +399,7 @@ dkim_parse(const char *selector, const char *domain, const char *s,
 		finding_add(fl, F_DKIM_WEAK_KEY, SEV_WARN, domain, NULL, 0,
 		    "%s: %s: %d-bit RSA key, under 2048 bits", c.name, pev,
 		    key->bits);
-	if (has_h && !h_sha256)
+	if (ht.val != NULL && !h_sha256)
 		finding_add(fl, F_DKIM_SYNTAX, SEV_WARN, domain, NULL, 0,
 		    "%s: h=\"%.*s\": sha256 is not allowed, and verifiers "
 		    "refuse sha1 (RFC 8301)", c.name, EV(ht.val, ht.vallen));

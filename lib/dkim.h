@@ -34,7 +34,7 @@ struct dkim_key {
 	int		 bits;		/* RSA modulus or 256 for ed25519; 0 when not decoded */
 	unsigned char	 der[DKIM_KEY_MAX];	/* p= decoded: DER SubjectPublicKeyInfo
 						   or RSAPublicKey, or the raw ed25519 key */
-	size_t		 derlen;	/* 0 when revoked or not decoded */
+	size_t		 derlen;	/* 0 when p= is empty or not base64 */
 };
 
 /*

@@ -23,7 +23,7 @@ struct dmarc_ctx {
 	char			 name[300];	/* _dmarc.DOMAIN */
 	struct dmarc_record	*rec;
 	struct finding_list	*fl;
-	size_t			 valid_rua;	/* syntactically valid rua URIs, kept or not */
+	size_t			 valid_rua;	/* valid rua URIs, kept or not (6.6.3) */
 	size_t			 start;		/* fl->n when the parse began */
 };
 
@@ -169,13 +169,14 @@ uri_warn(struct dmarc_ctx *c, const struct txtrec_tag *t, const char *item,
 	    EV(item, ilen), why);
 }
 
-static void
+/* Parse a rua/ruf list into v; returns the valid URIs, kept or not. */
+static size_t
 do_uris(struct dmarc_ctx *c, const struct txtrec_tag *t, struct dmarc_uri *v,
-    size_t *nv, size_t *nvalid)
+    size_t *nv)
 {
 	struct dmarc_uri	 u;
 	const char		*item, *bang, *why;
-	size_t			 off = 0, ilen, ulen;
+	size_t			 off = 0, ilen, ulen, nvalid = 0;
 	int			 scheme;
 
 	while (txtrec_list_next(t->val, t->vallen, &off, ',', &item, &ilen)) {
@@ -194,7 +195,7 @@ do_uris(struct dmarc_ctx *c, const struct txtrec_tag *t, struct dmarc_uri *v,
 			uri_warn(c, t, item, ilen, why);
 			continue;
 		}
-		(*nvalid)++;
+		nvalid++;
 		if (scheme != TXTREC_URI_MAILTO) {
 			u.host[0] = '\0';
 			uri_warn(c, t, item, ilen, "receivers need only support "
@@ -206,6 +207,7 @@ do_uris(struct dmarc_ctx *c, const struct txtrec_tag *t, struct dmarc_uri *v,
 			v[(*nv)++] = u;
 		}
 	}
+	return nvalid;
 }
 
 /* A p= or sp= problem: receivers fall back to p=none or drop the record. */
@@ -252,9 +254,7 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 	struct txtrec_tag	 t, pt, spt;
 	const char		*why;
 	uint64_t		 n;
-	size_t			 nvalid_ruf = 0;
-	int			 r, has_p = 0, has_sp = 0, bad = 0;
-	int			 fallback = 0;
+	int			 r, bad = 0, fallback = 0;
 	enum dmarc_policy	 sp = DMARC_P_UNSET;
 
 	memset(&c, 0, sizeof(c));
@@ -298,11 +298,9 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 				bad = 1;
 			}
 		} else if (txtrec_tag_is(&it, &t, "p")) {
-			has_p = 1;
 			pt = t;
 			rec->p = policy_parse(t.val, t.vallen);
 		} else if (txtrec_tag_is(&it, &t, "sp")) {
-			has_sp = 1;
 			spt = t;
 			sp = policy_parse(t.val, t.vallen);
 		} else if (txtrec_tag_is(&it, &t, "pct")) {
@@ -313,15 +311,13 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 				rec->pct = (int)n;
 		} else if (txtrec_tag_is(&it, &t, "adkim") ||
 		    txtrec_tag_is(&it, &t, "aspf")) {
-			if (word_is(t.val, t.vallen, "r") ||
-			    word_is(t.val, t.vallen, "s")) {
-				char m = (char)(t.val[0] | 0x20);
+			char *mode = txtrec_tag_is(&it, &t, "adkim") ?
+			    &rec->adkim : &rec->aspf;
 
-				if (t.namelen == 5)
-					rec->adkim = m;
-				else
-					rec->aspf = m;
-			} else
+			if (word_is(t.val, t.vallen, "r") ||
+			    word_is(t.val, t.vallen, "s"))
+				*mode = (char)(t.val[0] | 0x20);
+			else
 				warn_tag(&c, &t, "not r or s", "r");
 		} else if (txtrec_tag_is(&it, &t, "fo")) {
 			do_fo(&c, &t);
@@ -334,9 +330,9 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 		} else if (txtrec_tag_is(&it, &t, "rf")) {
 			do_rf(&c, &t);
 		} else if (txtrec_tag_is(&it, &t, "rua")) {
-			do_uris(&c, &t, rec->rua, &rec->nrua, &c.valid_rua);
+			c.valid_rua += do_uris(&c, &t, rec->rua, &rec->nrua);
 		} else if (txtrec_tag_is(&it, &t, "ruf")) {
-			do_uris(&c, &t, rec->ruf, &rec->nruf, &nvalid_ruf);
+			(void)do_uris(&c, &t, rec->ruf, &rec->nruf);
 		} else {
 			finding_add(fl, F_DMARC_SYNTAX, SEV_INFO, domain, NULL,
 			    0, "%s: %.*s=\"%.*s\": unknown tag: receivers "
@@ -347,14 +343,16 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 	if (bad)
 		return -1;
 
-	/* RFC 7489 6.6.3 step 6, once rua is known whatever the tag order. */
-	if (!has_p || rec->p == DMARC_P_UNSET) {
-		if (policy_problem(&c, "p", has_p ? pt.val : NULL,
-		    pt.vallen) == -1)
+	/*
+	 * RFC 7489 6.6.3 step 6, once rua is known whatever the tag order.
+	 * pt.val and spt.val are NULL when the tag is absent.
+	 */
+	if (rec->p == DMARC_P_UNSET) {
+		if (policy_problem(&c, "p", pt.val, pt.vallen) == -1)
 			return -1;
 		fallback = 1;
 	}
-	if (has_sp && sp == DMARC_P_UNSET) {
+	if (spt.val != NULL && sp == DMARC_P_UNSET) {
 		if (policy_problem(&c, "sp", spt.val, spt.vallen) == -1)
 			return -1;
 		fallback = 1;
