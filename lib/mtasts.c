@@ -184,9 +184,13 @@ mx_pattern(const struct pline *l, const char *v, size_t vlen,
 	return 0;
 }
 
+/* Keys that appear once, as bits of the parse's "seen" set. */
+static const char *const once[] = { "version", "mode", "max_age" };
+
 /*
- * Parse one "key: value" line into pol; seen has a bit per key allowed
- * once. Returns -1 when the line breaks the policy.
+ * Parse one "key: value" line into pol. A key of once[] counts as seen
+ * even when its value is bad, so it is reported once, and a repeat does
+ * not overwrite the first. Returns -1 when the line breaks the policy.
  */
 static int
 policy_line(const struct pline *l, struct mtasts_policy *pol, unsigned *seen)
@@ -205,15 +209,20 @@ policy_line(const struct pline *l, struct mtasts_policy *pol, unsigned *seen)
 		;
 	if (k == l->len)
 		return line_error(l, -1, "no \":\" after a key");
-	if (k == 0 || k > 32 || !is_alnum(l->s[0]))
+	for (i = 0; i < k && (is_alnum(l->s[i]) || l->s[i] == '_' ||
+	    l->s[i] == '-' || l->s[i] == '.'); i++)
+		;
+	if (i != k || k == 0 || k > 32 || !is_alnum(l->s[0]))
 		return line_error(l, -1, "a key is 1 to 32 letters, digits, "
 		    "\"_\", \"-\" or \".\" and starts with a letter or digit");
-	for (i = 0; i < k; i++)
-		if (!is_alnum(l->s[i]) && l->s[i] != '_' &&
-		    l->s[i] != '-' && l->s[i] != '.')
-			return line_error(l, -1, "a key is 1 to 32 letters, "
-			    "digits, \"_\", \"-\" or \".\" and starts with "
-			    "a letter or digit");
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (word_is(l->s, k, once[i])) {
+			bit = 1U << i;
+			if (*seen & bit)
+				return line_error(l, -1, "repeated key");
+			*seen |= bit;
+		}
+
 	v = l->s + k + 1;
 	vlen = l->len - k - 1;
 	while (vlen > 0 && (v[0] == ' ' || v[0] == '\t')) {
@@ -224,19 +233,14 @@ policy_line(const struct pline *l, struct mtasts_policy *pol, unsigned *seen)
 		vlen--;
 	if (vlen == 0)
 		return line_error(l, -1, "empty value");
-	for (i = 0; i < vlen; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c < 0x20 || c == 0x7f)
+	for (i = 0; i < vlen; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
 			return line_error(l, -1, "control byte in the value");
-	}
 
 	if (word_is(l->s, k, "version")) {
-		bit = 0x1;
 		if (!word_is(v, vlen, "STSv1"))
 			return line_error(l, -1, "version must be STSv1");
 	} else if (word_is(l->s, k, "mode")) {
-		bit = 0x2;
 		if (word_is(v, vlen, "enforce"))
 			pol->mode = MTASTS_MODE_ENFORCE;
 		else if (word_is(v, vlen, "testing"))
@@ -247,7 +251,6 @@ policy_line(const struct pline *l, struct mtasts_policy *pol, unsigned *seen)
 			return line_error(l, -1, "mode must be enforce, "
 			    "testing or none");
 	} else if (word_is(l->s, k, "max_age")) {
-		bit = 0x4;
 		for (i = 0; i < vlen && i <= 10 && v[i] >= '0' && v[i] <= '9';
 		    i++)
 			age = age * 10 + (uint64_t)(v[i] - '0');
@@ -261,12 +264,6 @@ policy_line(const struct pline *l, struct mtasts_policy *pol, unsigned *seen)
 	} else if (word_is(l->s, k, "mx"))
 		return mx_pattern(l, v, vlen, pol);
 	/* Other keys are extensions, ignored (3.2). */
-
-	if (bit != 0) {
-		if (*seen & bit)
-			return line_error(l, -1, "repeated key");
-		*seen |= bit;
-	}
 	return 0;
 }
 
@@ -276,11 +273,9 @@ mtasts_parse_policy(const char *domain, const char *body, size_t len,
 {
 	struct pline	 l;
 	char		 name[320];
-	size_t		 off = 0, e;
+	size_t		 off = 0, e, i, start = fl->n;
 	unsigned	 seen = 0;
 	int		 bad = 0;
-	size_t		 start = fl->n;
-	static const char *const once[] = { "version", "mode", "max_age" };
 
 	memset(pol, 0, sizeof(*pol));
 	snprintf(name, sizeof(name), "https://mta-sts.%s/.well-known/"
@@ -316,10 +311,10 @@ mtasts_parse_policy(const char *domain, const char *body, size_t len,
 		}
 	}
 
-	for (e = 0; e < 3; e++)
-		if (!(seen & (1U << e))) {
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (!(seen & (1U << i))) {
 			finding_add(fl, F_MTASTS_POLICY_SYNTAX, -1, domain,
-			    NULL, 0, "%s: %s: missing", name, once[e]);
+			    NULL, 0, "%s: %s: missing", name, once[i]);
 			bad = 1;
 		}
 	if ((pol->mode == MTASTS_MODE_ENFORCE ||
