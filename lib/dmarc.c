@@ -199,7 +199,7 @@ do_uris(struct dmarc_ctx *c, const struct txtrec_tag *t, struct dmarc_uri *v,
 		if (scheme != TXTREC_URI_MAILTO) {
 			u.host[0] = '\0';
 			uri_warn(c, t, item, ilen, "receivers need only support "
-			    "mailto: URIs (RFC 7489 6.2)");
+			    "mailto: (RFC 7489 6.2), so reports may not come");
 		}
 		if (*nv < DMARC_URIS_MAX) {
 			/* Bounded copy: the URI is kept for evidence only. */
