@@ -116,16 +116,27 @@ free_port() {
 	free_ports 1 "${1:-127.0.0.1}"
 }
 
-# wait_port ADDR PORT [SECONDS]: wait until something listens there
-# (without connecting: a connection would show in the server's log).
+# wait_port ADDR PORT [SECONDS]: wait until something listens there,
+# without connecting (a connection would show in the server's log) and
+# without iproute2: the kernel's /proc/net/tcp{,6} tables are enough.
 wait_port() {
-	local addr=$1 port=$2 limit=${3:-10} n=0 pat
+	local addr=$1 port=$2 limit=${3:-10} n=0 want hexport a b c d
+	hexport=$(printf '%04X' "$port")
 	case $addr in
-	*:*) pat="[$addr]:$port" ;;
-	*) pat="$addr:$port" ;;
+	*:*)	want=":$hexport"	# IPv6: match the port only
+		;;
+	*)	IFS=. read -r a b c d <<<"$addr"
+		# /proc prints the address as a host-order word (x86, arm64:
+		# little endian)
+		want="$(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a"):$hexport"
+		;;
 	esac
 	while [ $n -lt $((limit * 10)) ]; do
-		if ss -Hltn "sport = :$port" 2>/dev/null | grep -qF "$pat"; then
+		# state 0A is LISTEN; $2 is ADDR:PORT in hex
+		if awk -v w="$want" '$4 == "0A" &&
+		    substr($2, length($2) - length(w) + 1) == w { f = 1 }
+		    END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+		then
 			return 0
 		fi
 		sleep 0.1

@@ -301,6 +301,9 @@ def session(conn, mode, tls_ctx):
             if mode == "mail-421":
                 # Reply and close in one go (close_notify, then FIN), the
                 # way Postfix ends a session it gives up on.
+                # TCP_CORK: the reply, the close_notify and the FIN leave
+                # in one segment, so the client reads them together.
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
                 conn.reply("421 4.3.2 Service shutting down")
                 if conn.tls:
                     conn.sock.settimeout(0.5)
@@ -308,6 +311,7 @@ def session(conn, mode, tls_ctx):
                         conn.sock = conn.sock.unwrap()
                     except (OSError, ssl.SSLError):
                         pass
+                conn.sock.shutdown(socket.SHUT_WR)
                 return
             conn.reply("250 2.1.0 Ok")
         elif verb == "RCPT":

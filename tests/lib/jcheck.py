@@ -34,6 +34,9 @@ one run, separated by "::", save a Python start-up each. Checks:
       some session's tls object matches (--null: the session had no TLS)
   transcript REGEX [--port P]
       some session's transcript matches
+  no-command REGEX [--port P]
+      no phase of any session sent a command matching REGEX (never
+      DATA, never AUTH)
 """
 
 import argparse
@@ -412,6 +415,10 @@ def build_parser():
     p.add_argument("regex")
     where(p)
     p.set_defaults(fn=check_transcript)
+    p = sub.add_parser("no-command")
+    p.add_argument("regex")
+    where(p)
+    p.set_defaults(fn=check_no_command)
     return ap
 
 
@@ -430,6 +437,21 @@ def parse_group(ap, argv):
             for p in a.choices.values():
                 p.error = error
     return ap.parse_args(argv)
+
+
+def check_no_command(doc, args):
+    for s in sessions_at(doc, args):
+        for p in s.get("phases") or []:
+            cmd = p.get("command")
+            if isinstance(cmd, str) and re.search(args.regex, cmd, re.I):
+                raise Fail("command %r was sent (phase %s)" % (cmd,
+                                                               p.get("name")))
+        t = s.get("transcript")
+        if isinstance(t, str):
+            for line in t.splitlines():
+                if line.startswith("C: ") and re.search(args.regex, line[3:],
+                                                        re.I):
+                    raise Fail("transcript shows %r" % line)
 
 
 def main():

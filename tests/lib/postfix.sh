@@ -215,6 +215,7 @@ pf_start() {
 		return 1
 	fi
 	t_on_exit pf_stop
+	PF_STARTED=1	# from here on pf_stop has something to do
 	# The checks just ran; quick-start tells postfix-script to skip
 	# running them a second time.
 	: >"$PF_DIR/spool/quick-start"
@@ -223,7 +224,6 @@ pf_start() {
 		tail -n 20 "$PF_DIR/postfix.log" "$PF_MAILLOG" >&2 2>/dev/null
 		return 1
 	fi
-	PF_STARTED=1
 	for p in $PF_OK $PF_EXPIRED $PF_NOTYET $PF_EXPIRING $PF_WRONGNAME \
 	    $PF_SELFSIGNED $PF_NOTLS $PF_IMPLICIT $PF_RELAY $PF_CATCHALL; do
 		wait_port 127.0.0.1 "$p" 10 ||

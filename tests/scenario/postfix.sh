@@ -60,6 +60,7 @@ expect phase tls --error none
 expect phase mail --reply 250 --command '^MAIL FROM:<>'
 expect phase rcpt --reply 250 --enhanced 2.1.5 --command 'user@test\.example'
 expect phase quit --reply 221
+expect no-command '^(DATA|BDAT|AUTH)'
 end_row
 
 row pf.healthy.host-and-addr 0 "$MX:$PF_OK" --addr 127.0.0.1 \

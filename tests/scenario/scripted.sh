@@ -50,6 +50,7 @@ expect session --outcome ok --count 1
 expect tls --verified true --hostname-ok true
 expect phase banner --reply 220 --text 'fakesmtp normal'
 expect phase rcpt --reply 250
+expect no-command '^(DATA|BDAT)'
 end_row
 
 row fk.ipv6-literal 0 "[::1]:${P[normal@::1]}" "${B[@]}" --tls verify
@@ -65,6 +66,7 @@ expect finding smtp.banner.4xx --layer smtp --severity crit \
 expect no-finding policy.rate-limited
 expect phase banner --reply 421
 expect no-phase ehlo
+expect transcript '^S: 421 4\.3\.2 Service shutting down'
 end_row
 
 row fk.policy.rate-limited 1 "127.0.0.1:${P[greet421-toomany]}" "${B[@]}"
@@ -153,6 +155,7 @@ expect finding smtp.auth.plaintext --layer smtp --severity warn \
     --evidence 'PLAIN'
 expect finding smtp.auth.plaintext --evidence 'LOGIN'
 expect finding tls.starttls.missing --severity warn
+expect no-command '^AUTH'
 end_row
 
 row fk.smtp.phase.timeout 2 "127.0.0.1:${P[mail-timeout]}" "${B[@]}" \
