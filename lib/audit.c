@@ -101,6 +101,7 @@ struct audit {
 
 static void	lookup(struct audit *, const char *, uint16_t, enum aq_kind,
 		    int, int, int, int, const char *);
+static struct audit_addr *addr_seen(struct audit *, int, const char *);
 static void	spf_round(struct audit *);
 
 /* ---- bookkeeping ---- */
@@ -145,6 +146,20 @@ report_ev(evutil_socket_t fd, short what, void *arg)
 		a->cb(a, AUDIT_MX_READY, a->arg);
 	}
 	if (a->mx_reported && !a->done_reported && a->pending == 0) {
+		for (i = 0; i < (size_t)a->r.nmx; i++)
+			for (j = 0; j < (size_t)a->r.mx[i].naddrs; j++) {
+				struct audit_addr *ad = &a->r.mx[i].addrs[j];
+				struct audit_addr *first = addr_seen(a, (int)i,
+				    ad->addr);
+
+				if (first != NULL) {
+					util_strlcpy(ad->ptr, first->ptr,
+					    sizeof(ad->ptr));
+					ad->ptr_status = first->ptr_status;
+					ad->fcrdns = first->fcrdns;
+					ad->listed = first->listed;
+				}
+			}
 		a->r.ms = (util_now_us() - a->t0) / 1000;
 		a->done_reported = 1;
 		a->cb(a, AUDIT_DONE, a->arg);
@@ -182,6 +197,18 @@ static int
 dns_failed(struct audit *a, const struct dns_result *res, const char *host,
     const char *what)
 {
+	/*
+	 * What mail delivery depends on (MX, addresses, TLSA, policy
+	 * records) fails crit; side lookups (PTR, blocklists, report
+	 * authorisations) warn.
+	 */
+	static const char *side[] = { "PTR", "DMARC report authorisation",
+	    "forward of PTR", NULL };
+	int	 sev = -1, i;
+
+	for (i = 0; side[i] != NULL; i++)
+		if (strcmp(what, side[i]) == 0)
+			sev = SEV_WARN;
 	enum finding_id	 id = dns_status_finding(res->status);
 	char		 ev[300];
 
@@ -191,7 +218,7 @@ dns_failed(struct audit *a, const struct dns_result *res, const char *host,
 	if (id == F_COUNT)
 		id = F_DNS_SERVFAIL;
 	dns_result_evidence(res, ev, sizeof(ev));
-	add(a, id, -1, host, NULL, 0, "%s: %s", what, ev);
+	add(a, id, sev, host, NULL, 0, "%s: %s", what, ev);
 	return 1;
 }
 
@@ -329,6 +356,19 @@ audit_addr_private(const char *addr)
 	return 0;
 }
 
+/* The same address under an earlier MX host: checked there already. */
+static struct audit_addr *
+addr_seen(struct audit *a, int mi, const char *addr)
+{
+	int	 m, i;
+
+	for (m = 0; m < mi; m++)
+		for (i = 0; i < a->r.mx[m].naddrs; i++)
+			if (strcmp(a->r.mx[m].addrs[i].addr, addr) == 0)
+				return &a->r.mx[m].addrs[i];
+	return NULL;
+}
+
 static void
 addr_found(struct audit *a, int mi, const char *addr, int family)
 {
@@ -348,6 +388,8 @@ addr_found(struct audit *a, int mi, const char *addr, int family)
 	util_strlcpy(ad->addr, addr, sizeof(ad->addr));
 	ad->family = family;
 	ad->ptr_status = DNS_ERROR;
+	if (a->p.minimal || addr_seen(a, mi, addr) != NULL)
+		return;
 	if (!a->p.allow_private && audit_addr_private(addr))
 		add(a, F_MX_PRIVATE_ADDRESS, -1, m->host, addr, 0,
 		    "%s %s has address %s, which is not reachable from the "
@@ -418,7 +460,8 @@ host_added(struct audit *a, int mi)
 		a->addr_pending[mi]++;
 		lookup(a, m->host, LDNS_RR_TYPE_AAAA, K_AAAA, mi, 0, 0, 1, NULL);
 	}
-	for (i = 0; i < a->p.nports && i < AUDIT_PORTS_MAX; i++) {
+	for (i = 0; !a->p.minimal && i < a->p.nports && i < AUDIT_PORTS_MAX;
+	    i++) {
 		m->tlsa[i].port = a->p.ports[i];
 		m->tlsa[i].status = DNS_ERROR;
 		m->ntlsa = i + 1;
@@ -678,8 +721,16 @@ on_dnsbl(struct audit *a, struct aq *q, const struct dns_result *res)
 
 	if (res->status == DNS_NXDOMAIN || res->status == DNS_NODATA)
 		return;
-	if (dns_failed(a, res, m->host, zone))
+	if (res->status != DNS_OK && res->status != DNS_NODATA &&
+	    res->status != DNS_NXDOMAIN) {
+		char	 ev[300];
+		enum finding_id id = dns_status_finding(res->status);
+
+		dns_result_evidence(res, ev, sizeof(ev));
+		add(a, id == F_COUNT ? F_DNS_SERVFAIL : id, SEV_WARN, m->host,
+		    ad->addr, 0, "blocklist %s: %s", zone, ev);
 		return;
+	}
 	for (i = 0; i < ldns_rr_list_rr_count(res->rrs); i++) {
 		const ldns_rdf	*d = ldns_rr_rdf(ldns_rr_list_rr(res->rrs, i), 0);
 		const uint8_t	*b;
@@ -1211,7 +1262,19 @@ audit_start(struct event_base *base, struct dns_resolver *res,
 	a->t0 = util_now_us();
 	a->spf_now = util_wall();
 
+	if (p->host_mode) {
+		util_strlcpy(a->r.mx[0].host, a->r.domain, AUDIT_NAME_MAX);
+		a->r.nmx = 1;
+		a->r.mx_status = DNS_OK;
+		host_added(a, 0);
+		settle(a);
+		return a;
+	}
 	lookup(a, a->r.domain, LDNS_RR_TYPE_MX, K_MX, 0, 0, 0, 1, NULL);
+	if (p->minimal) {
+		settle(a);
+		return a;
+	}
 	snprintf(qn, sizeof(qn), "_mta-sts.%s", a->r.domain);
 	lookup(a, qn, LDNS_RR_TYPE_TXT, K_MTASTS_TXT, 0, 0, 0, 1, NULL);
 	snprintf(qn, sizeof(qn), "_dmarc.%s", a->r.domain);

@@ -325,6 +325,24 @@ finding_status_name(enum severity s)
 	}
 }
 
+static int
+streq_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Compare stored (sanitised) evidence with raw text as it would be stored. */
+static int
+evidence_cmp(const char *stored, const char *raw)
+{
+	char	 tmp[FINDING_EVIDENCE_MAX + 1];
+
+	util_sanitize_buf(tmp, sizeof(tmp), raw, strlen(raw));
+	return strcmp(stored, tmp);
+}
+
 struct finding *
 finding_add(struct finding_list *fl, enum finding_id id, int sev,
     const char *host, const char *addr, int port, const char *fmt, ...)
@@ -332,10 +350,24 @@ finding_add(struct finding_list *fl, enum finding_id id, int sev,
 	struct finding	*f, *nv;
 	char		 buf[FINDING_EVIDENCE_MAX * 2];
 	va_list		 ap;
-	size_t		 ncap;
+	size_t		 ncap, i;
 
 	if ((unsigned)id >= F_COUNT)
 		return NULL;
+	buf[0] = '\0';
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+	}
+	/* the same finding twice (two names for one address) is one */
+	for (i = 0; i < fl->n; i++) {
+		f = &fl->v[i];
+		if (f->id == id && f->port == port &&
+		    streq_null(f->host, host) && streq_null(f->addr, addr) &&
+		    evidence_cmp(f->evidence, buf) == 0)
+			return f;
+	}
 	if (fl->n == fl->cap) {
 		ncap = fl->cap ? fl->cap * 2 : 8;
 		if ((nv = reallocarray(fl->v, ncap, sizeof(*nv))) == NULL)
@@ -348,13 +380,6 @@ finding_add(struct finding_list *fl, enum finding_id id, int sev,
 	f->id = id;
 	f->severity = sev < 0 ? table[id].severity : (enum severity)sev;
 	f->port = port;
-
-	buf[0] = '\0';
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-	}
 	f->evidence = util_sanitize(buf, strlen(buf), FINDING_EVIDENCE_MAX);
 	f->host = host ? strdup(host) : NULL;
 	f->addr = addr ? strdup(addr) : NULL;
@@ -412,6 +437,21 @@ finding_list_move(struct finding_list *dst, struct finding_list *src)
 	free(src->v);
 	memset(src, 0, sizeof(*src));
 	return 0;
+}
+
+void
+finding_list_sort(struct finding_list *fl)
+{
+	struct finding	 t;
+	size_t		 i, j;
+
+	/* insertion sort: stable, and lists are short */
+	for (i = 1; i < fl->n; i++) {
+		t = fl->v[i];
+		for (j = i; j > 0 && fl->v[j - 1].severity < t.severity; j--)
+			fl->v[j] = fl->v[j - 1];
+		fl->v[j] = t;
+	}
 }
 
 void

@@ -178,6 +178,9 @@ enum severity	 finding_worst(const struct finding_list *);
 /* Move every finding of src to the end of dst; src is left empty. */
 int		 finding_list_move(struct finding_list *dst, struct finding_list *src);
 
+/* Order by severity, worst first, keeping the order within a severity. */
+void		 finding_list_sort(struct finding_list *);
+
 void		 finding_list_free(struct finding_list *);
 
 #endif

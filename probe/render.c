@@ -80,8 +80,9 @@ human_session(FILE *f, const struct report *rep, const struct smtp_session *s,
 	char				 e[16], caps[256], d[16];
 	int				 i;
 
+	(void)rep;
 	fprintf(f, "%s%s [%s]:%d%s  %s%s%s  %.1f ms  from %s\n", k->bold,
-	    rep->host, r->remote, r->port, k->off,
+	    p->host, r->remote, r->port, k->off,
 	    r->outcome == SMTP_OK ? k->ok : k->crit,
 	    smtp_outcome_name(r->outcome), k->off, r->total_us / 1000.0,
 	    r->local[0] ? r->local : "-");
@@ -131,6 +132,73 @@ human_session(FILE *f, const struct report *rep, const struct smtp_session *s,
 	fprintf(f, "\n");
 }
 
+static void
+human_record(FILE *f, const char *what, const char *rec)
+{
+	fprintf(f, "  %-9s %s\n", what, rec != NULL ? rec : "(none)");
+}
+
+static void
+human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
+{
+	int	 m, i, t;
+
+	fprintf(f, "%sDNS %s%s  (%lld ms)\n", k->bold, a->domain, k->off,
+	    (long long)a->ms);
+	if (a->null_mx)
+		fprintf(f, "  MX        0 . (null MX: no mail accepted)\n");
+	for (m = 0; m < a->nmx; m++) {
+		const struct audit_mx *mx = &a->mx[m];
+
+		if (mx->implicit)
+			fprintf(f, "  MX        (none: the domain itself, %s)\n",
+			    mx->host);
+		else
+			fprintf(f, "  MX        %d %s%s%s\n", mx->pref, mx->host,
+			    mx->cname[0] ? " -> CNAME " : "", mx->cname);
+		if (mx->naddrs == 0)
+			fprintf(f, "            no address (A %s, AAAA %s)\n",
+			    dns_status_name(mx->a_status),
+			    dns_status_name(mx->aaaa_status));
+		for (i = 0; i < mx->naddrs; i++) {
+			const struct audit_addr *ad = &mx->addrs[i];
+
+			fprintf(f, "            %-39s PTR %s%s%s\n", ad->addr,
+			    ad->ptr[0] ? ad->ptr : "-",
+			    ad->ptr[0] && !ad->fcrdns ? " (not confirmed)" : "",
+			    ad->listed ? "  LISTED" : "");
+		}
+		for (t = 0; t < mx->ntlsa; t++) {
+			const struct audit_tlsa *tl = &mx->tlsa[t];
+
+			if (tl->n == 0)
+				continue;
+			fprintf(f, "            TLSA _%d._tcp: %d record(s)%s\n",
+			    tl->port, tl->n, tl->secure ? " (DNSSEC)" :
+			    " (not validated)");
+			for (i = 0; i < tl->n; i++)
+				fprintf(f, "              %u %u %u (%zu bytes)\n",
+				    tl->v[i].usage, tl->v[i].selector,
+				    tl->v[i].mtype, tl->v[i].len);
+		}
+	}
+	human_record(f, "SPF", a->spf);
+	human_record(f, "DMARC", a->dmarc);
+	for (i = 0; i < a->ndkim; i++) {
+		char	 w[80];
+
+		snprintf(w, sizeof(w), "DKIM %s", a->dkim[i].selector);
+		human_record(f, w, a->dkim[i].record);
+	}
+	human_record(f, "MTA-STS", a->mtasts_txt);
+	if (a->mtasts_valid)
+		fprintf(f, "            policy: mode %s, max_age %u, %zu mx "
+		    "pattern(s)\n", mtasts_mode_name(a->mtasts.mode),
+		    a->mtasts.max_age, a->mtasts.nmx);
+	human_record(f, "TLS-RPT", a->tlsrpt);
+	fprintf(f, "\n");
+}
+
 void
 render_human(FILE *f, const struct report *rep, int colour)
 {
@@ -143,6 +211,8 @@ render_human(FILE *f, const struct report *rep, int colour)
 	    k->off, sev_colour(k, rep->worst), st, k->off);
 	if (rep->unknown)
 		fprintf(f, "%s\n\n", rep->error);
+	if (rep->audit != NULL)
+		human_dns(f, rep->audit, k);
 	for (j = 0; j < rep->nsessions; j++)
 		human_session(f, rep, rep->sessions[j], k);
 	if (rep->findings.n == 0) {
@@ -236,7 +306,9 @@ json_session(const struct report *rep, const struct smtp_session *s)
 	uint32_t			 bit;
 	int				 i;
 
-	json_object_set_new(o, "host", json_string(rep->host));
+	(void)rep;
+	json_object_set_new(o, "host",
+	    json_string(smtp_session_params(s)->host));
 	json_object_set_new(o, "addr", json_string(r->remote));
 	json_object_set_new(o, "port", json_integer(r->port));
 	json_object_set_new(o, "local", json_string(r->local));
@@ -284,6 +356,95 @@ json_session(const struct report *rep, const struct smtp_session *s)
 	return o;
 }
 
+static json_t *
+json_dns(const struct audit_result *a)
+{
+	json_t	*o = json_object(), *mxs = json_array(), *dk = json_object();
+	int	 m, i, t;
+
+	json_object_set_new(o, "domain", json_string(a->domain));
+	json_object_set_new(o, "ms", json_integer(a->ms));
+	json_object_set_new(o, "mx_status",
+	    json_string(dns_status_name(a->mx_status)));
+	json_object_set_new(o, "null_mx", json_boolean(a->null_mx));
+	for (m = 0; m < a->nmx; m++) {
+		const struct audit_mx	*mx = &a->mx[m];
+		json_t			*jm = json_object(), *ja = json_array();
+		json_t			*jt = json_array();
+
+		json_object_set_new(jm, "host", json_string(mx->host));
+		json_object_set_new(jm, "pref", mx->implicit ? json_null() :
+		    json_integer(mx->pref));
+		json_object_set_new(jm, "implicit", json_boolean(mx->implicit));
+		json_object_set_new(jm, "cname", mx->cname[0] ?
+		    json_string(mx->cname) : json_null());
+		for (i = 0; i < mx->naddrs; i++) {
+			const struct audit_addr	*ad = &mx->addrs[i];
+			json_t			*x = json_object();
+
+			json_object_set_new(x, "addr", json_string(ad->addr));
+			json_object_set_new(x, "ptr", ad->ptr[0] ?
+			    json_string(ad->ptr) : json_null());
+			json_object_set_new(x, "fcrdns", json_boolean(ad->fcrdns));
+			json_object_set_new(x, "dnsbl_listings",
+			    json_integer(ad->listed));
+			json_array_append_new(ja, x);
+		}
+		json_object_set_new(jm, "addrs", ja);
+		for (t = 0; t < mx->ntlsa; t++) {
+			const struct audit_tlsa	*tl = &mx->tlsa[t];
+			json_t			*x = json_object(), *rr = json_array();
+
+			json_object_set_new(x, "port", json_integer(tl->port));
+			json_object_set_new(x, "status",
+			    json_string(dns_status_name(tl->status)));
+			json_object_set_new(x, "secure", json_boolean(tl->secure));
+			for (i = 0; i < tl->n; i++) {
+				char	 hex[140];
+				size_t	 b, l = tl->v[i].len;
+
+				if (l > 64)
+					l = 64;
+				for (b = 0; b < l; b++)
+					snprintf(hex + 2 * b, 3, "%02x",
+					    tl->v[i].data[b]);
+				hex[2 * l] = '\0';
+				json_array_append_new(rr, json_pack("{s:i,s:i,s:i,s:s}",
+				    "usage", tl->v[i].usage, "selector",
+				    tl->v[i].selector, "mtype", tl->v[i].mtype,
+				    "data", hex));
+			}
+			json_object_set_new(x, "records", rr);
+			json_array_append_new(jt, x);
+		}
+		json_object_set_new(jm, "tlsa", jt);
+		json_array_append_new(mxs, jm);
+	}
+	json_object_set_new(o, "mx", mxs);
+	json_object_set_new(o, "spf", jstr(a->spf));
+	json_object_set_new(o, "dmarc", jstr(a->dmarc));
+	for (i = 0; i < a->ndkim; i++)
+		json_object_set_new(dk, a->dkim[i].selector,
+		    jstr(a->dkim[i].record));
+	json_object_set_new(o, "dkim", dk);
+	json_object_set_new(o, "mta_sts", jstr(a->mtasts_txt));
+	if (a->mtasts_valid) {
+		json_t	*p = json_object(), *pm = json_array();
+		size_t	 x;
+
+		json_object_set_new(p, "mode",
+		    json_string(mtasts_mode_name(a->mtasts.mode)));
+		json_object_set_new(p, "max_age", json_integer(a->mtasts.max_age));
+		for (x = 0; x < a->mtasts.nmx; x++)
+			json_array_append_new(pm, json_string(a->mtasts.mx[x]));
+		json_object_set_new(p, "mx", pm);
+		json_object_set_new(o, "mta_sts_policy", p);
+	} else
+		json_object_set_new(o, "mta_sts_policy", json_null());
+	json_object_set_new(o, "tls_rpt", jstr(a->tlsrpt));
+	return o;
+}
+
 int
 render_json(FILE *f, const struct report *rep)
 {
@@ -318,7 +479,8 @@ render_json(FILE *f, const struct report *rep)
 	for (j = 0; j < rep->nsessions; j++)
 		json_array_append_new(sa, json_session(rep, rep->sessions[j]));
 	json_object_set_new(o, "sessions", sa);
-	json_object_set_new(o, "dns", json_null());
+	json_object_set_new(o, "dns", rep->audit ? json_dns(rep->audit) :
+	    json_null());
 	rv = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
 	json_decref(o);

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "audit.h"
 #include "finding.h"
 #include "smtp.h"
 
@@ -16,6 +17,7 @@ struct report {
 	int			  nsessions;
 	struct finding_list	  findings;	/* all findings, sessions' included */
 	enum severity		  worst;
+	struct audit_result	 *audit;	/* the DNS audit, or NULL */
 	int			  unknown;	/* could not probe at all */
 	char			  error[512];	/* why, when unknown */
 };

@@ -1,18 +1,22 @@
 /*
- * smtprobe.c - the command line: `smtprobe check HOST[:PORT]`.
+ * smtprobe.c - the command line: `smtprobe check TARGET`.
  *
- * The host name is resolved before the loop starts (the asynchronous
- * resolver arrives with domain mode); then every address and port gets a
- * session probe, concurrently on one libevent loop, and one report.
+ * A domain target is audited (lib/audit.c: MX, addresses, TLSA, the
+ * mail-DNS records) and every address of every MX host gets a session
+ * probe on every port; a host target (-H, "host:", HOST:PORT, an
+ * address, --addr) is probed directly. Everything runs on one libevent
+ * loop with the asynchronous resolver: nothing blocks.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <netdb.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,8 @@
 
 #include <event2/event.h>
 
+#include "audit.h"
+#include "dns.h"
 #include "finding.h"
 #include "log.h"
 #include "report.h"
@@ -30,10 +36,23 @@
 #define MAX_ADDRS	32
 #define MAX_PORTS	16
 #define MAX_RCPTS	64
+#define MAX_LIST	32	/* selectors, SPF addresses, DNSBL zones */
 #define MAX_INFLIGHT	16
 #define DEFAULT_RELAY_RCPT "smtprobe-relay-test@example.net"
+#define RESOLV_CONF	"/etc/resolv.conf"
 
 enum out_mode { OUT_HUMAN, OUT_JSON, OUT_NAGIOS };
+
+/* One session to run: an address and port of a host. */
+struct job {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	int			 port;
+	const char		*host;
+	const struct tls_tlsa	*tlsa;
+	int			 ntlsa;
+	enum tls_policy		 policy;
+};
 
 struct check {
 	struct event_base	*base;
@@ -44,23 +63,31 @@ struct check {
 	int			 ports[MAX_PORTS];
 	int			 nports;
 	int			 implicit_all;	/* --implicit-tls */
+	int			 dns_only;
 	struct report		 rep;
-	int			 next;		/* next (addr, port) to start */
+	struct job		*jobs;
+	int			 njobs;
+	int			 next;		/* next job to start */
 	int			 inflight;
-	int			 ended;
+	int			 sessions_ready; /* the job list is final */
+	struct audit		*audit;
+	int			 audit_done;
 };
 
 static __attribute__((noreturn)) void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: smtprobe check [-46v] [-p ports] [--tls none|may|encrypt|verify]\n"
+	    "usage: smtprobe check [-46Hv] [-p ports] [--tls none|may|encrypt|verify|dane]\n"
 	    "                [--helo name] [--mail-from addr] [--rcpt addr]\n"
 	    "                [--rcpt-reject addr] [--relay-test[=addr]] [--ca-file file]\n"
 	    "                [--timeout phase=seconds] [--slow phase=seconds]\n"
 	    "                [--expiry-warn days] [--expiry-crit days] [--implicit-tls]\n"
 	    "                [--name name] [--addr address] [--json | --nagios]\n"
-	    "                host[:port]\n");
+	    "                [--resolver addr[:port]] [--dns-only | --no-dns]\n"
+	    "                [--dkim-selector sel] [--dkim-key sel=pemfile]\n"
+	    "                [--spf-ip addr] [--dnsbl zone] [--mta-sts-port port]\n"
+	    "                [--allow-private] domain | host[:port]\n");
 	exit(3);
 }
 
@@ -196,51 +223,15 @@ add_numeric(struct check *c, const char *s)
 	return -1;
 }
 
-/*
- * Resolve the host before the loop runs. Failure is a DNS finding on
- * the report, not a usage error.
- */
-static void
-resolve(struct check *c, const char *host, int family)
-{
-	struct addrinfo	 hints, *res, *ai;
-	int		 e;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0) {
-		if (e == EAI_NONAME || e == EAI_NODATA)
-			finding_add(&c->rep.findings, F_DNS_NXDOMAIN, -1, host,
-			    NULL, 0, "%s: %s", host, gai_strerror(e));
-		else if (e == EAI_AGAIN)
-			finding_add(&c->rep.findings, F_DNS_SERVFAIL, -1, host,
-			    NULL, 0, "%s: %s", host, gai_strerror(e));
-		else {
-			c->rep.unknown = 1;
-			snprintf(c->rep.error, sizeof(c->rep.error),
-			    "cannot resolve %s: %s", host, gai_strerror(e));
-		}
-		return;
-	}
-	for (ai = res; ai != NULL && c->naddrs < MAX_ADDRS; ai = ai->ai_next) {
-		int	 dup = 0, i;
-
-		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
-			continue;
-		for (i = 0; i < c->naddrs; i++)
-			if (c->addrlens[i] == ai->ai_addrlen &&
-			    memcmp(&c->addrs[i], ai->ai_addr, ai->ai_addrlen) == 0)
-				dup = 1;
-		if (dup)
-			continue;
-		memcpy(&c->addrs[c->naddrs], ai->ai_addr, ai->ai_addrlen);
-		c->addrlens[c->naddrs++] = ai->ai_addrlen;
-	}
-	freeaddrinfo(res);
-}
-
 static void	start_more(struct check *);
+
+static void
+maybe_exit(struct check *c)
+{
+	if (c->inflight == 0 && c->sessions_ready && c->next >= c->njobs &&
+	    (c->audit == NULL || c->audit_done))
+		event_base_loopexit(c->base, NULL);
+}
 
 static void
 session_done(struct smtp_session *s, void *arg)
@@ -249,10 +240,8 @@ session_done(struct smtp_session *s, void *arg)
 
 	(void)s;
 	c->inflight--;
-	c->ended++;
 	start_more(c);
-	if (c->inflight == 0 && c->next >= c->naddrs * c->nports)
-		event_base_loopexit(c->base, NULL);
+	maybe_exit(c);
 }
 
 static void
@@ -260,25 +249,22 @@ start_more(struct check *c)
 {
 	struct smtp_params	 p;
 	struct smtp_session	*s;
+	struct job		*j;
 	const char		*cause;
-	int			 ai, pi, port;
 
-	while (c->inflight < MAX_INFLIGHT && c->next < c->naddrs * c->nports) {
-		ai = c->next / c->nports;
-		pi = c->next % c->nports;
-		port = c->ports[pi];
+	while (c->inflight < MAX_INFLIGHT && c->next < c->njobs) {
+		j = &c->jobs[c->next++];
 		p = c->proto;
-		memcpy(&p.ss, &c->addrs[ai], sizeof(p.ss));
-		p.sslen = c->addrlens[ai];
-		if (p.ss.ss_family == AF_INET)
-			((struct sockaddr_in *)&p.ss)->sin_port = htons(port);
-		else
-			((struct sockaddr_in6 *)&p.ss)->sin6_port = htons(port);
-		p.implicit_tls = c->implicit_all || port == 465;
+		memcpy(&p.ss, &j->ss, sizeof(p.ss));
+		p.sslen = j->sslen;
+		p.host = j->host;
+		p.tlsa = j->tlsa;
+		p.ntlsa = j->ntlsa;
+		p.tls_policy = j->policy;
+		p.implicit_tls = c->implicit_all || j->port == 465;
 		/* 465 is submissions, RFC 8314; 587 is submission, RFC 6409 */
-		p.submission = port == 587 || port == 465;
+		p.submission = j->port == 587 || j->port == 465;
 		s = smtp_session_start(c->base, &p, session_done, c, &cause);
-		c->next++;
 		if (s == NULL) {
 			log_warnx("cannot start a session: %s", cause);
 			continue;
@@ -288,35 +274,173 @@ start_more(struct check *c)
 	}
 }
 
+static void
+job_add(struct check *c, const struct sockaddr_storage *ss, socklen_t len,
+    int port, const char *host, const struct tls_tlsa *tlsa, int ntlsa,
+    enum tls_policy pol)
+{
+	struct job	*j = &c->jobs[c->njobs++];
+
+	memset(j, 0, sizeof(*j));
+	memcpy(&j->ss, ss, len);
+	j->sslen = len;
+	j->port = port;
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)&j->ss)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)&j->ss)->sin6_port = htons((uint16_t)port);
+	j->host = host;
+	j->tlsa = tlsa;
+	j->ntlsa = ntlsa;
+	j->policy = pol;
+}
+
+/* Size the job and session arrays; jobs are added after. */
+static void
+jobs_alloc(struct check *c, int n)
+{
+	if ((c->jobs = calloc((size_t)n + 1, sizeof(*c->jobs))) == NULL ||
+	    (c->rep.sessions = calloc((size_t)n + 1,
+	    sizeof(*c->rep.sessions))) == NULL)
+		fatal("calloc");
+}
+
+/* Sessions for addresses given on the command line. */
+static void
+jobs_from_args(struct check *c)
+{
+	int	 i, k;
+
+	jobs_alloc(c, c->naddrs * c->nports);
+	for (i = 0; i < c->naddrs; i++)
+		for (k = 0; k < c->nports; k++)
+			job_add(c, &c->addrs[i], c->addrlens[i], c->ports[k],
+			    c->rep.host, NULL, 0, c->proto.tls_policy);
+	c->sessions_ready = 1;
+}
+
+/* Sessions for every address of every MX host the audit found. */
+static void
+jobs_from_audit(struct check *c, struct audit_result *r)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	enum tls_policy		 pol;
+	int			 m, a, k, t, n = 0;
+
+	for (m = 0; m < r->nmx; m++)
+		n += r->mx[m].naddrs * c->nports;
+	jobs_alloc(c, n);
+	/*
+	 * RFC 8461 5: in enforce mode a sender delivers only over TLS with
+	 * a certificate valid for the MX host; probe as such a sender does.
+	 */
+	pol = c->proto.tls_policy;
+	if (r->mtasts_valid && r->mtasts.mode == MTASTS_MODE_ENFORCE &&
+	    pol < TLSPOL_VERIFY)
+		pol = TLSPOL_VERIFY;
+	for (m = 0; m < r->nmx; m++) {
+		struct audit_mx *mx = &r->mx[m];
+
+		for (a = 0; a < mx->naddrs; a++) {
+			memset(&ss, 0, sizeof(ss));
+			if (mx->addrs[a].family == AF_INET) {
+				struct sockaddr_in *s4 = (void *)&ss;
+
+				s4->sin_family = AF_INET;
+				inet_pton(AF_INET, mx->addrs[a].addr,
+				    &s4->sin_addr);
+				len = sizeof(*s4);
+			} else {
+				struct sockaddr_in6 *s6 = (void *)&ss;
+
+				s6->sin6_family = AF_INET6;
+				inet_pton(AF_INET6, mx->addrs[a].addr,
+				    &s6->sin6_addr);
+				len = sizeof(*s6);
+			}
+			for (k = 0; k < c->nports; k++) {
+				const struct tls_tlsa	*tv = NULL;
+				int			 tn = 0;
+
+				/* RFC 7672 2.2: only validated TLSA counts */
+				for (t = 0; t < mx->ntlsa; t++)
+					if (mx->tlsa[t].port == c->ports[k] &&
+					    mx->tlsa[t].secure &&
+					    mx->tlsa[t].n > 0) {
+						tv = mx->tlsa[t].v;
+						tn = mx->tlsa[t].n;
+					}
+				job_add(c, &ss, len, c->ports[k], mx->host, tv,
+				    tn, pol);
+			}
+		}
+	}
+	c->sessions_ready = 1;
+}
+
+static void
+audit_cb_fn(struct audit *au, enum audit_stage st, void *arg)
+{
+	struct check	*c = arg;
+
+	if (st == AUDIT_MX_READY) {
+		if (c->dns_only) {
+			jobs_alloc(c, 0);
+			c->sessions_ready = 1;
+		} else
+			jobs_from_audit(c, audit_result(au));
+		start_more(c);
+	} else
+		c->audit_done = 1;
+	maybe_exit(c);
+}
+
 /*
- * net.ipv6.broken: on one port, every IPv6 address failed at the network
- * level while an IPv4 address connected.
+ * net.ipv6.broken: for one host and port, every IPv6 address failed at
+ * the network level while an IPv4 address connected.
  */
 static void
 check_ipv6(struct check *c)
 {
-	int	 pi, i;
+	int	 i, j;
 
-	for (pi = 0; pi < c->nports; pi++) {
-		int	 v4ok = 0, v6 = 0, v6bad = 0;
+	for (i = 0; i < c->rep.nsessions; i++) {
+		const struct smtp_params *pi =
+		    smtp_session_params(c->rep.sessions[i]);
+		const struct smtp_result *ri =
+		    smtp_session_result(c->rep.sessions[i]);
+		int	 v4ok = 0, v6 = 0, v6bad = 0, first = 1;
 		char	 ev[300] = "";
 
-		for (i = 0; i < c->rep.nsessions; i++) {
-			const struct smtp_params *p =
-			    smtp_session_params(c->rep.sessions[i]);
-			const struct smtp_result *r =
-			    smtp_session_result(c->rep.sessions[i]);
+		/* judge each (host, port) once, at its first session */
+		for (j = 0; j < i; j++) {
+			const struct smtp_params *pj =
+			    smtp_session_params(c->rep.sessions[j]);
 
-			if (r->port != c->ports[pi])
+			if (strcmp(pj->host, pi->host) == 0 &&
+			    smtp_session_result(c->rep.sessions[j])->port ==
+			    ri->port)
+				first = 0;
+		}
+		if (!first)
+			continue;
+		for (j = 0; j < c->rep.nsessions; j++) {
+			const struct smtp_params *p =
+			    smtp_session_params(c->rep.sessions[j]);
+			const struct smtp_result *r =
+			    smtp_session_result(c->rep.sessions[j]);
+			int	 netfail;
+
+			if (r->port != ri->port || strcmp(p->host, pi->host))
 				continue;
-			if (p->ss.ss_family == AF_INET && r->outcome != SMTP_NET &&
-			    !(r->outcome == SMTP_TIMEOUT && r->nsteps <= 1))
+			netfail = r->outcome == SMTP_NET ||
+			    (r->outcome == SMTP_TIMEOUT && r->nsteps <= 1);
+			if (p->ss.ss_family == AF_INET && !netfail)
 				v4ok = 1;
 			if (p->ss.ss_family == AF_INET6) {
 				v6++;
-				if (r->outcome == SMTP_NET ||
-				    (r->outcome == SMTP_TIMEOUT &&
-				    r->nsteps <= 1)) {
+				if (netfail) {
 					v6bad++;
 					if (strlen(ev) + strlen(r->remote) + 4 <
 					    sizeof(ev)) {
@@ -328,10 +452,32 @@ check_ipv6(struct check *c)
 		}
 		if (v4ok && v6 > 0 && v6bad == v6)
 			finding_add(&c->rep.findings, F_NET_IPV6_BROKEN, -1,
-			    c->rep.host, NULL, c->ports[pi], "port %d: IPv6 "
-			    "%s failed to connect while IPv4 works",
-			    c->ports[pi], ev);
+			    pi->host, NULL, ri->port, "port %d: IPv6 %s failed "
+			    "to connect while IPv4 works", ri->port, ev);
 	}
+}
+
+static char *
+read_pem(const char *path)
+{
+	struct stat	 st;
+	char		*buf;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		die_usage("--dkim-key: %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > 65536)
+		die_usage("--dkim-key: %s: not a regular file of at most "
+		    "64 KiB", path);
+	if ((buf = calloc(1, (size_t)st.st_size + 1)) == NULL)
+		fatal("calloc");
+	n = read(fd, buf, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size)
+		die_usage("--dkim-key: %s: short read", path);
+	return buf;
 }
 
 static int
@@ -341,10 +487,13 @@ cmd_check(int argc, char **argv)
 	enum {
 		O_TLS = 256, O_HELO, O_MAILFROM, O_RCPT, O_RCPTREJ, O_RELAY,
 		O_CAFILE, O_TIMEOUT, O_SLOW, O_EXPW, O_EXPC, O_IMPLICIT,
-		O_NAME, O_ADDR, O_JSON, O_NAGIOS,
+		O_NAME, O_ADDR, O_JSON, O_NAGIOS, O_RESOLVER, O_DNSONLY,
+		O_NODNS, O_DKIMSEL, O_DKIMKEY, O_SPFIP, O_DNSBL, O_MTASTSPORT,
+		O_ALLOWPRIV,
 	};
 	static const struct option longopts[] = {
 		{ "ports",	 required_argument, NULL, 'p' },
+		{ "host",	 no_argument,	    NULL, 'H' },
 		{ "tls",	 required_argument, NULL, O_TLS },
 		{ "helo",	 required_argument, NULL, O_HELO },
 		{ "mail-from",	 required_argument, NULL, O_MAILFROM },
@@ -361,33 +510,55 @@ cmd_check(int argc, char **argv)
 		{ "addr",	 required_argument, NULL, O_ADDR },
 		{ "json",	 no_argument,	    NULL, O_JSON },
 		{ "nagios",	 no_argument,	    NULL, O_NAGIOS },
+		{ "resolver",	 required_argument, NULL, O_RESOLVER },
+		{ "dns-only",	 no_argument,	    NULL, O_DNSONLY },
+		{ "no-dns",	 no_argument,	    NULL, O_NODNS },
+		{ "dkim-selector", required_argument, NULL, O_DKIMSEL },
+		{ "dkim-key",	 required_argument, NULL, O_DKIMKEY },
+		{ "spf-ip",	 required_argument, NULL, O_SPFIP },
+		{ "dnsbl",	 required_argument, NULL, O_DNSBL },
+		{ "mta-sts-port", required_argument, NULL, O_MTASTSPORT },
+		{ "allow-private", no_argument,	    NULL, O_ALLOWPRIV },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct check c;
 	static char	 hostbuf[256], helobuf[256];
+	static const char *selectors[MAX_LIST], *spf_ips[MAX_LIST];
+	static const char *dnsbl[MAX_LIST];
+	static struct audit_dkim_pem keys[MAX_LIST];
+	static struct dns_config dcfg;
+	struct audit_params ap;
+	struct dns_resolver *res = NULL;
 	const char	*ca_file = NULL, *name = NULL, *relay = NULL;
-	const char	*addrs[MAX_ADDRS];
+	const char	*addrs[MAX_ADDRS], *acause;
 	char		*cause, *target, *colon;
 	struct tls_ctx	*tls = NULL;
 	enum out_mode	 out = OUT_HUMAN;
 	int		 ch, family = AF_UNSPEC, naddrs = 0, nr = 0, i, rv;
-	int		 ports_given = 0, relay_test = 0, pol;
+	int		 ports_given = 0, relay_test = 0, pol, host_mode = 0;
+	int		 nsel = 0, nspf = 0, nbl = 0, nkeys = 0, mtasts_port = 443;
+	int		 no_dns = 0, allow_private = 0, nresolvers = 0;
+	int		 literal = 0;
 
 	memset(&c, 0, sizeof(c));
 	smtp_params_defaults(&c.proto);
+	dns_config_init(&dcfg);
 	if (gethostname(helobuf, sizeof(helobuf)) == 0 && helobuf[0] != '\0')
 		c.proto.helo = helobuf;
 	c.ports[0] = 25;
 	c.nports = 1;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46p:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "46Hp:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case '4':
 			family = AF_INET;
 			break;
 		case '6':
 			family = AF_INET6;
+			break;
+		case 'H':
+			host_mode = 1;
 			break;
 		case 'p':
 			parse_ports(&c, optarg);
@@ -397,10 +568,9 @@ cmd_check(int argc, char **argv)
 			log_setverbose(1);
 			break;
 		case O_TLS:
-			if ((pol = smtp_tls_policy_lookup(optarg)) == -1 ||
-			    pol == TLSPOL_DANE)
-				die_usage("--tls: \"%s\" is not none, may, encrypt"
-				    " or verify", optarg);
+			if ((pol = smtp_tls_policy_lookup(optarg)) == -1)
+				die_usage("--tls: \"%s\" is not none, may, encrypt,"
+				    " verify or dane", optarg);
 			c.proto.tls_policy = (enum tls_policy)pol;
 			break;
 		case O_HELO:
@@ -455,6 +625,70 @@ cmd_check(int argc, char **argv)
 		case O_NAGIOS:
 			out = OUT_NAGIOS;
 			break;
+		case O_RESOLVER:
+			if (dns_config_add_server(&dcfg, optarg, &cause) == -1)
+				die_usage("--resolver: %s", cause);
+			nresolvers++;
+			break;
+		case O_DNSONLY:
+			c.dns_only = 1;
+			break;
+		case O_NODNS:
+			no_dns = 1;
+			break;
+		case O_DKIMSEL:
+			if (nsel == MAX_LIST)
+				die_usage("more than %d --dkim-selector", MAX_LIST);
+			if (strpbrk(optarg, " ./\\") != NULL || !*optarg ||
+			    strlen(optarg) > 63)
+				die_usage("--dkim-selector: bad selector \"%s\"",
+				    optarg);
+			selectors[nsel++] = optarg;
+			break;
+		case O_DKIMKEY: {
+			char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg || eq[1] == '\0')
+				die_usage("--dkim-key: expected SELECTOR=PEMFILE");
+			if (nkeys == MAX_LIST)
+				die_usage("more than %d --dkim-key", MAX_LIST);
+			*eq = '\0';
+			keys[nkeys].selector = optarg;
+			keys[nkeys].path = eq + 1;
+			keys[nkeys].pem = read_pem(eq + 1);
+			keys[nkeys].len = strlen(keys[nkeys].pem);
+			nkeys++;
+			for (i = 0; i < nsel; i++)
+				if (strcmp(selectors[i], optarg) == 0)
+					break;
+			if (i == nsel && nsel < MAX_LIST)
+				selectors[nsel++] = optarg;
+			break;
+		}
+		case O_SPFIP: {
+			unsigned char	 b[16];
+
+			if (nspf == MAX_LIST)
+				die_usage("more than %d --spf-ip", MAX_LIST);
+			if (inet_pton(AF_INET, optarg, b) != 1 &&
+			    inet_pton(AF_INET6, optarg, b) != 1)
+				die_usage("--spf-ip: \"%s\" is not an address",
+				    optarg);
+			spf_ips[nspf++] = optarg;
+			break;
+		}
+		case O_DNSBL:
+			if (nbl == MAX_LIST)
+				die_usage("more than %d --dnsbl", MAX_LIST);
+			dnsbl[nbl++] = optarg;
+			break;
+		case O_MTASTSPORT:
+			if ((mtasts_port = parse_port(optarg)) == -1)
+				die_usage("--mta-sts-port: bad port \"%s\"", optarg);
+			break;
+		case O_ALLOWPRIV:
+			allow_private = 1;
+			break;
 		default:
 			usage();
 		}
@@ -463,6 +697,8 @@ cmd_check(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		usage();
+	if (c.dns_only && no_dns)
+		die_usage("--dns-only and --no-dns exclude each other");
 	if (relay_test) {
 		if (nr == MAX_RCPTS)
 			die_usage("more than %d RCPT tests", MAX_RCPTS);
@@ -482,8 +718,12 @@ cmd_check(int argc, char **argv)
 	c.proto.rcpts = rcpts;
 	c.proto.nrcpts = nr;
 
-	/* host[:port], [v6]:port, or a bare IPv6 address */
+	/* host:NAME, host[:port], [v6]:port, a bare IPv6 address, a domain */
 	target = argv[0];
+	if (strncmp(target, "host:", 5) == 0) {
+		host_mode = 1;
+		target += 5;
+	}
 	if (strlen(target) >= sizeof(hostbuf))
 		die_usage("host name too long");
 	if (target[0] == '[') {
@@ -494,15 +734,15 @@ cmd_check(int argc, char **argv)
 		memcpy(hostbuf, target + 1, (size_t)(rb - target - 1));
 		hostbuf[rb - target - 1] = '\0';
 		if (rb[1] == ':') {
-			if ((c.ports[0] = parse_port(rb + 2)) == -1)
-				die_usage("\"%s\": bad port", target);
-			if (!ports_given)
-				c.nports = 1;
-			else
+			if (ports_given)
 				die_usage("give the port either in HOST:PORT or "
 				    "with -p");
+			if ((c.ports[0] = parse_port(rb + 2)) == -1)
+				die_usage("\"%s\": bad port", target);
+			c.nports = 1;
 		} else if (rb[1] != '\0')
 			die_usage("\"%s\": junk after ']'", target);
+		host_mode = 1;
 	} else if ((colon = strchr(target, ':')) != NULL &&
 	    strchr(colon + 1, ':') == NULL) {
 		memcpy(hostbuf, target, (size_t)(colon - target));
@@ -512,6 +752,7 @@ cmd_check(int argc, char **argv)
 		if ((c.ports[0] = parse_port(colon + 1)) == -1)
 			die_usage("\"%s\": bad port", target);
 		c.nports = 1;
+		host_mode = 1;
 	} else
 		util_strlcpy(hostbuf, target, sizeof(hostbuf));
 	if (hostbuf[0] == '\0')
@@ -521,13 +762,17 @@ cmd_check(int argc, char **argv)
 	c.rep.host = name ? name : hostbuf;
 	c.proto.host = c.rep.host;
 
+	/* addresses given: probe exactly those, no DNS at all */
 	for (i = 0; i < naddrs; i++)
 		if (add_numeric(&c, addrs[i]) == -1)
 			die_usage("--addr: \"%s\" is not an IPv4 or IPv6 address",
 			    addrs[i]);
-	if (naddrs == 0 && add_numeric(&c, hostbuf) == -1)
-		resolve(&c, hostbuf, family);
-	/* -4 / -6 filter explicit and literal addresses too */
+	if (naddrs == 0 && add_numeric(&c, hostbuf) == 0)
+		literal = 1;
+	if (naddrs > 0 || literal || name != NULL)
+		host_mode = 1;
+	if (c.dns_only && (naddrs > 0 || literal))
+		die_usage("--dns-only needs a domain or host name");
 	if (family != AF_UNSPEC) {
 		int	 j = 0;
 
@@ -537,12 +782,6 @@ cmd_check(int argc, char **argv)
 				c.addrlens[j++] = c.addrlens[i];
 			}
 		c.naddrs = j;
-	}
-	if (c.naddrs == 0 && c.rep.findings.n == 0 && !c.rep.unknown) {
-		c.rep.unknown = 1;
-		snprintf(c.rep.error, sizeof(c.rep.error),
-		    "%s has no %saddress", hostbuf, family == AF_INET ? "IPv4 " :
-		    family == AF_INET6 ? "IPv6 " : "");
 	}
 
 	/* even with --tls none: port 465 speaks TLS from the first byte */
@@ -555,17 +794,75 @@ cmd_check(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((c.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	c.rep.sessions = calloc((size_t)(c.naddrs * c.nports) + 1,
-	    sizeof(*c.rep.sessions));
-	if (c.rep.sessions == NULL)
-		fatal("calloc");
-	start_more(&c);
-	if (c.inflight > 0)
+
+	if (naddrs > 0 || literal) {
+		if (c.naddrs == 0) {
+			c.rep.unknown = 1;
+			snprintf(c.rep.error, sizeof(c.rep.error),
+			    "no %saddress left to probe", family == AF_INET ?
+			    "IPv4 " : "IPv6 ");
+		}
+		jobs_from_args(&c);
+		start_more(&c);
+	} else {
+		if (nresolvers == 0 &&
+		    dns_config_resolv_conf(&dcfg, RESOLV_CONF, &cause) == -1)
+			die_usage("%s", cause);
+		if ((res = dns_resolver_new(c.base, &dcfg, &cause)) == NULL) {
+			fprintf(stderr, "smtprobe: resolver: %s\n", cause);
+			return 3;
+		}
+		memset(&ap, 0, sizeof(ap));
+		ap.domain = hostbuf;
+		ap.family = family;
+		ap.ports = c.ports;
+		ap.nports = c.nports;
+		ap.dkim_selectors = selectors;
+		ap.ndkim = nsel;
+		ap.dkim_keys = keys;
+		ap.ndkim_keys = nkeys;
+		ap.spf_ips = spf_ips;
+		ap.nspf_ips = nspf;
+		ap.dnsbl_zones = dnsbl;
+		ap.ndnsbl = nbl;
+		ap.tls = tls;
+		ap.mtasts_port = mtasts_port;
+		ap.fetch_timeout_ms = c.proto.timeout_ms[PH_CONNECT] < 10000 ?
+		    c.proto.timeout_ms[PH_CONNECT] * 2 : 20000;
+		ap.allow_private = allow_private;
+		ap.dane_required = c.proto.tls_policy == TLSPOL_DANE;
+		ap.host_mode = host_mode;
+		ap.minimal = no_dns;
+		c.audit = audit_start(c.base, res, &ap, audit_cb_fn, &c, &acause);
+		if (c.audit == NULL) {
+			fprintf(stderr, "smtprobe: %s\n", acause);
+			return 3;
+		}
+		c.rep.audit = audit_result(c.audit);
+	}
+	if (c.inflight > 0 || c.audit != NULL)
 		event_base_dispatch(c.base);
 
+	for (i = 0; i < c.rep.nsessions; i++) {
+		const struct smtp_result *r =
+		    smtp_session_result(c.rep.sessions[i]);
+
+		if (c.audit != NULL && r->caps.name[0] != '\0')
+			audit_check_greeting(c.audit, r->remote, r->port,
+			    r->caps.name);
+	}
+	if (c.audit != NULL)
+		finding_list_move(&c.rep.findings, &c.rep.audit->findings);
 	for (i = 0; i < c.rep.nsessions; i++)
 		smtp_session_take_findings(c.rep.sessions[i], &c.rep.findings);
 	check_ipv6(&c);
+	if (c.audit != NULL && c.rep.nsessions == 0 && !c.dns_only &&
+	    !c.rep.audit->null_mx && c.rep.findings.n == 0) {
+		c.rep.unknown = 1;
+		snprintf(c.rep.error, sizeof(c.rep.error),
+		    "%s: no address to probe", hostbuf);
+	}
+	finding_list_sort(&c.rep.findings);
 	c.rep.worst = finding_worst(&c.rep.findings);
 
 	switch (out) {
@@ -586,9 +883,14 @@ cmd_check(int argc, char **argv)
 	for (i = 0; i < c.rep.nsessions; i++)
 		smtp_session_free(c.rep.sessions[i]);
 	free(c.rep.sessions);
+	free(c.jobs);
 	finding_list_free(&c.rep.findings);
+	audit_free(c.audit);
+	dns_resolver_free(res);
 	tls_ctx_free(tls);
 	event_base_free(c.base);
+	for (i = 0; i < nkeys; i++)
+		free((char *)(uintptr_t)keys[i].pem);
 	return rv;
 }
 
