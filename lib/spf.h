@@ -11,7 +11,7 @@
  * libevent loop, asynchronously), puts the answers in its cache and calls
  * spf_check() again with the same request: evaluation starts over from the
  * beginning. It is deterministic and cheap (at most 10 DNS-querying terms,
- * a few dozen lookups in all), so re-running it is simpler and safer than
+ * typically a few dozen lookups), so re-running it is simpler and safer than
  * suspending a state machine in the middle of an include chain. Each
  * round gets further, because every answer it needed before is now there.
  *
@@ -22,6 +22,10 @@
  *
  * Keep every input of the request the same across rounds (the IP, the
  * sender, and "now", which %{t} reads), or the queries may never settle.
+ * The caller owns time: bound the whole check (rounds and waiting; RFC
+ * 7208 4.6.4 asks for at least 20 seconds) and call it temperror when
+ * that runs out. Even the worst record needs only a few hundred distinct
+ * queries.
  *
  * Memory is bounded: records over SPF_RECORD_MAX bytes or SPF_TERMS_MAX
  * terms are permerrors, include/redirect nesting is bounded by the lookup
