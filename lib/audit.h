@@ -58,6 +58,10 @@ struct audit_params {
 	int			  fetch_timeout_ms;
 	int			  allow_private; /* private/loopback MX addresses are fine */
 	int			  dane_required; /* TLS policy dane */
+	int			  host_mode;	/* domain is one mail host: no MX
+						   and no domain records */
+	int			  minimal;	/* only what sessions need to
+						   connect: MX and addresses */
 };
 
 struct audit_tlsa {

@@ -199,8 +199,14 @@ conn_starttls(struct conn *c, SSL *ssl, size_t *discarded)
 
 	*discarded = evbuffer_get_length(in);
 	evbuffer_drain(in, *discarded);
+	/*
+	 * Deferred callbacks: libevent 2.1 reports a TLS close that comes
+	 * in the same read as the last reply before the reply itself (fixed
+	 * upstream only in 2.2); deferring delivers the data first.
+	 */
 	f = bufferevent_openssl_filter_new(c->base, c->bev, ssl,
-	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE |
+	    BEV_OPT_DEFER_CALLBACKS);
 	if (f == NULL) {
 		SSL_free(ssl);
 		return -1;

@@ -663,12 +663,14 @@ smtp_reply(struct smtp_session *s)
 	case PH_HELO:
 		if (cls == 2) {
 			struct smtp_step *st = &s->res.steps[s->res.nsteps - 2];
+			char		  e[16];
 
 			s->res.helo_fallback = 1;
+			reply_enhcode_str(&st->enh, e, sizeof(e));
 			add(s, F_SMTP_EHLO_REJECTED, SEV_WARN,
-			    "EHLO refused with %d %s, HELO accepted: no ESMTP "
-			    "extensions (no STARTTLS)", st->code,
-			    st->text ? st->text : "");
+			    "EHLO refused with %d%s%s %s, HELO accepted: no "
+			    "ESMTP extensions (no STARTTLS)", st->code,
+			    e[0] ? " " : "", e, st->text ? st->text : "");
 			after_ehlo(s);
 			return;
 		}

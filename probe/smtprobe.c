@@ -38,7 +38,7 @@
 #define MAX_RCPTS	64
 #define MAX_LIST	32	/* selectors, SPF addresses, DNSBL zones */
 #define MAX_INFLIGHT	16
-#define DEFAULT_RELAY_RCPT "smtprobe-relay-test@example.net"
+#define DEFAULT_RELAY_RCPT "relay-test@smtprobe-relay.example"
 #define RESOLV_CONF	"/etc/resolv.conf"
 
 enum out_mode { OUT_HUMAN, OUT_JSON, OUT_NAGIOS };
@@ -411,7 +411,7 @@ check_ipv6(struct check *c)
 		const struct smtp_result *ri =
 		    smtp_session_result(c->rep.sessions[i]);
 		int	 v4ok = 0, v6 = 0, v6bad = 0, first = 1;
-		char	 ev[300] = "";
+		char	 ev[300] = "", bad6[64] = "";
 
 		/* judge each (host, port) once, at its first session */
 		for (j = 0; j < i; j++) {
@@ -441,7 +441,9 @@ check_ipv6(struct check *c)
 			if (p->ss.ss_family == AF_INET6) {
 				v6++;
 				if (netfail) {
-					v6bad++;
+					if (v6bad++ == 0)
+						util_strlcpy(bad6, r->remote,
+						    sizeof(bad6));
 					if (strlen(ev) + strlen(r->remote) + 4 <
 					    sizeof(ev)) {
 						strcat(ev, ev[0] ? ", " : "");
@@ -452,7 +454,7 @@ check_ipv6(struct check *c)
 		}
 		if (v4ok && v6 > 0 && v6bad == v6)
 			finding_add(&c->rep.findings, F_NET_IPV6_BROKEN, -1,
-			    pi->host, NULL, ri->port, "port %d: IPv6 %s failed "
+			    pi->host, bad6, ri->port, "port %d: IPv6 %s failed "
 			    "to connect while IPv4 works", ri->port, ev);
 	}
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fakedns.py - a scripted DNS server for the resolver tests.
 
-    fakedns.py --port P [--addr A]... [--ready FILE] [--silent] [-v]
+    fakedns.py --port P [--addr A]... [--ready FILE] [--silent|--refuse] [-v]
 
 Listens on UDP and TCP port P of each address (default 127.0.0.1). What
 it answers depends on the labels of the name asked: the first label whose
@@ -28,7 +28,8 @@ part before any '-' is a behaviour below picks it, so a test can use
     _count   TXT "udp=N tcp=N edns=N ad=N" for the rest of the name
              (queries seen for it; counting queries are not counted)
 
-Any other name is NXDOMAIN. --silent never answers anything. Python
+Any other name is NXDOMAIN. --silent never answers anything; --refuse
+answers REFUSED to everything, like a resolver closed to us. Python
 standard library only: the wire format is built and parsed here.
 """
 
@@ -272,13 +273,27 @@ def log(msg):
         print(msg, file=sys.stderr, flush=True)
 
 
-def serve_udp(sock, family, silent):
+def refused(data):
+    """REFUSED with the query's question echoed, or None."""
+    try:
+        q = parse_query(data)
+    except BadMessage:
+        return None
+    return message(q, rcode=5, aa=False)
+
+
+def serve_udp(sock, family, mode):
     while True:
         try:
             data, peer = sock.recvfrom(65535)
         except OSError:
             continue
-        if silent:
+        if mode == "silent":
+            continue
+        if mode == "refuse":
+            msg = refused(data)
+            if msg is not None:
+                sock.sendto(msg, peer)
             continue
         try:
             q = parse_query(data)
@@ -307,7 +322,7 @@ def recv_exact(conn, n):
     return buf
 
 
-def serve_tcp_conn(conn, silent):
+def serve_tcp_conn(conn, mode):
     try:
         conn.settimeout(30)
         while True:
@@ -315,8 +330,14 @@ def serve_tcp_conn(conn, silent):
             if head is None:
                 return
             data = recv_exact(conn, struct.unpack("!H", head)[0])
-            if data is None or silent:
+            if data is None or mode == "silent":
                 return
+            if mode == "refuse":
+                msg = refused(data)
+                if msg is None:
+                    return
+                conn.sendall(struct.pack("!H", len(msg)) + msg)
+                continue
             try:
                 q = parse_query(data)
             except BadMessage as e:
@@ -333,13 +354,13 @@ def serve_tcp_conn(conn, silent):
         conn.close()
 
 
-def serve_tcp(sock, silent):
+def serve_tcp(sock, mode):
     while True:
         try:
             conn, _ = sock.accept()
         except OSError:
             continue
-        threading.Thread(target=serve_tcp_conn, args=(conn, silent),
+        threading.Thread(target=serve_tcp_conn, args=(conn, mode),
                          daemon=True).start()
 
 
@@ -349,7 +370,10 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--addr", action="append")
     ap.add_argument("--ready")
-    ap.add_argument("--silent", action="store_true")
+    ap.add_argument("--silent", action="store_const", const="silent",
+                    dest="mode")
+    ap.add_argument("--refuse", action="store_const", const="refuse",
+                    dest="mode")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
     verbose = a.v
@@ -371,10 +395,10 @@ def main():
             return 1
         t.listen(64)
         threads.append(threading.Thread(target=serve_udp,
-                                         args=(u, family, a.silent),
+                                         args=(u, family, a.mode),
                                          daemon=True))
         threads.append(threading.Thread(target=serve_tcp,
-                                        args=(t, a.silent), daemon=True))
+                                        args=(t, a.mode), daemon=True))
     for th in threads:
         th.start()
     if a.ready:
