@@ -85,7 +85,8 @@ scenario: all $(TOOL_BINS)
 # Every Debian package needed to build, test, fuzz and lint.
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev nsd \
-	openssl ca-certificates postfix python3 mandoc \
+	openssl ca-certificates postfix python3 python3-yaml mandoc \
+	ldnsutils unbound \
 	monitoring-plugins-standard
 
 deps:
