@@ -223,11 +223,11 @@ test_bounds(void **state)
 	    "over 4096"));
 	finding_list_free(&fl);
 
-	/* 1000 bad URIs make a bounded number of findings. */
+	/* 300 distinct bad URIs make a bounded number of findings. */
 	len = 0;
 	len += (size_t)sprintf(s, "v=DMARC1; p=reject; rua=");
-	for (i = 0; i < 1000; i++)
-		s[len++] = ',';
+	for (i = 0; i < 300; i++)
+		len += (size_t)sprintf(s + len, "%su%zu", i ? "," : "", i);
 	assert_int_equal(dmarc_parse(D, s, len, &rec, &fl), 0);
 	assert_int_equal(fl.n, TXTREC_FINDINGS_MAX);
 	finding_list_free(&fl);
