@@ -927,6 +927,12 @@ smtp_session_result(const struct smtp_session *s)
 	return &s->res;
 }
 
+int
+smtp_session_ended(const struct smtp_session *s)
+{
+	return s->ended;
+}
+
 const struct smtp_params *
 smtp_session_params(const struct smtp_session *s)
 {

@@ -137,6 +137,9 @@ struct smtp_session *smtp_session_start(struct event_base *base,
 		    const char **cause);
 
 const struct smtp_result *smtp_session_result(const struct smtp_session *);
+
+/* Has the session ended (its done callback is due or has run)? */
+int		 smtp_session_ended(const struct smtp_session *);
 const struct smtp_params *smtp_session_params(const struct smtp_session *);
 
 /* Take the findings out of the result (the caller owns them after). */

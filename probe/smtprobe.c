@@ -25,54 +25,23 @@
 #include <event2/event.h>
 
 #include "audit.h"
+#include "check.h"
 #include "dns.h"
 #include "finding.h"
 #include "log.h"
-#include "report.h"
+#include "render.h"
 #include "smtp.h"
 #include "tls.h"
 #include "util.h"
 
-#define MAX_ADDRS	32
-#define MAX_PORTS	16
+#define MAX_ADDRS	CHECK_ADDRS_MAX
+#define MAX_PORTS	CHECK_PORTS_MAX
 #define MAX_RCPTS	64
 #define MAX_LIST	32	/* selectors, SPF addresses, DNSBL zones */
-#define MAX_INFLIGHT	16
 #define DEFAULT_RELAY_RCPT "relay-test@smtprobe-relay.example"
 #define RESOLV_CONF	"/etc/resolv.conf"
 
 enum out_mode { OUT_HUMAN, OUT_JSON, OUT_NAGIOS };
-
-/* One session to run: an address and port of a host. */
-struct job {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	int			 port;
-	const char		*host;
-	const struct tls_tlsa	*tlsa;
-	int			 ntlsa;
-	enum tls_policy		 policy;
-};
-
-struct check {
-	struct event_base	*base;
-	struct smtp_params	 proto;		/* shared parameters */
-	struct sockaddr_storage	 addrs[MAX_ADDRS];
-	socklen_t		 addrlens[MAX_ADDRS];
-	int			 naddrs;
-	int			 ports[MAX_PORTS];
-	int			 nports;
-	int			 implicit_all;	/* --implicit-tls */
-	int			 dns_only;
-	struct report		 rep;
-	struct job		*jobs;
-	int			 njobs;
-	int			 next;		/* next job to start */
-	int			 inflight;
-	int			 sessions_ready; /* the job list is final */
-	struct audit		*audit;
-	int			 audit_done;
-};
 
 static __attribute__((noreturn)) void
 usage(void)
@@ -118,7 +87,7 @@ parse_port(const char *s)
 }
 
 static void
-parse_ports(struct check *c, const char *list)
+parse_ports(struct check_params *c, const char *list)
 {
 	char	*dup, *tok, *save = NULL;
 	int	 port;
@@ -197,7 +166,7 @@ parse_days(const char *opt, const char *s)
 }
 
 static int
-add_numeric(struct check *c, const char *s)
+add_numeric(struct check_params *c, const char *s)
 {
 	struct sockaddr_in	*s4;
 	struct sockaddr_in6	*s6;
@@ -223,240 +192,11 @@ add_numeric(struct check *c, const char *s)
 	return -1;
 }
 
-static void	start_more(struct check *);
-
 static void
-maybe_exit(struct check *c)
+check_done(struct check *chk, void *arg)
 {
-	if (c->inflight == 0 && c->sessions_ready && c->next >= c->njobs &&
-	    (c->audit == NULL || c->audit_done))
-		event_base_loopexit(c->base, NULL);
-}
-
-static void
-session_done(struct smtp_session *s, void *arg)
-{
-	struct check	*c = arg;
-
-	(void)s;
-	c->inflight--;
-	start_more(c);
-	maybe_exit(c);
-}
-
-static void
-start_more(struct check *c)
-{
-	struct smtp_params	 p;
-	struct smtp_session	*s;
-	struct job		*j;
-	const char		*cause;
-
-	while (c->inflight < MAX_INFLIGHT && c->next < c->njobs) {
-		j = &c->jobs[c->next++];
-		p = c->proto;
-		memcpy(&p.ss, &j->ss, sizeof(p.ss));
-		p.sslen = j->sslen;
-		p.host = j->host;
-		p.tlsa = j->tlsa;
-		p.ntlsa = j->ntlsa;
-		p.tls_policy = j->policy;
-		p.implicit_tls = c->implicit_all || j->port == 465;
-		/* 465 is submissions, RFC 8314; 587 is submission, RFC 6409 */
-		p.submission = j->port == 587 || j->port == 465;
-		s = smtp_session_start(c->base, &p, session_done, c, &cause);
-		if (s == NULL) {
-			log_warnx("cannot start a session: %s", cause);
-			continue;
-		}
-		c->rep.sessions[c->rep.nsessions++] = s;
-		c->inflight++;
-	}
-}
-
-static void
-job_add(struct check *c, const struct sockaddr_storage *ss, socklen_t len,
-    int port, const char *host, const struct tls_tlsa *tlsa, int ntlsa,
-    enum tls_policy pol)
-{
-	struct job	*j = &c->jobs[c->njobs++];
-
-	memset(j, 0, sizeof(*j));
-	memcpy(&j->ss, ss, len);
-	j->sslen = len;
-	j->port = port;
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)&j->ss)->sin_port = htons((uint16_t)port);
-	else
-		((struct sockaddr_in6 *)&j->ss)->sin6_port = htons((uint16_t)port);
-	j->host = host;
-	j->tlsa = tlsa;
-	j->ntlsa = ntlsa;
-	j->policy = pol;
-}
-
-/* Size the job and session arrays; jobs are added after. */
-static void
-jobs_alloc(struct check *c, int n)
-{
-	if ((c->jobs = calloc((size_t)n + 1, sizeof(*c->jobs))) == NULL ||
-	    (c->rep.sessions = calloc((size_t)n + 1,
-	    sizeof(*c->rep.sessions))) == NULL)
-		fatal("calloc");
-}
-
-/* Sessions for addresses given on the command line. */
-static void
-jobs_from_args(struct check *c)
-{
-	int	 i, k;
-
-	jobs_alloc(c, c->naddrs * c->nports);
-	for (i = 0; i < c->naddrs; i++)
-		for (k = 0; k < c->nports; k++)
-			job_add(c, &c->addrs[i], c->addrlens[i], c->ports[k],
-			    c->rep.host, NULL, 0, c->proto.tls_policy);
-	c->sessions_ready = 1;
-}
-
-/* Sessions for every address of every MX host the audit found. */
-static void
-jobs_from_audit(struct check *c, struct audit_result *r)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	enum tls_policy		 pol;
-	int			 m, a, k, t, n = 0;
-
-	for (m = 0; m < r->nmx; m++)
-		n += r->mx[m].naddrs * c->nports;
-	jobs_alloc(c, n);
-	/*
-	 * RFC 8461 5: in enforce mode a sender delivers only over TLS with
-	 * a certificate valid for the MX host; probe as such a sender does.
-	 */
-	pol = c->proto.tls_policy;
-	if (r->mtasts_valid && r->mtasts.mode == MTASTS_MODE_ENFORCE &&
-	    pol < TLSPOL_VERIFY)
-		pol = TLSPOL_VERIFY;
-	for (m = 0; m < r->nmx; m++) {
-		struct audit_mx *mx = &r->mx[m];
-
-		for (a = 0; a < mx->naddrs; a++) {
-			memset(&ss, 0, sizeof(ss));
-			if (mx->addrs[a].family == AF_INET) {
-				struct sockaddr_in *s4 = (void *)&ss;
-
-				s4->sin_family = AF_INET;
-				inet_pton(AF_INET, mx->addrs[a].addr,
-				    &s4->sin_addr);
-				len = sizeof(*s4);
-			} else {
-				struct sockaddr_in6 *s6 = (void *)&ss;
-
-				s6->sin6_family = AF_INET6;
-				inet_pton(AF_INET6, mx->addrs[a].addr,
-				    &s6->sin6_addr);
-				len = sizeof(*s6);
-			}
-			for (k = 0; k < c->nports; k++) {
-				const struct tls_tlsa	*tv = NULL;
-				int			 tn = 0;
-
-				/* RFC 7672 2.2: only validated TLSA counts */
-				for (t = 0; t < mx->ntlsa; t++)
-					if (mx->tlsa[t].port == c->ports[k] &&
-					    mx->tlsa[t].secure &&
-					    mx->tlsa[t].n > 0) {
-						tv = mx->tlsa[t].v;
-						tn = mx->tlsa[t].n;
-					}
-				job_add(c, &ss, len, c->ports[k], mx->host, tv,
-				    tn, pol);
-			}
-		}
-	}
-	c->sessions_ready = 1;
-}
-
-static void
-audit_cb_fn(struct audit *au, enum audit_stage st, void *arg)
-{
-	struct check	*c = arg;
-
-	if (st == AUDIT_MX_READY) {
-		if (c->dns_only) {
-			jobs_alloc(c, 0);
-			c->sessions_ready = 1;
-		} else
-			jobs_from_audit(c, audit_result(au));
-		start_more(c);
-	} else
-		c->audit_done = 1;
-	maybe_exit(c);
-}
-
-/*
- * net.ipv6.broken: for one host and port, every IPv6 address failed at
- * the network level while an IPv4 address connected.
- */
-static void
-check_ipv6(struct check *c)
-{
-	int	 i, j;
-
-	for (i = 0; i < c->rep.nsessions; i++) {
-		const struct smtp_params *pi =
-		    smtp_session_params(c->rep.sessions[i]);
-		const struct smtp_result *ri =
-		    smtp_session_result(c->rep.sessions[i]);
-		int	 v4ok = 0, v6 = 0, v6bad = 0, first = 1;
-		char	 ev[300] = "", bad6[64] = "";
-
-		/* judge each (host, port) once, at its first session */
-		for (j = 0; j < i; j++) {
-			const struct smtp_params *pj =
-			    smtp_session_params(c->rep.sessions[j]);
-
-			if (strcmp(pj->host, pi->host) == 0 &&
-			    smtp_session_result(c->rep.sessions[j])->port ==
-			    ri->port)
-				first = 0;
-		}
-		if (!first)
-			continue;
-		for (j = 0; j < c->rep.nsessions; j++) {
-			const struct smtp_params *p =
-			    smtp_session_params(c->rep.sessions[j]);
-			const struct smtp_result *r =
-			    smtp_session_result(c->rep.sessions[j]);
-			int	 netfail;
-
-			if (r->port != ri->port || strcmp(p->host, pi->host))
-				continue;
-			netfail = r->outcome == SMTP_NET ||
-			    (r->outcome == SMTP_TIMEOUT && r->nsteps <= 1);
-			if (p->ss.ss_family == AF_INET && !netfail)
-				v4ok = 1;
-			if (p->ss.ss_family == AF_INET6) {
-				v6++;
-				if (netfail) {
-					if (v6bad++ == 0)
-						util_strlcpy(bad6, r->remote,
-						    sizeof(bad6));
-					if (strlen(ev) + strlen(r->remote) + 4 <
-					    sizeof(ev)) {
-						strcat(ev, ev[0] ? ", " : "");
-						strcat(ev, r->remote);
-					}
-				}
-			}
-		}
-		if (v4ok && v6 > 0 && v6bad == v6)
-			finding_add(&c->rep.findings, F_NET_IPV6_BROKEN, -1,
-			    pi->host, bad6, ri->port, "port %d: IPv6 %s failed "
-			    "to connect while IPv4 works", ri->port, ev);
-	}
+	(void)chk;
+	event_base_loopexit(arg, NULL);
 }
 
 static char *
@@ -523,14 +263,17 @@ cmd_check(int argc, char **argv)
 		{ "allow-private", no_argument,	    NULL, O_ALLOWPRIV },
 		{ NULL, 0, NULL, 0 }
 	};
-	static struct check c;
+	static struct check_params c;
 	static char	 hostbuf[256], helobuf[256];
 	static const char *selectors[MAX_LIST], *spf_ips[MAX_LIST];
 	static const char *dnsbl[MAX_LIST];
 	static struct audit_dkim_pem keys[MAX_LIST];
 	static struct dns_config dcfg;
-	struct audit_params ap;
+	struct audit_params *ap = &c.audit;
 	struct dns_resolver *res = NULL;
+	struct event_base *base;
+	struct check	*chk;
+	struct check_report *rep;
 	const char	*ca_file = NULL, *name = NULL, *relay = NULL;
 	const char	*addrs[MAX_ADDRS], *acause;
 	char		*cause, *target, *colon;
@@ -760,9 +503,10 @@ cmd_check(int argc, char **argv)
 	if (hostbuf[0] == '\0')
 		die_usage("empty host");
 
-	c.rep.target = argv[0];
-	c.rep.host = name ? name : hostbuf;
-	c.proto.host = c.rep.host;
+	c.target = argv[0];
+	/* with --name and addresses, the name is what certificates must show */
+	c.name = name ? name : hostbuf;
+	c.proto.host = c.name;
 
 	/* addresses given: probe exactly those, no DNS at all */
 	for (i = 0; i < naddrs; i++)
@@ -791,106 +535,62 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "smtprobe: %s\n", cause);
 		return 3;
 	}
-	c.proto.tls = tls;
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((c.base = event_base_new()) == NULL)
+	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-
-	if (naddrs > 0 || literal) {
-		if (c.naddrs == 0) {
-			c.rep.unknown = 1;
-			snprintf(c.rep.error, sizeof(c.rep.error),
-			    "no %saddress left to probe", family == AF_INET ?
-			    "IPv4 " : "IPv6 ");
-		}
-		jobs_from_args(&c);
-		start_more(&c);
-	} else {
+	c.use_addrs = naddrs > 0 || literal;
+	c.host_mode = host_mode;
+	if (!c.use_addrs) {
 		if (nresolvers == 0 &&
 		    dns_config_resolv_conf(&dcfg, RESOLV_CONF, &cause) == -1)
 			die_usage("%s", cause);
-		if ((res = dns_resolver_new(c.base, &dcfg, &cause)) == NULL) {
+		if ((res = dns_resolver_new(base, &dcfg, &cause)) == NULL) {
 			fprintf(stderr, "smtprobe: resolver: %s\n", cause);
 			return 3;
 		}
-		memset(&ap, 0, sizeof(ap));
-		ap.domain = hostbuf;
-		ap.family = family;
-		ap.ports = c.ports;
-		ap.nports = c.nports;
-		ap.dkim_selectors = selectors;
-		ap.ndkim = nsel;
-		ap.dkim_keys = keys;
-		ap.ndkim_keys = nkeys;
-		ap.spf_ips = spf_ips;
-		ap.nspf_ips = nspf;
-		ap.dnsbl_zones = dnsbl;
-		ap.ndnsbl = nbl;
-		ap.tls = tls;
-		ap.mtasts_port = mtasts_port;
-		ap.fetch_timeout_ms = c.proto.timeout_ms[PH_CONNECT] < 10000 ?
-		    c.proto.timeout_ms[PH_CONNECT] * 2 : 20000;
-		ap.allow_private = allow_private;
-		ap.dane_required = c.proto.tls_policy == TLSPOL_DANE;
-		ap.host_mode = host_mode;
-		ap.minimal = no_dns;
-		c.audit = audit_start(c.base, res, &ap, audit_cb_fn, &c, &acause);
-		if (c.audit == NULL) {
-			fprintf(stderr, "smtprobe: %s\n", acause);
-			return 3;
-		}
-		c.rep.audit = audit_result(c.audit);
 	}
-	if (c.inflight > 0 || c.audit != NULL)
-		event_base_dispatch(c.base);
-
-	for (i = 0; i < c.rep.nsessions; i++) {
-		const struct smtp_result *r =
-		    smtp_session_result(c.rep.sessions[i]);
-
-		if (c.audit != NULL && r->caps.name[0] != '\0')
-			audit_check_greeting(c.audit, r->remote, r->port,
-			    r->caps.name);
+	ap->family = family;
+	ap->dkim_selectors = selectors;
+	ap->ndkim = nsel;
+	ap->dkim_keys = keys;
+	ap->ndkim_keys = nkeys;
+	ap->spf_ips = spf_ips;
+	ap->nspf_ips = nspf;
+	ap->dnsbl_zones = dnsbl;
+	ap->ndnsbl = nbl;
+	ap->mtasts_port = mtasts_port;
+	ap->fetch_timeout_ms = c.proto.timeout_ms[PH_CONNECT] < 10000 ?
+	    c.proto.timeout_ms[PH_CONNECT] * 2 : 20000;
+	ap->allow_private = allow_private;
+	ap->minimal = no_dns;
+	if ((chk = check_start(base, res, tls, &c, NULL, check_done, base,
+	    &acause)) == NULL) {
+		fprintf(stderr, "smtprobe: %s\n", acause);
+		return 3;
 	}
-	if (c.audit != NULL)
-		finding_list_move(&c.rep.findings, &c.rep.audit->findings);
-	for (i = 0; i < c.rep.nsessions; i++)
-		smtp_session_take_findings(c.rep.sessions[i], &c.rep.findings);
-	check_ipv6(&c);
-	if (c.audit != NULL && c.rep.nsessions == 0 && !c.dns_only &&
-	    !c.rep.audit->null_mx && c.rep.findings.n == 0) {
-		c.rep.unknown = 1;
-		snprintf(c.rep.error, sizeof(c.rep.error),
-		    "%s: no address to probe", hostbuf);
-	}
-	finding_list_sort(&c.rep.findings);
-	c.rep.worst = finding_worst(&c.rep.findings);
+	event_base_dispatch(base);
+	rep = check_report(chk);
 
 	switch (out) {
 	case OUT_JSON:
-		render_json(stdout, &c.rep);
+		render_json(stdout, rep);
 		break;
 	case OUT_NAGIOS:
-		render_nagios(stdout, &c.rep);
+		render_nagios(stdout, rep);
 		break;
 	default:
-		render_human(stdout, &c.rep, isatty(STDOUT_FILENO) &&
+		render_human(stdout, rep, isatty(STDOUT_FILENO) &&
 		    getenv("NO_COLOR") == NULL);
 		break;
 	}
 	fflush(stdout);
-	rv = report_exit(&c.rep);
+	rv = check_exit(rep);
 
-	for (i = 0; i < c.rep.nsessions; i++)
-		smtp_session_free(c.rep.sessions[i]);
-	free(c.rep.sessions);
-	free(c.jobs);
-	finding_list_free(&c.rep.findings);
-	audit_free(c.audit);
+	check_free(chk);
 	dns_resolver_free(res);
 	tls_ctx_free(tls);
-	event_base_free(c.base);
+	event_base_free(base);
 	for (i = 0; i < nkeys; i++)
 		free((char *)(uintptr_t)keys[i].pem);
 	return rv;
