@@ -795,8 +795,12 @@ on_dmarc(struct audit *a, const struct dns_result *res)
 		n = dmarc_report_dests(a->r.domain, &a->dmarc, a->dests,
 		    DMARC_DESTS_MAX);
 		for (i = 0; i < n; i++) {
-			if (a->dests[i].qname[0] == '\0')
+			if (a->dests[i].qname[0] == '\0') {
+				/* no name to ask: unauthorised by construction */
+				dmarc_report_check(a->r.domain, &a->dests[i],
+				    NULL, NULL, 0, &a->r.findings);
 				continue;
+			}
 			util_strlcpy(qn, a->dests[i].qname, sizeof(qn));
 			lookup(a, qn, LDNS_RR_TYPE_TXT, K_DMARC_DEST, 0, 0,
 			    (int)i, 0, NULL);
