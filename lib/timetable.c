@@ -1,13 +1,13 @@
 /*
- * sched.c - binary min-heap keyed by (due, seq).
+ * timetable.c - binary min-heap keyed by (due, seq).
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "sched.h"
+#include "timetable.h"
 
 void
-sched_init(struct sched *s)
+timetable_init(struct timetable *s)
 {
 	s->heap = NULL;
 	s->n = s->cap = 0;
@@ -15,7 +15,7 @@ sched_init(struct sched *s)
 }
 
 void
-sched_item_init(struct sched_item *it, void *data)
+timetable_item_init(struct timetable_item *it, void *data)
 {
 	it->due = 0;
 	it->seq = 0;
@@ -24,22 +24,22 @@ sched_item_init(struct sched_item *it, void *data)
 }
 
 static int
-before(const struct sched_item *a, const struct sched_item *b)
+before(const struct timetable_item *a, const struct timetable_item *b)
 {
 	return a->due < b->due || (a->due == b->due && a->seq < b->seq);
 }
 
 static void
-set(struct sched *s, size_t i, struct sched_item *it)
+set(struct timetable *s, size_t i, struct timetable_item *it)
 {
 	s->heap[i] = it;
 	it->pos = i;
 }
 
 static void
-up(struct sched *s, size_t i)
+up(struct timetable *s, size_t i)
 {
-	struct sched_item	*it = s->heap[i];
+	struct timetable_item	*it = s->heap[i];
 
 	while (i > 0 && before(it, s->heap[(i - 1) / 2])) {
 		set(s, i, s->heap[(i - 1) / 2]);
@@ -49,9 +49,9 @@ up(struct sched *s, size_t i)
 }
 
 static void
-down(struct sched *s, size_t i)
+down(struct timetable *s, size_t i)
 {
-	struct sched_item	*it = s->heap[i];
+	struct timetable_item	*it = s->heap[i];
 	size_t			 c;
 
 	for (;;) {
@@ -69,9 +69,9 @@ down(struct sched *s, size_t i)
 }
 
 int
-sched_put(struct sched *s, struct sched_item *it, int64_t due)
+timetable_put(struct timetable *s, struct timetable_item *it, int64_t due)
 {
-	struct sched_item	**nh;
+	struct timetable_item	**nh;
 	size_t			  ncap;
 
 	if (it->pos != SIZE_MAX) {
@@ -100,7 +100,7 @@ sched_put(struct sched *s, struct sched_item *it, int64_t due)
 }
 
 void
-sched_remove(struct sched *s, struct sched_item *it)
+timetable_remove(struct timetable *s, struct timetable_item *it)
 {
 	size_t	 i = it->pos;
 
@@ -116,36 +116,36 @@ sched_remove(struct sched *s, struct sched_item *it)
 		down(s, i);
 }
 
-struct sched_item *
-sched_peek(const struct sched *s)
+struct timetable_item *
+timetable_peek(const struct timetable *s)
 {
 	return s->n > 0 ? s->heap[0] : NULL;
 }
 
-struct sched_item *
-sched_pop_due(struct sched *s, int64_t now)
+struct timetable_item *
+timetable_pop_due(struct timetable *s, int64_t now)
 {
-	struct sched_item	*it = sched_peek(s);
+	struct timetable_item	*it = timetable_peek(s);
 
 	if (it == NULL || it->due > now)
 		return NULL;
-	sched_remove(s, it);
+	timetable_remove(s, it);
 	return it;
 }
 
 int
-sched_queued(const struct sched_item *it)
+timetable_queued(const struct timetable_item *it)
 {
 	return it->pos != SIZE_MAX;
 }
 
 void
-sched_free(struct sched *s)
+timetable_free(struct timetable *s)
 {
 	size_t	 i;
 
 	for (i = 0; i < s->n; i++)
 		s->heap[i]->pos = SIZE_MAX;
 	free(s->heap);
-	sched_init(s);
+	timetable_init(s);
 }
