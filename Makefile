@@ -11,7 +11,7 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson ldns
+PKGS	 = libevent libevent_openssl openssl jansson ldns inih
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -84,8 +84,8 @@ scenario: all $(TOOL_BINS)
 
 # Every Debian package needed to build, test, fuzz and lint.
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
-	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev nsd \
-	openssl ca-certificates postfix python3 python3-yaml mandoc \
+	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
+	libinih-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound \
 	monitoring-plugins-standard
 
