@@ -11,7 +11,7 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson ldns inih
+PKGS	 = libevent libevent_openssl openssl jansson ldns inih sqlite3
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -19,8 +19,8 @@ CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
-XCFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP
-XLDFLAGS =
+XCFLAGS	 = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP
+XLDFLAGS = -pthread
 
 ifneq ($(SANITIZE),)
 XCFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -86,7 +86,7 @@ scenario: all $(TOOL_BINS)
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
 	libinih-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
-	ldnsutils unbound \
+	ldnsutils unbound libsqlite3-dev sqlite3 \
 	monitoring-plugins-standard
 
 deps:
@@ -99,7 +99,7 @@ deps:
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS = $(patsubst tests/fuzz/%.c,tests/fuzz/build/%,$(FUZZ_SRCS))
 FUZZ_TIME ?= 600
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(PKG_CFLAGS) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -g -O1 -Ilib $(PKG_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 tests/fuzz/build/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
