@@ -1292,13 +1292,16 @@ query_done(struct dns_query *q, ldns_pkt *pkt, const uint8_t *wire,
 		dns_result_fill(&res, pkt, q->qname, q->key.type);
 		cache_put(r, &q->key, wire, len, dns_cache_ttl(r, &res), tcp,
 		    srv);
-	} else if (q->had_timeout || q->net_error == 0) {
-		res.status = DNS_TIMEOUT;
-		res.why = "no-answer";
-		r->st.timeouts++;
 	} else {
-		res.status = DNS_ERROR;
-		res.why = "network-error";
+		/*
+		 * No answer at all. When every attempt failed at the socket
+		 * (ICMP unreachable, TCP refused) it ends early, but for the
+		 * operator it is the same finding: nobody answered.
+		 */
+		res.status = DNS_TIMEOUT;
+		res.why = q->had_timeout || q->net_error == 0 ? "no-answer" :
+		    "unreachable";
+		r->st.timeouts++;
 	}
 	log_debug("dns: name=%s type=%u status=%s attempts=%d ms=%lld",
 	    q->key.name, q->key.type, dns_status_name(res.status), q->attempts,

@@ -45,7 +45,9 @@ enum dns_status {
 	DNS_SERVFAIL,	/* the server could not answer (DNSSEC failure too) */
 	DNS_REFUSED,	/* the server refused to answer */
 	DNS_FORMERR,	/* the server could not parse the query */
-	DNS_TIMEOUT,	/* no server answered before the deadline */
+	DNS_TIMEOUT,	/* no server answered: before the deadline ("no-answer"),
+			   or every attempt failed at the socket, e.g. ICMP
+			   unreachable or TCP refused ("unreachable") */
 	DNS_ERROR,	/* another rcode, or a local failure: see why */
 	DNS_STATUS_COUNT
 };

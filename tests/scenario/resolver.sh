@@ -310,6 +310,15 @@ stat net_errors 1
 expect_ms_below 2000
 end_row
 
+# Nobody there at all: no answer, known at once.
+q resolver.unreachable -s "127.0.0.1:$P_DEAD" -s "[::1]:$P_DEAD" -t 3000 \
+    ok-unreach.test A
+has '^status=TIMEOUT .* why=unreachable$'
+has '^finding=dns\.timeout$'
+stat net_errors 4
+expect_ms_below 2000
+end_row
+
 printf 'nameserver 127.0.0.1:%s\noptions timeout:1 attempts:1\n' "$P_FAKE" \
     >"$T_DIR/resolv.conf"
 q resolver.resolv-conf -f "$T_DIR/resolv.conf" ok-resolv.test A
