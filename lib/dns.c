@@ -1056,6 +1056,14 @@ query_build(struct dns_query *q)
 	return 0;
 }
 
+/* Errors of this host rather than of the path to the server. */
+static int
+dns_err_local(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM || err == EIO;
+}
+
 static void
 attempt_close(struct dns_query *q)
 {
@@ -1292,6 +1300,10 @@ query_done(struct dns_query *q, ldns_pkt *pkt, const uint8_t *wire,
 		dns_result_fill(&res, pkt, q->qname, q->key.type);
 		cache_put(r, &q->key, wire, len, dns_cache_ttl(r, &res), tcp,
 		    srv);
+	} else if (!q->had_timeout && dns_err_local(q->net_error)) {
+		/* Out of descriptors or memory here: not the servers' fault. */
+		res.status = DNS_ERROR;
+		res.why = "local-error";
 	} else {
 		/*
 		 * No answer at all. When every attempt failed at the socket

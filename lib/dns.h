@@ -48,7 +48,8 @@ enum dns_status {
 	DNS_TIMEOUT,	/* no server answered: before the deadline ("no-answer"),
 			   or every attempt failed at the socket, e.g. ICMP
 			   unreachable or TCP refused ("unreachable") */
-	DNS_ERROR,	/* another rcode, or a local failure: see why */
+	DNS_ERROR,	/* another rcode, or a failure of this host (bad
+			   name, out of memory or descriptors): see why */
 	DNS_STATUS_COUNT
 };
 

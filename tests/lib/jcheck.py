@@ -7,10 +7,11 @@ Exit 0 when every assertion holds, 1 with one line per failed assertion
 on stdout when one does not (2 for a bad invocation). Several checks in
 one run, separated by "::", save a Python start-up each. Checks:
 
-  valid
+  valid [--domain]
       the document follows doc-contract/CLI.md: types of the top-level
       fields, of every finding and session, and status agreeing with the
-      worst finding severity
+      worst finding severity; --domain (domain mode): a finding about
+      the domain's records may have a null addr and port
   exit CODE
       CODE is the exit status the JSON status implies (0 ok, 1 warn,
       2 crit, 3 unknown)
@@ -37,6 +38,10 @@ one run, separated by "::", save a Python start-up each. Checks:
   no-command REGEX [--port P]
       no phase of any session sent a command matching REGEX (never
       DATA, never AUTH)
+  value PATH REGEX
+      the value at PATH (keys and list indices joined by ".", e.g.
+      dns.mx.0.addrs.0.ptr) matches REGEX in full: a string as it is,
+      anything else as JSON (null, true, 3, ["a"])
 """
 
 import argparse
@@ -94,10 +99,11 @@ def check_valid(doc, _args):
                                      else "?")
         if not isinstance(f, dict):
             raise Fail(where + " is not an object")
-        for k in ("id", "layer", "severity", "host", "addr", "evidence",
-                  "hint"):
+        for k in ("id", "layer", "severity", "host", "evidence", "hint"):
             want_type(f, k, str, where)
-        want_type(f, "port", int, where)
+        for k, t in (("addr", str), ("port", int)):
+            if not (_args.domain and k in f and f[k] is None):
+                want_type(f, k, t, where)
         if f["layer"] not in LAYERS:
             raise Fail("%s: layer %r" % (where, f["layer"]))
         if f["severity"] not in SEVERITY_RANK:
@@ -356,6 +362,7 @@ def build_parser():
         p.add_argument("--addr")
 
     p = sub.add_parser("valid")
+    p.add_argument("--domain", action="store_true")
     p.set_defaults(fn=check_valid)
     p = sub.add_parser("exit")
     p.add_argument("code", type=int)
@@ -419,6 +426,10 @@ def build_parser():
     p.add_argument("regex")
     where(p)
     p.set_defaults(fn=check_no_command)
+    p = sub.add_parser("value")
+    p.add_argument("path")
+    p.add_argument("regex")
+    p.set_defaults(fn=check_value)
     return ap
 
 
@@ -452,6 +463,24 @@ def check_no_command(doc, args):
                 if line.startswith("C: ") and re.search(args.regex, line[3:],
                                                         re.I):
                     raise Fail("transcript shows %r" % line)
+
+
+def check_value(doc, args):
+    v = doc
+    for k in args.path.split("."):
+        if isinstance(v, list) and re.fullmatch(r"[0-9]+", k):
+            if int(k) >= len(v):
+                raise Fail("%s: index %s past the end (%d items)" % (
+                    args.path, k, len(v)))
+            v = v[int(k)]
+        elif isinstance(v, dict) and k in v:
+            v = v[k]
+        else:
+            raise Fail("%s: no %r in %s" % (args.path, k, short(v, 80)))
+    text = v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+    if not re.fullmatch(args.regex, text, re.S):
+        raise Fail("%s is %s, expected /%s/" % (args.path, short(v, 200),
+                                                args.regex))
 
 
 def main():

@@ -1,0 +1,147 @@
+/*
+ * test_alert.c - hysteresis, re-notification, scope and the syslog line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "alert.h"
+
+struct rec {
+	int	 raised, cleared, renotified;
+	char	 last[1024];
+};
+
+static void
+emit(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
+{
+	struct rec	*r = arg;
+
+	if (ev == ALERT_RAISED)
+		r->raised++;
+	else if (ev == ALERT_CLEARED)
+		r->cleared++;
+	else
+		r->renotified++;
+	alert_format(a, ev, "example.com", now, r->last, sizeof(r->last));
+}
+
+static void
+run(struct alert_set *s, int show, const struct alert_params *p, int64_t now,
+    struct rec *r)
+{
+	struct finding_list	 fl = { 0 };
+
+	if (show)
+		finding_add(&fl, F_TLS_CERT_EXPIRED, -1, "mx.example.com",
+		    "192.0.2.1", 25, "notAfter=2020-01-01\r\nInjected: x \"q\"");
+	finding_add(&fl, F_POLICY_GREYLISTED, SEV_INFO, "mx.example.com",
+	    "192.0.2.1", 25, "info never alerts");
+	alert_observe(s, &fl, NULL, p, now, emit, r);
+	finding_list_free(&fl);
+}
+
+static void
+test_hysteresis(void **state)
+{
+	struct alert_params	 p = { 3, 2, 0 };
+	struct alert_set	 s;
+	struct rec		 r = { 0 };
+
+	(void)state;
+	alert_set_init(&s);
+	run(&s, 1, &p, 100, &r);
+	run(&s, 1, &p, 200, &r);
+	assert_int_equal(r.raised, 0);
+	run(&s, 0, &p, 300, &r);	/* a pass resets the episode */
+	run(&s, 1, &p, 400, &r);
+	run(&s, 1, &p, 500, &r);
+	assert_int_equal(r.raised, 0);
+	run(&s, 1, &p, 600, &r);
+	assert_int_equal(r.raised, 1);
+	assert_int_equal(s.nopen, 1);
+	assert_non_null(strstr(r.last, "ALERT target=example.com "
+	    "host=mx.example.com addr=192.0.2.1 port=25 "
+	    "finding=tls.cert.expired severity=crit layer=tls since="));
+	assert_null(strchr(r.last, '\n'));
+	assert_null(strchr(r.last, '\r'));
+	assert_non_null(strstr(r.last, "evidence=\"notAfter=2020-01-01?"
+	    "Injected: x 'q'\""));
+	run(&s, 0, &p, 700, &r);
+	assert_int_equal(r.cleared, 0);
+	run(&s, 1, &p, 800, &r);	/* flaps back: still open, no new raise */
+	run(&s, 0, &p, 900, &r);
+	run(&s, 0, &p, 1000, &r);
+	assert_int_equal(r.raised, 1);
+	assert_int_equal(r.cleared, 1);
+	assert_int_equal(s.nopen, 0);
+	assert_non_null(strstr(r.last, "RECOVERED target=example.com"));
+	assert_non_null(strstr(r.last, "duration=400s"));
+	alert_set_free(&s);
+}
+
+static void
+test_renotify_and_restore(void **state)
+{
+	struct alert_params	 p = { 1, 1, 60 };
+	struct alert_set	 s;
+	struct rec		 r = { 0 };
+
+	(void)state;
+	alert_set_init(&s);
+	assert_non_null(alert_restore(&s, "mx.example.com", "192.0.2.1", 25,
+	    F_TLS_CERT_EXPIRED, 1, 5, 0, SEV_CRIT, "old", 10, 20, 20));
+	assert_int_equal(s.nopen, 1);
+	run(&s, 1, &p, 50, &r);		/* restored open: no second raise */
+	assert_int_equal(r.raised, 0);
+	assert_int_equal(r.renotified, 0);
+	run(&s, 1, &p, 81, &r);
+	assert_int_equal(r.renotified, 1);
+	assert_non_null(strstr(r.last, "repeat=1"));
+	run(&s, 0, &p, 90, &r);
+	assert_int_equal(r.cleared, 1);
+	assert_non_null(strstr(r.last, "duration=70s"));
+	alert_set_free(&s);
+}
+
+static int
+only_dns(enum finding_id id)
+{
+	return finding_def(id)->layer == LAYER_DNS;
+}
+
+static void
+test_scope(void **state)
+{
+	struct alert_params	 p = { 1, 1, 0 };
+	struct alert_set	 s;
+	struct rec		 r = { 0 };
+	struct finding_list	 fl = { 0 };
+
+	(void)state;
+	alert_set_init(&s);
+	run(&s, 1, &p, 1, &r);
+	assert_int_equal(r.raised, 1);
+	/* a run that only covers DNS does not clear a TLS alert */
+	alert_observe(&s, &fl, only_dns, &p, 2, emit, &r);
+	assert_int_equal(r.cleared, 0);
+	alert_observe(&s, &fl, NULL, &p, 3, emit, &r);
+	assert_int_equal(r.cleared, 1);
+	alert_set_free(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_renotify_and_restore),
+		cmocka_unit_test(test_scope),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
