@@ -1,0 +1,530 @@
+/*
+ * ctl.c - the control socket, server and client.
+ *
+ * Every client is hostile until proven otherwise: its credentials are
+ * checked at accept (SO_PEERCRED), its request lines are bounded (a
+ * longer line gets an error and the connection is closed), its unread
+ * output is bounded (a client that never reads is dropped, never
+ * buffered without end), and silence past CTL_IDLE_SECONDS ends it.
+ * Clients are known by id, so a late reply to a departed client is
+ * simply dropped.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "util.h"
+
+struct ctl_client {
+	struct ctl_server	*srv;
+	struct bufferevent	*bev;
+	uint64_t		 id;
+	int			 follow;
+	int			 closing;	/* flush, then close */
+	uid_t			 uid;
+	struct ctl_client	*next;
+};
+
+struct ctl_server {
+	struct event_base	*base;
+	struct evconnlistener	*lst;
+	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	gid_t			 gid;
+	ctl_request_cb		 cb;
+	void			*arg;
+	struct ctl_client	*clients;
+	int			 nclients;
+	uint64_t		 next_id;
+};
+
+static void
+client_free(struct ctl_client *c)
+{
+	struct ctl_server	*s = c->srv;
+	struct ctl_client	**pp;
+
+	for (pp = &s->clients; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	s->nclients--;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static struct ctl_client *
+client_find(struct ctl_server *s, uint64_t id)
+{
+	struct ctl_client	*c;
+
+	for (c = s->clients; c != NULL; c = c->next)
+		if (c->id == id && !c->closing)
+			return c;
+	return NULL;
+}
+
+static int
+client_send(struct ctl_client *c, json_t *o)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	char		*s;
+	int		 rv = 0;
+
+	if (evbuffer_get_length(out) > CTL_OUTPUT_MAX) {
+		/* it never reads: drop it rather than buffer without end */
+		log_warnx("control: client %llu does not read, dropped",
+		    (unsigned long long)c->id);
+		client_free(c);
+		return -1;
+	}
+	json_object_set_new(o, "version", json_integer(CTL_VERSION));
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+		return -1;
+	if (evbuffer_add(out, s, strlen(s)) == -1 ||
+	    evbuffer_add(out, "\n", 1) == -1)
+		rv = -1;
+	free(s);
+	return rv;
+}
+
+static void
+client_error_close(struct ctl_client *c, const char *msg)
+{
+	json_t	*o = json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+
+	if (o != NULL && client_send(c, o) == -1) {
+		json_decref(o);
+		return;		/* freed */
+	}
+	json_decref(o);
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		client_free(c);
+}
+
+static void
+client_read(struct bufferevent *bev, void *arg)
+{
+	struct ctl_client	*c = arg;
+	struct ctl_server	*s = c->srv;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct evbuffer_ptr	 p;
+	json_error_t		 jerr;
+	json_t			*req;
+	const char		*cmd;
+	char			*line;
+	size_t			 eol, n;
+	uint64_t		 id = c->id;
+
+	while (client_find(s, id) == c) {
+		p = evbuffer_search_eol(in, NULL, &eol, EVBUFFER_EOL_LF);
+		if (p.pos == -1) {
+			if (evbuffer_get_length(in) > CTL_LINE_MAX)
+				client_error_close(c, "request line too long");
+			return;
+		}
+		n = (size_t)p.pos;
+		if (n > CTL_LINE_MAX) {
+			client_error_close(c, "request line too long");
+			return;
+		}
+		if ((line = malloc(n + 1)) == NULL) {
+			client_error_close(c, "out of memory");
+			return;
+		}
+		evbuffer_remove(in, line, n);
+		evbuffer_drain(in, eol);
+		line[n] = '\0';
+		req = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+		free(line);
+		if (req == NULL || !json_is_object(req) ||
+		    (cmd = json_string_value(json_object_get(req, "cmd"))) ==
+		    NULL) {
+			json_decref(req);
+			ctl_reply_error(s, id, req == NULL ?
+			    "not JSON" : "expected an object with \"cmd\"");
+			continue;
+		}
+		s->cb(s, id, cmd, req, s->arg);
+		json_decref(req);
+	}
+}
+
+static void
+client_write(struct bufferevent *bev, void *arg)
+{
+	struct ctl_client	*c = arg;
+
+	if (c->closing &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		client_free(c);
+}
+
+static void
+client_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct ctl_client	*c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT && c->follow && !(what & BEV_EVENT_WRITING)) {
+		/* followers may stay silent */
+		bufferevent_enable(c->bev, EV_READ);
+		return;
+	}
+	client_free(c);
+}
+
+/* A last word before closing; nothing to do if it does not get through. */
+static void
+best_effort_write(int fd, const char *s, size_t n)
+{
+	ssize_t	 w = write(fd, s, n);
+
+	(void)w;
+}
+
+static int
+cred_ok(struct ctl_server *s, int fd, uid_t *uid)
+{
+	struct ucred	 cr;
+	socklen_t	 l = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) == -1)
+		return 0;
+	*uid = cr.uid;
+	return cr.uid == 0 || cr.uid == geteuid() ||
+	    (s->gid != (gid_t)-1 && cr.gid == s->gid);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct ctl_server	*s = arg;
+	struct ctl_client	*c;
+	struct timeval		 idle = { CTL_IDLE_SECONDS, 0 };
+	uid_t			 uid = (uid_t)-1;
+	static const char	 busy[] = "{\"ok\":false,\"error\":\"too many "
+				    "clients\",\"version\":1}\n";
+	static const char	 denied[] = "{\"ok\":false,\"error\":\"permission "
+				    "denied\",\"version\":1}\n";
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (!cred_ok(s, fd, &uid)) {
+		best_effort_write(fd, denied, sizeof(denied) - 1);
+		log_warnx("control: uid %ld refused", (long)uid);
+		close(fd);
+		return;
+	}
+	if (s->nclients >= CTL_CLIENTS_MAX) {
+		best_effort_write(fd, busy, sizeof(busy) - 1);
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return;
+	}
+	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->srv = s;
+	c->uid = uid;
+	c->id = ++s->next_id;
+	c->next = s->clients;
+	s->clients = c;
+	s->nclients++;
+	bufferevent_setcb(c->bev, client_read, client_write, client_event, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CTL_LINE_MAX * 2);
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* Is something answering on path? */
+static int
+socket_alive(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd, rv;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	util_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+	rv = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return rv;
+}
+
+struct ctl_server *
+ctl_listen(struct event_base *base, const struct ctl_config *cfg,
+    ctl_request_cb cb, void *arg, char **cause)
+{
+	struct ctl_server	*s;
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	static char		 buf[512];
+	mode_t			 old;
+	int			 fd;
+
+	*cause = NULL;
+	if (strlen(cfg->path) >= sizeof(sun.sun_path)) {
+		snprintf(buf, sizeof(buf), "%s: path too long", cfg->path);
+		*cause = buf;
+		return NULL;
+	}
+	if (lstat(cfg->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(buf, sizeof(buf), "%s: exists and is not a "
+			    "socket", cfg->path);
+			*cause = buf;
+			return NULL;
+		}
+		if (socket_alive(cfg->path)) {
+			snprintf(buf, sizeof(buf), "%s: another daemon answers "
+			    "there", cfg->path);
+			*cause = buf;
+			return NULL;
+		}
+		unlink(cfg->path);	/* stale */
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		*cause = "out of memory";
+		return NULL;
+	}
+	s->base = base;
+	s->gid = cfg->gid;
+	s->cb = cb;
+	s->arg = arg;
+	util_strlcpy(s->path, cfg->path, sizeof(s->path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		goto fail;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	util_strlcpy(sun.sun_path, cfg->path, sizeof(sun.sun_path));
+	/* no window in which the socket has looser permissions */
+	old = umask(0777 & ~cfg->mode);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		close(fd);
+		goto fail;
+	}
+	umask(old);
+	if (chmod(cfg->path, cfg->mode) == -1 ||
+	    (cfg->gid != (gid_t)-1 && chown(cfg->path, (uid_t)-1, cfg->gid) == -1)) {
+		close(fd);
+		unlink(cfg->path);
+		goto fail;
+	}
+	s->lst = evconnlistener_new(base, accept_cb, s, LEV_OPT_CLOSE_ON_FREE,
+	    128, fd);
+	if (s->lst == NULL) {
+		close(fd);
+		unlink(cfg->path);
+		goto fail;
+	}
+	return s;
+fail:
+	snprintf(buf, sizeof(buf), "%s: %s", cfg->path, strerror(errno));
+	*cause = buf;
+	free(s);
+	return NULL;
+}
+
+int
+ctl_reply(struct ctl_server *s, uint64_t id, json_t *reply)
+{
+	struct ctl_client	*c = client_find(s, id);
+	int			 rv;
+
+	if (c == NULL || reply == NULL) {
+		json_decref(reply);
+		return -1;
+	}
+	rv = client_send(c, reply);
+	json_decref(reply);
+	return rv;
+}
+
+int
+ctl_reply_error(struct ctl_server *s, uint64_t id, const char *msg)
+{
+	return ctl_reply(s, id, json_pack("{s:b,s:s}", "ok", 0, "error", msg));
+}
+
+int
+ctl_follow(struct ctl_server *s, uint64_t id)
+{
+	struct ctl_client	*c = client_find(s, id);
+
+	if (c == NULL)
+		return -1;
+	c->follow = 1;
+	return 0;
+}
+
+void
+ctl_broadcast(struct ctl_server *s, json_t *ev)
+{
+	struct ctl_client	*c, *next;
+
+	if (ev == NULL)
+		return;
+	for (c = s->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->follow && !c->closing)
+			client_send(c, ev);	/* may free c */
+	}
+	json_decref(ev);
+}
+
+int
+ctl_clients(const struct ctl_server *s, int *followers)
+{
+	const struct ctl_client	*c;
+	int			 f = 0;
+
+	for (c = s->clients; c != NULL; c = c->next)
+		f += c->follow;
+	if (followers != NULL)
+		*followers = f;
+	return s->nclients;
+}
+
+void
+ctl_close(struct ctl_server *s)
+{
+	if (s == NULL)
+		return;
+	while (s->clients != NULL)
+		client_free(s->clients);
+	evconnlistener_free(s->lst);
+	unlink(s->path);
+	free(s);
+}
+
+/* ---- client ---- */
+
+int
+ctl_request(const char *path, json_t *req, int timeout_ms, ctl_line_cb cb,
+    void *arg, char *errbuf, size_t errsz)
+{
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd;
+	json_error_t		 jerr;
+	json_t			*o;
+	char			*s, *buf = NULL, *nl;
+	size_t			 len = 0, cap = 0, off;
+	ssize_t			 n;
+	int			 fd, done = 0, rv = -1;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(errbuf, errsz, "%s: path too long", path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(errbuf, errsz, "socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	util_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(errbuf, errsz, "%s: %s (is smtprobed running?)", path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((s = json_dumps(req, JSON_COMPACT)) == NULL) {
+		snprintf(errbuf, errsz, "cannot encode the request");
+		close(fd);
+		return -1;
+	}
+	off = strlen(s);
+	if (write(fd, s, off) != (ssize_t)off || write(fd, "\n", 1) != 1) {
+		snprintf(errbuf, errsz, "%s: %s", path, strerror(errno));
+		free(s);
+		close(fd);
+		return -1;
+	}
+	free(s);
+	while (!done) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		n = poll(&pfd, 1, timeout_ms > 0 ? timeout_ms : -1);
+		if (n == 0) {
+			snprintf(errbuf, errsz, "no answer from %s within %d ms",
+			    path, timeout_ms);
+			goto out;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(errbuf, errsz, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (cap - len < 65536) {
+			char *nb;
+
+			if (cap > 64 * 1024 * 1024 ||
+			    (nb = realloc(buf, cap + 65536)) == NULL) {
+				snprintf(errbuf, errsz, "reply too large");
+				goto out;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		if ((n = read(fd, buf + len, cap - len - 1)) <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (len > 0)
+				snprintf(errbuf, errsz, "%s closed mid-line", path);
+			else
+				rv = 0;
+			goto out;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		while (!done && (nl = memchr(buf, '\n', len)) != NULL) {
+			*nl = '\0';
+			o = json_loads(buf, 0, &jerr);
+			off = (size_t)(nl - buf) + 1;
+			memmove(buf, buf + off, len - off);
+			len -= off;
+			if (o == NULL) {
+				snprintf(errbuf, errsz, "bad reply: %s", jerr.text);
+				goto out;
+			}
+			done = cb(o, arg);
+			json_decref(o);
+		}
+	}
+	rv = 0;
+out:
+	free(buf);
+	close(fd);
+	return rv;
+}

@@ -1,0 +1,77 @@
+/*
+ * ctl.h - the control protocol: one JSON object per line each way over a
+ * UNIX stream socket, every reply carrying "version". The server side
+ * runs on the daemon's loop and distrusts its clients: bounded lines,
+ * bounded output for clients that never read, a bounded number of
+ * clients, peer credentials checked. The client side (for the smtprobe
+ * command) is plain blocking I/O with a deadline.
+ */
+#ifndef SMTPROBE_CTL_H
+#define SMTPROBE_CTL_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct event_base;
+struct ctl_server;
+
+#define CTL_VERSION		1
+#define CTL_LINE_MAX		(64 * 1024)	/* a request line */
+#define CTL_OUTPUT_MAX		(8 * 1024 * 1024) /* unread replies per client */
+#define CTL_CLIENTS_MAX		256
+#define CTL_IDLE_SECONDS	60		/* a silent client is dropped */
+
+/*
+ * A request. id names the client for ctl_reply(), which may come later
+ * (the client may be gone by then: the reply is dropped). cmd is the
+ * request's "cmd"; req the whole object (borrowed for the call).
+ */
+typedef void (*ctl_request_cb)(struct ctl_server *, uint64_t id,
+    const char *cmd, json_t *req, void *arg);
+
+struct ctl_config {
+	const char	*path;
+	mode_t		 mode;		/* e.g. 0660 */
+	gid_t		 gid;		/* group allowed besides root and us;
+					   (gid_t)-1 for none */
+};
+
+/*
+ * Listen on cfg->path. Refuses (NULL, *cause) when another process
+ * answers there; removes a stale socket file; sets mode and group.
+ */
+struct ctl_server *ctl_listen(struct event_base *, const struct ctl_config *,
+		    ctl_request_cb, void *arg, char **cause);
+
+/* Reply to client id (adds "version"); steals ref. 0, or -1 if gone. */
+int		 ctl_reply(struct ctl_server *, uint64_t id, json_t *reply);
+
+/* An error reply: {"version":1,"ok":false,"error":msg}. */
+int		 ctl_reply_error(struct ctl_server *, uint64_t id, const char *msg);
+
+/* Make client id a follower: it gets every ctl_broadcast() from now on. */
+int		 ctl_follow(struct ctl_server *, uint64_t id);
+
+/* Send an event to every follower (adds "version"); steals ref. */
+void		 ctl_broadcast(struct ctl_server *, json_t *event);
+
+/* Clients connected now, and followers. */
+int		 ctl_clients(const struct ctl_server *, int *followers);
+
+/* Close every client and the socket, and remove the socket file. */
+void		 ctl_close(struct ctl_server *);
+
+/*
+ * Client: connect to path, send req (adds nothing), and call cb for
+ * each reply line until cb returns non-zero, the server closes, or
+ * timeout_ms passes without a line (0: wait forever, for follow).
+ * Returns 0, or -1 with *cause (static or allocated into buf).
+ */
+typedef int (*ctl_line_cb)(json_t *reply, void *arg);
+int		 ctl_request(const char *path, json_t *req, int timeout_ms,
+		    ctl_line_cb cb, void *arg, char *errbuf, size_t errsz);
+
+#endif
