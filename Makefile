@@ -11,7 +11,7 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson ldns inih sqlite3
+PKGS	 = libevent libevent_openssl openssl jansson ldns inih sqlite3 libsystemd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -63,6 +63,9 @@ $(LIB): $(LIB_OBJS)
 probe/smtprobe: $(PROBE_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(PROBE_OBJS) $(LIB) $(PKG_LIBS)
 
+probe/smtprobed: probe/smtprobed.o $(LIB)
+	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ probe/smtprobed.o $(LIB) $(PKG_LIBS)
+
 tests/unit/test_%: tests/unit/test_%.c $(LIB) $(STAMP)
 	$(CC) $(CFLAGS) $(XCFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) $(XLDFLAGS) \
 	    -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
@@ -85,7 +88,7 @@ scenario: all $(TOOL_BINS)
 # Every Debian package needed to build, test, fuzz and lint.
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
-	libinih-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
+	libinih-dev libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 \
 	monitoring-plugins-standard
 
@@ -129,10 +132,10 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man7/smtprobe-findings.7
 
 clean:
-	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) $(BINS) $(UNIT_BINS) \
+	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) probe/smtprobed.o $(BINS) $(UNIT_BINS) \
 	    $(TOOL_BINS) $(STAMP) lib/*.d probe/*.d tests/*/*.d
 	rm -rf tests/fuzz/build
 
 FORCE:
 
--include $(LIB_OBJS:.o=.d) $(PROBE_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) probe/smtprobed.d

@@ -1,0 +1,1073 @@
+/*
+ * smtprobed.c - the daemon: every target of the configuration checked on
+ * its interval, on one libevent loop; history in the rolling store;
+ * alerts with hysteresis to syslog; a control socket; sd_notify.
+ *
+ * A target's run is a check (lib/check.c). When its DNS audit is due the
+ * run audits everything; between audits it resolves only what sessions
+ * need (answers come from the resolver's cache while their TTL lasts) and
+ * alerts of audit-only findings are left as they are.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
+
+#include <openssl/rand.h>
+
+#include "alert.h"
+#include "check.h"
+#include "conf.h"
+#include "ctl.h"
+#include "dns.h"
+#include "log.h"
+#include "store.h"
+#include "timetable.h"
+#include "util.h"
+
+#define DEFAULT_CONF	"/etc/smtprobed/smtprobed.conf"
+#define WAITERS_MAX	16		/* control clients waiting on one probe */
+#define SPACING_SLOTS	4096		/* addresses remembered for spacing */
+#define STOP_MS		4000		/* SIGTERM: flush the store within */
+
+/* A configuration and the runs that still point into it. */
+struct confref {
+	struct conf	*conf;
+	int		 refs;
+};
+
+struct target {
+	struct daemon		*d;
+	const struct conf_target *ct;
+	struct confref		*cref;		/* the conf ct lives in */
+	char			*id;
+	struct timetable_item	 item;
+	int64_t			 next_audit;	/* monotonic ms */
+	struct check		*running;
+	struct confref		*run_cref;	/* conf the running check uses */
+	int			 run_full;
+	int64_t			 run_started;	/* wall seconds */
+	struct audit_dkim_pem	*pems;
+	int			 npems;
+	struct alert_set	 alerts;
+	json_t			*last;		/* last report */
+	char			*dns_sig;	/* records at the last audit */
+	uint64_t		 runs;
+	uint64_t		 waiters[WAITERS_MAX];
+	int			 nwaiters;
+	int			 gone;		/* removed by a reload */
+};
+
+struct spacing {
+	char		 addr[INET6_ADDRSTRLEN];
+	int64_t		 last;
+};
+
+struct daemon {
+	struct event_base	*base;
+	const char		*conf_path;
+	struct confref		*cref;
+	struct dns_resolver	*res;
+	struct tls_ctx		*tls_default;
+	struct tls_pool {
+		char		*ca_file;
+		struct tls_ctx	*tls;
+	}			*tls;
+	int			 ntls;
+	struct store		*store;
+	struct ctl_server	*ctl;
+	struct target		**targets;
+	size_t			 ntargets;
+	struct timetable	 tt;
+	struct event		*ev_tick;
+	struct event		*ev_watchdog;
+	struct event		*ev_sighup, *ev_sigterm, *ev_sigint;
+	int			 checks;	/* running checks */
+	int			 sessions;	/* running sessions */
+	struct spacing		 spacing[SPACING_SLOTS];
+	int64_t			 started;	/* wall */
+	uint64_t		 probes_run;
+	uint64_t		 probes_failed;
+	uint64_t		 alerts_raised;
+	int			 stopping;
+	int			 debug;
+	char			 hostname[256];
+};
+
+static void	schedule(struct daemon *);
+static void	target_free(struct target *);
+
+/* ---- small helpers ---- */
+
+static int64_t
+now_ms(void)
+{
+	return util_now_us() / 1000;
+}
+
+static uint64_t
+rnd(void)
+{
+	uint64_t	 v = 0;
+
+	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+		v = (uint64_t)util_now_us() * 6364136223846793005ULL;
+	return v;
+}
+
+/* The interval plus jitter: uniform in [0, jitter) on top. */
+static int64_t
+next_delay(const struct daemon *d, int64_t interval)
+{
+	const struct conf_daemon *cd = &d->cref->conf->daemon;
+	int64_t	 j;
+
+	j = cd->jitter_pct >= 0 ? interval * cd->jitter_pct / 100 :
+	    cd->jitter_ms;
+	if (j <= 0)
+		return interval;
+	return interval + (int64_t)(rnd() % (uint64_t)j);
+}
+
+static void
+confref_put(struct confref *r)
+{
+	if (r != NULL && --r->refs == 0) {
+		conf_free(r->conf);
+		free(r);
+	}
+}
+
+static struct tls_ctx *
+tls_for(struct daemon *d, const char *ca_file)
+{
+	struct tls_pool	*np;
+	struct tls_ctx	*t;
+	char		*cause;
+	int		 i;
+
+	if (ca_file == NULL)
+		return d->tls_default;
+	for (i = 0; i < d->ntls; i++)
+		if (strcmp(d->tls[i].ca_file, ca_file) == 0)
+			return d->tls[i].tls;
+	if ((t = tls_ctx_new(ca_file, &cause)) == NULL) {
+		log_warnx("%s; using the system trust store", cause);
+		return d->tls_default;
+	}
+	if ((np = reallocarray(d->tls, (size_t)d->ntls + 1, sizeof(*np))) ==
+	    NULL) {
+		tls_ctx_free(t);
+		return d->tls_default;
+	}
+	d->tls = np;
+	d->tls[d->ntls].ca_file = strdup(ca_file);
+	d->tls[d->ntls].tls = t;
+	if (d->tls[d->ntls].ca_file == NULL) {
+		tls_ctx_free(t);
+		return d->tls_default;
+	}
+	return d->tls[d->ntls++].tls;
+}
+
+/* ---- sessions' admission: global cap, spacing per address ---- */
+
+static int
+gate_acquire(void *arg, const struct sockaddr_storage *ss)
+{
+	struct daemon	*d = arg;
+	char		 a[INET6_ADDRSTRLEN] = "";
+	int64_t		 now = now_ms();
+	int64_t		 gap = d->cref->conf->daemon.host_spacing_ms;
+	uint64_t	 h;
+	struct spacing	*sp;
+
+	if (d->sessions >= d->cref->conf->daemon.concurrency)
+		return 50;
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
+		    a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+		    a, sizeof(a));
+	h = conf_hash(a, strlen(a)) % SPACING_SLOTS;
+	sp = &d->spacing[h];
+	/* one slot per hash: a collision only spaces two addresses more */
+	if (gap > 0 && sp->last != 0 && now - sp->last < gap)
+		return (int)(gap - (now - sp->last));
+	util_strlcpy(sp->addr, a, sizeof(sp->addr));
+	sp->last = now;
+	d->sessions++;
+	return 0;
+}
+
+static void
+gate_release(void *arg, const struct sockaddr_storage *ss)
+{
+	struct daemon	*d = arg;
+
+	(void)ss;
+	d->sessions--;
+}
+
+/* ---- alerts ---- */
+
+/* Ids a run without the full DNS audit can still see. */
+static int
+minimal_scope(enum finding_id id)
+{
+	switch (id) {
+	case F_DNS_TIMEOUT:
+	case F_DNS_SERVFAIL:
+	case F_DNS_NXDOMAIN:
+	case F_DNS_REFUSED:
+	case F_MX_NONE:
+	case F_MX_NULL:
+	case F_MX_CNAME:
+	case F_MX_NO_ADDRESS:
+	case F_MX_IP_LITERAL:
+	case F_MX_TTL_MISMATCH:
+	case F_DANE_MISMATCH:
+		return 1;
+	default:
+		return finding_def(id)->layer != LAYER_DNS;
+	}
+}
+
+struct emit_ctx {
+	struct daemon	*d;
+	struct target	*t;
+};
+
+static void
+on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
+{
+	struct emit_ctx		*e = arg;
+	struct store_alert	 sa;
+	char			 line[1024];
+
+	alert_format(a, ev, e->t->id, now, line, sizeof(line));
+	if (e->d->debug)
+		log_info("%s", line);
+	else
+		syslog(ev == ALERT_CLEARED ? LOG_NOTICE : LOG_WARNING, "%s", line);
+	if (ev == ALERT_RAISED)
+		e->d->alerts_raised++;
+	memset(&sa, 0, sizeof(sa));
+	sa.target = e->t->id;
+	sa.host = a->host;
+	sa.addr = a->addr;
+	sa.port = a->port;
+	sa.finding = finding_def(a->id)->id;
+	sa.severity = a->severity;
+	sa.event = ev == ALERT_RAISED ? STORE_RAISED : ev == ALERT_CLEARED ?
+	    STORE_CLEARED : STORE_RENOTIFIED;
+	sa.at = now;
+	sa.since = a->raised_at;
+	sa.notified = a->notified_at;
+	sa.evidence = a->evidence;
+	if (e->d->store != NULL)
+		store_add_alert(e->d->store, &sa);
+	if (e->d->ctl != NULL)
+		ctl_broadcast(e->d->ctl, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,"
+		    "s:s,s:s,s:I,s:s}", "event", "alert", "transition",
+		    alert_event_name(ev), "target", e->t->id, "host", a->host,
+		    "addr", a->addr, "port", a->port, "finding",
+		    finding_def(a->id)->id, "severity",
+		    finding_severity_name(a->severity), "at", (json_int_t)now,
+		    "line", line));
+}
+
+/* dns.changed: the record sets differ from the previous audit. */
+static void
+dns_changed(struct target *t, struct check_report *rep)
+{
+	json_t	*o, *sig;
+	char	*s;
+
+	if (rep->audit == NULL)
+		return;
+	o = check_report_json(rep);
+	sig = json_object_get(o, "dns");
+	if (sig != NULL) {
+		json_object_del(sig, "ms");
+		s = json_dumps(sig, JSON_COMPACT | JSON_SORT_KEYS);
+		if (s != NULL && t->dns_sig != NULL && strcmp(s, t->dns_sig))
+			finding_add(&rep->findings, F_DNS_CHANGED, -1,
+			    rep->name, NULL, 0, "the DNS records of %s differ "
+			    "from the previous audit", rep->name);
+		if (s != NULL) {
+			free(t->dns_sig);
+			t->dns_sig = s;
+		}
+	}
+	json_decref(o);
+}
+
+/* ---- runs ---- */
+
+static void
+run_done(struct check *chk, void *arg)
+{
+	struct target		*t = arg;
+	struct daemon		*d = t->d;
+	struct check_report	*rep = check_report(chk);
+	struct emit_ctx		 e = { d, t };
+	const struct conf_target *ct = t->ct;
+	struct alert_params	 ap;
+	json_t			*o;
+	int			 i, full = t->run_full;
+
+	d->checks--;
+	d->probes_run++;
+	if (rep->worst >= SEV_CRIT || rep->unknown)
+		d->probes_failed++;
+	t->runs++;
+	if (full)
+		dns_changed(t, rep);
+	if (!t->gone) {
+		ap.raise_after = ct->alert_after;
+		ap.clear_after = ct->clear_after;
+		ap.renotify = d->cref->conf->daemon.renotify_ms / 1000;
+		alert_observe(&t->alerts, &rep->findings, full ? NULL :
+		    minimal_scope, &ap, util_wall(), on_alert, &e);
+	}
+	if (d->store != NULL)
+		store_add_check(d->store, rep, t->run_started);
+	o = check_report_json(rep);
+	json_object_set_new(o, "full_audit", json_boolean(full));
+	json_object_set_new(o, "at", json_integer(t->run_started));
+	for (i = 0; i < t->nwaiters; i++)
+		if (d->ctl != NULL) {
+			json_t *r = json_pack("{s:b,s:O}", "ok", 1, "result", o);
+
+			ctl_reply(d->ctl, t->waiters[i], r);
+		}
+	t->nwaiters = 0;
+	if (d->ctl != NULL)
+		ctl_broadcast(d->ctl, json_pack("{s:s,s:s,s:s,s:i,s:I,s:b}",
+		    "event", "result", "target", t->id, "status",
+		    check_status(rep), "findings", (int)rep->findings.n, "ms",
+		    (json_int_t)rep->ms, "full_audit", full));
+	json_decref(t->last);
+	t->last = o;
+	check_free(chk);
+	t->running = NULL;
+	confref_put(t->run_cref);
+	t->run_cref = NULL;
+	if (t->gone) {
+		target_free(t);
+	} else if (!timetable_queued(&t->item))
+		timetable_put(&d->tt, &t->item, now_ms() + next_delay(d,
+		    t->ct->interval_ms));
+	schedule(d);
+}
+
+static void
+build_params(struct target *t, struct check_params *p, int full)
+{
+	const struct conf_target *ct = t->ct;
+	struct daemon		*d = t->d;
+	int			 i;
+
+	memset(p, 0, sizeof(*p));
+	p->target = t->id;
+	p->name = ct->host;
+	p->host_mode = ct->kind == CONF_HOST;
+	for (i = 0; i < ct->nports && i < CHECK_PORTS_MAX; i++)
+		p->ports[i] = ct->ports[i];
+	p->nports = i;
+	p->implicit_all = ct->implicit_tls;
+	p->dns_only = ct->dns_only;
+	p->max_inflight = 8;
+	conf_target_smtp_params(ct, p->ports[0], &p->proto);
+	if (ct->helo == NULL)
+		p->proto.helo = d->hostname;
+	if (ct->name != NULL)
+		p->name = ct->name;
+	/* addresses given (addr, or a literal): no DNS at all */
+	for (i = 0; i < ct->naddrs && i < CHECK_ADDRS_MAX; i++) {
+		struct sockaddr_in	*s4 = (void *)&p->addrs[i];
+		struct sockaddr_in6	*s6 = (void *)&p->addrs[i];
+
+		if (inet_pton(AF_INET, ct->addrs[i], &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			p->addrlens[i] = sizeof(*s4);
+		} else if (inet_pton(AF_INET6, ct->addrs[i], &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			p->addrlens[i] = sizeof(*s6);
+		}
+	}
+	p->naddrs = i;
+	if (ct->literal && p->naddrs == 0) {
+		struct sockaddr_in	*s4 = (void *)&p->addrs[0];
+		struct sockaddr_in6	*s6 = (void *)&p->addrs[0];
+
+		if (inet_pton(AF_INET, ct->host, &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			p->addrlens[0] = sizeof(*s4);
+			p->naddrs = 1;
+		} else if (inet_pton(AF_INET6, ct->host, &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			p->addrlens[0] = sizeof(*s6);
+			p->naddrs = 1;
+		}
+	}
+	p->use_addrs = p->naddrs > 0 || ct->literal;
+	conf_target_audit_params(ct, &p->audit);
+	p->audit.dkim_keys = t->pems;
+	p->audit.ndkim_keys = t->npems;
+	if (!full)
+		p->audit.minimal = 1;
+}
+
+static int
+run_start(struct target *t, int force_full)
+{
+	struct daemon		*d = t->d;
+	struct check_params	 p;
+	struct check_gate	 g = { gate_acquire, gate_release, d };
+	const char		*cause;
+	int64_t			 now = now_ms();
+	int			 full;
+
+	full = force_full || now >= t->next_audit;
+	build_params(t, &p, full);
+	t->running = check_start(d->base, d->res, tls_for(d, t->ct->ca_file),
+	    &p, &g, run_done, t, &cause);
+	if (t->running == NULL) {
+		log_warnx("%s: cannot start a check: %s", t->id, cause);
+		return -1;
+	}
+	if (full)
+		t->next_audit = now + t->ct->dns_interval_ms;
+	t->run_full = full;
+	t->run_started = util_wall();
+	t->run_cref = t->cref;
+	t->run_cref->refs++;
+	d->checks++;
+	return 0;
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	schedule(arg);
+}
+
+/* Start what is due, up to the cap; sleep until the next due time. */
+static void
+schedule(struct daemon *d)
+{
+	struct timetable_item	*it;
+	struct target		*t;
+	struct timeval		 tv;
+	int64_t			 now = now_ms(), wait;
+	int			 cap = d->cref->conf->daemon.concurrency;
+
+	if (d->stopping)
+		return;
+	while (d->checks < cap && (it = timetable_pop_due(&d->tt, now)) != NULL) {
+		t = it->data;
+		if (t->running != NULL)
+			continue;	/* rescheduled when it ends */
+		if (run_start(t, 0) == -1)
+			timetable_put(&d->tt, &t->item, now + next_delay(d,
+			    t->ct->interval_ms));
+	}
+	evtimer_del(d->ev_tick);
+	if (d->checks >= cap || (it = timetable_peek(&d->tt)) == NULL)
+		return;		/* a run ending calls us again */
+	wait = it->due - now;
+	if (wait < 0)
+		wait = 0;
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (wait % 1000) * 1000;
+	evtimer_add(d->ev_tick, &tv);
+}
+
+/* ---- targets ---- */
+
+static struct target *
+target_find(struct daemon *d, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ntargets; i++)
+		if (strcmp(d->targets[i]->id, id) == 0)
+			return d->targets[i];
+	return NULL;
+}
+
+static void
+target_free(struct target *t)
+{
+	int	 i;
+
+	if (t->running != NULL) {
+		t->gone = 1;	/* run_done frees it */
+		return;
+	}
+	timetable_remove(&t->d->tt, &t->item);
+	alert_set_free(&t->alerts);
+	json_decref(t->last);
+	free(t->dns_sig);
+	for (i = 0; i < t->npems; i++)
+		free((char *)(uintptr_t)t->pems[i].pem);
+	free(t->pems);
+	free(t->id);
+	free(t);
+}
+
+static void
+target_load_pems(struct target *t)
+{
+	const struct conf_target *ct = t->ct;
+	int			 i;
+
+	for (i = 0; i < t->npems; i++)
+		free((char *)(uintptr_t)t->pems[i].pem);
+	free(t->pems);
+	t->pems = NULL;
+	t->npems = 0;
+	if (ct->ndkim_keys == 0 ||
+	    (t->pems = calloc((size_t)ct->ndkim_keys, sizeof(*t->pems))) == NULL)
+		return;
+	/* read at (re)load, before the loop needs them: never on a run */
+	for (i = 0; i < ct->ndkim_keys; i++) {
+		struct stat	 st;
+		char		*buf;
+		int		 fd;
+
+		if ((fd = open(ct->dkim_keys[i].path, O_RDONLY | O_CLOEXEC)) ==
+		    -1) {
+			log_warn("%s: dkim-key %s", t->id, ct->dkim_keys[i].path);
+			continue;
+		}
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size <= 65536 &&
+		    (buf = calloc(1, (size_t)st.st_size + 1)) != NULL) {
+			if (read(fd, buf, (size_t)st.st_size) == st.st_size) {
+				t->pems[t->npems].selector =
+				    ct->dkim_keys[i].selector;
+				t->pems[t->npems].path = ct->dkim_keys[i].path;
+				t->pems[t->npems].pem = buf;
+				t->pems[t->npems++].len = (size_t)st.st_size;
+			} else
+				free(buf);
+		}
+		close(fd);
+	}
+}
+
+static struct target *
+target_new(struct daemon *d, const struct conf_target *ct,
+    struct confref *cref)
+{
+	struct target	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->id = strdup(ct->id)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->d = d;
+	t->ct = ct;
+	t->cref = cref;
+	alert_set_init(&t->alerts);
+	timetable_item_init(&t->item, t);
+	target_load_pems(t);
+	return t;
+}
+
+/*
+ * Install a configuration: targets that stay keep their history, alert
+ * state and schedule; new ones are spread over their first interval so
+ * thousands never fire at once; removed ones go (after their run).
+ */
+static int
+install(struct daemon *d, struct conf *conf)
+{
+	struct confref	*cref;
+	struct target	**nt, *t;
+	size_t		 i, n = 0;
+	int64_t		 now = now_ms();
+
+	if ((cref = calloc(1, sizeof(*cref))) == NULL)
+		return -1;
+	if ((nt = calloc(conf->ntargets + 1, sizeof(*nt))) == NULL) {
+		free(cref);
+		return -1;
+	}
+	cref->conf = conf;
+	cref->refs = 1;
+	for (i = 0; i < conf->ntargets; i++) {
+		const struct conf_target *ct = &conf->targets[i];
+
+		if (!conf_target_in_shard(conf, ct))
+			continue;
+		if ((t = target_find(d, ct->id)) != NULL && !t->gone) {
+			t->ct = ct;
+			t->cref = cref;
+			t->gone = 2;	/* mark: kept */
+			target_load_pems(t);
+		} else if ((t = target_new(d, ct, cref)) != NULL) {
+			timetable_put(&d->tt, &t->item, now + (int64_t)(rnd() %
+			    (uint64_t)(ct->interval_ms > 1000 ? ct->interval_ms :
+			    1000) / 10));
+		} else
+			continue;
+		nt[n++] = t;
+	}
+	for (i = 0; i < d->ntargets; i++) {
+		t = d->targets[i];
+		if (t->gone == 2)
+			t->gone = 0;
+		else {
+			t->gone = 1;
+			target_free(t);
+		}
+	}
+	for (i = 0; i < n; i++)
+		nt[i]->gone = 0;
+	free(d->targets);
+	d->targets = nt;
+	d->ntargets = n;
+	if (d->cref != NULL)
+		confref_put(d->cref);
+	d->cref = cref;
+	return 0;
+}
+
+/* ---- alert state from the store at start ---- */
+
+static int
+restore_alert(const struct store_alert *sa, void *arg)
+{
+	struct daemon	*d = arg;
+	struct target	*t = target_find(d, sa->target);
+	enum finding_id	 id = finding_lookup(sa->finding);
+
+	if (t == NULL || id == F_COUNT)
+		return 0;
+	alert_restore(&t->alerts, sa->host, sa->addr, sa->port, id, 1,
+	    t->ct->alert_after, 0, sa->severity, sa->evidence, sa->since,
+	    sa->since, sa->notified);
+	return 0;
+}
+
+/* ---- control ---- */
+
+static json_t *
+status_json(struct daemon *d)
+{
+	struct store_counters	 sc;
+	const struct dns_stats	*ds = d->res ? dns_resolver_stats(d->res) : NULL;
+	size_t			 i;
+	int			 open = 0, followers = 0, clients;
+
+	for (i = 0; i < d->ntargets; i++)
+		open += d->targets[i]->alerts.nopen;
+	memset(&sc, 0, sizeof(sc));
+	if (d->store != NULL)
+		store_counters(d->store, &sc);
+	clients = d->ctl ? ctl_clients(d->ctl, &followers) : 0;
+	return json_pack("{s:b,s:I,s:i,s:I,s:I,s:i,s:i,s:i,s:I,"
+	    "s:{s:I,s:I,s:I,s:I,s:I,s:b},s:{s:I,s:I,s:I},s:{s:i,s:i}}",
+	    "ok", 1, "uptime", (json_int_t)(util_wall() - d->started),
+	    "targets", (int)d->ntargets,
+	    "probes_run", (json_int_t)d->probes_run,
+	    "probes_failed", (json_int_t)d->probes_failed,
+	    "in_flight", d->checks, "sessions_in_flight", d->sessions,
+	    "open_alerts", open, "alerts_raised", (json_int_t)d->alerts_raised,
+	    "store", "size", (json_int_t)sc.db_bytes, "rows",
+	    (json_int_t)sc.rows, "errors", (json_int_t)sc.errors, "dropped",
+	    (json_int_t)sc.dropped, "queued", (json_int_t)sc.queued,
+	    "failing", sc.failing,
+	    "dns", "lookups", (json_int_t)(ds ? ds->lookups : 0), "cache_hits",
+	    (json_int_t)(ds ? ds->cache_hits : 0), "sent",
+	    (json_int_t)(ds ? ds->sent : 0),
+	    "control", "clients", clients, "followers", followers);
+}
+
+static json_t *
+targets_json(struct daemon *d)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+	int64_t	 now = now_ms();
+
+	for (i = 0; i < d->ntargets; i++) {
+		struct target	*t = d->targets[i];
+		json_t		*st = t->last ? json_object_get(t->last, "status") :
+				    NULL;
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:O,s:I,s:i,"
+		    "s:b,s:I}", "target", t->id, "kind",
+		    t->ct->kind == CONF_DOMAIN ? "domain" : "host",
+		    "interval_s", (json_int_t)(t->ct->interval_ms / 1000),
+		    "status", st ? st : json_null(),
+		    "last_run", (json_int_t)(t->last ? json_integer_value(
+		    json_object_get(t->last, "at")) : 0),
+		    "open_alerts", t->alerts.nopen,
+		    "running", t->running != NULL,
+		    "next_run_in_s", (json_int_t)(timetable_queued(&t->item) ?
+		    (t->item.due - now) / 1000 : 0)));
+	}
+	return json_pack("{s:b,s:o}", "ok", 1, "targets", a);
+}
+
+static json_t *
+show_json(struct target *t)
+{
+	json_t			*al = json_array();
+	const struct alert	*a;
+
+	LIST_FOREACH(a, &t->alerts.alerts, entry)
+		json_array_append_new(al, json_pack("{s:s,s:s,s:i,s:s,s:s,"
+		    "s:s,s:b,s:i,s:i,s:I,s:s}", "host", a->host, "addr", a->addr,
+		    "port", a->port, "finding", finding_def(a->id)->id,
+		    "layer", finding_layer_name(finding_def(a->id)->layer),
+		    "severity", finding_severity_name(a->severity),
+		    "open", a->open, "fails", a->fails, "passes", a->passes,
+		    "since", (json_int_t)(a->open ? a->raised_at : a->first_seen),
+		    "evidence", a->evidence));
+	return json_pack("{s:b,s:s,s:o,s:O}", "ok", 1, "target", t->id,
+	    "alerts", al, "last", t->last ? t->last : json_null());
+}
+
+static int	reload(struct daemon *, char **why);
+
+static void
+on_request(struct ctl_server *s, uint64_t id, const char *cmd, json_t *req,
+    void *arg)
+{
+	struct daemon	*d = arg;
+	struct target	*t = NULL;
+	const char	*tn = json_string_value(json_object_get(req, "target"));
+	char		*why = NULL, *cause = NULL;
+	json_t		*h;
+
+	if (tn != NULL)
+		t = target_find(d, tn);
+	if (strcmp(cmd, "status") == 0)
+		ctl_reply(s, id, status_json(d));
+	else if (strcmp(cmd, "targets") == 0)
+		ctl_reply(s, id, targets_json(d));
+	else if (strcmp(cmd, "follow") == 0) {
+		ctl_follow(s, id);
+		ctl_reply(s, id, json_pack("{s:b,s:b}", "ok", 1, "following", 1));
+	} else if (strcmp(cmd, "reload") == 0) {
+		if (reload(d, &why) == 0)
+			ctl_reply(s, id, json_pack("{s:b,s:i}", "ok", 1,
+			    "targets", (int)d->ntargets));
+		else {
+			ctl_reply_error(s, id, why ? why : "reload failed");
+			free(why);
+		}
+	} else if (strcmp(cmd, "show") != 0 && strcmp(cmd, "history") != 0 &&
+	    strcmp(cmd, "probe") != 0)
+		ctl_reply_error(s, id, "unknown command (status, targets, show, "
+		    "history, probe, follow, reload)");
+	else if (tn == NULL)
+		ctl_reply_error(s, id, "\"target\" missing");
+	else if (t == NULL)
+		ctl_reply_error(s, id, "no such target");
+	else if (strcmp(cmd, "show") == 0)
+		ctl_reply(s, id, show_json(t));
+	else if (strcmp(cmd, "history") == 0) {
+		json_int_t since = json_integer_value(json_object_get(req, "since"));
+		json_int_t until = json_integer_value(json_object_get(req, "until"));
+		json_int_t limit = json_integer_value(json_object_get(req, "limit"));
+
+		if (d->store == NULL ||
+		    (h = store_history(d->store, t->id, since, until ? until :
+		    INT64_MAX, limit > 0 && limit <= STORE_LIMIT_MAX ? (int)limit :
+		    100, &cause)) == NULL) {
+			ctl_reply_error(s, id, cause ? cause : "no store");
+			free(cause);
+		} else
+			ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1,
+			    "target", t->id, "history", h));
+	} else {			/* probe: run now, reply when done */
+		if (t->nwaiters == WAITERS_MAX) {
+			ctl_reply_error(s, id, "too many waiting for this target");
+			return;
+		}
+		t->waiters[t->nwaiters++] = id;
+		if (t->running == NULL) {
+			timetable_remove(&d->tt, &t->item);
+			if (run_start(t, 1) == -1) {
+				t->nwaiters--;
+				ctl_reply_error(s, id, "cannot start the check");
+				timetable_put(&d->tt, &t->item, now_ms() +
+				    t->ct->interval_ms);
+			}
+		}
+	}
+}
+
+/* ---- life cycle ---- */
+
+static int
+reload(struct daemon *d, char **why)
+{
+	struct conf	*conf;
+	char		*cause = NULL;
+
+	sd_notify(0, "RELOADING=1");
+	if (conf_load(d->conf_path, &conf, &cause) == -1) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    cause);
+		if (why != NULL)
+			*why = cause;
+		else
+			free(cause);
+		sd_notify(0, "READY=1");
+		return -1;
+	}
+	if (install(d, conf) == -1) {
+		conf_free(conf);
+		if (why != NULL)
+			*why = strdup("out of memory");
+		sd_notify(0, "READY=1");
+		return -1;
+	}
+	store_set_retention(d->store, conf->daemon.store_retention_ms / 1000,
+	    (int64_t)conf->daemon.store_max_size);
+	log_info("reloaded %s: %zu targets", d->conf_path, d->ntargets);
+	sd_notify(0, "READY=1");
+	schedule(d);
+	return 0;
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 i;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		reload(d, NULL);
+		return;
+	}
+	log_info("stopping on signal %d", (int)sig);
+	sd_notify(0, "STOPPING=1");
+	d->stopping = 1;
+	/* end what is in flight: a cut-short run is recorded as nothing */
+	for (i = 0; i < d->ntargets; i++)
+		if (d->targets[i]->running != NULL) {
+			check_free(d->targets[i]->running);
+			d->targets[i]->running = NULL;
+			confref_put(d->targets[i]->run_cref);
+			d->targets[i]->run_cref = NULL;
+		}
+	event_base_loopexit(d->base, NULL);
+}
+
+static void
+watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: smtprobed [-dnv] [-f file]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct daemon	 d;
+	struct store_params	 sp;
+	struct ctl_config	 cc;
+	struct dns_config	 dc;
+	struct conf		*conf;
+	const struct conf_daemon *cd;
+	char			*cause = NULL, path[4096];
+	uint64_t		 wd_usec = 0;
+	size_t			 i;
+	int			 ch, check_only = 0;
+
+	d.conf_path = DEFAULT_CONF;
+	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+		switch (ch) {
+		case 'd':
+			d.debug = 1;
+			break;
+		case 'f':
+			d.conf_path = optarg;
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'v':
+			log_setverbose(1);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (conf_load(d.conf_path, &conf, &cause) == -1) {
+		fprintf(stderr, "smtprobed: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: configuration ok, %zu target(s)\n", d.conf_path,
+		    conf->ntargets);
+		conf_free(conf);
+		return 0;
+	}
+	cd = &conf->daemon;
+	log_init(d.debug, "smtprobed", cd->syslog_facility);
+	if (!d.debug)
+		openlog("smtprobed", LOG_PID | LOG_NDELAY, cd->syslog_facility);
+	if (gethostname(d.hostname, sizeof(d.hostname)) != 0 ||
+	    d.hostname[0] == '\0')
+		util_strlcpy(d.hostname, "localhost", sizeof(d.hostname));
+	signal(SIGPIPE, SIG_IGN);
+	d.started = util_wall();
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	timetable_init(&d.tt);
+	if ((d.tls_default = tls_ctx_new(NULL, &cause)) == NULL)
+		fatalx("%s", cause);
+
+	dns_config_init(&dc);
+	for (i = 0; i < (size_t)cd->nresolvers; i++)
+		dc.servers[dc.nservers++] = cd->resolvers[i];
+	if (dc.nservers == 0 &&
+	    dns_config_resolv_conf(&dc, "/etc/resolv.conf", &cause) == -1)
+		fatalx("%s", cause);
+	dc.max_inflight = 256;
+	if ((d.res = dns_resolver_new(d.base, &dc, &cause)) == NULL)
+		fatalx("resolver: %s", cause);
+
+	if (mkdir(cd->state_dir, 0750) == -1 && errno != EEXIST)
+		fatal("%s", cd->state_dir);
+	store_params_defaults(&sp);
+	snprintf(path, sizeof(path), "%s/smtprobed.db", cd->state_dir);
+	sp.path = path;
+	sp.retain_age = cd->store_retention_ms / 1000;
+	sp.retain_bytes = (int64_t)cd->store_max_size;
+	if ((d.store = store_open(&sp, &cause)) == NULL)
+		fatalx("store: %s", cause);
+
+	if (install(&d, conf) == -1)
+		fatalx("out of memory");
+	if (store_alerts_load(d.store, restore_alert, &d, &cause) == -1) {
+		log_warnx("store: cannot load the alert state: %s", cause);
+		free(cause);
+	}
+
+	memset(&cc, 0, sizeof(cc));
+	cc.path = cd->control_socket;
+	cc.mode = cd->control_mode;
+	cc.gid = (gid_t)-1;
+	if (cd->control_group != NULL) {
+		struct group	*gr = getgrnam(cd->control_group);
+		char		*end;
+		long		 g = strtol(cd->control_group, &end, 10);
+
+		if (gr != NULL)
+			cc.gid = gr->gr_gid;
+		else if (*end == '\0' && g >= 0)
+			cc.gid = (gid_t)g;
+		else
+			fatalx("control-group: no group \"%s\"",
+			    cd->control_group);
+	}
+	{
+		char	*dir = strdup(cd->control_socket), *sl;
+
+		if (dir != NULL && (sl = strrchr(dir, '/')) != NULL && sl != dir) {
+			*sl = '\0';
+			if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+				log_warn("%s", dir);
+		}
+		free(dir);
+	}
+	if ((d.ctl = ctl_listen(d.base, &cc, on_request, &d, &cause)) == NULL)
+		fatalx("control socket: %s", cause);
+
+	d.ev_tick = evtimer_new(d.base, tick_cb, &d);
+	d.ev_sighup = evsignal_new(d.base, SIGHUP, on_signal, &d);
+	d.ev_sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
+	d.ev_sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
+	if (d.ev_tick == NULL || d.ev_sighup == NULL || d.ev_sigterm == NULL ||
+	    d.ev_sigint == NULL)
+		fatalx("out of memory");
+	evsignal_add(d.ev_sighup, NULL);
+	evsignal_add(d.ev_sigterm, NULL);
+	evsignal_add(d.ev_sigint, NULL);
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
+		struct timeval tv = { (time_t)(wd_usec / 2000000),
+		    (suseconds_t)((wd_usec / 2) % 1000000) };
+
+		d.ev_watchdog = event_new(d.base, -1, EV_PERSIST, watchdog_cb,
+		    &d);
+		if (d.ev_watchdog != NULL)
+			event_add(d.ev_watchdog, &tv);
+	}
+	log_info("started: %zu target(s), control %s, store %s", d.ntargets,
+	    cd->control_socket, path);
+	sd_notify(0, "READY=1");
+	schedule(&d);
+	event_base_dispatch(d.base);
+
+	/* SIGTERM: the store gets what was queued, within the deadline */
+	if (store_flush(d.store, STOP_MS) == -1)
+		log_warnx("store: not everything was written before the "
+		    "deadline");
+	ctl_close(d.ctl);
+	for (i = 0; i < d.ntargets; i++) {
+		d.targets[i]->running = NULL;
+		target_free(d.targets[i]);
+	}
+	free(d.targets);
+	store_close(d.store);
+	confref_put(d.cref);
+	timetable_free(&d.tt);
+	dns_resolver_free(d.res);
+	for (i = 0; i < (size_t)d.ntls; i++) {
+		tls_ctx_free(d.tls[i].tls);
+		free(d.tls[i].ca_file);
+	}
+	free(d.tls);
+	tls_ctx_free(d.tls_default);
+	event_free(d.ev_tick);
+	event_free(d.ev_sighup);
+	event_free(d.ev_sigterm);
+	event_free(d.ev_sigint);
+	if (d.ev_watchdog)
+		event_free(d.ev_watchdog);
+	event_base_free(d.base);
+	log_info("stopped");
+	return 0;
+}
