@@ -31,6 +31,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "spf.h"
+#include "txtrec.h"
 #include "tlsrpt.h"
 #include "util.h"
 
@@ -82,6 +83,7 @@ struct audit {
 	int			 addr_pending[AUDIT_MX_MAX];
 
 	struct dmarc_record	 dmarc;
+	char			 dmarc_dom[AUDIT_NAME_MAX]; /* whose record applies */
 	struct dmarc_dest	 dests[DMARC_DESTS_MAX];
 
 	int			 mtasts_addr_pending;
@@ -393,7 +395,8 @@ addr_found(struct audit *a, int mi, const char *addr, int family)
 	if (!a->p.allow_private && audit_addr_private(addr))
 		add(a, F_MX_PRIVATE_ADDRESS, -1, m->host, addr, 0,
 		    "%s %s has address %s, which is not reachable from the "
-		    "Internet", m->implicit ? "host" : "MX", m->host, addr);
+		    "Internet", m->implicit || a->r.host_mode ? "host" : "MX",
+		    m->host, addr);
 	if (dnsname_reverse(addr, qn, sizeof(qn)) == 0)
 		lookup(a, qn, LDNS_RR_TYPE_PTR, K_PTR, mi, ai, 0, 0, NULL);
 	for (i = 0; i < a->p.ndnsbl; i++)
@@ -570,7 +573,7 @@ on_addr(struct audit *a, struct aq *q, const struct dns_result *res)
 	dns_failed(a, res, m->host, q->kind == K_A ? "A" : "AAAA");
 	if (res->cname != NULL && m->cname[0] == '\0') {
 		name_nodot(res->cname, m->cname, sizeof(m->cname));
-		if (!m->implicit)
+		if (!m->implicit && !a->r.host_mode)
 			add(a, F_MX_CNAME, -1, m->host, NULL, 0, "MX target %s "
 			    "is an alias (CNAME) for %s", m->host, m->cname);
 	}
@@ -604,7 +607,8 @@ on_addr(struct audit *a, struct aq *q, const struct dns_result *res)
 	    (m->aaaa_status == DNS_OK || m->aaaa_status == DNS_NODATA ||
 	    m->aaaa_status == DNS_NXDOMAIN || a->p.family == AF_INET))
 		add(a, F_MX_NO_ADDRESS, -1, m->host, NULL, 0, "%s %s has no "
-		    "%s (A: %s, AAAA: %s)", m->implicit ? "host" : "MX target",
+		    "%s (A: %s, AAAA: %s)", m->implicit || a->r.host_mode ?
+		    "host" : "MX target",
 		    m->host, a->p.family == AF_INET ? "IPv4 address" :
 		    a->p.family == AF_INET6 ? "IPv6 address" : "address",
 		    dns_status_name(m->a_status),
@@ -779,25 +783,51 @@ on_dnsbl_txt(struct audit *a, struct aq *q, const struct dns_result *res)
 
 /* ---- DMARC, DKIM, TLS-RPT ---- */
 
+/* The organisational domain, approximated as dmarc_same_org() does. */
+static const char *
+org_domain(const char *d)
+{
+	const char	*p = d + strlen(d);
+	int		 dots = 0;
+
+	while (p > d) {
+		p--;
+		if (*p == '.' && ++dots == 2)
+			return p + 1;
+	}
+	return d;
+}
+
 static void
-on_dmarc(struct audit *a, const struct dns_result *res)
+on_dmarc(struct audit *a, struct aq *q, const struct dns_result *res)
 {
 	struct txts	 t;
-	size_t		 n, i;
-	char		 qn[AUDIT_NAME_MAX];
+	size_t		 n, i, first;
+	char		 qn[AUDIT_NAME_MAX + 16];
+	const char	*dom = q->idx ? org_domain(a->r.domain) : a->r.domain;
 
 	if (dns_failed(a, res, a->r.domain, "DMARC TXT"))
 		return;
 	txts_get(res, &t);
+	/* RFC 7489 6.6.3: no record here, ask the organisational domain */
+	if (q->idx == 0 && txtrec_select((const char *const *)t.s, t.len, t.n,
+	    "DMARC1", TXTREC_NOCASE, &first) == 0 &&
+	    strcmp(org_domain(a->r.domain), a->r.domain) != 0) {
+		txts_free(&t);
+		snprintf(qn, sizeof(qn), "_dmarc.%s", org_domain(a->r.domain));
+		lookup(a, qn, LDNS_RR_TYPE_TXT, K_DMARC, 0, 0, 1, 0, NULL);
+		return;
+	}
 	a->r.dmarc = txts_pick(&t, "v=DMARC1");
-	if (dmarc_check(a->r.domain, (const char *const *)t.s, t.len, t.n,
+	util_strlcpy(a->dmarc_dom, dom, sizeof(a->dmarc_dom));
+	if (dmarc_check(dom, (const char *const *)t.s, t.len, t.n,
 	    &a->dmarc, &a->r.findings) == 0) {
-		n = dmarc_report_dests(a->r.domain, &a->dmarc, a->dests,
+		n = dmarc_report_dests(dom, &a->dmarc, a->dests,
 		    DMARC_DESTS_MAX);
 		for (i = 0; i < n; i++) {
 			if (a->dests[i].qname[0] == '\0') {
 				/* no name to ask: unauthorised by construction */
-				dmarc_report_check(a->r.domain, &a->dests[i],
+				dmarc_report_check(dom, &a->dests[i],
 				    NULL, NULL, 0, &a->r.findings);
 				continue;
 			}
@@ -817,7 +847,7 @@ on_dmarc_dest(struct audit *a, struct aq *q, const struct dns_result *res)
 	if (dns_failed(a, res, a->r.domain, "DMARC report authorisation"))
 		return;
 	txts_get(res, &t);
-	dmarc_report_check(a->r.domain, &a->dests[q->idx],
+	dmarc_report_check(a->dmarc_dom, &a->dests[q->idx],
 	    (const char *const *)t.s, t.len, t.n, &a->r.findings);
 	txts_free(&t);
 }
@@ -1218,7 +1248,7 @@ on_answer(const struct dns_result *res, void *arg)
 		on_spf(a, q, res);
 		break;
 	case K_DMARC:
-		on_dmarc(a, res);
+		on_dmarc(a, q, res);
 		break;
 	case K_DMARC_DEST:
 		on_dmarc_dest(a, q, res);
@@ -1267,6 +1297,7 @@ audit_start(struct event_base *base, struct dns_resolver *res,
 	a->spf_now = util_wall();
 
 	if (p->host_mode) {
+		a->r.host_mode = 1;
 		util_strlcpy(a->r.mx[0].host, a->r.domain, AUDIT_NAME_MAX);
 		a->r.nmx = 1;
 		a->r.mx_status = DNS_OK;

@@ -97,6 +97,7 @@ struct audit_mx {
 struct audit_result {
 	char		 domain[AUDIT_NAME_MAX];
 	enum dns_status	 mx_status;
+	int		 host_mode;	/* one host: no MX, no domain records */
 	int		 null_mx;
 	struct audit_mx	 mx[AUDIT_MX_MAX];
 	int		 nmx;

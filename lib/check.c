@@ -321,8 +321,12 @@ jobs_from_audit(struct check *c, struct audit_result *r)
 						tv = mx->tlsa[t].v;
 						tn = mx->tlsa[t].n;
 					}
-				job_add(c, &ss, len, c->p.ports[k], mx->host, tv,
-				    tn, pol);
+				/* RFC 7672 2.2: usable TLSA makes TLS mandatory */
+				job_add(c, &ss, len, c->p.ports[k],
+				    c->p.host_mode && c->p.cert_name ?
+				    c->p.cert_name : mx->host, tv, tn,
+				    tn > 0 && pol < TLSPOL_ENCRYPT ?
+				    TLSPOL_ENCRYPT : pol);
 			}
 		}
 	}
@@ -402,7 +406,8 @@ check_start(struct event_base *base, struct dns_resolver *res,
 		for (i = 0; i < p->naddrs; i++)
 			for (k = 0; k < p->nports; k++)
 				job_add(c, &p->addrs[i], p->addrlens[i],
-				    p->ports[k], p->name, NULL, 0,
+				    p->ports[k], p->cert_name ? p->cert_name :
+				    p->name, NULL, 0,
 				    p->proto.tls_policy);
 		c->sessions_ready = 1;
 		start_more(c);

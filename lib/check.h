@@ -26,6 +26,8 @@ struct check;
 struct check_params {
 	const char		*target;	/* as the user wrote it */
 	const char		*name;		/* domain, or host name probed */
+	const char		*cert_name;	/* host mode: the name certificates
+						   must show (--name), or NULL */
 	int			 host_mode;	/* name is one host, not a domain */
 	struct sockaddr_storage	 addrs[CHECK_ADDRS_MAX]; /* given addresses */
 	socklen_t		 addrlens[CHECK_ADDRS_MAX];

@@ -144,6 +144,7 @@ json_dns(const struct audit_result *a)
 	json_object_set_new(o, "mx_status",
 	    json_string(dns_status_name(a->mx_status)));
 	json_object_set_new(o, "null_mx", json_boolean(a->null_mx));
+	json_object_set_new(o, "host_mode", json_boolean(a->host_mode));
 	for (m = 0; m < a->nmx; m++) {
 		const struct audit_mx	*mx = &a->mx[m];
 		json_t			*jm = json_object(), *ja = json_array();

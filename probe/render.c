@@ -139,7 +139,10 @@ human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 	for (m = 0; m < a->nmx; m++) {
 		const struct audit_mx *mx = &a->mx[m];
 
-		if (mx->implicit)
+		if (a->host_mode)
+			fprintf(f, "  host      %s%s%s\n", mx->host,
+			    mx->cname[0] ? " -> CNAME " : "", mx->cname);
+		else if (mx->implicit)
 			fprintf(f, "  MX        (none: the domain itself, %s)\n",
 			    mx->host);
 		else
@@ -170,6 +173,10 @@ human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 				    tl->v[i].usage, tl->v[i].selector,
 				    tl->v[i].mtype, tl->v[i].len);
 		}
+	}
+	if (a->host_mode) {
+		fprintf(f, "\n");
+		return;
 	}
 	human_record(f, "SPF", a->spf);
 	human_record(f, "DMARC", a->dmarc);

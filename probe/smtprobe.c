@@ -26,6 +26,7 @@
 
 #include "audit.h"
 #include "check.h"
+#include "client.h"
 #include "dns.h"
 #include "finding.h"
 #include "log.h"
@@ -504,9 +505,10 @@ cmd_check(int argc, char **argv)
 		die_usage("empty host");
 
 	c.target = argv[0];
-	/* with --name and addresses, the name is what certificates must show */
-	c.name = name ? name : hostbuf;
-	c.proto.host = c.name;
+	/* --name: what certificates must show and SNI, not what is resolved */
+	c.name = hostbuf;
+	c.cert_name = name;
+	c.proto.host = name ? name : hostbuf;
 
 	/* addresses given: probe exactly those, no DNS at all */
 	for (i = 0; i < naddrs; i++)
@@ -604,6 +606,11 @@ main(int argc, char *argv[])
 		usage();
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "targets") == 0 ||
+	    strcmp(argv[1], "show") == 0 || strcmp(argv[1], "history") == 0 ||
+	    strcmp(argv[1], "probe") == 0 || strcmp(argv[1], "follow") == 0 ||
+	    strcmp(argv[1], "reload") == 0)
+		return client_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		usage();

@@ -1,0 +1,308 @@
+/*
+ * client.c - `smtprobe status|targets|show|history|probe|follow|reload`:
+ * one request to a running smtprobed over its control socket, the reply
+ * as a table (or as JSON with --json).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "client.h"
+#include "ctl.h"
+
+#define DEFAULT_SOCKET	"/run/smtprobed/control.sock"
+
+struct reply_ctx {
+	const char	*cmd;
+	int		 json;
+	int		 follow;
+	int		 status;	/* exit status */
+};
+
+static const char *
+when(json_int_t t, char *buf, size_t sz)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(buf, sz, "-");
+	else
+		strftime(buf, sz, "%Y-%m-%d %H:%M:%SZ", &tm);
+	return buf;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "-";
+}
+
+static json_int_t
+num(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static void
+print_status(json_t *r)
+{
+	json_t	*st = json_object_get(r, "store");
+
+	printf("uptime        %llds\n", (long long)num(r, "uptime"));
+	printf("targets       %lld\n", (long long)num(r, "targets"));
+	printf("probes run    %lld (%lld failed)\n", (long long)num(r,
+	    "probes_run"), (long long)num(r, "probes_failed"));
+	printf("in flight     %lld checks, %lld sessions\n", (long long)num(r,
+	    "in_flight"), (long long)num(r, "sessions_in_flight"));
+	printf("open alerts   %lld\n", (long long)num(r, "open_alerts"));
+	printf("store         %lld bytes, %lld rows, %lld errors, %lld "
+	    "dropped\n", (long long)num(st, "size"), (long long)num(st, "rows"),
+	    (long long)num(st, "errors"), (long long)num(st, "dropped"));
+}
+
+static void
+print_targets(json_t *r)
+{
+	json_t	*a = json_object_get(r, "targets"), *t;
+	size_t	 i;
+	char	 w[32];
+
+	printf("%-40s %-7s %-8s %6s %-21s %s\n", "TARGET", "KIND", "STATUS",
+	    "ALERTS", "LAST RUN", "NEXT");
+	json_array_foreach(a, i, t)
+		printf("%-40s %-7s %-8s %6lld %-21s %llds\n", str(t, "target"),
+		    str(t, "kind"), str(t, "status"),
+		    (long long)num(t, "open_alerts"),
+		    when(num(t, "last_run"), w, sizeof(w)),
+		    (long long)num(t, "next_run_in_s"));
+}
+
+static void
+print_findings(json_t *last)
+{
+	json_t	*fa = json_object_get(last, "findings"), *f;
+	size_t	 i;
+
+	json_array_foreach(fa, i, f)
+		printf("  %-4s %-26s %s %s:%lld\n       %s\n", str(f, "severity"),
+		    str(f, "id"), str(f, "host"), str(f, "addr"),
+		    (long long)num(f, "port"), str(f, "evidence"));
+}
+
+static void
+print_show(json_t *r)
+{
+	json_t	*al = json_object_get(r, "alerts"), *a;
+	json_t	*last = json_object_get(r, "last");
+	size_t	 i;
+	char	 w[32];
+
+	printf("%s: %s\n", str(r, "target"), json_is_object(last) ?
+	    str(last, "status") : "not run yet");
+	if (json_array_size(al) > 0) {
+		printf("\nALERT  %-26s %-30s %-5s %-4s %s\n", "FINDING", "HOST",
+		    "PORT", "SEV", "SINCE");
+		json_array_foreach(al, i, a)
+			printf("%-6s %-26s %-30s %-5lld %-4s %s\n",
+			    json_is_true(json_object_get(a, "open")) ? "open" :
+			    "pend", str(a, "finding"), str(a, "host"),
+			    (long long)num(a, "port"), str(a, "severity"),
+			    when(num(a, "since"), w, sizeof(w)));
+	}
+	if (json_is_object(last)) {
+		json_t	*ss = json_object_get(last, "sessions"), *s;
+
+		printf("\nlast run %s\n", when(num(last, "at"), w, sizeof(w)));
+		json_array_foreach(ss, i, s)
+			printf("  %s [%s]:%lld %s\n", str(s, "host"),
+			    str(s, "addr"), (long long)num(s, "port"),
+			    str(s, "outcome"));
+		print_findings(last);
+	}
+}
+
+static void
+print_history(json_t *r)
+{
+	json_t	*h = json_object_get(r, "history"), *e;
+	size_t	 i;
+	char	*s;
+
+	/* rows are whatever the store keeps: print each compactly */
+	json_array_foreach(h, i, e) {
+		if ((s = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
+		    NULL) {
+			printf("%s\n", s);
+			free(s);
+		}
+	}
+}
+
+static void
+print_event(json_t *r)
+{
+	char	 w[32];
+
+	if (strcmp(str(r, "event"), "alert") == 0)
+		printf("%s\n", str(r, "line"));
+	else if (strcmp(str(r, "event"), "result") == 0)
+		printf("%s RESULT target=%s status=%s findings=%lld ms=%lld\n",
+		    when(time(NULL), w, sizeof(w)), str(r, "target"),
+		    str(r, "status"), (long long)num(r, "findings"),
+		    (long long)num(r, "ms"));
+	fflush(stdout);
+}
+
+static int
+on_reply(json_t *r, void *arg)
+{
+	struct reply_ctx	*c = arg;
+	char			*s;
+
+	if (c->json) {
+		if ((s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
+		    NULL) {
+			printf("%s\n", s);
+			free(s);
+		}
+		fflush(stdout);
+	}
+	if (json_object_get(r, "event") != NULL) {
+		if (!c->json)
+			print_event(r);
+		return 0;
+	}
+	if (!json_is_true(json_object_get(r, "ok"))) {
+		fprintf(stderr, "smtprobe: %s: %s\n", c->cmd, str(r, "error"));
+		c->status = 1;
+		return 1;
+	}
+	if (!c->json) {
+		if (strcmp(c->cmd, "status") == 0)
+			print_status(r);
+		else if (strcmp(c->cmd, "targets") == 0)
+			print_targets(r);
+		else if (strcmp(c->cmd, "show") == 0)
+			print_show(r);
+		else if (strcmp(c->cmd, "history") == 0)
+			print_history(r);
+		else if (strcmp(c->cmd, "probe") == 0) {
+			json_t *res = json_object_get(r, "result");
+
+			printf("%s: %s\n", str(res, "target"), str(res, "status"));
+			print_findings(res);
+		} else if (strcmp(c->cmd, "reload") == 0)
+			printf("reloaded: %lld target(s)\n",
+			    (long long)num(r, "targets"));
+		else if (strcmp(c->cmd, "follow") == 0)
+			fprintf(stderr, "following; ^C to stop\n");
+	}
+	return !c->follow;
+}
+
+static __attribute__((noreturn)) void
+client_usage(void)
+{
+	fprintf(stderr, "usage: smtprobe status|targets|reload [-s socket] "
+	    "[--json]\n"
+	    "       smtprobe show|probe TARGET [-s socket] [--json]\n"
+	    "       smtprobe history TARGET [--since T] [--until T] "
+	    "[--limit N] [-s socket] [--json]\n"
+	    "       smtprobe follow [-s socket] [--json]\n"
+	    "TARGET is an id as `smtprobe targets` lists it, e.g. "
+	    "domain:example.com\n");
+	exit(3);
+}
+
+static json_int_t
+parse_num(const char *opt, const char *s)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end != '\0' || v < 0) {
+		fprintf(stderr, "smtprobe: %s: \"%s\" is not a number\n", opt, s);
+		exit(3);
+	}
+	return (json_int_t)v;
+}
+
+int
+client_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket",	required_argument, NULL, 's' },
+		{ "json",	no_argument,	   NULL, 'j' },
+		{ "since",	required_argument, NULL, 'S' },
+		{ "until",	required_argument, NULL, 'U' },
+		{ "limit",	required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct reply_ctx c;
+	const char	*sock = getenv("SMTPROBED_SOCKET");
+	json_t		*req;
+	char		 err[512];
+	int		 ch, needs_target, timeout;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = argv[0];
+	if (sock == NULL)
+		sock = DEFAULT_SOCKET;
+	req = json_pack("{s:s}", "cmd", c.cmd);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "s:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			sock = optarg;
+			break;
+		case 'j':
+			c.json = 1;
+			break;
+		case 'S':
+			json_object_set_new(req, "since",
+			    json_integer(parse_num("--since", optarg)));
+			break;
+		case 'U':
+			json_object_set_new(req, "until",
+			    json_integer(parse_num("--until", optarg)));
+			break;
+		case 'l':
+			json_object_set_new(req, "limit",
+			    json_integer(parse_num("--limit", optarg)));
+			break;
+		default:
+			client_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	needs_target = strcmp(c.cmd, "show") == 0 ||
+	    strcmp(c.cmd, "history") == 0 || strcmp(c.cmd, "probe") == 0;
+	if (argc != needs_target)
+		client_usage();
+	if (needs_target)
+		json_object_set_new(req, "target", json_string(argv[0]));
+	c.follow = strcmp(c.cmd, "follow") == 0;
+	/* a probe takes as long as its sessions: up to the phase deadlines */
+	timeout = c.follow ? 0 : strcmp(c.cmd, "probe") == 0 ? 900000 : 30000;
+	signal(SIGPIPE, SIG_IGN);
+	if (ctl_request(sock, req, timeout, on_reply, &c, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "smtprobe: %s\n", err);
+		json_decref(req);
+		return 3;
+	}
+	json_decref(req);
+	return c.status;
+}
