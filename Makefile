@@ -39,13 +39,13 @@ UNIT_BINS = $(UNIT_SRCS:.c=)
 TOOL_SRCS = $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS = $(TOOL_SRCS:.c=)
 
-BINS	  = probe/smtprobe
+BINS	  = probe/smtprobe probe/smtprobed
 
 # Rebuild everything when the compiler or flags change (SANITIZE=...).
 STAMP	  = .build-flags
 FLAGS_NOW = $(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) $(XLDFLAGS)
 
-.PHONY: all check unit scenario clean install uninstall deps fuzz fuzz-build \
+.PHONY: all check unit scenario clean install uninstall deps fuzz fuzz-build demo \
 	lint FORCE
 
 all: $(LIB) $(BINS)
@@ -118,18 +118,38 @@ fuzz: fuzz-build
 lint:
 	mandoc -T lint -W warning man/*.[1-8]
 
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/smtprobed
 	install -m 0755 probe/smtprobe $(DESTDIR)$(BINDIR)/smtprobe
-	install -m 0644 man/smtprobe.1 $(DESTDIR)$(MANDIR)/man1/smtprobe.1
-	install -m 0644 man/smtprobe-findings.7 \
-	    $(DESTDIR)$(MANDIR)/man7/smtprobe-findings.7
+	install -m 0755 probe/smtprobed $(DESTDIR)$(SBINDIR)/smtprobed
+	for m in man/*.[1-8]; do \
+		s=$${m##*.}; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/smtprobed|$(SYSCONFDIR)/smtprobed|g' \
+	    systemd/smtprobed.service >$(DESTDIR)$(UNITDIR)/smtprobed.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/smtprobed.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/smtprobed/smtprobed.conf || \
+	    install -m 0644 conf/smtprobed.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/smtprobed/smtprobed.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/smtprobe \
-	    $(DESTDIR)$(MANDIR)/man1/smtprobe.1 \
-	    $(DESTDIR)$(MANDIR)/man7/smtprobe-findings.7
+	rm -f $(DESTDIR)$(BINDIR)/smtprobe $(DESTDIR)$(SBINDIR)/smtprobed \
+	    $(DESTDIR)$(UNITDIR)/smtprobed.service
+	for m in man/*.[1-8]; do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/smtprobed (your configuration)"
+
+# An offline demonstration: local Postfix and NSD, smtprobed against them.
+demo: all tests/tools/dnsq
+	bash tests/demo.sh
 
 clean:
 	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) probe/smtprobed.o $(BINS) $(UNIT_BINS) \
