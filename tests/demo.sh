@@ -43,6 +43,7 @@ zone() {	# zone NAME BODY...: a zone file with SOA and NS, then BODY
 }
 # The MX host all demo domains share: its certificate names it.
 zone test.example 'mx A 127.0.0.1'
+zone 127.in-addr.arpa '1.0.0 PTR mx.test.example.'
 zone good.example '@ MX 10 mx.test.example.' \
     '@ TXT "v=spf1 ip4:127.0.0.1 -all"' \
     '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.example"' \
@@ -62,8 +63,8 @@ cat >"$CONF" <<EOF
 [daemon]
 state-dir = $T_DIR/state
 control-socket = $T_DIR/control.sock
-interval = 30s
-dns-interval = 5m
+interval = 10s
+dns-interval = 1m
 jitter = 10%
 host-spacing = 0
 alert-after = 2
