@@ -30,6 +30,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,17 +190,29 @@ struct row {
 	char		*transcript;	/* session: NULL when it reached QUIT */
 };
 
-/* What one store_add_* call queued: committed together. */
+#define ITEM_INLINE_ROWS	2
+
+/*
+ * What one store_add_* call queued: committed together. A session with a
+ * finding fits in one allocation: the rows inline, the strings in an
+ * arena sized for them; anything more spills to the heap. Built in the loop thread, freed
+ * in the writer's, so fewer allocations also means less contention on
+ * the allocator between the two.
+ */
 struct item {
 	struct item	*next;
 	char		*target;
-	struct row	*rows;
+	struct row	*rows;		/* inline, or on the heap */
 	int		 nrows;
 	int		 caprows;
 	size_t		 bytes;
 	uint64_t	 seq;
 	int64_t		 queued_ms;
 	int		 oom;		/* a copy failed: dropped when queued */
+	size_t		 used;		/* of arena */
+	size_t		 arena_cap;
+	struct row	 inline_rows[ITEM_INLINE_ROWS];
+	char		 arena[];
 };
 
 /* Statements of the writer connection. */
@@ -424,14 +437,19 @@ buf_jstr(struct buf *b, const char *s)
 	buf_add(b, "\"", 1);
 }
 
-/* The phases of a session as a compact JSON array. */
-static char *
+/*
+ * The phases of a session as a compact JSON array, in a buffer of the
+ * calling thread's, valid until its next call; NULL when out of memory.
+ */
+static const char *
 phases_json(const struct smtp_result *r)
 {
-	struct buf	 b = { NULL, 0, 0, 0 };
+	static _Thread_local struct buf b;
 	char		 e[16];
 	int		 i;
 
+	b.len = 0;
+	b.oom = 0;
 	buf_add(&b, "[", 1);
 	for (i = 0; i < r->nsteps; i++) {
 		const struct smtp_step	*s = &r->steps[i];
@@ -461,38 +479,65 @@ phases_json(const struct smtp_result *r)
 		buf_add(&b, "}", 1);
 	}
 	buf_add(&b, "]", 1);
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	return b.oom ? NULL : b.p;
 }
 
 /* --- items (built in the caller's thread) --- */
 
+static int
+in_arena(const struct item *it, const char *p)
+{
+	return p >= it->arena && p < it->arena + it->arena_cap;
+}
+
+/* A copy of s (NULL: "") in the arena, or on the heap when it is full. */
 static char *
 item_str(struct item *it, const char *s)
 {
+	size_t	 n;
 	char	*d;
 
 	if (s == NULL)
 		s = "";
-	if ((d = strdup(s)) == NULL) {
-		it->oom = 1;
-		return NULL;
+	n = strlen(s) + 1;
+	if (it->used + n <= it->arena_cap) {
+		d = it->arena + it->used;
+		it->used += n;
+	} else {
+		if ((d = malloc(n)) == NULL) {
+			it->oom = 1;
+			return NULL;
+		}
+		it->bytes += n;
 	}
-	it->bytes += strlen(s) + 1;
+	memcpy(d, s, n);
 	return d;
 }
 
+static void
+item_strfree(struct item *it, char *p)
+{
+	if (p != NULL && !in_arena(it, p))
+		free(p);
+}
+
+/* An item whose arena holds arena bytes of strings besides the target. */
 static struct item *
-item_new(const char *target)
+item_new(const char *target, size_t arena)
 {
 	struct item	*it;
 
-	if ((it = calloc(1, sizeof(*it))) == NULL)
+	if (target == NULL)
+		target = "";
+	arena += strlen(target) + 1;
+	/* Not calloc: the arena needs no clearing. */
+	if ((it = malloc(sizeof(*it) + arena)) == NULL)
 		return NULL;
-	it->bytes = sizeof(*it);
+	memset(it, 0, sizeof(*it));
+	it->arena_cap = arena;
+	it->rows = it->inline_rows;
+	it->caprows = ITEM_INLINE_ROWS;
+	it->bytes = sizeof(*it) + arena;
 	it->target = item_str(it, target);
 	return it;
 }
@@ -503,21 +548,23 @@ item_row(struct item *it, enum row_kind kind)
 	struct row	*r;
 
 	if (it->nrows == it->caprows) {
-		int	 cap = it->caprows ? it->caprows * 2 : 4;
+		int	 cap = it->caprows * 2;
 
-		if ((r = reallocarray(it->rows, (size_t)cap, sizeof(*r))) ==
-		    NULL) {
+		if ((r = calloc((size_t)cap, sizeof(*r))) == NULL) {
 			it->oom = 1;
 			return NULL;
 		}
+		memcpy(r, it->rows, (size_t)it->nrows * sizeof(*r));
+		if (it->rows != it->inline_rows)
+			free(it->rows);
 		it->rows = r;
 		it->caprows = cap;
+		it->bytes += (size_t)cap * sizeof(*r);
 	}
 	r = &it->rows[it->nrows++];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	r->parent = -1;
-	it->bytes += sizeof(*r);
 	return r;
 }
 
@@ -531,18 +578,59 @@ item_free(struct item *it)
 	for (i = 0; i < it->nrows; i++) {
 		struct row	*r = &it->rows[i];
 
-		free(r->host);
-		free(r->addr);
-		free(r->finding);
-		free(r->evidence);
-		free(r->tls_version);
-		free(r->tls_cipher);
-		free(r->json);
-		free(r->transcript);
+		item_strfree(it, r->host);
+		item_strfree(it, r->addr);
+		item_strfree(it, r->finding);
+		item_strfree(it, r->evidence);
+		item_strfree(it, r->tls_version);
+		item_strfree(it, r->tls_cipher);
+		item_strfree(it, r->json);
+		item_strfree(it, r->transcript);
 	}
-	free(it->rows);
-	free(it->target);
+	if (it->rows != it->inline_rows)
+		free(it->rows);
+	item_strfree(it, it->target);
 	free(it);
+}
+
+static size_t
+slen(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 1;
+}
+
+/* Arena bytes a finding's strings take. */
+static size_t
+finding_size(const struct finding *f)
+{
+	const struct finding_def *d = finding_def(f->id);
+
+	return (d != NULL ? slen(d->id) : 2) + slen(f->host) + slen(f->addr) +
+	    slen(f->evidence);
+}
+
+static size_t
+findings_size(const struct finding_list *fl)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; fl != NULL && i < fl->n; i++)
+		n += finding_size(&fl->v[i]);
+	return n;
+}
+
+/* Arena bytes a session's strings take, phases (as built) included. */
+static size_t
+session_size(const char *host, const struct smtp_result *sr,
+    const char *phases)
+{
+	size_t	 n = slen(host) + slen(sr->remote) + slen(phases);
+
+	if (sr->tls_used)
+		n += slen(sr->tls.version) + slen(sr->tls.cipher);
+	if (sr->outcome != SMTP_OK && sr->transcript_len > 0)
+		n += slen(sr->transcript);
+	return n;
 }
 
 static void
@@ -563,10 +651,13 @@ item_finding(struct item *it, int parent, int64_t at, const struct finding *f)
 	r->evidence = item_str(it, f->evidence);
 }
 
-/* A session row; returns its index in the item, -1 when out of memory. */
+/*
+ * A session row; returns its index in the item, -1 when out of memory.
+ * phases is phases_json(sr).
+ */
 static int
 item_session(struct item *it, const char *host, int64_t at,
-    const struct smtp_result *sr, enum severity worst)
+    const struct smtp_result *sr, const char *phases, enum severity worst)
 {
 	struct row	*r;
 	int		 i, idx;
@@ -592,10 +683,10 @@ item_session(struct item *it, const char *host, int64_t at,
 		if (sr->tls.nchain > 0)
 			r->not_after = sr->tls.chain[0].not_after;
 	}
-	if ((r->json = phases_json(sr)) == NULL)
+	if (phases == NULL)
 		it->oom = 1;
 	else
-		it->bytes += strlen(r->json) + 1;
+		r->json = item_str(it, phases);
 	if (sr->outcome != SMTP_OK && sr->transcript_len > 0)
 		r->transcript = item_str(it, sr->transcript);
 	return idx;
@@ -613,12 +704,14 @@ item_audit(struct item *it, int64_t at, int64_t duration_ms,
 	r->duration = duration_ms;
 	r->severity = worst;
 	if (records != NULL) {
-		r->json = json_dumps(records, JSON_COMPACT | JSON_SORT_KEYS |
-		    JSON_ENCODE_ANY);
-		if (r->json == NULL)
+		char	*j = json_dumps(records, JSON_COMPACT |
+		    JSON_SORT_KEYS | JSON_ENCODE_ANY);
+
+		if (j == NULL)
 			it->oom = 1;
 		else
-			it->bytes += strlen(r->json) + 1;
+			r->json = item_str(it, j);
+		free(j);
 	}
 	return it->nrows - 1;
 }
@@ -672,11 +765,13 @@ store_add_session(struct store *st, const char *target, const char *host,
     const struct finding_list *fl)
 {
 	struct item	*it;
+	const char	*phases = phases_json(r);
 	size_t		 i;
 	int		 s;
 
-	if ((it = item_new(target)) != NULL) {
-		s = item_session(it, host, started_at, r,
+	if ((it = item_new(target, session_size(host, r, phases) +
+	    findings_size(fl))) != NULL) {
+		s = item_session(it, host, started_at, r, phases,
 		    fl != NULL ? finding_worst(fl) : SEV_OK);
 		for (i = 0; fl != NULL && i < fl->n && s >= 0; i++)
 			item_finding(it, s, started_at, &fl->v[i]);
@@ -693,7 +788,7 @@ store_add_audit(struct store *st, const char *target, int64_t at,
 	size_t		 i;
 	int		 a;
 
-	if ((it = item_new(target)) != NULL) {
+	if ((it = item_new(target, findings_size(fl))) != NULL) {
 		a = item_audit(it, at, duration_ms, records,
 		    fl != NULL ? finding_worst(fl) : SEV_OK);
 		for (i = 0; fl != NULL && i < fl->n && a >= 0; i++)
@@ -719,7 +814,8 @@ store_add_check(struct store *st, const struct check_report *rep,
 	int				 audit = -1, ns = rep->nsessions, i;
 	size_t				 f;
 
-	if ((it = item_new(rep->target)) == NULL)
+	if ((it = item_new(rep->target, findings_size(&rep->findings))) ==
+	    NULL)
 		return store_queue(st, NULL);
 	if (ns > 0 && ((worst = calloc((size_t)ns, sizeof(*worst))) == NULL ||
 	    (sidx = calloc((size_t)ns, sizeof(*sidx))) == NULL))
@@ -761,7 +857,7 @@ store_add_check(struct store *st, const struct check_report *rep,
 		r = smtp_session_result(rep->sessions[i]);
 		sidx[i] = item_session(it,
 		    smtp_session_params(rep->sessions[i])->host, started_at, r,
-		    worst[i]);
+		    phases_json(r), worst[i]);
 	}
 	for (f = 0; !it->oom && f < rep->findings.n; f++) {
 		const struct finding	*fi = &rep->findings.v[f];
@@ -787,7 +883,8 @@ store_add_alert(struct store *st, const struct store_alert *a)
 	struct item	*it;
 	struct row	*r;
 
-	if ((it = item_new(a->target)) != NULL &&
+	if ((it = item_new(a->target, slen(a->host) + slen(a->addr) +
+	    slen(a->finding) + slen(a->evidence))) != NULL &&
 	    (r = item_row(it, ROW_ALERT)) != NULL) {
 		r->host = item_str(it, a->host);
 		r->addr = item_str(it, a->addr);
@@ -1311,11 +1408,13 @@ writer_recovered(struct store *st)
 {
 	if (!st->failing)
 		return;
-	if (st->fail_logged)
+	if (st->fail_logged) {
 		log_info("store: %s: writing again after %" PRId64 " s; %"
 		    PRIu64 " rows were dropped", st->path,
 		    (mono_ms() - st->fail_since_ms) / 1000,
 		    st->fail_dropped_all);
+		st->fail_dropped = 0;
+	}
 	st->failing = 0;
 	pthread_mutex_lock(&st->mu);
 	st->c.failing = 0;
