@@ -63,8 +63,10 @@ $(LIB): $(LIB_OBJS)
 probe/smtprobe: $(PROBE_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(PROBE_OBJS) $(LIB) $(PKG_LIBS)
 
-probe/smtprobed: probe/smtprobed.o $(LIB)
-	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ probe/smtprobed.o $(LIB) $(PKG_LIBS)
+DAEMON_OBJS = probe/smtprobed.o probe/metrics.o
+
+probe/smtprobed: $(DAEMON_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(PKG_LIBS) -lm
 
 tests/unit/test_%: tests/unit/test_%.c $(LIB) $(STAMP)
 	$(CC) $(CFLAGS) $(XCFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) $(XLDFLAGS) \
@@ -152,10 +154,10 @@ demo: all tests/tools/dnsq
 	bash tests/demo.sh
 
 clean:
-	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) probe/smtprobed.o $(BINS) $(UNIT_BINS) \
+	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) $(DAEMON_OBJS) $(BINS) $(UNIT_BINS) \
 	    $(TOOL_BINS) $(STAMP) lib/*.d probe/*.d tests/*/*.d
 	rm -rf tests/fuzz/build
 
 FORCE:
 
--include $(LIB_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) probe/smtprobed.d
+-include $(LIB_OBJS:.o=.d) $(PROBE_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d)

@@ -56,6 +56,9 @@ json_tls(const struct tls_info *t)
 	json_object_set_new(o, "hostname", json_string(t->hostname));
 	json_object_set_new(o, "hostname_ok", json_boolean(t->hostname_ok));
 	json_object_set_new(o, "days_left", json_integer(t->days_left));
+	json_object_set_new(o, "dane", t->dane_checked ? json_pack(
+	    "{s:i,s:b,s:i}", "usable", t->dane_usable, "ok", t->dane_ok,
+	    "depth", t->dane_depth) : json_null());
 	for (i = 0; i < t->nchain; i++) {
 		const struct tls_cert	*c = &t->chain[i];
 		json_t			*jc = json_object();
