@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# ops.sh - what an operator installs and scrapes.
+#
+#	ops.install		make install into a DESTDIR puts every file in
+#				its FHS place; make uninstall removes them and
+#				keeps the configuration
+#	ops.unit.verify		systemd-analyze verify is clean on the unit
+#	ops.unit.security	systemd-analyze security --offline rates it <= 1.5
+#	ops.metrics.*		a running smtprobed serves /metrics that promtool
+#				accepts, with the families the dashboard and the
+#				rules use; other paths are 404
+#	ops.rules		promtool check rules on the shipped rules
+#	ops.dashboard		the shipped Grafana dashboard is JSON whose
+#				queries use only metrics the daemon exports
+#	ops.shard		shard = 1/2 and 2/2 split one config: disjoint,
+#				complete, stable across restarts
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+t_init ops
+need_probe
+SMTPROBED=$T_TOP/probe/smtprobed
+
+# ---- install ----
+D=$T_DIR/destdir
+if make -s -C "$T_TOP" install PREFIX=/usr DESTDIR="$D" >"$T_DIR/install.log" 2>&1
+then
+	missing=
+	for f in usr/bin/smtprobe usr/sbin/smtprobed \
+	    usr/lib/systemd/system/smtprobed.service \
+	    etc/smtprobed/smtprobed.conf; do
+		[ -f "$D/$f" ] || missing="$missing $f"
+	done
+	for m in "$T_TOP"/man/*.[1-8]; do
+		s=${m##*.}
+		[ -f "$D/usr/share/man/man$s/${m##*/}" ] ||
+		    missing="$missing man$s/${m##*/}"
+	done
+	[ -x "$D/usr/sbin/smtprobed" ] || missing="$missing (smtprobed not executable)"
+	grep -q '^ExecStart=/usr/sbin/smtprobed -f /etc/smtprobed/smtprobed.conf$' \
+	    "$D/usr/lib/systemd/system/smtprobed.service" ||
+	    missing="$missing (ExecStart path)"
+	if [ -z "$missing" ]; then
+		make -s -C "$T_TOP" uninstall PREFIX=/usr DESTDIR="$D" \
+		    >>"$T_DIR/install.log" 2>&1
+		left=$(find "$D" -type f | sed "s|^$D/||" | sort | tr '\n' ' ')
+		if [ "$left" = "etc/smtprobed/smtprobed.conf " ]; then
+			pass ops.install
+		else
+			fail ops.install "after uninstall, left: $left"
+		fi
+	else
+		fail ops.install "missing:$missing"
+	fi
+else
+	T_SHOW_LOGS+=("$T_DIR/install.log")
+	fail ops.install "make install failed"
+fi
+
+# ---- the unit ----
+if command -v systemd-analyze >/dev/null 2>&1; then
+	U=$T_DIR/unitroot
+	# installed under a prefix of its own so verify finds the binaries
+	make -s -C "$T_TOP" install PREFIX="$U/usr" >"$T_DIR/install2.log" 2>&1
+	unit=$U/usr/lib/systemd/system/smtprobed.service
+	if out=$(systemd-analyze verify --man=no "$unit" 2>&1) && [ -z "$out" ]
+	then
+		pass ops.unit.verify
+	else
+		fail ops.unit.verify "$out"
+	fi
+	out=$(systemd-analyze security --offline=yes "$unit" 2>&1 | tail -n 1)
+	level=$(printf '%s\n' "$out" | sed -n 's/.*exposure level for smtprobed.service: \([0-9.]*\).*/\1/p')
+	if [ -n "$level" ] && awk -v l="$level" 'BEGIN { exit !(l <= 1.5) }'; then
+		pass ops.unit.security
+	else
+		fail ops.unit.security "exposure ${level:-?} (want <= 1.5): $out"
+	fi
+else
+	fail ops.unit.verify "systemd-analyze not installed"
+fi
+
+# ---- metrics ----
+scrape() {	# scrape URL: body on stdout, "HTTP CODE" on stderr
+	python3 - "$1" <<-'EOF'
+	import sys, urllib.request, urllib.error
+	try:
+	    r = urllib.request.urlopen(sys.argv[1], timeout=5)
+	    sys.stdout.write(r.read().decode())
+	    sys.stderr.write("HTTP %d %s\n" % (r.status, r.headers.get("Content-Type")))
+	except urllib.error.HTTPError as e:
+	    sys.stderr.write("HTTP %d\n" % e.code)
+	EOF
+}
+
+read -r MPORT CPORT DEAD <<<"$(free_ports 3 | tr '\n' ' ')"
+mkdir -p "$T_DIR/m"
+cat >"$T_DIR/m/smtprobed.conf" <<EOF
+[daemon]
+state-dir = $T_DIR/m/state
+control-socket = $T_DIR/m/control.sock
+metrics = 127.0.0.1:$MPORT
+interval = 1s
+jitter = 0
+host-spacing = 0
+alert-after = 1
+
+[host 127.0.0.1:$DEAD]
+EOF
+t_bg smtprobed-metrics "$SMTPROBED" -d -f "$T_DIR/m/smtprobed.conf"
+MPID=$T_BG_PID
+if wait_port 127.0.0.1 "$MPORT"; then
+	# let one run end so per-target families have samples
+	n=0
+	until "$SMTPROBE" status -s "$T_DIR/m/control.sock" --json 2>/dev/null |
+	    grep -q '"probes_run":[1-9]' || [ $n -ge 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	scrape "http://127.0.0.1:$MPORT/metrics" >"$T_DIR/m/metrics.txt" \
+	    2>"$T_DIR/m/http.txt"
+	if grep -q '^HTTP 200 text/plain; version=0.0.4' "$T_DIR/m/http.txt"; then
+		pass ops.metrics.http
+	else
+		fail ops.metrics.http "$(cat "$T_DIR/m/http.txt")"
+	fi
+	if command -v promtool >/dev/null 2>&1; then
+		if out=$(promtool check metrics <"$T_DIR/m/metrics.txt" 2>&1); then
+			pass ops.metrics.promtool
+		else
+			fail ops.metrics.promtool "$out"
+		fi
+	else
+		fail ops.metrics.promtool "promtool (package prometheus) missing"
+	fi
+	want="smtprobe_up{target=\"host:127.0.0.1:$DEAD\",host=\"127.0.0.1\",addr=\"127.0.0.1\",port=\"$DEAD\"} 0"
+	missing=
+	grep -qF "$want" "$T_DIR/m/metrics.txt" || missing="$missing smtprobe_up"
+	grep -q "^smtprobe_findings{target=\"host:127.0.0.1:$DEAD\",finding=\"net.connect.refused\",severity=\"crit\"} 1$" \
+	    "$T_DIR/m/metrics.txt" || missing="$missing smtprobe_findings"
+	for fam in smtprobe_status smtprobe_alerts_open \
+	    smtprobe_phase_duration_seconds_count smtprobed_probes_total \
+	    smtprobed_store_rows_total smtprobed_dns_lookups_total \
+	    smtprobed_control_clients smtprobed_checks_in_flight; do
+		grep -q "^$fam" "$T_DIR/m/metrics.txt" || missing="$missing $fam"
+	done
+	if [ -z "$missing" ]; then
+		pass ops.metrics.families
+	else
+		fail ops.metrics.families "missing:$missing"
+	fi
+	scrape "http://127.0.0.1:$MPORT/other" >/dev/null 2>"$T_DIR/m/http404.txt"
+	if grep -q '^HTTP 404' "$T_DIR/m/http404.txt"; then
+		pass ops.metrics.404
+	else
+		fail ops.metrics.404 "$(cat "$T_DIR/m/http404.txt")"
+	fi
+	# every metric the rules and the dashboard name is one we export
+	used=$(grep -ohE '\bsmtprobed?_[a-z_]+' \
+	    "$T_TOP/conf/prometheus/smtprobe.rules.yml" \
+	    "$T_TOP/conf/grafana/smtprobe.json" | sort -u)
+	unknown=
+	for u in $used; do
+		grep -q "^# TYPE ${u%_sum} \|^# TYPE ${u%_count} \|^# TYPE $u " \
+		    "$T_DIR/m/metrics.txt" || unknown="$unknown $u"
+	done
+	if [ -z "$unknown" ]; then
+		pass ops.dashboard.metrics
+	else
+		fail ops.dashboard.metrics "not exported:$unknown"
+	fi
+else
+	T_SHOW_LOGS+=("$T_DIR/smtprobed-metrics.log")
+	fail ops.metrics.http "smtprobed did not listen on $MPORT"
+fi
+t_kill "$MPID"
+
+if command -v promtool >/dev/null 2>&1 &&
+    out=$(promtool check rules "$T_TOP/conf/prometheus/smtprobe.rules.yml" 2>&1)
+then
+	pass ops.rules
+else
+	fail ops.rules "${out:-promtool missing}"
+fi
+if python3 -m json.tool "$T_TOP/conf/grafana/smtprobe.json" >/dev/null 2>&1
+then
+	pass ops.dashboard.json
+else
+	fail ops.dashboard.json "not valid JSON"
+fi
+
+# ---- sharding ----
+shard_targets() {	# shard_targets I/N: the ids that shard runs
+	local dir=$T_DIR/shard$2
+	mkdir -p "$dir"
+	{
+		printf '[daemon]\nstate-dir = %s/state\n' "$dir"
+		printf 'control-socket = %s/control.sock\n' "$dir"
+		printf 'interval = 1h\nshard = %s\n\n' "$1"
+		for i in $(seq 1 40); do
+			printf '[host 127.0.0.%d:%d]\n' "$((i + 1))" "$DEAD"
+		done
+	} >"$dir/smtprobed.conf"
+	t_bg "smtprobed-shard$2" "$SMTPROBED" -d -f "$dir/smtprobed.conf"
+	local pid=$T_BG_PID n=0
+	until [ -S "$dir/control.sock" ] || [ $n -ge 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	"$SMTPROBE" targets -s "$dir/control.sock" --json 2>/dev/null |
+	    python3 -c 'import json,sys
+for t in json.load(sys.stdin)["targets"]: print(t["target"])' | sort
+	t_kill "$pid"
+}
+a=$(shard_targets 1/2 a)
+b=$(shard_targets 2/2 b)
+a2=$(shard_targets 1/2 c)
+na=$(printf '%s\n' "$a" | grep -c .)
+nb=$(printf '%s\n' "$b" | grep -c .)
+both=$(comm -12 <(printf '%s\n' "$a") <(printf '%s\n' "$b") | grep -c .)
+if [ "$((na + nb))" -eq 40 ] && [ "$both" -eq 0 ] && [ "$na" -gt 5 ] &&
+    [ "$nb" -gt 5 ] && [ "$a" = "$a2" ]; then
+	pass ops.shard
+else
+	fail ops.shard "1/2 has $na, 2/2 has $nb, $both in both (want 40 in all, none twice, stable)"
+fi
