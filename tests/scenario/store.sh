@@ -216,7 +216,7 @@ fi
 
 # --- throughput (a figure, not a verdict) ----------------------------------
 
-if out=$("$BENCH" -n 100000 2>&1); then
+if out=$("$BENCH" -n 50000 2>&1); then
 	echo "$out" | sed 's/^/# /'
 	pass store.bench-ran
 else
