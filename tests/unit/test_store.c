@@ -7,11 +7,15 @@
  * sqlite3 would.
  */
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,8 +28,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
 #include <sqlite3.h>
 
+#include "check.h"
 #include "finding.h"
 #include "log.h"
 #include "smtp.h"
@@ -577,6 +583,158 @@ test_latest(void **state)
 	store_close(st);
 }
 
+/* --- a whole check, as smtprobed hands it over --- */
+
+/* A scripted SMTP server for one connection: RCPT is refused. */
+static void *
+fake_smtp(void *arg)
+{
+	int	 lfd = *(int *)arg, fd;
+	FILE	*in;
+	char	 line[512];
+
+	if ((fd = accept(lfd, NULL, NULL)) == -1)
+		return NULL;
+	if ((in = fdopen(dup(fd), "r")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+#define SAY(s)	(void)!write(fd, s, sizeof(s) - 1)
+	SAY("220 fake.test ESMTP\r\n");
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (strncasecmp(line, "EHLO", 4) == 0)
+			SAY("250-fake.test\r\n250 8BITMIME\r\n");
+		else if (strncasecmp(line, "MAIL", 4) == 0)
+			SAY("250 2.1.0 Ok\r\n");
+		else if (strncasecmp(line, "RCPT", 4) == 0)
+			SAY("550 5.1.1 <x@fake.test>: Recipient address"
+			    " rejected: User unknown\r\n");
+		else if (strncasecmp(line, "RSET", 4) == 0)
+			SAY("250 2.0.0 Ok\r\n");
+		else if (strncasecmp(line, "QUIT", 4) == 0) {
+			SAY("221 2.0.0 Bye\r\n");
+			break;
+		} else
+			SAY("502 5.5.2 Error\r\n");
+	}
+#undef SAY
+	fclose(in);
+	close(fd);
+	return NULL;
+}
+
+static void
+check_done(struct check *c, void *arg)
+{
+	(void)c;
+	*(int *)arg = 1;
+}
+
+static void
+test_check_report(void **state)
+{
+	struct fixture			*fx = *state;
+	struct store			*st = open_store(fx, NULL);
+	struct sockaddr_in		 sin;
+	socklen_t			 sl = sizeof(sin);
+	struct check_params		 cp;
+	struct smtp_rcpt_test		 rt = { "x@fake.test",
+					    RCPT_EXPECT_ACCEPT };
+	struct event_base		*base;
+	struct check			*c;
+	struct check_report		*rep;
+	struct audit_result		 ar;
+	pthread_t			 th;
+	const char			*cause = NULL;
+	char				 sql[256];
+	int				 lfd, one = 1, done = 0, port;
+
+	/* the server on 127.0.0.1; 127.0.0.2 on the same port refuses */
+	assert_true((lfd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	port = ntohs(sin.sin_port);
+	assert_int_equal(pthread_create(&th, NULL, fake_smtp, &lfd), 0);
+
+	memset(&cp, 0, sizeof(cp));
+	cp.target = "fake.test";
+	cp.name = "mx.fake.test";
+	cp.host_mode = 1;
+	cp.use_addrs = 1;
+	cp.naddrs = 2;
+	memcpy(&cp.addrs[0], &sin, sizeof(sin));
+	cp.addrlens[0] = sizeof(sin);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+	memcpy(&cp.addrs[1], &sin, sizeof(sin));
+	cp.addrlens[1] = sizeof(sin);
+	cp.ports[0] = port;
+	cp.nports = 1;
+	smtp_params_defaults(&cp.proto);
+	cp.proto.tls_policy = TLSPOL_NONE;
+	cp.proto.rcpts = &rt;
+	cp.proto.nrcpts = 1;
+	assert_non_null(base = event_base_new());
+	c = check_start(base, NULL, NULL, &cp, NULL, check_done, &done,
+	    &cause);
+	if (c == NULL)
+		fail_msg("check_start: %s", cause);
+	event_base_dispatch(base);
+	assert_true(done);
+	pthread_join(th, NULL);
+	close(lfd);
+
+	/* as if it had an audit, with a finding of its own */
+	rep = check_report(c);
+	assert_int_equal(rep->nsessions, 2);
+	memset(&ar, 0, sizeof(ar));
+	snprintf(ar.domain, sizeof(ar.domain), "fake.test");
+	ar.ms = 7;
+	rep->audit = &ar;
+	finding_add(&rep->findings, F_SPF_NONE, -1, "fake.test", NULL, 0,
+	    "no SPF record");
+	assert_int_equal(store_add_check(st, rep, 5000), 0);
+	rep->audit = NULL;
+	check_free(c);
+	event_base_free(base);
+	assert_int_equal(store_flush(st, 5000), 0);
+	store_close(st);
+
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM sessions"
+	    " WHERE target = 'fake.test' AND started_at = 5000"), 2);
+	assert_string_equal(qs(fx->path, "SELECT outcome FROM sessions"
+	    " WHERE addr = '127.0.0.1'"), "ok");
+	assert_int_equal(q1(fx->path, "SELECT last_code FROM sessions"
+	    " WHERE addr = '127.0.0.1'"), 221);
+	assert_string_equal(qs(fx->path, "SELECT host FROM sessions"
+	    " WHERE addr = '127.0.0.1'"), "mx.fake.test");
+	assert_string_equal(qs(fx->path, "SELECT outcome FROM sessions"
+	    " WHERE addr = '127.0.0.2'"), "net");
+	/* each session's findings hang on it, the rest on the audit */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM findings f JOIN"
+	    " sessions s ON s.id = f.session_id WHERE s.addr = '127.0.0.1'"
+	    " AND f.finding LIKE 'policy.rcpt.%%' AND f.port = %d", port);
+	assert_int_equal(q1(fx->path, sql), 1);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM findings f JOIN"
+	    " sessions s ON s.id = f.session_id WHERE s.addr = '127.0.0.2'"
+	    " AND f.finding = 'net.connect.refused'"), 1);
+	assert_string_equal(qs(fx->path, "SELECT worst FROM sessions"
+	    " WHERE addr = '127.0.0.2'"), "crit");
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM findings f JOIN"
+	    " audits a ON a.id = f.audit_id WHERE f.finding = 'spf.none'"), 1);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM findings"
+	    " WHERE session_id IS NULL AND audit_id IS NULL"), 0);
+	assert_string_equal(qs(fx->path, "SELECT json_extract(records,"
+	    " '$.domain') FROM audits"), "fake.test");
+	assert_int_equal(q1(fx->path, "SELECT duration_ms FROM audits"), 7);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM latest"
+	    " WHERE target = 'fake.test'"), 2);
+}
+
 /* --- alerts --- */
 
 struct seen_alerts {
@@ -1094,6 +1252,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_history_bounds, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_latest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_report, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_survive_restart,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batching, setup,
