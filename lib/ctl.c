@@ -118,6 +118,40 @@ client_error_close(struct ctl_client *c, const char *msg)
 		client_free(c);
 }
 
+json_t *
+ctl_parse_request(const char *line, size_t len, const char **cmd,
+    const char **why)
+{
+	json_error_t	 jerr;
+	json_t		*req;
+	size_t		 i;
+
+	*cmd = NULL;
+	if (len > CTL_LINE_MAX) {
+		*why = "request line too long";
+		return NULL;
+	}
+	if ((req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		*why = "not JSON";
+		return NULL;
+	}
+	if (!json_is_object(req) ||
+	    (*cmd = json_string_value(json_object_get(req, "cmd"))) == NULL) {
+		*why = "expected an object with \"cmd\"";
+		json_decref(req);
+		return NULL;
+	}
+	for (i = 0; (*cmd)[i] != '\0'; i++)
+		if ((*cmd)[i] < 'a' || (*cmd)[i] > 'z' || i > 16) {
+			*why = "\"cmd\" is not a command name";
+			json_decref(req);
+			*cmd = NULL;
+			return NULL;
+		}
+	return req;
+}
+
 static void
 client_read(struct bufferevent *bev, void *arg)
 {
@@ -125,9 +159,8 @@ client_read(struct bufferevent *bev, void *arg)
 	struct ctl_server	*s = c->srv;
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 p;
-	json_error_t		 jerr;
 	json_t			*req;
-	const char		*cmd;
+	const char		*cmd, *why;
 	char			*line;
 	size_t			 eol, n;
 	uint64_t		 id = c->id;
@@ -151,14 +184,10 @@ client_read(struct bufferevent *bev, void *arg)
 		evbuffer_remove(in, line, n);
 		evbuffer_drain(in, eol);
 		line[n] = '\0';
-		req = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+		req = ctl_parse_request(line, n, &cmd, &why);
 		free(line);
-		if (req == NULL || !json_is_object(req) ||
-		    (cmd = json_string_value(json_object_get(req, "cmd"))) ==
-		    NULL) {
-			json_decref(req);
-			ctl_reply_error(s, id, req == NULL ?
-			    "not JSON" : "expected an object with \"cmd\"");
+		if (req == NULL) {
+			ctl_reply_error(s, id, why);
 			continue;
 		}
 		s->cb(s, id, cmd, req, s->arg);

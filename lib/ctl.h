@@ -61,6 +61,14 @@ void		 ctl_broadcast(struct ctl_server *, json_t *event);
 /* Clients connected now, and followers. */
 int		 ctl_clients(const struct ctl_server *, int *followers);
 
+/*
+ * Parse one request line (without its newline): a JSON object whose
+ * "cmd" is a lower-case word. Returns the object (to json_decref) with
+ * *cmd pointing into it, or NULL with *why.
+ */
+json_t		*ctl_parse_request(const char *line, size_t len,
+		    const char **cmd, const char **why);
+
 /* Close every client and the socket, and remove the socket file. */
 void		 ctl_close(struct ctl_server *);
 

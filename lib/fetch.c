@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,18 +91,34 @@ fetch_timer(evutil_socket_t fd, short what, void *arg)
 	fetch_end(f, FETCH_TIMEOUT);
 }
 
+/*
+ * Inspect the certificate when the handshake completes: by the time
+ * evhttp hands us the response the connection may already be closed
+ * and the SSL reset, so afterwards is too late.
+ */
+static void
+info_cb(const SSL *ssl, int where, int ret)
+{
+	struct fetch	*f = SSL_get_app_data(ssl);
+
+	(void)ret;
+	if (f == NULL || !(where & SSL_CB_HANDSHAKE_DONE) || f->inspected)
+		return;
+	tls_inspect((SSL *)(uintptr_t)ssl, f->host, &f->res.tls);
+	f->inspected = 1;
+}
+
 /* After the handshake: is the certificate good for the host? */
 static int
 cert_ok(struct fetch *f)
 {
 	struct tls_info	*t = &f->res.tls;
 
-	if (!f->inspected && SSL_is_init_finished(f->ssl)) {
-		tls_inspect(f->ssl, f->host, t);
-		f->inspected = 1;
+	if (!f->inspected) {
+		snprintf(f->res.error, sizeof(f->res.error),
+		    "certificate of %.100s could not be inspected", f->host);
+		return 0;
 	}
-	if (!f->inspected)
-		return 1;
 	if (!t->verified || !t->hostname_ok ||
 	    (t->verify_flags & (TLS_V_EXPIRED | TLS_V_NOT_YET_VALID))) {
 		snprintf(f->res.error, sizeof(f->res.error),
@@ -192,8 +209,7 @@ fetch_error(enum evhttp_request_error e, void *arg)
 		snprintf(f->res.error, sizeof(f->res.error),
 		    "TLS handshake with %.100s failed: %.120s", f->host, buf);
 		fetch_end(f, FETCH_TLS);
-	} else if (f->ssl != NULL && SSL_is_init_finished(f->ssl) &&
-	    !cert_ok(f)) {
+	} else if (f->inspected && !cert_ok(f)) {
 		fetch_end(f, FETCH_CERT);
 	} else {
 		snprintf(f->res.error, sizeof(f->res.error),
@@ -202,8 +218,8 @@ fetch_error(enum evhttp_request_error e, void *arg)
 		    e == EVREQ_HTTP_EOF ? (err ? strerror(err) :
 		    "connection closed") : "connection error");
 		fetch_end(f, err == ECONNREFUSED || err == ENETUNREACH ||
-		    err == EHOSTUNREACH || !(f->ssl && SSL_is_init_finished(f->ssl))
-		    ? FETCH_CONNECT : FETCH_HTTP);
+		    err == EHOSTUNREACH || !f->inspected ? FETCH_CONNECT :
+		    FETCH_HTTP);
 	}
 }
 
@@ -243,6 +259,8 @@ fetch_start(struct event_base *base, const struct fetch_params *p,
 	f->ssl = tls_ssl_new(p->tls, f->host, &f->res.tls);
 	if (f->ev_timer == NULL || f->ev_done == NULL || f->ssl == NULL)
 		goto fail;
+	SSL_set_app_data(f->ssl, f);
+	SSL_set_info_callback(f->ssl, info_cb);
 	f->bev = bufferevent_openssl_socket_new(base, -1, f->ssl,
 	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE |
 	    BEV_OPT_DEFER_CALLBACKS);

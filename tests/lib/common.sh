@@ -16,6 +16,9 @@
 # several scripts; when run alone a script makes its own counter file.
 
 T_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The system's tools first: a pyenv or other shim in front of python3
+# costs seconds per start under load, and the tests start it often.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 T_TOP=$(cd "$T_LIB/../.." && pwd)
 SMTPROBE=${SMTPROBE:-$T_TOP/probe/smtprobe}
 JCHECK="python3 $T_LIB/jcheck.py"
