@@ -646,6 +646,8 @@ install(struct daemon *d, struct conf *conf)
 			    1000) / 10));
 		} else
 			continue;
+		/* load trust anchors now, not in the middle of a run */
+		tls_for(d, ct->ca_file);
 		nt[n++] = t;
 	}
 	for (i = 0; i < d->ntargets; i++) {
