@@ -293,6 +293,7 @@ struct store {
 	uint64_t		 done_seq;	/* last item committed or dropped */
 	int			 flushers;	/* store_flush() waiting */
 	int			 stopping;
+	int			 exited;	/* the writer is done */
 	int64_t			 retain_age;
 	int64_t			 retain_bytes;
 	int			 retain_changed;
@@ -1553,7 +1554,10 @@ fail:
 	return 0;
 }
 
-/* Drop everything queued (the disk failed): counted, items freed. */
+/*
+ * Take everything queued off the queue (mu held) as done, to be dropped
+ * and freed by the caller.
+ */
 static struct item *
 queue_take_all(struct store *st, uint64_t *rows)
 {
@@ -1690,6 +1694,7 @@ writer_main(void *arg)
 			    now + st->p.retain_interval_ms;
 		}
 	}
+	st->exited = 1;
 	pthread_cond_broadcast(&st->done);
 	pthread_mutex_unlock(&st->mu);
 	update_size(st);
@@ -1710,6 +1715,7 @@ store_params_defaults(struct store_params *p)
 	p->retain_interval_ms = 1000;
 	p->error_interval = 60;
 	p->read_busy_ms = 100;
+	p->close_ms = 1000;
 }
 
 /*
@@ -1798,6 +1804,8 @@ store_open(const struct store_params *p, char **cause)
 		st->p.error_interval = 60;
 	if (st->p.read_busy_ms < 0)
 		st->p.read_busy_ms = 0;
+	if (st->p.close_ms < 0)
+		st->p.close_ms = 0;
 	st->retain_age = p->retain_age > 0 ? p->retain_age : 0;
 	st->retain_bytes = p->retain_bytes > 0 ? p->retain_bytes : 0;
 	st->fail_report_ms = -1;
@@ -1840,6 +1848,10 @@ fail:
 void
 store_close(struct store *st)
 {
+	struct item	*drop = NULL, *it, *next;
+	struct timespec	 ts;
+	uint64_t	 rows = 0;
+
 	if (st == NULL)
 		return;
 	/*
@@ -1850,10 +1862,32 @@ store_close(struct store *st)
 	sqlite3_close(st->rdb);
 	st->rdb = NULL;
 	if (st->started) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += st->p.close_ms / 1000;
+		ts.tv_nsec += (long)(st->p.close_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
 		pthread_mutex_lock(&st->mu);
 		st->stopping = 1;
 		pthread_cond_signal(&st->work);
+		while (!st->exited)
+			if (pthread_cond_timedwait(&st->done, &st->mu, &ts) ==
+			    ETIMEDOUT) {
+				/* Past the deadline: what still waits is lost. */
+				drop = queue_take_all(st, &rows);
+				st->c.dropped += rows;
+				break;
+			}
 		pthread_mutex_unlock(&st->mu);
+		if (rows > 0)
+			log_warnx("store: %s: %" PRIu64 " rows not written at"
+			    " close (%d ms)", st->path, rows, st->p.close_ms);
+		for (it = drop; it != NULL; it = next) {
+			next = it->next;
+			item_free(it);
+		}
 		pthread_join(st->thread, NULL);
 	}
 	writer_close_db(st);

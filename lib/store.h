@@ -57,6 +57,7 @@ struct store_params {
 	int		 error_interval; /* seconds between two reports of
 					   the same failure */
 	int		 read_busy_ms;	/* longest a read waits for a lock */
+	int		 close_ms;	/* longest store_close() writes */
 	int64_t		 max_pages;	/* PRAGMA max_page_count, 0 to leave
 					   it; tests use it to fill the "disk" */
 };
@@ -64,7 +65,8 @@ struct store_params {
 /*
  * Defaults: queue 100000 rows and 64 MiB, batches of 500 rows, flush
  * every 100 ms, no retention, retention checked every second, errors
- * reported every 60 s, reads wait at most 100 ms. path is NULL.
+ * reported every 60 s, reads wait at most 100 ms, close writes for at
+ * most 1 s. path is NULL.
  */
 void		 store_params_defaults(struct store_params *);
 
@@ -78,8 +80,10 @@ struct store	*store_open(const struct store_params *, char **cause);
 
 /*
  * Write what is queued, wait for the writer to end and close. Rows
- * queued before the call are committed (or counted as dropped when the
- * disk fails). NULL is fine.
+ * queued before the call are committed, or dropped and counted when the
+ * disk fails or close_ms passes first (then at most the batch being
+ * written is still waited for): after SIGTERM, store_flush() with what
+ * is left of the deadline, then store_close(). NULL is fine.
  */
 void		 store_close(struct store *);
 

@@ -237,6 +237,8 @@ do_write(int argc, char **argv)
 			}
 		}
 	}
+	/* Everything queued is to be written, however long it takes. */
+	store_flush(st, -1);
 	store_close(st);
 	json_decref(rec);
 	printf("closed %" PRId64 "\n", seq);
