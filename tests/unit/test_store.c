@@ -933,6 +933,37 @@ test_close_drains(void **state)
 	finding_list_free(&f.fl);
 }
 
+/* close_ms bounds store_close(): what is left after it is dropped. */
+static void
+test_close_deadline(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_params	 p;
+	struct store		*st;
+	struct fake		 f;
+	struct timespec		 t0, t1;
+	int64_t			 ms;
+	int			 i;
+
+	store_params_defaults(&p);
+	p.flush_ms = 60000;
+	p.close_ms = 0;
+	st = open_store(fx, &p);
+	fake_session(&f, "192.0.2.1", 25, 0);
+	for (i = 0; i < 50000; i++)
+		assert_int_equal(store_add_session(st, "a.test", "mx.a.test",
+		    i, &f.r, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	store_close(st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	/* at most the batch under way was still written */
+	assert_true(ms < 2000);
+	assert_true(q1(fx->path, "SELECT count(*) FROM sessions") < 50000);
+	assert_string_equal(qs(fx->path, "PRAGMA integrity_check"), "ok");
+}
+
 /* --- retention --- */
 
 static void
@@ -1263,6 +1294,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_queue_bound, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_close_drains, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_close_deadline, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_retention_age, setup,
 		    teardown),
