@@ -2256,9 +2256,13 @@ store_latest(struct store *st, const char *target, int limit, char **cause)
 		return NULL;
 	o = json_object();
 	json_object_set_new(o, "sessions", sess = json_array());
-	if (prep(st, "SELECT " SESSION_COLS " FROM latest l"
+	/* Two statements: "?1 IS NULL OR" would keep the key from use. */
+	if (prep(st, target != NULL ?
+	    "SELECT " SESSION_COLS " FROM latest l"
+	    " JOIN sessions s ON s.id = l.session_id WHERE l.target = ?1"
+	    " ORDER BY l.target, l.host, l.addr, l.port LIMIT ?2" :
+	    "SELECT " SESSION_COLS " FROM latest l"
 	    " JOIN sessions s ON s.id = l.session_id"
-	    " WHERE ?1 IS NULL OR l.target = ?1"
 	    " ORDER BY l.target, l.host, l.addr, l.port LIMIT ?2", &q,
 	    cause) == -1 || prep(st, "SELECT " FINDING_COLS " FROM findings"
 	    " WHERE session_id = ?1 ORDER BY id", &fs, cause) == -1)
