@@ -764,8 +764,16 @@ k_resolver(struct parse *p, const char *v)
 		    "resolvers");
 	if (d->nresolvers == DNS_MAX_SERVERS)
 		return fail(p, "more than %d resolvers", DNS_MAX_SERVERS);
+	/* dns.c quotes the value whole: give it only a plausible one */
+	if (!printable(v) || strlen(v) >= DNS_SERVER_STRLEN)
+		return fail(p, "\"%s\" is not ADDR, ADDR:PORT, IPV6 or "
+		    "[IPV6]:PORT", q(p, v));
 	if (dns_server_parse(v, &d->resolvers[d->nresolvers], &cause) == -1) {
-		fail(p, "%s", cause ? cause : "bad resolver");
+		if (cause != NULL)
+			util_sanitize_buf(p->why, sizeof(p->why), cause,
+			    strlen(cause));
+		else
+			fail(p, "bad resolver");
 		free(cause);
 		return -1;
 	}
