@@ -4,9 +4,22 @@
 #	docs.lint.PAGE	mandoc -T lint -W warning reports nothing for man/PAGE
 #	docs.findings	every id of the table in lib/finding.c has an entry
 #			in man/smtprobe-findings.7
-#	docs.options	every long option of probe/smtprobe.c's getopt_long
-#			table is documented in man/smtprobe.1 (skipped with a
-#			notice until probe/smtprobe.c exists)
+#	docs.options	every long option of the getopt_long tables of
+#			probe/smtprobe.c and probe/client.c is documented in
+#			man/smtprobe.1 (skipped with a notice until
+#			probe/smtprobe.c exists)
+#	docs.conf-keys	every key of the keys[] table of lib/conf.c has an
+#			entry (.It Cm KEY) in man/smtprobed.conf.5
+#	docs.ctl-commands
+#			every control command that on_request() in
+#			probe/smtprobed.c handles has an entry in
+#			man/smtprobed.8
+#	docs.client-commands
+#			every subcommand that probe/smtprobe.c hands to
+#			client_main() has an entry in man/smtprobe.1
+#	docs.conf-shipped
+#			probe/smtprobed -n accepts conf/smtprobed.conf
+#			(skipped with a notice when either is missing)
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -90,7 +103,7 @@ check_findings() {
 # (c) every long option is in the rendered smtprobe(1).
 check_options() {
 	local src=$TOP/probe/smtprobe.c page=$TOP/man/smtprobe.1
-	local opts opt text missing=() n=0
+	local srcs=("$src") opts opt text missing=() n=0
 
 	if [ ! -f "$src" ]; then
 		echo "# docs.options: skipped, probe/smtprobe.c does not exist yet"
@@ -100,9 +113,11 @@ check_options() {
 		fail docs.options "man/smtprobe.1 not found"
 		return
 	fi
+	# the daemon commands (smtprobe status ...) have their own table
+	[ -f "$TOP/probe/client.c" ] && srcs+=("$TOP/probe/client.c")
 	# The entries of the struct option array(s): { "name", ...
 	opts=$(awk '/struct[[:space:]]+option[[:space:]]/ { on = 1 }
-	    on { print } on && /};/ { on = 0 }' "$src" |
+	    on { print } on && /};/ { on = 0 }' "${srcs[@]}" |
 	    grep -oE '\{[[:space:]]*"[A-Za-z0-9-]+"[[:space:]]*,' |
 	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
 	# Rendered text, overstrike removed, so "Fl Fl ports" reads --ports.
@@ -115,7 +130,7 @@ check_options() {
 		fi
 	done
 	if [ $n -eq 0 ]; then
-		fail docs.options "no long option found in probe/smtprobe.c"
+		fail docs.options "no long option found in ${srcs[*]#"$TOP"/}"
 	elif [ ${#missing[@]} -ne 0 ]; then
 		fail docs.options "${#missing[@]} of $n long options not in" \
 		    "smtprobe(1): ${missing[*]}"
@@ -124,9 +139,122 @@ check_options() {
 	fi
 }
 
+# entries NAME PAGE WHAT ITEM...: every ITEM has an entry in PAGE, an
+# .It line naming it with Cm (.It Cm ITEM, or ITEM after other words).
+entries() {
+	local name=$1 page=$2 what=$3 item missing=() n=0
+	local -A have=()
+	shift 3
+
+	if [ ! -f "$page" ]; then
+		fail "$name" "${page#"$TOP"/} not found"
+		return
+	fi
+	# every word after a Cm on an .It line, read once
+	while read -r item; do
+		have[$item]=1
+	done < <(grep -E '^\.It([[:space:]]|$)' "$page" |
+	    grep -oE '[[:space:]]Cm[[:space:]]+[^[:space:]]+' | awk '{ print $2 }')
+	for item in "$@"; do
+		n=$((n + 1))
+		[ -n "${have[$item]:-}" ] || missing+=("$item")
+	done
+	if [ $n -eq 0 ]; then
+		fail "$name" "no $what found in the source"
+	elif [ ${#missing[@]} -ne 0 ]; then
+		fail "$name" "${#missing[@]} of $n $what without an entry in" \
+		    "${page#"$TOP"/}: ${missing[*]}"
+	else
+		pass "$name"
+	fi
+}
+
+# (d) every key the configuration parser accepts is in smtprobed.conf(5).
+check_conf_keys() {
+	local src=$TOP/lib/conf.c keys
+
+	if [ ! -f "$src" ]; then
+		fail docs.conf-keys "lib/conf.c not found"
+		return
+	fi
+	# The keys[] table: from "struct key keys[] = {" to "};", one entry
+	# per key starting { "name", W_... (an entry may go on over lines).
+	keys=$(awk '/struct[[:space:]]+key[[:space:]]+keys\[\][[:space:]]*=/ { on = 1 }
+	    on { print } on && /^};/ { on = 0 }' "$src" |
+	    grep -oE '\{[[:space:]]*"[A-Za-z0-9-]+"[[:space:]]*,' |
+	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
+	# shellcheck disable=SC2086
+	entries docs.conf-keys "$TOP/man/smtprobed.conf.5" "configuration keys" \
+	    $keys
+}
+
+# (e) every control command the daemon handles is in smtprobed(8).
+check_ctl_commands() {
+	local src=$TOP/probe/smtprobed.c cmds
+
+	if [ ! -f "$src" ]; then
+		fail docs.ctl-commands "probe/smtprobed.c not found"
+		return
+	fi
+	# on_request(): the commands are compared as strcmp(cmd, "name").
+	cmds=$(awk '/^on_request\(/ { on = 1 } on { print } on && /^}/ { on = 0 }' \
+	    "$src" | grep -oE 'strcmp\(cmd,[[:space:]]*"[a-z0-9-]+"\)' |
+	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
+	# shellcheck disable=SC2086
+	entries docs.ctl-commands "$TOP/man/smtprobed.8" "control commands" \
+	    $cmds
+}
+
+# (f) every daemon subcommand of smtprobe is in smtprobe(1).
+check_client_commands() {
+	local src=$TOP/probe/smtprobe.c cmds
+
+	if [ ! -f "$src" ]; then
+		echo "# docs.client-commands: skipped, probe/smtprobe.c does not" \
+		    "exist yet"
+		return
+	fi
+	# main(): the if whose strcmp(argv[1], "name") tests lead to
+	# client_main(); a statement that ends elsewhere is dropped.
+	cmds=$(awk '/if[[:space:]]*\(strcmp\(argv\[1\]/ { buf = ""; on = 1 }
+	    on { buf = buf $0 "\n" }
+	    on && /client_main\(/ { printf "%s", buf; on = 0; next }
+	    on && /;[[:space:]]*$/ { on = 0 }' "$src" |
+	    grep -oE 'strcmp\(argv\[1\],[[:space:]]*"[a-z0-9-]+"\)' |
+	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
+	# shellcheck disable=SC2086
+	entries docs.client-commands "$TOP/man/smtprobe.1" "client commands" \
+	    $cmds
+}
+
+# (g) the shipped configuration is valid as shipped.
+check_conf_shipped() {
+	local bin=$TOP/probe/smtprobed conf=$TOP/conf/smtprobed.conf out
+
+	if [ ! -x "$bin" ]; then
+		echo "# docs.conf-shipped: skipped, probe/smtprobed is not built"
+		return
+	fi
+	if [ ! -f "$conf" ]; then
+		echo "# docs.conf-shipped: skipped, conf/smtprobed.conf does not" \
+		    "exist"
+		return
+	fi
+	if out=$("$bin" -n -f "$conf" 2>&1); then
+		pass docs.conf-shipped
+	else
+		fail docs.conf-shipped "$(printf '%s' "$out" | head -n 3 |
+		    tr '\n' ' ')"
+	fi
+}
+
 lint_pages
 check_findings
 check_options
+check_conf_keys
+check_ctl_commands
+check_client_commands
+check_conf_shipped
 
 if [ -z "${T_DIR:-}" ]; then
 	exit "$DOCS_FAILED"
