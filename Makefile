@@ -91,7 +91,7 @@ scenario: all $(TOOL_BINS)
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
 	libinih-dev libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
-	ldnsutils unbound libsqlite3-dev sqlite3 \
+	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
 	monitoring-plugins-standard
 
 deps:

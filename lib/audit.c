@@ -463,8 +463,8 @@ host_added(struct audit *a, int mi)
 		a->addr_pending[mi]++;
 		lookup(a, m->host, LDNS_RR_TYPE_AAAA, K_AAAA, mi, 0, 0, 1, NULL);
 	}
-	for (i = 0; !a->p.minimal && i < a->p.nports && i < AUDIT_PORTS_MAX;
-	    i++) {
+	/* TLSA even in minimal runs: DANE decides how sessions go */
+	for (i = 0; i < a->p.nports && i < AUDIT_PORTS_MAX; i++) {
 		m->tlsa[i].port = a->p.ports[i];
 		m->tlsa[i].status = DNS_ERROR;
 		m->ntlsa = i + 1;

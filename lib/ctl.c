@@ -34,6 +34,7 @@ struct ctl_client {
 	struct bufferevent	*bev;
 	uint64_t		 id;
 	int			 follow;
+	int			 pending;	/* requests not yet answered */
 	int			 closing;	/* flush, then close */
 	uid_t			 uid;
 	struct ctl_client	*next;
@@ -190,6 +191,7 @@ client_read(struct bufferevent *bev, void *arg)
 			ctl_reply_error(s, id, why);
 			continue;
 		}
+		c->pending++;
 		s->cb(s, id, cmd, req, s->arg);
 		json_decref(req);
 	}
@@ -211,8 +213,9 @@ client_event(struct bufferevent *bev, short what, void *arg)
 	struct ctl_client	*c = arg;
 
 	(void)bev;
-	if (what & BEV_EVENT_TIMEOUT && c->follow && !(what & BEV_EVENT_WRITING)) {
-		/* followers may stay silent */
+	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_WRITING) &&
+	    (c->follow || c->pending > 0)) {
+		/* followers, and clients waiting for a probe, may stay silent */
 		bufferevent_enable(c->bev, EV_READ);
 		return;
 	}
@@ -228,6 +231,38 @@ best_effort_write(int fd, const char *s, size_t n)
 	(void)w;
 }
 
+/*
+ * SO_PEERCRED carries only the primary group; a member of the control
+ * group by a supplementary group shows in /proc/PID/status. The file is
+ * small and procfs never blocks on a disk.
+ */
+static int
+in_groups(pid_t pid, gid_t gid)
+{
+	char	 path[64], line[4096], *p, *end;
+	FILE	*f;
+	int	 found = 0;
+	long	 g;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "Groups:", 7) != 0)
+			continue;
+		for (p = line + 7; *p != '\0'; p = end) {
+			g = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (g == (long)gid)
+				found = 1;
+		}
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
 static int
 cred_ok(struct ctl_server *s, int fd, uid_t *uid)
 {
@@ -237,8 +272,11 @@ cred_ok(struct ctl_server *s, int fd, uid_t *uid)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) == -1)
 		return 0;
 	*uid = cr.uid;
-	return cr.uid == 0 || cr.uid == geteuid() ||
-	    (s->gid != (gid_t)-1 && cr.gid == s->gid);
+	if (cr.uid == 0 || cr.uid == geteuid())
+		return 1;
+	if (s->gid == (gid_t)-1)
+		return 0;
+	return cr.gid == s->gid || in_groups(cr.pid, s->gid);
 }
 
 static void
@@ -393,6 +431,8 @@ ctl_reply(struct ctl_server *s, uint64_t id, json_t *reply)
 		json_decref(reply);
 		return -1;
 	}
+	if (c->pending > 0)
+		c->pending--;
 	rv = client_send(c, reply);
 	json_decref(reply);
 	return rv;
@@ -468,7 +508,7 @@ ctl_request(const char *path, json_t *req, int timeout_ms, ctl_line_cb cb,
 	char			*s, *buf = NULL, *nl;
 	size_t			 len = 0, cap = 0, off;
 	ssize_t			 n;
-	int			 fd, done = 0, rv = -1;
+	int			 fd, done = 0, rv = -1, nreplies = 0;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		snprintf(errbuf, errsz, "%s: path too long", path);
@@ -531,6 +571,9 @@ ctl_request(const char *path, json_t *req, int timeout_ms, ctl_line_cb cb,
 				continue;
 			if (len > 0)
 				snprintf(errbuf, errsz, "%s closed mid-line", path);
+			else if (nreplies == 0)
+				snprintf(errbuf, errsz, "%s closed the connection "
+				    "without a reply", path);
 			else
 				rv = 0;
 			goto out;
@@ -547,6 +590,7 @@ ctl_request(const char *path, json_t *req, int timeout_ms, ctl_line_cb cb,
 				snprintf(errbuf, errsz, "bad reply: %s", jerr.text);
 				goto out;
 			}
+			nreplies++;
 			done = cb(o, arg);
 			json_decref(o);
 		}

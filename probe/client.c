@@ -133,18 +133,37 @@ print_show(json_t *r)
 static void
 print_history(json_t *r)
 {
-	json_t	*h = json_object_get(r, "history"), *e;
+	json_t	*h = json_object_get(r, "history"), *e, *a;
 	size_t	 i;
-	char	*s;
+	char	 w[32];
 
-	/* rows are whatever the store keeps: print each compactly */
-	json_array_foreach(h, i, e) {
-		if ((s = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
-		    NULL) {
-			printf("%s\n", s);
-			free(s);
-		}
-	}
+	a = json_object_get(h, "sessions");
+	if (json_array_size(a) > 0)
+		printf("%-21s %-30s %-39s %5s %-8s %5s %-4s %8s\n", "WHEN",
+		    "HOST", "ADDR", "PORT", "OUTCOME", "CODE", "SEV", "MS");
+	json_array_foreach(a, i, e)
+		printf("%-21s %-30s %-39s %5lld %-8s %5lld %-4s %8.1f\n",
+		    when(num(e, "at"), w, sizeof(w)), str(e, "host"),
+		    str(e, "addr"), (long long)num(e, "port"),
+		    str(e, "outcome"), (long long)num(e, "code"),
+		    str(e, "worst"), num(e, "duration_us") / 1000.0);
+	a = json_object_get(h, "audits");
+	if (json_array_size(a) > 0)
+		printf("\n%-21s %-8s %s\n", "AUDIT", "SEV", "MS");
+	json_array_foreach(a, i, e)
+		printf("%-21s %-8s %lld\n", when(num(e, "at"), w, sizeof(w)),
+		    str(e, "worst"), (long long)num(e, "duration_ms"));
+	a = json_object_get(h, "alerts");
+	if (json_array_size(a) > 0)
+		printf("\n%-21s %-10s %-26s %-30s %5s %s\n", "ALERT EVENT",
+		    "EVENT", "FINDING", "HOST", "PORT", "SEV");
+	json_array_foreach(a, i, e)
+		printf("%-21s %-10s %-26s %-30s %5lld %s\n",
+		    when(num(e, "at"), w, sizeof(w)), str(e, "event"),
+		    str(e, "finding"), str(e, "host"), (long long)num(e, "port"),
+		    str(e, "severity"));
+	if (json_is_true(json_object_get(h, "truncated")))
+		printf("(more: use --since/--until/--limit)\n");
 }
 
 static void

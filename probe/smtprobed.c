@@ -410,8 +410,8 @@ build_params(struct target *t, struct check_params *p, int full)
 	conf_target_smtp_params(ct, p->ports[0], &p->proto);
 	if (ct->helo == NULL)
 		p->proto.helo = d->hostname;
-	if (ct->name != NULL)
-		p->name = ct->name;
+	/* name: what certificates must show, not what is looked up */
+	p->cert_name = ct->name;
 	/* addresses given (addr, or a literal): no DNS at all */
 	for (i = 0; i < ct->naddrs && i < CHECK_ADDRS_MAX; i++) {
 		struct sockaddr_in	*s4 = (void *)&p->addrs[i];
@@ -611,7 +611,7 @@ target_new(struct daemon *d, const struct conf_target *ct,
 
 /*
  * Install a configuration: targets that stay keep their history, alert
- * state and schedule; new ones are spread over their first interval so
+ * state and schedule; new ones start within the first tenth of their interval so
  * thousands never fire at once; removed ones go (after their run).
  */
 static int
@@ -641,6 +641,8 @@ install(struct daemon *d, struct conf *conf)
 			t->gone = 2;	/* mark: kept */
 			target_load_pems(t);
 		} else if ((t = target_new(d, ct, cref)) != NULL) {
+			/* the first run within a tenth of the interval: soon
+			 * after start, but never all at once */
 			timetable_put(&d->tt, &t->item, now + (int64_t)(rnd() %
 			    (uint64_t)(ct->interval_ms > 1000 ? ct->interval_ms :
 			    1000) / 10));
