@@ -611,8 +611,9 @@ target_new(struct daemon *d, const struct conf_target *ct,
 
 /*
  * Install a configuration: targets that stay keep their history, alert
- * state and schedule; new ones start within the first tenth of their interval so
- * thousands never fire at once; removed ones go (after their run).
+ * state and schedule; new ones start at random within the first tenth
+ * of their interval, so thousands never fire at once; removed ones go
+ * (after their run).
  */
 static int
 install(struct daemon *d, struct conf *conf)
