@@ -10,12 +10,12 @@
  * session cache, no tickets: every handshake is a full one, as in
  * smtprobe's engine. The CPU this process uses for the N handshakes
  * (getrusage, user + system) divided by N is the figure the engine is
- * compared against. -s pauses MS milliseconds between handshakes (outside
- * the wall times, inside the CPU window, where a pause costs no CPU):
- * it shows what idle gaps alone do to the CPU cost of the work between
- * them on this machine (cold caches, a descheduled virtual CPU). -S
- * appends the wall time of every handshake (us) to FILE. Output: key=value lines prefixed with TAG (default
- * "raw").
+ * compared against. -s pauses MS milliseconds between handshakes
+ * (outside the wall times, inside the CPU window, where a pause costs no
+ * CPU): it shows what idle gaps alone do to the CPU cost of the work
+ * between them on this machine (cold caches, a descheduled virtual
+ * CPU). -S appends the wall time of every handshake (us) to FILE.
+ * Output: key=value lines prefixed with TAG (default "raw").
  */
 #include <sys/resource.h>
 #include <sys/socket.h>

@@ -125,7 +125,8 @@ def main():
 
     labels = [
         ("eng", "smtprobe engine, STARTTLS probe, sequential"),
-        ("eng16", f"smtprobe engine, STARTTLS probe, {kv.get('eng16.conc', '16')} at once"),
+        ("eng16", "smtprobe engine, STARTTLS probe, "
+                  f"{kv.get('eng16.conc', '16')} at once"),
         ("raw", "raw TLS handshake (raw_tls, implicit TLS)"),
         ("stime", "openssl s_time -new (same port)"),
         ("nagios", "check_smtp -S (process per probe)"),
@@ -166,7 +167,8 @@ def main():
             say(f"{tag} phase medians (us): {r['phase_med_us']}")
             say(f"{tag} steps >= 35 ms: {int(r['stalls'])}, slowest step "
                 f"{r.get('worst_step', '?')} us"
-                + (f", {r['probes_per_s']} probes/s" if r.get('probes_per_s') else ""))
+                + (f", {r['probes_per_s']} probes/s"
+                   if r.get('probes_per_s') else ""))
     say()
 
     # ---- budgets --------------------------------------------------------
@@ -174,7 +176,8 @@ def main():
     say("budgets")
     if eng and raw:
         ratio = eng["cpu"] / raw["cpu"]
-        chunk_ratios = [e / r for e, r in zip(eng["chunks"], raw["chunks"]) if r]
+        chunk_ratios = [e / r for e, r in zip(eng["chunks"], raw["chunks"])
+                        if r]
         st = verdict("cpu.engine-vs-raw", ratio <= 1.5,
                      f"engine {eng['cpu']:.0f} us = {ratio:.2f}x raw "
                      f"{raw['cpu']:.0f} us (budget 1.5x)")
@@ -194,7 +197,8 @@ def main():
                 f"= {ri['cpu'] / raw['cpu']:.2f}x raw back to back")
         ce, cr = num(kv, "cg.eng_ir"), num(kv, "cg.raw_ir")
         if ce and cr:
-            say(f"    instructions (callgrind, user space): engine {ce / 1e6:.2f} M"
+            say(f"    instructions (callgrind, user space): engine "
+                f"{ce / 1e6:.2f} M"
                 f" / raw {cr / 1e6:.2f} M per probe = {ce / cr:.2f}x")
     if nag and eng:
         ratio = nag["cpu"] / eng["cpu"]
@@ -223,15 +227,15 @@ def main():
 
     # ---- memory ---------------------------------------------------------
     say("memory per concurrent session (held against a tarpit)")
-    say(f"  {'':28} {'held':>10} {'heap B':>8} {'OpenSSL B':>10} "
+    say(f"  {'':33} {'held':>10} {'heap B':>8} {'OpenSSL B':>10} "
         f"{'beyond OpenSSL B':>17} {'RSS B':>8}")
     for tag, label in (("memplain", "plain, waiting for greeting"),
                        ("memtls", "inside TLS, waiting for greeting")):
         if num(kv, tag + ".k") is None:
-            say(f"  {label:28} not run")
+            say(f"  {label:33} not run")
             continue
         held = f"{kv.get(tag + '.held')}/{kv.get(tag + '.k')}"
-        say(f"  {label:28} {held:>10} "
+        say(f"  {label:33} {held:>10} "
             f"{num(kv, tag + '.heap_per_session', 0):>8.0f} "
             f"{num(kv, tag + '.openssl_per_session', 0):>10.0f} "
             f"{num(kv, tag + '.beyond_openssl_per_session', 0):>17.0f} "
@@ -239,22 +243,26 @@ def main():
         if kv.get(tag + ".held") != kv.get(tag + ".k"):
             verdict(f"memory.{tag}", False, "not every session was held")
     if "memplain.sizeof_smtp_result" in kv:
-        say(f"  (sizeof(struct smtp_result) = {kv['memplain.sizeof_smtp_result']} B"
+        say("  (sizeof(struct smtp_result) = "
+            f"{kv['memplain.sizeof_smtp_result']} B"
             " of that, in every session)")
     say()
 
     # ---- allocations ----------------------------------------------------
     say("allocations (malloc_count.so)")
     if num(kv, "alloc.allocs") is not None:
-        say(f"  STARTTLS probe: {num(kv, 'alloc.allocs'):.0f} per probe, of which "
+        say(f"  STARTTLS probe: {num(kv, 'alloc.allocs'):.0f} per probe, "
+            "of which "
             f"OpenSSL {num(kv, 'alloc.allocs_openssl'):.0f}, the rest "
             f"(engine, libevent, libc) {num(kv, 'alloc.allocs_other'):.0f}")
     if num(kv, "rawalloc.allocs") is not None:
-        say(f"  raw TLS handshake: {num(kv, 'rawalloc.allocs'):.0f} per handshake")
+        say("  raw TLS handshake: "
+            f"{num(kv, 'rawalloc.allocs'):.0f} per handshake")
     if kv.get("lines.counted") == "1":
         for i in range(3):
             p = f"lines.{i}."
-            say(f"  plain probe, EHLO reply of {kv.get(p + 'ehlo_lines')} line(s), "
+            say(f"  plain probe, EHLO reply of {kv.get(p + 'ehlo_lines')} "
+                "line(s), "
                 f"{num(kv, p + 'bytes_in', 0):.0f} bytes in: "
                 f"{num(kv, p + 'allocs', 0):.2f} allocations per probe")
         apl = num(kv, "lines.allocs_per_line", 0)

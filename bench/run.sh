@@ -5,11 +5,11 @@
 #	bench/run.sh [-n N] [-k K] [-r CHUNKS]
 #
 # N probes per measurement (default 500; the smtprobe-process row, a
-# reference, does N/5), K sessions held for the memory figures (default 1000), CHUNKS
-# rounds in which the CPU measurements are interleaved (default 5) so
-# that a change in machine load hits every row alike. The environment
-# variables N, K, CHUNKS, CLI_N (smtprobe-process runs) and CG_N (probes
-# under callgrind, 0 to skip) do the same.
+# reference, does N/5), K sessions held for the memory figures (default
+# 1000), CHUNKS rounds in which the CPU measurements are interleaved
+# (default 5) so that a change in machine load hits every row alike.
+# The environment variables N, K, CHUNKS, CLI_N (smtprobe-process runs)
+# and CG_N (probes under callgrind, 0 to skip) do the same.
 #
 # Starts a private Postfix on 127.0.0.1 (tests/lib/postfix.sh: STARTTLS
 # and implicit-TLS listeners, one EC P-256 certificate from a throw-away
