@@ -7,20 +7,22 @@
 #   d1	syslog mode: ALERT/RECOVERED lines go through syslog(3) to a
 #	test-owned datagram socket (tests/lib/syslogd.py) bound at /dev/log
 #	(or, when a real syslog owns /dev/log, bound over it in a private
-#	mount namespace); every control command, reload, hostile clients,
-#	SIGTERM
-#   d2	-d mode: the same lines on stderr
-#   d3	hundreds of targets writing hard; kill -9, restart, SIGTERM
+#	mount namespace); every control command, reload, hostile clients
+#	(tests/lib/ctlhostile.py), SIGTERM
+#   d2	-d mode: the same lines on stderr; probe of a slow server
+#   d3	hundreds of targets writing hard; kill -9, restart, a follower
+#	that never reads, SIGTERM under load
 #   d4	store-retention 3s: old rows go while it runs; started over a
-#	stale socket file
+#	stale socket file; re-notification; peer credentials
 #
 # Postfix gets three listeners of our own that the test breaks and heals:
 # one removed from master.cf (net.connect.refused), one whose certificate
 # file is swapped for an expired one (tls.cert.expired), one whose
-# recipient map loses user@test.example (policy.rcpt.unknown-user); two
-# scripted servers greet with control bytes in their text.
-# Needs root, postfix, sqlite3, python3, openssl and unshare (util-linux,
-# only when /dev/log exists).
+# recipient map loses user@test.example (policy.rcpt.unknown-user).
+# Scripted servers greet with control bytes and 3000 bytes of text, or
+# slowly. Replies are checked with tests/lib/ctlq.py.
+# Needs root, postfix, sqlite3, python3, openssl, and util-linux's unshare
+# (only when /dev/log exists) and setpriv (peer credential rows).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 . "$T_LIB/ca.sh"
@@ -29,9 +31,7 @@
 t_init daemon
 need_probe
 SMTPROBED=${SMTPROBED:-$T_TOP/probe/smtprobed}
-# The system's python3 when there is one: a version manager's shim can
-# take seconds to start on a loaded machine, and rows start many.
-PY=$(command -v /usr/bin/python3 || command -v python3)
+PY=python3	# common.sh puts the system's first in PATH
 CTLQ="$PY $T_LIB/ctlq.py"
 HOSTILE="$PY $T_LIB/ctlhostile.py"
 
@@ -39,18 +39,20 @@ if [ ! -x "$SMTPROBED" ]; then
 	fail daemon.setup "$SMTPROBED not built (make probe/smtprobed)"
 	exit 1
 fi
-# Run copies: a rebuild while the test runs must not swap the programs
-# under it (or leave them missing for a moment).
-mkdir -p "$T_DIR/bin" &&
-    cp "$SMTPROBE" "$T_DIR/bin/smtprobe" &&
-    cp "$SMTPROBED" "$T_DIR/bin/smtprobed" || exit 1
-SMTPROBE=$T_DIR/bin/smtprobe
-SMTPROBED=$T_DIR/bin/smtprobed
 if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null ||
     ! command -v sqlite3 >/dev/null; then
 	fail daemon.setup "needs root and the postfix and sqlite3 packages"
 	exit 1
 fi
+# Run copies: a rebuild while the test runs must not swap the programs
+# under it (or leave them missing for a moment).
+if ! mkdir -p "$T_DIR/bin" || ! cp "$SMTPROBE" "$T_DIR/bin/smtprobe" ||
+    ! cp "$SMTPROBED" "$T_DIR/bin/smtprobed"; then
+	fail daemon.setup "cannot copy the programs to $T_DIR/bin"
+	exit 1
+fi
+SMTPROBE=$T_DIR/bin/smtprobe
+SMTPROBED=$T_DIR/bin/smtprobed
 
 # --- rows that are not one smtprobe check ----------------------------
 
@@ -241,15 +243,14 @@ if ! pf_start 2>"$T_DIR/pf-start.log" ||
 fi
 T_SHOW_LOGS=()	# Postfix's log would bury the daemon's: it stays in $T_DIR
 
-# Two scripted servers whose greeting carries control bytes: the alert
-# lines must not.
 # Scripted servers: two greet with control bytes in their text (the
 # alert lines must not carry them); one (slow) greets after 3 s and then
 # accepts everything, so that a run of it is in flight for a while.
 cat >"$T_DIR/evil.py" <<'EOF'
 import socket, sys, threading, time
 GREET = {
-    0: b"554 5.7.1 go away\x1b[2J\x07\x01\x7f\xff bye\r\n",
+    0: b"554 5.7.1 go \"away\" " + b"x" * 3000 +
+       b" \x1b[2J\x07\x01\x7f\xff bye\r\n",
     1: b"554-5.7.1 one\x00two\rthree\r\n554 5.7.1 four\x08five\r\n",
 }
 def slow(c):
@@ -423,7 +424,8 @@ d1_conf_v1 >"$D1_CONF"
 	conf_host "$SLOW" "interval = 30s" "tls = may"
 } >"$T_DIR/d2.conf"
 {
-	conf_daemon d4 "store-retention = 3s"
+	conf_daemon d4 "store-retention = 3s" "renotify = 4s" \
+	    "control-mode = 0666" "control-group = nogroup"
 	printf '\n[host 127.0.0.1:%s]\n' "$CLOSED"
 	printf '\n[host r2.test.example:%s]\naddr = 127.0.0.1\n' "$CLOSED"
 } >"$T_DIR/d4.conf"
@@ -530,6 +532,45 @@ wait_answer "$D4_SOCK" 5 || why "d4 does not answer on $D4_SOCK (a stale socket 
 grep_row "$T_DIR/d4.log" 'started: 2 target'
 dend
 
+# Modes: the socket 0660 by default (0666 and group nogroup when the
+# configuration says so), the database 0640, the state directory 0750.
+drow daemon.start.modes
+m=$(stat -c '%a %U %G' "$D1_SOCK")
+[ "$m" = "660 root root" ] || why "$D1_SOCK is $m, expected 660 root root"
+m=$(stat -c '%a %U %G' "$D4_SOCK")
+[ "$m" = "666 root nogroup" ] || why "$D4_SOCK is $m, expected 666 root nogroup"
+m=$(stat -c %a "$T_DIR/d1/smtprobed.db")
+[ "$m" = 640 ] || why "the database is mode $m, expected 640"
+m=$(stat -c %a "$T_DIR/d1")
+[ "$m" = 750 ] || why "the state directory is mode $m, expected 750"
+dend
+
+# Peer credentials: d4's socket is world-writable, so the check is the
+# daemon's own: root, its user, or its group (nogroup) only.
+if command -v setpriv >/dev/null; then
+	drow daemon.ctl.peercred.group-allowed
+	ROW_OUT=$T_DIR/peercred-group.out
+	ROW_CMD="setpriv --reuid=nobody --regid=nogroup smtprobe status"
+	timeout 10 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$SMTPROBE" status --json -s "$D4_SOCK" >"$ROW_OUT" 2>&1
+	ROW_RC=$?
+	want_rc 0
+	cq match 0.ok true
+	dend
+
+	drow daemon.ctl.peercred.refused
+	ROW_OUT=$T_DIR/peercred-refused.out
+	ROW_CMD="setpriv --reuid=nobody --regid=daemon smtprobe status"
+	timeout 10 setpriv --reuid=nobody --regid=daemon --clear-groups \
+	    "$SMTPROBE" status -s "$D4_SOCK" >"$ROW_OUT" 2>&1
+	ROW_RC=$?
+	want_rc 1
+	grep_row "$ROW_OUT" 'permission denied'
+	nogrep_row "$ROW_OUT" 'uptime'
+	grep_row "$T_DIR/d4.log" 'control: uid 65534 refused'
+	dend
+fi
+
 # --- d1 healthy: every control command ---------------------------------
 
 # Both scripted servers alert after two runs; by then every target ran.
@@ -612,7 +653,7 @@ want_rc 0
 cq some 0.alerts host=mx.test.example addr=127.0.0.1 "port=$EVIL1" \
     'finding=smtp\..*' layer=smtp severity=crit open=true \
     'fails=([2-9]|[1-9][0-9]+)' \
-    'evidence=.*go away.*'
+    'evidence=.*go .away. xxx.*'
 cq match 0.last.status crit
 dend
 
@@ -696,6 +737,13 @@ want_rc 0
 cq len 0.history.sessions eq 1
 cq some 0.history.sessions.0.findings 'id=smtp\..*' severity=crit
 cq some 0.history.alerts event=raised 'finding=smtp\..*' severity=crit
+dend
+
+# More than the store's maximum (10000) is the maximum, not the default.
+cli daemon.ctl.history.limit-above-max "$D1_SOCK" history "$ID_OK" --json \
+    --limit 20000
+want_rc 0
+cq match 0.history.limit 10000
 dend
 
 cli daemon.ctl.history.future "$D1_SOCK" history "$ID_OK" --json \
@@ -898,7 +946,11 @@ dend
 for how in syslog stderr; do
 	where_lines "$how" 28
 	drow "daemon.alert.sanitised.$how"
-	grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL1") host=mx\\.test\\.example addr=127\\.0\\.0\\.1 port=$EVIL1 finding=smtp\\.[a-z.]+ severity=crit layer=smtp since=$ISO evidence=\"[^\"]*go away[^\"]*bye[^\"]*\"\$"
+	grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL1") host=mx\\.test\\.example addr=127\\.0\\.0\\.1 port=$EVIL1 finding=smtp\\.[a-z.]+ severity=crit layer=smtp since=$ISO evidence=\"[^\"]*go .away. xxxx[^\"]*\"\$"
+	# 3000 bytes of server text: the evidence stays bounded
+	grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL1") .* evidence=\"[^\"]{1,300}\"\$"
+	n=$(grep -E "${pfx}ALERT target=$(re "$ID_EVIL1") " "$file" | wc -L)
+	[ "$n" -le 1024 ] || why "an ALERT line of $n bytes"
 	if [ "$how" = syslog ]; then
 		grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL2") .*evidence=\"[^\"]*one[^\"]*two[^\"]*\"\$"
 		nogrep_row "$SYSLOG.ctl" 'smtprobed'
@@ -1420,7 +1472,7 @@ NOW=$(date +%s)
 sq "$D4_DB" "SELECT count(*), coalesce(min(started_at), 0), \
     coalesce(max(id), 0) FROM sessions; \
     SELECT count(*), coalesce(min(at), 0) FROM findings; \
-    SELECT count(*) FROM alert_events; \
+    SELECT count(*) FROM alert_events WHERE at < $((NOW - 6)); \
     SELECT count(*) FROM alerts;" >"$ROW_OUT"
 {
 	IFS='|' read -r s_n s_min s_max
@@ -1436,7 +1488,7 @@ sq "$D4_DB" "SELECT count(*), coalesce(min(started_at), 0), \
     why "session ids up to $s_max but $s_n rows: nothing was trimmed"
 [ "${f_min:-0}" -ge $((NOW - 6)) ] ||
     why "oldest finding from $((NOW - f_min)) s ago"
-[ "${ev_n:-1}" = 0 ] || why "$ev_n alert transitions older than 3 s kept"
+[ "${ev_n:-1}" = 0 ] || why "$ev_n alert transitions older than 6 s kept"
 [ "${al_n:-0}" = 2 ] || why "$al_n open alerts in the store, expected 2 (state is not history)"
 dend
 
@@ -1450,6 +1502,21 @@ cli daemon.retention.history "$D4_SOCK" history "$(id_of "$CLOSED")" --json \
 want_rc 0
 cq len 0.history.sessions ge 1
 cq range 0.history.sessions.*.at "$((NOW - 6))" "$((NOW + 60))"
+dend
+
+# Re-notification every 4 s while open: "repeat=N" lines, same since.
+drow daemon.alert.renotify
+ROW_OUT=$T_DIR/d4.log
+pat="^smtprobed: ALERT target=$(re "$(id_of "$CLOSED")") .*finding=net\\.connect\\.refused "
+first=$(grep -E "$pat" "$ROW_OUT" | head -n1)
+s0=$(sed -nE "s/.* since=($ISO) .*/\\1/p" <<<"$first")
+grep -Eq 'evidence="[^"]*"$' <<<"$first" || why "first ALERT line has a repeat field: $first"
+n=$(grep -Ec "${pat}.* since=$s0 evidence=\"[^\"]*\" repeat=[0-9]+\$" "$ROW_OUT")
+el=$(( $(date +%s) - T_START_D ))
+[ "$n" -ge $((el / 6 - 1)) ] && [ "$n" -le $((el / 4 + 1)) ] ||
+    why "$n re-notifications in ${el}s with renotify = 4s"
+grep_row "$ROW_OUT" "${pat}.* repeat=1\$"
+grep_row "$ROW_OUT" "${pat}.* repeat=2\$"
 dend
 
 term_row daemon.sigterm.d4 "$D4_PID" "$D4_SOCK" "$D4_DB" "$T_DIR/d4.log"
