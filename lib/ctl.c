@@ -533,12 +533,13 @@ ctl_request(const char *path, json_t *req, int timeout_ms, ctl_line_cb cb,
 		return -1;
 	}
 	off = strlen(s);
-	if (write(fd, s, off) != (ssize_t)off || write(fd, "\n", 1) != 1) {
-		snprintf(errbuf, errsz, "%s: %s", path, strerror(errno));
-		free(s);
-		close(fd);
-		return -1;
-	}
+	/*
+	 * A refusing daemon (credentials, too many clients) answers and
+	 * closes at once, maybe before our request is through: a failed
+	 * write still leaves its answer to read.
+	 */
+	if (write(fd, s, off) != (ssize_t)off || write(fd, "\n", 1) != 1)
+		shutdown(fd, SHUT_WR);
 	free(s);
 	while (!done) {
 		pfd.fd = fd;

@@ -70,8 +70,11 @@ struct target {
 	uint64_t		 runs;
 	double			 phase_sum[PH_COUNT];	/* seconds, all runs */
 	uint64_t		 phase_count[PH_COUNT];
-	uint64_t		 waiters[WAITERS_MAX];
+	uint64_t		 waiters[WAITERS_MAX];	/* on the running run */
 	int			 nwaiters;
+	uint64_t		 next[WAITERS_MAX];	/* asked during a run: they
+							   get the next one */
+	int			 nnext;
 	int			 gone;		/* removed by a reload */
 };
 
@@ -114,6 +117,7 @@ struct daemon {
 
 static void	schedule(struct daemon *);
 static void	target_free(struct target *);
+static int	run_start(struct target *, int);
 
 /* ---- small helpers ---- */
 
@@ -382,6 +386,21 @@ run_done(struct check *chk, void *arg)
 	t->running = NULL;
 	confref_put(t->run_cref);
 	t->run_cref = NULL;
+	if (!t->gone && t->nnext > 0) {
+		/* a probe asked during that run wants one that starts after */
+		memcpy(t->waiters, t->next, sizeof(t->next[0]) * (size_t)t->nnext);
+		t->nwaiters = t->nnext;
+		t->nnext = 0;
+		timetable_remove(&d->tt, &t->item);
+		if (run_start(t, 1) == 0) {
+			schedule(d);
+			return;
+		}
+		for (i = 0; i < t->nwaiters; i++)
+			ctl_reply_error(d->ctl, t->waiters[i],
+			    "cannot start the check");
+		t->nwaiters = 0;
+	}
 	if (t->gone) {
 		target_free(t);
 	} else if (!timetable_queued(&t->item))
@@ -816,27 +835,31 @@ on_request(struct ctl_server *s, uint64_t id, const char *cmd, json_t *req,
 
 		if (d->store == NULL ||
 		    (h = store_history(d->store, t->id, since, until ? until :
-		    INT64_MAX, limit > 0 && limit <= STORE_LIMIT_MAX ? (int)limit :
-		    100, &cause)) == NULL) {
+		    INT64_MAX, limit <= 0 ? 100 : limit > STORE_LIMIT_MAX ?
+		    STORE_LIMIT_MAX : (int)limit, &cause)) == NULL) {
 			ctl_reply_error(s, id, cause ? cause : "no store");
 			free(cause);
 		} else
 			ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1,
 			    "target", t->id, "history", h));
+	} else if (t->running != NULL) {	/* probe: after the running run */
+		if (t->nnext == WAITERS_MAX) {
+			ctl_reply_error(s, id, "too many waiting for this target");
+			return;
+		}
+		t->next[t->nnext++] = id;
 	} else {			/* probe: run now, reply when done */
 		if (t->nwaiters == WAITERS_MAX) {
 			ctl_reply_error(s, id, "too many waiting for this target");
 			return;
 		}
 		t->waiters[t->nwaiters++] = id;
-		if (t->running == NULL) {
-			timetable_remove(&d->tt, &t->item);
-			if (run_start(t, 1) == -1) {
-				t->nwaiters--;
-				ctl_reply_error(s, id, "cannot start the check");
-				timetable_put(&d->tt, &t->item, now_ms() +
-				    t->ct->interval_ms);
-			}
+		timetable_remove(&d->tt, &t->item);
+		if (run_start(t, 1) == -1) {
+			t->nwaiters--;
+			ctl_reply_error(s, id, "cannot start the check");
+			timetable_put(&d->tt, &t->item, now_ms() +
+			    t->ct->interval_ms);
 		}
 	}
 }

@@ -76,6 +76,8 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 192.0.2.254/32
 smtpd_peername_lookup = no
+# no flow-control pause before each transaction (1 s by default)
+in_flow_delay = 0s
 smtpd_banner = \$myhostname ESMTP smtprobe-test
 biff = no
 # No local delivery: no alias or local recipient lookups.
