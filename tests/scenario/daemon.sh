@@ -761,7 +761,11 @@ dend
 
 cli daemon.ctl.history.human "$D1_SOCK" history "$ID_OK" --limit 3
 want_rc 0
-[ "$(grep -c '^{.*"outcome":"ok"' "$ROW_OUT")" -ge 3 ] ||
+# a table: a header, then one row per session: when, host, addr, port, outcome
+grep -q '^WHEN  *HOST  *ADDR  *PORT  *OUTCOME' "$ROW_OUT" ||
+    why "no session table header"
+[ "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z .* ok +[0-9]+ ' \
+    "$ROW_OUT")" -eq 3 ] ||
     why "expected 3 session rows printed"
 dend
 
