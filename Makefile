@@ -104,12 +104,19 @@ deps:
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS = $(patsubst tests/fuzz/%.c,tests/fuzz/build/%,$(FUZZ_SRCS))
 FUZZ_TIME ?= 600
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -g -O1 -Ilib $(PKG_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BASE = -std=c11 -D_GNU_SOURCE -pthread -g -O1 -Ilib $(PKG_CFLAGS) \
+	-fno-sanitize-recover=all
+FUZZ_CFLAGS = $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined
+# The library is compiled once for every fuzzer (instrumented, not linked
+# with libFuzzer's main), then each harness is linked against it.
+FUZZ_LIB_OBJS = $(patsubst lib/%.c,tests/fuzz/build/lib/%.o,$(LIB_SRCS))
 
-tests/fuzz/build/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
-	@mkdir -p tests/fuzz/build
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+tests/fuzz/build/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p tests/fuzz/build/lib
+	clang $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+tests/fuzz/build/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -4,7 +4,7 @@
 # non-zero if the build fails or a fuzzer crashes.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-if ! make fuzz-build; then
+if ! make -j2 fuzz-build; then
 	echo "FAIL fuzz-build"
 	echo "0 passed, 1 failed"
 	exit 1
