@@ -217,7 +217,7 @@ bench_record(struct bench *b, struct slot *sl, const struct smtp_result *r)
 	if (!probe_good(b, r)) {
 		if (b->bad_shown++ == 0)
 			fprintf(stderr, "probe_bench: a probe ended %s:\n%s",
-			    smtp_outcome_name(r->outcome), r->transcript);
+			    smtp_outcome_name(r->outcome), r->transcript ? r->transcript : "");
 		return;
 	}
 	b->ok++;

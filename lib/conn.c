@@ -39,7 +39,8 @@ struct conn {
 	int			 connected;
 	struct event		*ev_fail;	/* reports an immediate connect failure */
 	int			 fail_err;
-	char			 line[CONN_LINE_MAX + 2];
+	size_t			 delivering;	/* bytes of the line being handed
+						   over, still in the input */
 };
 
 static void	conn_read(struct bufferevent *, void *);
@@ -144,6 +145,7 @@ conn_read(struct bufferevent *bev, void *arg)
 	struct conn	*c = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr p;
+	const char	*line;
 	size_t		 eol, n;
 
 	while (!c->stopped) {
@@ -161,10 +163,21 @@ conn_read(struct bufferevent *bev, void *arg)
 			conn_emit(c, CONN_LINE_TOO_LONG, NULL, 0, 0);
 			return;
 		}
-		evbuffer_remove(in, c->line, n);
-		evbuffer_drain(in, eol);
-		c->line[n] = '\0';
-		conn_emit(c, CONN_LINE, c->line, n, 0);
+		/*
+		 * The line, contiguous inside the input buffer (it mostly is
+		 * already: then this copies nothing), handed over in place and
+		 * dropped after: no line buffer per connection, no copy.
+		 */
+		line = (const char *)evbuffer_pullup(in, (ev_ssize_t)n);
+		if (line == NULL && n > 0)
+			return;
+		c->delivering = n + eol;
+		conn_emit(c, CONN_LINE, line ? line : "", n, 0);
+		c->delivering = 0;
+		/* stopped, or TLS started on this line: nothing more here */
+		if (c->stopped || bufferevent_get_input(c->bev) != in)
+			return;
+		evbuffer_drain(in, n + eol);
 	}
 }
 
@@ -220,8 +233,10 @@ conn_starttls(struct conn *c, SSL *ssl, size_t *discarded)
 	struct bufferevent	*f;
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 
+	/* the line that asked for TLS (the 220) may still be in the buffer */
 	*discarded = evbuffer_get_length(in);
-	evbuffer_drain(in, *discarded);
+	*discarded -= *discarded >= c->delivering ? c->delivering : *discarded;
+	evbuffer_drain(in, evbuffer_get_length(in));
 	/*
 	 * Deferred callbacks: libevent 2.1 reports a TLS close that comes
 	 * in the same read as the last reply before the reply itself (fixed

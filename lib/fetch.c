@@ -312,5 +312,6 @@ fetch_free(struct fetch *f)
 	if (f->ev_done)
 		event_free(f->ev_done);
 	free(f->res.body);
+	tls_info_free(&f->res.tls);
 	free(f);
 }

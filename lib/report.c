@@ -132,7 +132,8 @@ json_session(const struct check_report *rep, const struct smtp_session *s)
 	}
 	json_object_set_new(o, "phases", phases);
 	if (r->outcome != SMTP_OK)
-		json_object_set_new(o, "transcript", json_string(r->transcript));
+		json_object_set_new(o, "transcript",
+		    json_string(r->transcript ? r->transcript : ""));
 	return o;
 }
 

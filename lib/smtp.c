@@ -172,16 +172,28 @@ static void
 transcript(struct smtp_session *s, const char *dir, const char *t, size_t n)
 {
 	struct smtp_result	*r = &s->res;
-	size_t			 room;
+	size_t			 room, ncap;
+	char			*nb;
 
-	if (r->transcript_len + 8 >= SMTP_TRANSCRIPT_MAX)
+	if (n > 200)
+		n = 200;
+	/* grows by doubling, so a short session keeps a short buffer */
+	if (r->transcript_cap - r->transcript_len < n + 8 &&
+	    r->transcript_cap < SMTP_TRANSCRIPT_MAX + 1) {
+		ncap = r->transcript_cap ? r->transcript_cap * 2 : 512;
+		if (ncap > SMTP_TRANSCRIPT_MAX + 1)
+			ncap = SMTP_TRANSCRIPT_MAX + 1;
+		if ((nb = realloc(r->transcript, ncap)) == NULL)
+			return;
+		r->transcript = nb;
+		r->transcript_cap = ncap;
+	}
+	if (r->transcript_len + 8 >= r->transcript_cap)
 		return;
-	room = SMTP_TRANSCRIPT_MAX - r->transcript_len;
+	room = r->transcript_cap - r->transcript_len;
 	memcpy(r->transcript + r->transcript_len, dir, 3);
 	r->transcript_len += 3;
 	room -= 3;
-	if (n > 200)
-		n = 200;
 	r->transcript_len += util_sanitize_buf(r->transcript + r->transcript_len,
 	    room - 1, t, n);
 	r->transcript[r->transcript_len++] = '\n';
@@ -962,6 +974,8 @@ smtp_session_free(struct smtp_session *s)
 		free(s->res.steps[i].text);
 	}
 	free(s->res.steps);
+	free(s->res.transcript);
+	tls_info_free(&s->res.tls);
 	finding_list_free(&s->res.findings);
 	free(s);
 }

@@ -115,8 +115,10 @@ struct smtp_result {
 	int		 tls_used;
 	struct tls_info	 tls;
 	struct finding_list findings;
-	char		 transcript[SMTP_TRANSCRIPT_MAX + 1]; /* C:/S: lines, bounded */
+	char		*transcript;	/* C:/S: lines, bounded by
+					   SMTP_TRANSCRIPT_MAX; NULL if none */
 	size_t		 transcript_len;
+	size_t		 transcript_cap;
 };
 
 struct smtp_session;

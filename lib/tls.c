@@ -153,6 +153,7 @@ tls_ssl_new(struct tls_ctx *t, const char *host, struct tls_info *info)
 
 	if ((ssl = SSL_new(t->ctx)) == NULL)
 		return NULL;
+	tls_info_free(info);
 	memset(info, 0, sizeof(*info));
 	SSL_set_ex_data(ssl, info_idx, info);
 	/* RFC 6066 3: no IP literals in SNI */
@@ -298,6 +299,14 @@ cert_fill(X509 *x, struct tls_cert *c)
 }
 
 void
+tls_info_free(struct tls_info *info)
+{
+	free(info->chain);
+	info->chain = NULL;
+	info->nchain = 0;
+}
+
+void
 tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 {
 	STACK_OF(X509)	*chain;
@@ -315,6 +324,9 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 		util_strlcpy(info->group, g, sizeof(info->group));
 	chain = SSL_get_peer_cert_chain(ssl);
 	info->nchain = 0;
+	if (info->chain == NULL &&
+	    (info->chain = calloc(TLS_CHAIN_MAX, sizeof(*info->chain))) == NULL)
+		return;
 	for (i = 0; chain != NULL && i < sk_X509_num(chain) &&
 	    i < TLS_CHAIN_MAX; i++)
 		cert_fill(sk_X509_value(chain, i), &info->chain[info->nchain++]);

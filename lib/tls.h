@@ -52,7 +52,9 @@ struct tls_info {
 	char		 cipher[64];
 	char		 group[32];		/* key exchange group, "" if unknown */
 	int		 nchain;
-	struct tls_cert	 chain[TLS_CHAIN_MAX];
+	struct tls_cert	*chain;		/* nchain entries, allocated by
+					   tls_inspect (a plain session pays
+					   nothing); tls_info_free releases */
 	int		 verify_flags;		/* TLS_V_* */
 	char		 verify_error[128];	/* first X.509 error, "" when none */
 	int		 verified;		/* chain verifies to a trust anchor */
@@ -91,6 +93,9 @@ SSL		*tls_ssl_new(struct tls_ctx *, const char *host,
  */
 int		 tls_ssl_dane(SSL *, const char *name, const struct tls_tlsa *,
 		    int n, struct tls_info *info);
+
+/* Release what tls_inspect allocated (the chain); info stays usable. */
+void		 tls_info_free(struct tls_info *);
 
 /* Fill info from a completed handshake, checking the name host. */
 void		 tls_inspect(SSL *, const char *host, struct tls_info *);

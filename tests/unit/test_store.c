@@ -150,6 +150,8 @@ struct fake {
 	struct smtp_result	 r;
 	struct smtp_step	 steps[8];
 	struct finding_list	 fl;
+	struct tls_cert		 chain[1];	/* r.tls.chain points here */
+	char			 transcript[64]; /* r.transcript points here */
 };
 
 static void
@@ -189,6 +191,7 @@ fake_session(struct fake *f, const char *addr, int port, int refused)
 	snprintf(f->r.tls.version, sizeof(f->r.tls.version), "TLSv1.3");
 	snprintf(f->r.tls.cipher, sizeof(f->r.tls.cipher),
 	    "TLS_AES_256_GCM_SHA384");
+	f->r.tls.chain = f->chain;
 	f->r.tls.nchain = 1;
 	f->r.tls.chain[0].not_after = 1900000000;
 	if (refused) {
@@ -196,8 +199,9 @@ fake_session(struct fake *f, const char *addr, int port, int refused)
 		f->steps[7].enh = (struct enhcode){ 5, 1, 1 };
 		f->steps[7].text = "5.1.1 <x@example.test>: \"no\" such\\user";
 		f->r.outcome = SMTP_REFUSED;
-		f->r.transcript_len = (size_t)snprintf(f->r.transcript,
-		    sizeof(f->r.transcript), "S: 220 mx\nC: QUIT\n");
+		f->r.transcript = f->transcript;
+		f->r.transcript_len = (size_t)snprintf(f->transcript,
+		    sizeof(f->transcript), "S: 220 mx\nC: QUIT\n");
 		finding_add(&f->fl, F_POLICY_RCPT_UNKNOWN_USER, -1,
 		    "mx.example.test", addr, port, "RCPT TO: 550 5.1.1 \"no\"");
 	}
