@@ -13,7 +13,8 @@
 #	smtprobed as deployed (its own process, "probe" over the control
 #	socket, one [host] target, store on), prometheus-blackbox-exporter
 #	(its own process, /probe over HTTP, a tcp module doing what the
-#	upstream smtp_starttls example does), the bare handshake
+#	upstream smtp_starttls example does; and, as a diagnostic, the
+#	same without STARTTLS), the bare handshake
 #	(bench/out/raw_tls) and check_smtp -S (N/3 per row), then smtprobed
 #	left to its own schedule (interval 1s) for SCHED_S seconds
 #	(default 20). The two long-running probers are measured from
@@ -222,6 +223,17 @@ modules:
       tls_config:
         ca_file: $CA
         server_name: mx.test.example
+  smtp_plain:
+    prober: tcp
+    timeout: 10s
+    tcp:
+      preferred_ip_protocol: ip4
+      ip_protocol_fallback: false
+      query_response:
+        - expect: "^220 "
+        - send: "EHLO bench.test.example"
+        - expect: "^250 "
+        - send: "QUIT"
 EOF
 "$BLACKBOX" --config.file="$T_DIR/blackbox.yml" --config.check \
     >"$T_DIR/blackbox-check.log" 2>&1 ||
@@ -235,6 +247,8 @@ wait_port 127.0.0.1 "$BB_PORT" 10 ||
     { T_SHOW_LOGS+=("$T_DIR/blackbox.log");
       fail proof.setup "blackbox exporter did not start"; exit 1; }
 BB_URL="http://127.0.0.1:$BB_PORT/probe?module=smtp_starttls&target=127.0.0.1:$PF_OK"
+# diagnostic: the same exporter and Postfix, the conversation without TLS
+BB_PLAIN="http://127.0.0.1:$BB_PORT/probe?module=smtp_plain&target=127.0.0.1:$PF_OK"
 
 # --- smtprobed --------------------------------------------------------
 
@@ -297,13 +311,16 @@ NAGIOS=("$CHECK_SMTP" -H 127.0.0.1 -p "$PF_OK" -S -F bench.test.example
     -f bench@test.example -C "RCPT TO:<user@test.example>" -R 250 -t 10)
 
 for ((c = 1; c <= CHUNKS; c++)); do
-	note "chunk $c/$CHUNKS: engine, smtprobed, blackbox, raw x $PER," \
+	note "chunk $c/$CHUNKS: engine, smtprobed, blackbox (TLS, plain)," \
+	    "raw x $PER," \
 	    "check_smtp x $PER_NAG"
 	measured "eng.$c" "${ENG[@]}" -n "$PER" -w 5 -t "eng.$c"
 	measured "dmn.$c" "${DRIVE[@]}" ctl -t "dmn.$c" -p "$DPID" \
 	    -n "$PER" -w 5 "$T_DIR/ctl.sock" "$TARGET"
 	measured "bbx.$c" "${DRIVE[@]}" http -t "bbx.$c" -p "$BB_PID" \
 	    -n "$PER" -w 5 "$BB_URL"
+	measured "bbxplain.$c" "${DRIVE[@]}" http -t "bbxplain.$c" \
+	    -p "$BB_PID" -n "$PER" -w 5 "$BB_PLAIN"
 	measured "raw.$c" "${RAW[@]}" -n "$PER" -w 5 -t "raw.$c"
 	measured "nagios.$c" "$BIN/runchild" -t "nagios.$c" -n "$PER_NAG" \
 	    -w 1 -- "${NAGIOS[@]}"
