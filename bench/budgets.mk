@@ -21,7 +21,7 @@ XCFLAGS	 = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -I../lib $(PKG_CFLAGS)
 
 LIB	 = ../lib/libsmtprobe.a
 OUT	 = out
-PROGS	 = $(OUT)/audit_bench
+PROGS	 = $(OUT)/audit_bench $(OUT)/dns_bench $(OUT)/udp_flood
 
 .PHONY: all clean
 
@@ -31,8 +31,12 @@ $(OUT):
 	mkdir -p $(OUT)
 
 # Programs over lib/libsmtprobe.a.
-$(OUT)/audit_bench: $(OUT)/%: %.c $(LIB) | $(OUT)
+$(OUT)/audit_bench $(OUT)/dns_bench: $(OUT)/%: %.c $(LIB) | $(OUT)
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
+
+# Stand-alone: the baselines and the SMTP responder.
+$(OUT)/udp_flood: $(OUT)/%: %.c | $(OUT)
+	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(PKG_LIBS)
 
 $(LIB):
 	@echo "bench: $(LIB) missing: run make at the top first" >&2
