@@ -21,7 +21,9 @@ XCFLAGS	 = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -I../lib $(PKG_CFLAGS)
 
 LIB	 = ../lib/libsmtprobe.a
 OUT	 = out
-PROGS	 = $(OUT)/audit_bench $(OUT)/dns_bench $(OUT)/udp_flood
+PROGS	 = $(OUT)/audit_bench $(OUT)/dns_bench $(OUT)/udp_flood \
+	   $(OUT)/smtpd_stub $(OUT)/tt_bench $(OUT)/sqlite_base \
+	   $(OUT)/store_rate
 
 .PHONY: all clean
 
@@ -31,11 +33,11 @@ $(OUT):
 	mkdir -p $(OUT)
 
 # Programs over lib/libsmtprobe.a.
-$(OUT)/audit_bench $(OUT)/dns_bench: $(OUT)/%: %.c $(LIB) | $(OUT)
+$(OUT)/audit_bench $(OUT)/dns_bench $(OUT)/tt_bench $(OUT)/store_rate: $(OUT)/%: %.c $(LIB) | $(OUT)
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
 
 # Stand-alone: the baselines and the SMTP responder.
-$(OUT)/udp_flood: $(OUT)/%: %.c | $(OUT)
+$(OUT)/udp_flood $(OUT)/smtpd_stub $(OUT)/sqlite_base: $(OUT)/%: %.c | $(OUT)
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(PKG_LIBS)
 
 $(LIB):
