@@ -99,6 +99,8 @@ struct daemon {
 	struct metrics		*metrics;
 	struct target		**targets;
 	size_t			 ntargets;
+	struct target		**index;	/* open addressing by id hash */
+	size_t			 nindex;	/* a power of two, > 2 ntargets */
 	struct timetable	 tt;
 	struct event		*ev_tick;
 	struct event		*ev_watchdog;
@@ -328,6 +330,75 @@ dns_changed(struct target *t, struct check_report *rep)
 
 /* ---- runs ---- */
 
+/*
+ * What a target keeps of its last run, for show and /metrics: a few
+ * fields per session and finding. The whole report (phases, replies,
+ * chains, records) goes to the store and to whoever asked for the
+ * probe; kept for 10 000 domains it would cost gigabytes.
+ */
+static json_t *
+last_summary(json_t *full)
+{
+	json_t	*o = json_object(), *ss = json_array(), *fs = json_array();
+	json_t	*se, *f, *ph, *tls, *dns, *pol;
+	size_t	 i, k;
+	int	 code;
+
+	json_object_set(o, "target", json_object_get(full, "target"));
+	json_object_set(o, "status", json_object_get(full, "status"));
+	json_object_set(o, "ms", json_object_get(full, "ms"));
+	json_object_set(o, "at", json_object_get(full, "at"));
+	json_object_set(o, "full_audit", json_object_get(full, "full_audit"));
+	if (json_object_get(full, "error") != NULL)
+		json_object_set(o, "error", json_object_get(full, "error"));
+	json_array_foreach(json_object_get(full, "findings"), i, f)
+		json_array_append_new(fs, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,"
+		    "s:O}", "id", json_object_get(f, "id"), "layer",
+		    json_object_get(f, "layer"), "severity",
+		    json_object_get(f, "severity"), "host",
+		    json_object_get(f, "host"), "addr", json_object_get(f, "addr"),
+		    "port", json_object_get(f, "port"), "evidence",
+		    json_object_get(f, "evidence")));
+	json_array_foreach(json_object_get(full, "sessions"), i, se) {
+		json_t	*x;
+
+		code = 0;
+		json_array_foreach(json_object_get(se, "phases"), k, ph)
+			if (json_integer_value(json_object_get(ph, "reply")))
+				code = (int)json_integer_value(json_object_get(ph,
+				    "reply"));
+		x = json_pack("{s:O,s:O,s:O,s:O,s:O,s:i}", "host",
+		    json_object_get(se, "host"), "addr", json_object_get(se,
+		    "addr"), "port", json_object_get(se, "port"), "outcome",
+		    json_object_get(se, "outcome"), "ms", json_object_get(se, "ms"),
+		    "code", code);
+		tls = json_object_get(se, "tls");
+		if (json_is_object(tls))
+			json_object_set_new(x, "tls", json_pack("{s:O,s:O,s:O,"
+			    "s:I,s:O}", "version", json_object_get(tls, "version"),
+			    "verified", json_object_get(tls, "verified"),
+			    "hostname_ok", json_object_get(tls, "hostname_ok"),
+			    "not_after", json_integer_value(json_object_get(
+			    json_array_get(json_object_get(tls, "chain"), 0),
+			    "not_after")), "dane", json_object_get(tls, "dane")));
+		else
+			json_object_set_new(x, "tls", json_null());
+		json_array_append_new(ss, x);
+	}
+	json_object_set_new(o, "sessions", ss);
+	json_object_set_new(o, "findings", fs);
+	dns = json_object_get(full, "dns");
+	if (json_is_object(dns)) {
+		pol = json_object_get(dns, "mta_sts_policy");
+		json_object_set_new(o, "dns", json_pack("{s:O,s:O}", "ms",
+		    json_object_get(dns, "ms"), "mta_sts_mode",
+		    json_is_object(pol) ? json_object_get(pol, "mode") :
+		    json_null()));
+	} else
+		json_object_set_new(o, "dns", json_null());
+	return o;
+}
+
 static void
 run_done(struct check *chk, void *arg)
 {
@@ -381,7 +452,8 @@ run_done(struct check *chk, void *arg)
 		    check_status(rep), "findings", (int)rep->findings.n, "ms",
 		    (json_int_t)rep->ms, "full_audit", full));
 	json_decref(t->last);
-	t->last = o;
+	t->last = last_summary(o);
+	json_decref(o);
 	check_free(chk);
 	t->running = NULL;
 	confref_put(t->run_cref);
@@ -541,10 +613,37 @@ target_find(struct daemon *d, const char *id)
 {
 	size_t	 i;
 
-	for (i = 0; i < d->ntargets; i++)
-		if (strcmp(d->targets[i]->id, id) == 0)
-			return d->targets[i];
+	if (d->nindex == 0)
+		return NULL;
+	/* linear probing from the id's hash: O(1) per look-up at reload */
+	for (i = conf_hash(id, strlen(id)) & (d->nindex - 1);
+	    d->index[i] != NULL; i = (i + 1) & (d->nindex - 1))
+		if (strcmp(d->index[i]->id, id) == 0)
+			return d->index[i];
 	return NULL;
+}
+
+/* Rebuild the id index for targets[0..n). -1 when memory runs out. */
+static int
+index_build(struct daemon *d, struct target **v, size_t n)
+{
+	struct target	**ix;
+	size_t		  sz = 16, i, k;
+
+	while (sz < 2 * n + 1)
+		sz *= 2;
+	if ((ix = calloc(sz, sizeof(*ix))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		for (k = conf_hash(v[i]->id, strlen(v[i]->id)) & (sz - 1);
+		    ix[k] != NULL; k = (k + 1) & (sz - 1))
+			;
+		ix[k] = v[i];
+	}
+	free(d->index);
+	d->index = ix;
+	d->nindex = sz;
+	return 0;
 }
 
 static void
@@ -686,6 +785,8 @@ install(struct daemon *d, struct conf *conf)
 	free(d->targets);
 	d->targets = nt;
 	d->ntargets = n;
+	if (index_build(d, nt, n) == -1)
+		fatalx("out of memory");
 	if (d->cref != NULL)
 		confref_put(d->cref);
 	d->cref = cref;
@@ -960,11 +1061,10 @@ static const struct {
 static void
 render_session_family(struct evbuffer *o, struct daemon *d, enum sess_metric m)
 {
-	json_t		*se, *ph, *tls, *chain, *dane;
-	size_t		 i, j, k;
+	json_t		*se, *tls, *dane;
+	size_t		 i, j;
 	char		 port[16];
 	const char	*outcome;
-	int		 code;
 
 	metrics_family(o, sess_metrics[m].name, "gauge", sess_metrics[m].help);
 	for (j = 0; j < d->ntargets; j++) {
@@ -982,7 +1082,6 @@ render_session_family(struct evbuffer *o, struct daemon *d, enum sess_metric m)
 			snprintf(port, sizeof(port), "%lld", (long long)
 			    json_integer_value(json_object_get(se, "port")));
 			tls = json_object_get(se, "tls");
-			chain = json_object_get(tls, "chain");
 			dane = json_object_get(tls, "dane");
 			switch (m) {
 			case SM_UP:
@@ -997,21 +1096,16 @@ render_session_family(struct evbuffer *o, struct daemon *d, enum sess_metric m)
 				    1000.0);
 				break;
 			case SM_REPLY:
-				code = 0;
-				json_array_foreach(json_object_get(se, "phases"),
-				    k, ph)
-					if (json_integer_value(json_object_get(ph,
-					    "reply")))
-						code = (int)json_integer_value(
-						    json_object_get(ph, "reply"));
-				metrics_sample(o, sess_metrics[m].name, l, code);
+				metrics_sample(o, sess_metrics[m].name, l,
+				    (double)json_integer_value(json_object_get(se,
+				    "code")));
 				break;
 			case SM_NOTAFTER:
-				if (json_array_size(chain) > 0)
+				if (json_integer_value(json_object_get(tls,
+				    "not_after")) > 0)
 					metrics_sample(o, sess_metrics[m].name, l,
 					    (double)json_integer_value(
-					    json_object_get(json_array_get(chain,
-					    0), "not_after")));
+					    json_object_get(tls, "not_after")));
 				break;
 			case SM_VERIFIED:
 				if (json_is_object(tls))
@@ -1124,11 +1218,11 @@ render_metrics(struct evbuffer *o, void *arg)
 	metrics_family(o, "smtprobe_mtasts_mode", "gauge", "1 for the MTA-STS "
 	    "mode of the domain's policy");
 	for (i = 0; i < d->ntargets; i++) {
-		json_t	*pol = d->targets[i]->last == NULL ? NULL :
-		    json_object_get(json_object_get(d->targets[i]->last, "dns"),
-		    "mta_sts_policy");
+		json_t	*dns = d->targets[i]->last == NULL ? NULL :
+		    json_object_get(d->targets[i]->last, "dns");
 		const char *lm[] = { "target", d->targets[i]->id, "mode",
-		    json_string_value(json_object_get(pol, "mode")), NULL };
+		    json_string_value(json_object_get(dns, "mta_sts_mode")),
+		    NULL };
 
 		if (lm[3] != NULL)
 			metrics_sample(o, "smtprobe_mtasts_mode", lm, 1);
@@ -1401,6 +1495,7 @@ main(int argc, char *argv[])
 		target_free(d.targets[i]);
 	}
 	free(d.targets);
+	free(d.index);
 	store_close(d.store);
 	confref_put(d.cref);
 	timetable_free(&d.tt);

@@ -57,6 +57,7 @@ main(int argc, char **argv)
 	struct store_counters	 c;
 	struct smtp_step	 steps[8];
 	struct smtp_result	 r;
+	static struct tls_cert leaf;
 	struct finding_list	 fl = { NULL, 0, 0 };
 	static const enum smtp_phase ph[8] = { PH_CONNECT, PH_BANNER, PH_EHLO,
 	    PH_STARTTLS, PH_TLS, PH_EHLO2, PH_MAIL, PH_RCPT };
@@ -124,6 +125,7 @@ main(int argc, char **argv)
 	r.tls_used = 1;
 	snprintf(r.tls.version, sizeof(r.tls.version), "TLSv1.3");
 	snprintf(r.tls.cipher, sizeof(r.tls.cipher), "TLS_AES_256_GCM_SHA384");
+	r.tls.chain = &leaf;	/* tls_inspect allocates it in a real session */
 	r.tls.nchain = 1;
 	r.tls.chain[0].not_after = 1900000000;
 
