@@ -117,15 +117,6 @@ report_ev(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!a->mx_reported && a->pending_mx == 0) {
-		const char	*hosts[AUDIT_MX_MAX];
-
-		if (a->r.mtasts_valid) {
-			for (i = 0; i < (size_t)a->r.nmx; i++)
-				hosts[i] = a->r.mx[i].host;
-			if (a->r.nmx > 0 && !a->r.mx[0].implicit)
-				mtasts_check_mx(a->r.domain, &a->r.mtasts, hosts,
-				    (size_t)a->r.nmx, &a->r.findings);
-		}
 		if (a->p.dane_required)
 			for (i = 0; i < (size_t)a->r.nmx; i++)
 				for (j = 0; j < (size_t)a->r.mx[i].ntlsa; j++) {
@@ -148,6 +139,16 @@ report_ev(evutil_socket_t fd, short what, void *arg)
 		a->cb(a, AUDIT_MX_READY, a->arg);
 	}
 	if (a->mx_reported && !a->done_reported && a->pending == 0) {
+		const char	*hosts[AUDIT_MX_MAX];
+
+		/* the policy may come after the MX hosts: judge them here */
+		if (a->r.mtasts_valid) {
+			for (i = 0; i < (size_t)a->r.nmx; i++)
+				hosts[i] = a->r.mx[i].host;
+			if (a->r.nmx > 0 && !a->r.mx[0].implicit)
+				mtasts_check_mx(a->r.domain, &a->r.mtasts, hosts,
+				    (size_t)a->r.nmx, &a->r.findings);
+		}
 		for (i = 0; i < (size_t)a->r.nmx; i++)
 			for (j = 0; j < (size_t)a->r.mx[i].naddrs; j++) {
 				struct audit_addr *ad = &a->r.mx[i].addrs[j];
@@ -919,7 +920,6 @@ on_fetch(struct fetch *f, const struct fetch_result *fr, void *arg)
 		    "https://%s/.well-known/mta-sts.txt: %s", a->mtasts_host,
 		    fr->error);
 	a->pending--;
-	a->pending_mx--;
 	settle(a);
 }
 
@@ -952,7 +952,6 @@ mtasts_fetch(struct audit *a)
 		return;
 	}
 	a->pending++;
-	a->pending_mx++;
 }
 
 static void
@@ -974,12 +973,12 @@ on_mtasts_txt(struct audit *a, const struct dns_result *res)
 		if (a->p.family != AF_INET6) {
 			a->mtasts_addr_pending++;
 			lookup(a, a->mtasts_host, LDNS_RR_TYPE_A, K_MTASTS_ADDR,
-			    0, 0, AF_INET, 1, NULL);
+			    0, 0, AF_INET, 0, NULL);
 		}
 		if (a->p.family != AF_INET) {
 			a->mtasts_addr_pending++;
 			lookup(a, a->mtasts_host, LDNS_RR_TYPE_AAAA,
-			    K_MTASTS_ADDR, 0, 0, AF_INET6, 1, NULL);
+			    K_MTASTS_ADDR, 0, 0, AF_INET6, 0, NULL);
 		}
 	}
 	txts_free(&t);
@@ -1311,7 +1310,8 @@ audit_start(struct event_base *base, struct dns_resolver *res,
 		return a;
 	}
 	snprintf(qn, sizeof(qn), "_mta-sts.%s", a->r.domain);
-	lookup(a, qn, LDNS_RR_TYPE_TXT, K_MTASTS_TXT, 0, 0, 0, 1, NULL);
+	/* not on the MX path: sessions do not wait for the policy fetch */
+	lookup(a, qn, LDNS_RR_TYPE_TXT, K_MTASTS_TXT, 0, 0, 0, 0, NULL);
 	snprintf(qn, sizeof(qn), "_dmarc.%s", a->r.domain);
 	lookup(a, qn, LDNS_RR_TYPE_TXT, K_DMARC, 0, 0, 0, 0, NULL);
 	snprintf(qn, sizeof(qn), "_smtp._tls.%s", a->r.domain);

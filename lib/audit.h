@@ -7,8 +7,9 @@
  * the pure modules spf.c, dmarc.c, dkim.c, mtasts.c and tlsrpt.c.
  *
  * The audit reports twice: once when everything a session probe needs
- * is known (MX hosts, addresses, TLSA, the MTA-STS policy), so probes
- * can start while the rest of the audit goes on, and once at the end.
+ * is known (MX hosts, addresses, TLSA), so probes can start while the
+ * rest of the audit goes on (the MTA-STS policy included), and once at
+ * the end.
  */
 #ifndef SMTPROBE_AUDIT_H
 #define SMTPROBE_AUDIT_H
@@ -119,7 +120,7 @@ struct audit_result {
 };
 
 enum audit_stage {
-	AUDIT_MX_READY,		/* mx[], addresses, TLSA and MTA-STS known */
+	AUDIT_MX_READY,		/* mx[], addresses and TLSA known */
 	AUDIT_DONE,		/* everything answered */
 };
 

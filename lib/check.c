@@ -129,6 +129,42 @@ check_ipv6(struct check_report *rep)
 	}
 }
 
+/*
+ * RFC 8461 5: under an MTA-STS policy in enforce mode a sender delivers
+ * only over TLS with a certificate valid for the MX host. Sessions do not
+ * wait for the policy (it comes over HTTPS); what a policy-following
+ * sender would refuse is made crit here, once both are known.
+ */
+static void
+mtasts_enforce(struct check_report *rep)
+{
+	static const enum finding_id ids[] = { F_TLS_STARTTLS_MISSING,
+	    F_TLS_STARTTLS_REFUSED, F_TLS_HANDSHAKE, F_TLS_CERT_EXPIRED,
+	    F_TLS_CERT_NOT_YET_VALID, F_TLS_CERT_HOSTNAME,
+	    F_TLS_CERT_UNTRUSTED };
+	static const char note[] = "; MTA-STS policy in enforce mode: "
+	    "senders will not deliver here";
+	size_t		 i, k, l;
+	char		*ev;
+
+	for (i = 0; i < rep->findings.n; i++) {
+		struct finding *f = &rep->findings.v[i];
+
+		for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
+			if (f->id == ids[k])
+				break;
+		if (k == sizeof(ids) / sizeof(ids[0]) || f->severity == SEV_CRIT)
+			continue;
+		f->severity = SEV_CRIT;
+		l = strlen(f->evidence);
+		if (l + sizeof(note) <= FINDING_EVIDENCE_MAX + 1 &&
+		    (ev = realloc(f->evidence, l + sizeof(note))) != NULL) {
+			memcpy(ev + l, note, sizeof(note));
+			f->evidence = ev;
+		}
+	}
+}
+
 /* Everything has ended: gather the findings and report from the loop. */
 static void
 finish(struct check *c)
@@ -151,6 +187,9 @@ finish(struct check *c)
 	for (i = 0; i < rep->nsessions; i++)
 		smtp_session_take_findings(rep->sessions[i], &rep->findings);
 	check_ipv6(rep);
+	if (rep->audit != NULL && rep->audit->mtasts_valid &&
+	    rep->audit->mtasts.mode == MTASTS_MODE_ENFORCE)
+		mtasts_enforce(rep);
 	if (c->audit != NULL && rep->nsessions == 0 && !c->p.dns_only &&
 	    !rep->audit->null_mx && rep->findings.n == 0) {
 		rep->unknown = 1;
@@ -281,14 +320,7 @@ jobs_from_audit(struct check *c, struct audit_result *r)
 		c->sessions_ready = 1;
 		return;
 	}
-	/*
-	 * RFC 8461 5: in enforce mode a sender delivers only over TLS with
-	 * a certificate valid for the MX host; probe as such a sender does.
-	 */
 	pol = c->p.proto.tls_policy;
-	if (r->mtasts_valid && r->mtasts.mode == MTASTS_MODE_ENFORCE &&
-	    pol < TLSPOL_VERIFY)
-		pol = TLSPOL_VERIFY;
 	for (m = 0; m < r->nmx; m++) {
 		struct audit_mx *mx = &r->mx[m];
 
