@@ -15,9 +15,11 @@
 #	(its own process, /probe over HTTP, a tcp module doing what the
 #	upstream smtp_starttls example does; and, as a diagnostic, the
 #	same without STARTTLS), the bare handshake
-#	(bench/out/raw_tls) and check_smtp -S (N/3 per row), then smtprobed
-#	left to its own schedule (interval 1s) for SCHED_S seconds
-#	(default 20). The two long-running probers are measured from
+#	(bench/out/raw_tls) and check_smtp -S (N/3 per row); then, as
+#	deployed, one probe a second: smtprobed left to its own schedule
+#	(interval 1s) for SCHED_S seconds (default 40) and the exporter
+#	asked once a second as often, and what each costs per second when
+#	nothing is asked (IDLE_S, default 10). The two long-running probers are measured from
 #	/proc/PID/stat by bench/proof_drive.py, whose own CPU is not
 #	counted. Postfix's log tells every row's handshakes full or resumed.
 #  tp	STARTTLS probes per second with CONC sessions at once (default
@@ -42,7 +44,8 @@ CHUNKS=${CHUNKS:-3}
 CONC=${CONC:-200}
 TP_N=${TP_N:-2000}
 K=${K:-5000}
-SCHED_S=${SCHED_S:-20}
+SCHED_S=${SCHED_S:-40}
+IDLE_S=${IDLE_S:-10}
 PROFILE=${PROFILE:-0}
 CHECK_SMTP=/usr/lib/nagios/plugins/check_smtp
 BLACKBOX=${BLACKBOX:-prometheus-blackbox-exporter}
@@ -345,10 +348,12 @@ prof() {
 		    >"$T_DIR/prof.$name.out" 2>/dev/null
 	fi
 	{
-		echo "# $name: samples by library"
-		perf report -i "$data" --no-children --sort dso -g none \
+		echo "# $name: $PER probes; samples by library, and what they" \
+		    "make per probe (1 sample = 1/1999 s)"
+		perf report -i "$data" --no-children --sort dso -g none -n \
 		    --stdio --percent-limit 1 2>/dev/null | grep -v '^#' |
-		    grep -v '^$'
+		    awk -v n="$PER" 'NF >= 3 { printf "%9s %8.0f us/probe  %s\n",
+		    $1, $2 / 1999 * 1e6 / n, $3 }'
 		echo "# $name: samples by function (>= 1.5%)"
 		perf report -i "$data" --no-children --sort dso,sym -g none \
 		    --stdio --percent-limit 1.5 2>/dev/null | grep -v '^#' |
@@ -363,6 +368,16 @@ if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
 	prof "$BB_PID:bbx" "${DRIVE[@]}" http -t prof.bbx -p "$BB_PID" \
 	    -n "$PER" -w 0 "$BB_URL"
 fi
+
+note "idle: smtprobed (1 target, nothing due) and blackbox_exporter," \
+    "nothing asked, $IDLE_S s"
+step dmnidle "${DRIVE[@]}" idle -t dmnidle -p "$DPID" -s "$IDLE_S" &
+ip=$!
+step bbxidle "${DRIVE[@]}" idle -t bbxidle -p "$BB_PID" -s "$IDLE_S"
+wait "$ip"	# that one only: the servers are children too
+note "blackbox_exporter paced: $SCHED_S probes, one a second"
+measured bbxpaced "${DRIVE[@]}" http -t bbxpaced -p "$BB_PID" -n "$SCHED_S" \
+    -w 1 -i 1 "$BB_URL"
 
 r bbx.rss_kb "$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$BB_PID/status")"
 r dmn.rss_kb "$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$DPID/status")"

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """proof_drive.py - drive a long-running prober and measure its CPU.
 
-    proof_drive.py http -t TAG -p PID -n N [-w WARM] URL
+    proof_drive.py http -t TAG -p PID -n N [-w WARM] [-i SECONDS] URL
         N probes, one after the other, through the prober's HTTP endpoint
         (prometheus-blackbox-exporter's /probe): a probe is good when the
-        answer has "probe_success 1".
+        answer has "probe_success 1". -i: start one every SECONDS
+        (paced, as a scraper would) instead of back to back.
     proof_drive.py ctl -t TAG -p PID -n N [-w WARM] SOCKET TARGET
         N "probe" requests to smtprobed's control socket, each on a new
         connection as `smtprobe probe` makes them: a probe is good when
@@ -15,6 +16,9 @@
     proof_drive.py sched -t TAG -p PID -s SECONDS SOCKET
         Leaves the daemon to its own schedule for SECONDS and counts the
         runs it made (status: probes_run, probes_failed).
+    proof_drive.py idle -t TAG -p PID -s SECONDS
+        The CPU of PID over SECONDS in which nobody asks it anything:
+        what it costs per second just to be running (cpu_us_per_s).
 
 The CPU is that of process PID only, every thread of it, from
 /proc/PID/stat (utime + stime, clock ticks) before and after the
@@ -79,6 +83,13 @@ class Meter:
         print("%s.cpu_user_us=%.1f" % (tag, (self.u1 - self.u0) * 1e6 / HZ / per))
         print("%s.cpu_sys_us=%.1f" % (tag, (self.s1 - self.s0) * 1e6 / HZ / per))
         print("%s.sched_cpu_us=%.1f" % (tag, ns / 1e3 / per))
+        # the main thread (the loop) apart from the others (smtprobed:
+        # the store's writer; Go: the runtime's threads)
+        main = "/proc/%d/task/%d/schedstat" % (self.pid, self.pid)
+        if main in self.n0 and main in self.n1:
+            nm = self.n1[main] - self.n0[main]
+            print("%s.sched_main_us=%.1f" % (tag, nm / 1e3 / per))
+            print("%s.sched_other_us=%.1f" % (tag, (ns - nm) / 1e3 / per))
         print("%s.threads=%d" % (tag, len(self.n1)))
         print("%s.elapsed_s=%.2f" % (tag, self.w1 - self.w0))
 
@@ -110,6 +121,7 @@ def cmd_http(opts, args):
     path = url.path + ("?" + url.query if url.query else "")
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
     tag, n, warm = opts["t"], int(opts["n"]), int(opts.get("w", 5))
+    pace = float(opts.get("i", 0))
     bad = 0
     shown = False
     for _ in range(warm):
@@ -117,7 +129,10 @@ def cmd_http(opts, args):
     m = Meter(int(opts["p"]))
     walls = []
     m.start()
-    for _ in range(n):
+    start = time.monotonic()
+    for i in range(n):
+        if pace > 0:
+            time.sleep(max(0.0, start + i * pace - time.monotonic()))
         t = time.monotonic()
         ok, body = http_probe(conn, path)
         walls.append(int((time.monotonic() - t) * 1e6))
@@ -229,26 +244,46 @@ def cmd_sched(opts, args):
     return 0 if n > 0 and failed == 0 else 1
 
 
+def cmd_idle(opts, args):
+    tag, secs = opts["t"], float(opts["s"])
+    m = Meter(int(opts["p"]))
+    m.start()
+    time.sleep(secs)
+    m.stop()
+    ticks = m.t1 - m.t0
+    ns = sum(m.n1[k] - m.n0[k] for k in m.n1 if k in m.n0)
+    el = m.w1 - m.w0
+    print("%s.idle_s=%.2f" % (tag, el))
+    print("%s.ticks=%d" % (tag, ticks))
+    print("%s.cpu_us_per_s=%.1f" % (tag, ticks * 1e6 / HZ / el))
+    print("%s.sched_cpu_us_per_s=%.1f" % (tag, ns / 1e3 / el))
+    main = "/proc/%d/task/%d/schedstat" % (m.pid, m.pid)
+    if main in m.n0 and main in m.n1:
+        print("%s.sched_main_us_per_s=%.1f" % (
+            tag, (m.n1[main] - m.n0[main]) / 1e3 / el))
+    return 0
+
+
 def main():
     if len(sys.argv) < 2:
         sys.stderr.write(__doc__)
         return 2
     try:
-        o, args = getopt.getopt(sys.argv[2:], "n:p:s:t:w:")
+        o, args = getopt.getopt(sys.argv[2:], "i:n:p:s:t:w:")
     except getopt.GetoptError as e:
         sys.stderr.write("proof_drive: %s\n" % e)
         return 2
     opts = {k[1:]: v for k, v in o}
     cmd = sys.argv[1]
     need = {"http": ("t", "p", "n"), "ctl": ("t", "p", "n"),
-            "sched": ("t", "p", "s")}.get(cmd)
-    nargs = {"http": 1, "ctl": 2, "sched": 1}.get(cmd)
+            "sched": ("t", "p", "s"), "idle": ("t", "p", "s")}.get(cmd)
+    nargs = {"http": 1, "ctl": 2, "sched": 1, "idle": 0}.get(cmd)
     if need is None or any(k not in opts for k in need) or \
             len(args) != nargs:
         sys.stderr.write(__doc__)
         return 2
-    return {"http": cmd_http, "ctl": cmd_ctl, "sched": cmd_sched}[cmd](
-        opts, args)
+    return {"http": cmd_http, "ctl": cmd_ctl, "sched": cmd_sched,
+            "idle": cmd_idle}[cmd](opts, args)
 
 
 if __name__ == "__main__":

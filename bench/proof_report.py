@@ -19,8 +19,9 @@ import sys
 ROWS = [
     ("eng", "smtprobe engine, STARTTLS probe (probe_bench)"),
     ("dmn", "smtprobed, `probe` over the control socket"),
-    ("sched", "smtprobed, own schedule (interval 1s)"),
     ("bbx", "blackbox_exporter smtp_starttls (/probe)"),
+    ("sched", "smtprobed, own schedule, one a second"),
+    ("bbxpaced", "blackbox_exporter, asked once a second"),
     ("bbxplain", "diag: blackbox_exporter, same without TLS"),
     ("raw", "raw TLS handshake (raw_tls, implicit TLS)"),
     ("nagios", "check_smtp -S (process per probe)"),
@@ -181,15 +182,48 @@ def main():
                   bbx["cpu"], dmn["cpu"], r,
                   judge("blackbox_vs_smtprobed", r >= 2 and dmn["ok"] ==
                         dmn["n"], "%.2fx < 2x" % r)))
-    if sched["n"] and bbx["n"]:
-        sc = sched["sched"] if sched["has_sched"] and sched["sched"] > 0 \
+    bpc = rows["bbxpaced"]
+    if sched["n"] and bpc["n"]:
+        # 20-odd probes: clock ticks are too coarse, schedstat is exact
+        a = bpc["sched"] if bpc["has_sched"] and bpc["sched"] > 0 \
+            else bpc["cpu"]
+        b = sched["sched"] if sched["has_sched"] and sched["sched"] > 0 \
             else sched["cpu"]
-        r = bbx["cpu"] / sc
-        print("  smtprobed (own schedule) >= 2x cheaper than "
-              "blackbox_exporter: %.0f / %.0f us (schedstat) = %.2fx  -> %s"
-              % (bbx["cpu"], sc, r,
-                 judge("blackbox_vs_smtprobed_scheduled", r >= 2 and
-                       sched["ok"] == sched["n"], "%.2fx < 2x" % r)))
+        r = a / b
+        print("  as deployed, one probe a second: smtprobed (own schedule) "
+              ">= 2x cheaper than blackbox_exporter (scraped):")
+        print("    %.0f / %.0f us (schedstat) = %.2fx  -> %s" % (
+            a, b, r, judge("blackbox_vs_smtprobed_paced", r >= 2 and
+                           sched["ok"] == sched["n"] and
+                           bpc["ok"] == bpc["n"], "%.2fx < 2x" % r)))
+        for tag, who, other in (("sched", "smtprobed", "store writer"),
+                                ("bbxpaced", "blackbox_exporter",
+                                 "Go runtime")):
+            mn = num(kv, tag + ".sched_main_us")
+            ot = num(kv, tag + ".sched_other_us")
+            if mn is not None and ot is not None:
+                print("    %s: main thread %.0f us, other threads (%s) %.0f"
+                      " us per probe" % (who, mn, other, ot))
+        cs = chunks_of(kv, "dmn")
+        ot = [num(kv, "dmn.%d.sched_other_us" % c) for c in cs]
+        if ot and None not in ot:
+            print("    (smtprobed probed back to back: other threads %.0f us "
+                  "per probe)" % (sum(ot) / len(ot)))
+        di = num(kv, "dmnidle.sched_cpu_us_per_s")
+        bi = num(kv, "bbxidle.sched_cpu_us_per_s")
+        if di is not None and bi is not None:
+            dm = num(kv, "dmnidle.sched_main_us_per_s")
+            print("    idle cost (nothing asked, nothing due): smtprobed %.0f "
+                  "us/s (main thread %s), blackbox_exporter %.0f us/s" % (
+                      di, "%.0f" % dm if dm is not None else "?", bi))
+            ds = num(kv, "sched.elapsed_s", 0)
+            bs = num(kv, "bbxpaced.elapsed_s", 0)
+            if sched["n"] and bpc["n"]:
+                dn = b - di * ds / sched["n"]
+                bn = a - bi * bs / bpc["n"]
+                print("    without it: smtprobed %.0f us, blackbox_exporter "
+                      "%.0f us per probe (%.2fx)" % (
+                          dn, bn, bn / dn if dn > 0 else 0))
     r = ratio(eng, raw)
     if r is not None:
         print("  engine <= 1.5x raw handshake CPU: %.0f / %.0f us = %.2fx"
@@ -212,7 +246,7 @@ def main():
             judge("check_smtp_vs_smtprobed", r >= 3, "%.1fx < 3x" % r)))
     bad = [label for tag, label in ROWS
            if rows[tag]["n"] and
-           tag not in ("nagios", "sched", "bbxplain") and
+           tag not in ("nagios", "sched", "bbxplain", "bbxpaced") and
            (rows[tag]["resumed"] > 0 or
             rows[tag]["hs"] < rows[tag]["n"])]
     res = sum(rows[t]["resumed"] for t, _ in ROWS)
