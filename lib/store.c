@@ -312,6 +312,7 @@ struct store {
 	int64_t			 qfull_report_ms;
 	int64_t			 next_retain_ms;
 	int			 trimming;	/* over the size limit */
+	int			 retain_backoff; /* multiplier of retain_interval_ms */
 	int64_t			 latest_trim_ms;
 	int			 sessions_trimmed;
 };
@@ -1582,6 +1583,8 @@ writer_main(void *arg)
 	int64_t		 now, wake, age, maxb;
 	uint64_t	 last_seq, rows;
 	int		 due, retain_due, more, nitems;
+	uint64_t	 del0;
+	int64_t		 cap;
 
 	pthread_mutex_lock(&st->mu);
 	for (;;) {
@@ -1688,10 +1691,28 @@ writer_main(void *arg)
 			pthread_mutex_unlock(&st->mu);
 			if (st->reopen)
 				writer_reopen(st);
+			del0 = st->c.deleted;
 			more = writer_retain(st, age, maxb);
 			pthread_mutex_lock(&st->mu);
-			st->next_retain_ms = more ? now :
-			    now + st->p.retain_interval_ms;
+			/*
+			 * A round that deleted nothing doubles the wait, up to
+			 * a minute: an idle daemon must not wake its store
+			 * every second to find nothing old enough. Trimming
+			 * for size keeps the short interval.
+			 */
+			if (more || st->c.deleted != del0 || st->trimming)
+				st->retain_backoff = 1;
+			else if (st->retain_backoff < 64)
+				st->retain_backoff *= 2;
+			st->next_retain_ms = more ? now : now +
+			    (int64_t)st->p.retain_interval_ms *
+			    (st->retain_backoff > 0 ? st->retain_backoff : 1);
+			/* never wait more than a quarter of the age kept */
+			cap = age > 0 && age * 250 < 60000 ? age * 250 : 60000;
+			if (cap < st->p.retain_interval_ms)
+				cap = st->p.retain_interval_ms;
+			if (!more && st->next_retain_ms > now + cap)
+				st->next_retain_ms = now + cap;
 		}
 	}
 	st->exited = 1;
