@@ -311,7 +311,7 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 {
 	STACK_OF(X509)	*chain;
 	X509		*leaf;
-	int		 i, nid;
+	int		 i, nid, n;
 	const char	*g;
 	int64_t		 now = util_wall();
 
@@ -323,9 +323,14 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 	if (nid != 0 && (g = SSL_group_to_name(ssl, nid)) != NULL)
 		util_strlcpy(info->group, g, sizeof(info->group));
 	chain = SSL_get_peer_cert_chain(ssl);
-	info->nchain = 0;
-	if (info->chain == NULL &&
-	    (info->chain = calloc(TLS_CHAIN_MAX, sizeof(*info->chain))) == NULL)
+	n = chain != NULL ? sk_X509_num(chain) : 0;
+	if (n < 1)
+		n = 1;
+	if (n > TLS_CHAIN_MAX)
+		n = TLS_CHAIN_MAX;
+	/* as many records as the peer sent: a held session keeps them */
+	tls_info_free(info);
+	if ((info->chain = calloc((size_t)n, sizeof(*info->chain))) == NULL)
 		return;
 	for (i = 0; chain != NULL && i < sk_X509_num(chain) &&
 	    i < TLS_CHAIN_MAX; i++)
