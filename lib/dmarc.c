@@ -267,18 +267,9 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 	memset(&pt, 0, sizeof(pt));
 	memset(&spt, 0, sizeof(spt));
 
-	if (len > DMARC_RECORD_MAX) {
-		finding_add(fl, F_DMARC_SYNTAX, SEV_CRIT, domain, NULL, 0,
-		    "%s: \"%.*s\": record is %zu bytes, over %d", c.name,
-		    EV(s, len), len, DMARC_RECORD_MAX);
+	if (txtrec_check_head(c.name, domain, s, len, DMARC_RECORD_MAX,
+	    "DMARC1", TXTREC_NOCASE, F_DMARC_SYNTAX, SEV_CRIT, fl) == -1)
 		return -1;
-	}
-	if (!txtrec_has_version(s, len, "DMARC1", TXTREC_NOCASE)) {
-		finding_add(fl, F_DMARC_SYNTAX, SEV_CRIT, domain, NULL, 0,
-		    "%s: \"%.*s\": v: the record must start with v=DMARC1",
-		    c.name, EV(s, len));
-		return -1;
-	}
 
 	txtrec_init(&it, s, len, TXTREC_NOCASE);
 	while ((r = txtrec_next(&it, &t, &why)) != 0) {

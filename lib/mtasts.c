@@ -62,18 +62,9 @@ mtasts_parse_record(const char *domain, const char *s, size_t len,
 
 	memset(rec, 0, sizeof(*rec));
 	snprintf(name, sizeof(name), "_mta-sts.%s", domain);
-	if (len > MTASTS_RECORD_MAX) {
-		finding_add(fl, F_MTASTS_SYNTAX, -1, domain, NULL, 0,
-		    "%s: \"%.*s\": record is %zu bytes, over %d", name,
-		    EV(s, len), len, MTASTS_RECORD_MAX);
+	if (txtrec_check_head(name, domain, s, len, MTASTS_RECORD_MAX,
+	    "STSv1", TXTREC_STS, F_MTASTS_SYNTAX, -1, fl) == -1)
 		return -1;
-	}
-	if (!txtrec_has_version(s, len, "STSv1", TXTREC_STS)) {
-		finding_add(fl, F_MTASTS_SYNTAX, -1, domain, NULL, 0,
-		    "%s: \"%.*s\": v: the record must start with v=STSv1",
-		    name, EV(s, len));
-		return -1;
-	}
 
 	txtrec_init(&it, s, len, TXTREC_STS);
 	while ((r = txtrec_next(&it, &t, &why)) != 0) {

@@ -58,18 +58,9 @@ tlsrpt_parse(const char *domain, const char *s, size_t len,
 
 	memset(rec, 0, sizeof(*rec));
 	snprintf(name, sizeof(name), "_smtp._tls.%s", domain);
-	if (len > TLSRPT_RECORD_MAX) {
-		finding_add(fl, F_TLSRPT_SYNTAX, -1, domain, NULL, 0,
-		    "%s: \"%.*s\": record is %zu bytes, over %d", name,
-		    EV(s, len), len, TLSRPT_RECORD_MAX);
+	if (txtrec_check_head(name, domain, s, len, TLSRPT_RECORD_MAX,
+	    "TLSRPTv1", TXTREC_STS, F_TLSRPT_SYNTAX, -1, fl) == -1)
 		return -1;
-	}
-	if (!txtrec_has_version(s, len, "TLSRPTv1", TXTREC_STS)) {
-		finding_add(fl, F_TLSRPT_SYNTAX, -1, domain, NULL, 0,
-		    "%s: \"%.*s\": v: the record must start with v=TLSRPTv1",
-		    name, EV(s, len));
-		return -1;
-	}
 
 	txtrec_init(&it, s, len, TXTREC_STS);
 	while ((r = txtrec_next(&it, &t, &why)) != 0) {

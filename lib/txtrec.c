@@ -433,3 +433,23 @@ txtrec_evlen(size_t len)
 {
 	return (int)(len < TXTREC_EV_MAX ? len : TXTREC_EV_MAX);
 }
+
+int
+txtrec_check_head(const char *name, const char *domain, const char *s,
+    size_t len, size_t max, const char *version, int flags,
+    enum finding_id id, int sev, struct finding_list *fl)
+{
+	if (len > max) {
+		finding_add(fl, id, sev, domain, NULL, 0,
+		    "%s: \"%.*s\": record is %zu bytes, over %zu", name,
+		    txtrec_evlen(len), s, len, max);
+		return -1;
+	}
+	if (!txtrec_has_version(s, len, version, flags)) {
+		finding_add(fl, id, sev, domain, NULL, 0,
+		    "%s: \"%.*s\": v: the record must start with v=%s", name,
+		    txtrec_evlen(len), s, version);
+		return -1;
+	}
+	return 0;
+}

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "finding.h"
+
 #define TXTREC_TAGS_MAX	64	/* tag-specs in one record; more is an error */
 #define TXTREC_HOST_MAX	253	/* bytes in a domain name, no final dot */
 #define TXTREC_EV_MAX	80	/* bytes of a value quoted in evidence */
@@ -118,5 +120,17 @@ int		 txtrec_list_next(const char *s, size_t len, size_t *off,
 
 /* Bytes of a value to quote in evidence: len, at most TXTREC_EV_MAX. */
 int		 txtrec_evlen(size_t len);
+
+/*
+ * The head every record audit checks first: at most max bytes, and the
+ * "v=" version tag first (txtrec_has_version with flags). On failure it
+ * adds finding id at severity sev (-1: the catalogue's) for domain, with
+ * evidence naming the record (name, e.g. "_dmarc.example.com") and the
+ * text, and returns -1; otherwise 0.
+ */
+int		 txtrec_check_head(const char *name, const char *domain,
+		    const char *s, size_t len, size_t max, const char *version,
+		    int flags, enum finding_id id, int sev,
+		    struct finding_list *fl);
 
 #endif
