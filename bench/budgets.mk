@@ -22,7 +22,7 @@ XCFLAGS	 = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -I../lib $(PKG_CFLAGS)
 LIB	 = ../lib/libsmtprobe.a
 OUT	 = out
 PROGS	 = $(OUT)/audit_bench $(OUT)/dns_bench $(OUT)/udp_flood \
-	   $(OUT)/smtpd_stub $(OUT)/tt_bench $(OUT)/sqlite_base \
+	   $(OUT)/smtp_responder $(OUT)/tt_bench $(OUT)/sqlite_base \
 	   $(OUT)/store_rate
 
 .PHONY: all clean
@@ -37,7 +37,7 @@ $(OUT)/audit_bench $(OUT)/dns_bench $(OUT)/tt_bench $(OUT)/store_rate: $(OUT)/%:
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
 
 # Stand-alone: the baselines and the SMTP responder.
-$(OUT)/udp_flood $(OUT)/smtpd_stub $(OUT)/sqlite_base: $(OUT)/%: %.c | $(OUT)
+$(OUT)/udp_flood $(OUT)/smtp_responder $(OUT)/sqlite_base: $(OUT)/%: %.c | $(OUT)
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(PKG_LIBS)
 
 $(LIB):

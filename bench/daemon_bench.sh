@@ -9,7 +9,7 @@
 # batches, and the scheduler's work per due target O(log n).
 #
 # Everything stays on loopback and is stopped by PID:
-#   - bench/out/smtpd_stub answers SMTP politely (no TLS) on TARGETS
+#   - bench/out/smtp_responder answers SMTP politely (no TLS) on TARGETS
 #     addresses 127.1.0.1, 127.1.0.2 ... (250 per /24), one port: every
 #     target has an address of its own, so per-host spacing never
 #     delays a probe;
@@ -83,7 +83,7 @@ if [ "$N" -gt 62500 ] || [ "$BIG" -gt 100000 ]; then
 	echo "bench: at most 62 500 targets (addresses), 100 000 for -b" >&2
 	exit 2
 fi
-make -s -C "$BENCH" -f budgets.mk out/smtpd_stub out/sqlite_base \
+make -s -C "$BENCH" -f budgets.mk out/smtp_responder out/sqlite_base \
     out/tt_bench out/store_rate || exit 1
 
 t_init daemon-bench
@@ -207,11 +207,11 @@ echo "host.clk_tck=$CLK" >>"$RES"
 # --- the SMTP responder --------------------------------------------------------
 
 PORT=$(free_port 127.1.0.1)
-note "smtpd_stub on $N addresses 127.1.x.y:$PORT"
-t_bg stub "$BENCH/out/smtpd_stub" -P "$PORT" -n "$N" -r "$T_DIR/stub.ready"
+note "smtp_responder on $N addresses 127.1.x.y:$PORT"
+t_bg responder "$BENCH/out/smtp_responder" -P "$PORT" -n "$N" -r "$T_DIR/responder.ready"
 STUB_PID=$T_BG_PID
-wait_file "$T_DIR/stub.ready" 60 ||
-    { T_SHOW_LOGS+=("$T_DIR/stub.log"); die "smtpd_stub did not start"; }
+wait_file "$T_DIR/responder.ready" 60 ||
+    { T_SHOW_LOGS+=("$T_DIR/responder.log"); die "smtp_responder did not start"; }
 
 # --- baseline: one target -------------------------------------------------------
 
@@ -296,7 +296,7 @@ r d.status_after_reload_ms "$($CTL "$SOCK" status | sed -n 's/^ms=//p')"
 stop_daemon
 r d.stop_ms "$STOP_MS"
 t_kill "$STUB_PID"
-sed -n 's/^stub\./stub./p' "$T_DIR/stub.log" >>"$RES"
+sed -n 's/^responder\./responder./p' "$T_DIR/responder.log" >>"$RES"
 
 # --- reload scaling -------------------------------------------------------------
 

@@ -87,8 +87,8 @@ def main():
         fmt="{:10.0f}")
     row("control `reload` round trip (loop blocked)", f("d.reload_ms"), "ms")
     row("SIGTERM to exit", f("d.stop_ms"), "ms", f("one.stop_ms"))
-    print(f"  {'stub: sessions / commands served':<54} "
-          f"{kv.get('stub.sessions')} / {kv.get('stub.commands')}")
+    print(f"  {'responder: sessions / commands served':<54} "
+          f"{kv.get('responder.sessions')} / {kv.get('responder.commands')}")
     print()
 
     sizes = sorted({int(k.split(".")[1]) for k in kv

@@ -1,16 +1,16 @@
 /*
- * smtpd_stub.c - a cheap, polite SMTP responder for daemon_bench.sh: one
+ * smtp_responder.c - a cheap, polite SMTP responder for daemon_bench.sh: one
  * listening socket on each of COUNT loopback addresses (127.1.0.1,
  * 127.1.0.2 ... : 250 per /24, starting at 127.1.0.0/24) and one port,
  * so that every one of thousands of smtprobed targets has an address of
  * its own. One libevent loop, no TLS.
  *
- *	smtpd_stub -P PORT -n COUNT [-r READYFILE]
+ *	smtp_responder -P PORT -n COUNT [-r READYFILE]
  *
  * Answers: 220 greeting; EHLO 250 (PIPELINING, 8BITMIME, SIZE); HELO,
  * MAIL, RCPT, RSET, NOOP 250; QUIT 221 and close; anything else 502.
  * Lines longer than 1000 bytes close the connection. On SIGTERM it
- * prints "stub.sessions=N" and "stub.commands=N" and exits. READYFILE is
+ * prints "responder.sessions=N" and "responder.commands=N" and exits. READYFILE is
  * written once every socket listens. Linux: binding any 127/8 address
  * needs no configuration.
  */
@@ -58,10 +58,10 @@ read_cb(struct bufferevent *bev, void *arg)
 	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		commands++;
 		if (strncasecmp(line, "EHLO", 4) == 0)
-			say(bev, "250-stub.bench.example\r\n250-PIPELINING\r\n"
+			say(bev, "250-responder.bench.example\r\n250-PIPELINING\r\n"
 			    "250-SIZE 10240000\r\n250 8BITMIME\r\n");
 		else if (strncasecmp(line, "HELO", 4) == 0)
-			say(bev, "250 stub.bench.example\r\n");
+			say(bev, "250 responder.bench.example\r\n");
 		else if (strncasecmp(line, "MAIL", 4) == 0)
 			say(bev, "250 2.1.0 Ok\r\n");
 		else if (strncasecmp(line, "RCPT", 4) == 0)
@@ -109,7 +109,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	bufferevent_setcb(bev, read_cb, NULL, event_cb, NULL);
 	bufferevent_enable(bev, EV_READ);
-	say(bev, "220 stub.bench.example ESMTP stub\r\n");
+	say(bev, "220 responder.bench.example ESMTP responder\r\n");
 }
 
 static void
@@ -149,13 +149,13 @@ main(int argc, char *argv[])
 	}
 	if (port <= 0 || port > 65535 || count < 1 || count > 250 * 250) {
 usage:
-		fprintf(stderr, "usage: smtpd_stub -P PORT -n COUNT"
+		fprintf(stderr, "usage: smtp_responder -P PORT -n COUNT"
 		    " [-r READYFILE]\n");
 		return 2;
 	}
 	rl.rlim_cur = rl.rlim_max = (rlim_t)count + 4096;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
-		perror("smtpd_stub: RLIMIT_NOFILE");
+		perror("smtp_responder: RLIMIT_NOFILE");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -170,7 +170,7 @@ usage:
 		if (evconnlistener_new_bind(base, accept_cb, NULL,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 64,
 		    (struct sockaddr *)&sin, sizeof(sin)) == NULL) {
-			fprintf(stderr, "smtpd_stub: cannot listen on "
+			fprintf(stderr, "smtp_responder: cannot listen on "
 			    "127.1.%ld.%ld:%d\n", i / 250, i % 250 + 1, port);
 			return 1;
 		}
@@ -182,7 +182,7 @@ usage:
 		fclose(f);
 	}
 	event_base_dispatch(base);
-	printf("stub.sessions=%lu\nstub.commands=%lu\n", sessions, commands);
+	printf("responder.sessions=%lu\nresponder.commands=%lu\n", sessions, commands);
 	fflush(stdout);
 	return 0;
 }
