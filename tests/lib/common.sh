@@ -96,23 +96,58 @@ t_bg() {
 	T_PIDS+=("$T_BG_PID")
 }
 
-# free_ports N [ADDR]: print N distinct free TCP ports, one a line. All
-# sockets are held until the last is bound so the ports differ; another
-# process may still take one before we do, which is why servers are
-# started right after.
+# free_ports N [ADDR]: print N distinct free ports, one a line, free for
+# both TCP and UDP. They are drawn at random from outside the kernel's
+# ephemeral range (ip_local_port_range): a port that bind(0) hands out
+# can be taken a moment later by any outgoing connection on the machine
+# (a test's own client, a previous session's TIME_WAIT), and a server
+# started afterwards then fails with "Address already in use". Ports
+# handed out earlier in this test (listed in $T_DIR/ports; callers use
+# $(...), so a shell variable would not last) are not handed out again.
 free_ports() {
-	python3 - "$1" "${2:-127.0.0.1}" <<'EOF'
-import socket, sys
-n, addr = int(sys.argv[1]), sys.argv[2]
+	local out given=
+	[ -n "$T_DIR" ] && [ -f "$T_DIR/ports" ] && given=$(cat "$T_DIR/ports")
+	out=$(python3 - "$1" "${2:-127.0.0.1}" "$given" <<'EOF'
+import random, socket, sys
+n, addr, given = int(sys.argv[1]), sys.argv[2], set(sys.argv[3].split())
 fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
-socks = []
-for _ in range(n):
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.bind((addr, 0))
-    socks.append(s)
-for s in socks:
-    print(s.getsockname()[1])
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        lo, hi = (int(x) for x in f.read().split())
+except (OSError, ValueError):
+    lo, hi = 32768, 60999
+if lo > 11024:
+    pool = range(10000, lo)
+elif hi < 64511:
+    pool = range(hi + 1, 65536)
+else:
+    pool = range(1024, 65536)
+socks, ports = [], []
+for _ in range(20000):
+    if len(ports) == n:
+        break
+    p = random.choice(pool)
+    if str(p) in given or p in ports:
+        continue
+    t = socket.socket(fam, socket.SOCK_STREAM)
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    try:
+        t.bind((addr, p))
+        u.bind((addr, p))
+    except OSError:
+        t.close()
+        u.close()
+        continue
+    socks += [t, u]
+    ports.append(p)
+if len(ports) != n:
+    sys.exit("free_ports: no %d free ports on %s" % (n, addr))
+for p in ports:
+    print(p)
 EOF
+) || return 1
+	[ -n "$T_DIR" ] && printf '%s\n' "$out" >>"$T_DIR/ports"
+	printf '%s\n' "$out"
 }
 
 free_port() {
