@@ -1,50 +1,76 @@
 /*
- * conn.c - libevent + OpenSSL turned into line events.
+ * conn.c - a socket and OpenSSL on a libevent loop, turned into line
+ * events.
  *
- * Lines are cut out of the input evbuffer into one fixed buffer per
- * connection: no allocation per line or byte on the read path. The read
- * high-watermark bounds what libevent buffers for a peer that never sends
- * a newline.
+ * Two events per connection, nothing buffered twice. The socket is read
+ * (or SSL_read) straight into one fixed input buffer, allocated once at
+ * the first read; lines are handed over in place from it, so there is no
+ * allocation per read, line or byte. A command goes out with send() (or
+ * SSL_write) at once, from the caller: the write event is armed only
+ * while connecting, during the handshake and when the kernel would
+ * block, so a round trip costs one wait, one read and one write, with no
+ * epoll changes in between. TLS uses OpenSSL's socket BIO on the same
+ * descriptor, with read-ahead so a record is one read.
+ *
+ * Events reach the callback from the loop only, never from inside a
+ * conn_* call made by the callback (a failed send is reported on the
+ * next turn of the loop).
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <event2/event_struct.h>
 
 #include <openssl/err.h>
 
 #include "conn.h"
-#include "util.h"
+
+/* One line and its CR LF, plus room for the start of the next. */
+#define CONN_IN_SIZE	(CONN_LINE_MAX + 512)
+
+enum conn_state {
+	CS_CONNECTING,
+	CS_OPEN,		/* plain text, or TLS established */
+	CS_HANDSHAKE,		/* SSL_connect in progress */
+	CS_DONE,		/* EOF or error reported: no more reading */
+};
 
 struct conn {
 	struct event_base	*base;
-	struct bufferevent	*bev;		/* socket, or the TLS filter over it */
-	struct bufferevent	*sock;		/* the socket bufferevent itself */
-	SSL			*ssl;		/* owned by the filter once set */
 	evutil_socket_t		 fd;
+	SSL			*ssl;
+	enum conn_state		 state;
 	conn_cb			 cb;
 	void			*arg;
 	int			 stopped;	/* no more events to the callback */
-	int			 connected;
-	struct event		*ev_fail;	/* reports an immediate connect failure */
-	int			 fail_err;
+	struct event		 ev_read;	/* persistent, once connected */
+	struct event		 ev_write;	/* connect, handshake, blocked send */
+	struct event		 ev_fail;	/* reports a failure from the loop */
+	int			 fail_err;	/* errno for ev_fail, 0: TLS */
+	unsigned long		 fail_tls;	/* the OpenSSL error, for 0 */
+	char			*in;		/* CONN_IN_SIZE bytes, or NULL */
+	size_t			 in_off;	/* first unconsumed byte */
+	size_t			 in_len;	/* end of the data */
 	size_t			 delivering;	/* bytes of the line being handed
 						   over, still in the input */
+	char			*out;		/* what the kernel would not take */
+	size_t			 out_len;
+	size_t			 out_cap;
+	int			 write_wants_read;	/* SSL_write: WANT_READ */
 };
 
-static void	conn_read(struct bufferevent *, void *);
-static void	conn_event(struct bufferevent *, short, void *);
+static void	conn_on_read(evutil_socket_t, short, void *);
+static void	conn_fill(struct conn *);
+static void	conn_on_write(evutil_socket_t, short, void *);
 
 static void
 conn_emit(struct conn *c, enum conn_event ev, const char *t, size_t len,
@@ -54,6 +80,34 @@ conn_emit(struct conn *c, enum conn_event ev, const char *t, size_t len,
 		c->cb(c, ev, t, len, err, c->arg);
 }
 
+/* The end of the stream: no more reading or writing, one event. */
+static void
+conn_done(struct conn *c, enum conn_event ev, const char *t, size_t len,
+    int err)
+{
+	if (c->state == CS_DONE)
+		return;
+	c->state = CS_DONE;
+	event_del(&c->ev_read);
+	event_del(&c->ev_write);
+	conn_emit(c, ev, t, len, err);
+}
+
+/* The reason of OpenSSL error e (0: fallback), the queue emptied. */
+static void
+conn_tls_fail(struct conn *c, unsigned long e, const char *fallback)
+{
+	char		 buf[256];
+
+	if (e == 0) {
+		conn_done(c, CONN_TLS_ERROR, fallback, strlen(fallback), 0);
+		return;
+	}
+	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_clear_error();
+	conn_done(c, CONN_TLS_ERROR, buf, strlen(buf), 0);
+}
+
 static void
 conn_fail_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -61,7 +115,26 @@ conn_fail_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	conn_emit(c, CONN_ERROR, NULL, 0, c->fail_err);
+	if (c->fail_err == 0)
+		conn_tls_fail(c, c->fail_tls, "TLS write failed");
+	else
+		conn_done(c, CONN_ERROR, NULL, 0, c->fail_err);
+}
+
+/*
+ * Report err (0: the first queued OpenSSL error) on the next turn of the
+ * loop: the error queue is the thread's, so it is read now.
+ */
+static void
+conn_fail_later(struct conn *c, int err)
+{
+	c->fail_err = err;
+	if (err == 0) {
+		c->fail_tls = ERR_get_error();
+		ERR_clear_error();
+	}
+	event_del(&c->ev_write);
+	event_active(&c->ev_fail, EV_TIMEOUT, 0);
 }
 
 /*
@@ -73,15 +146,11 @@ conn_fail_cb(evutil_socket_t fd, short what, void *arg)
  * whenever we send, so it is set again after every send.
  */
 static void
-conn_sent(struct evbuffer *buf, const struct evbuffer_cb_info *info,
-    void *arg)
+conn_sent(struct conn *c)
 {
-	struct conn	*c = arg;
-	int		 one = 1;
+	int	 one = 1;
 
-	(void)buf;
-	if (info->n_deleted > 0)
-		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
 struct conn *
@@ -98,6 +167,7 @@ conn_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
 	c->base = base;
 	c->cb = cb;
 	c->arg = arg;
+	c->state = CS_CONNECTING;
 	c->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (c->fd == -1) {
@@ -107,156 +177,377 @@ conn_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
 	}
 	/* Nagle on the server plus delayed ACK here stalls 40 ms a turn. */
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = bufferevent_socket_new(base, c->fd, BEV_OPT_CLOSE_ON_FREE);
-	c->ev_fail = evtimer_new(base, conn_fail_cb, c);
-	if (c->bev == NULL || c->ev_fail == NULL) {
+	if (event_assign(&c->ev_read, base, c->fd, EV_READ | EV_PERSIST,
+	    conn_on_read, c) == -1 ||
+	    event_assign(&c->ev_write, base, c->fd, EV_WRITE, conn_on_write,
+	    c) == -1 ||
+	    event_assign(&c->ev_fail, base, -1, 0, conn_fail_cb, c) == -1) {
 		*err = ENOMEM;
-		if (c->bev)
-			bufferevent_free(c->bev);
-		else
-			close(c->fd);
-		if (c->ev_fail)
-			event_free(c->ev_fail);
+		close(c->fd);
 		free(c);
 		return NULL;
 	}
-	bufferevent_setcb(c->bev, conn_read, NULL, conn_event, c);
-	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_LINE_MAX * 4);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	c->sock = c->bev;
-	evbuffer_add_cb(bufferevent_get_output(c->sock), conn_sent, c);
-	if (bufferevent_socket_connect(c->bev, sa, (int)salen) == -1) {
+	if (connect(c->fd, sa, salen) == 0 || errno == EINPROGRESS) {
+		/* writable once connected (or failed): see conn_on_write */
+		if (event_add(&c->ev_write, NULL) == -1)
+			conn_fail_later(c, ENOMEM);
+	} else
 		/* failed at once (ENETUNREACH...): report from the loop */
-		c->fail_err = errno ? errno : ECONNREFUSED;
-		event_active(c->ev_fail, EV_TIMEOUT, 0);
-	}
+		conn_fail_later(c, errno ? errno : ECONNREFUSED);
 	return c;
+}
+
+/* Keep what the kernel would not take, and wait until it would. */
+static int
+conn_queue(struct conn *c, const char *buf, size_t len)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (len > SIZE_MAX / 2 - c->out_len)
+		return -1;
+	if (c->out_len + len > c->out_cap) {
+		cap = c->out_cap ? c->out_cap : 256;
+		while (cap < c->out_len + len)
+			cap *= 2;
+		if ((p = realloc(c->out, cap)) == NULL)
+			return -1;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, buf, len);
+	c->out_len += len;
+	return 0;
+}
+
+/*
+ * Send the queued bytes. SSL_write is retried with the same bytes
+ * (without SSL_MODE_ENABLE_PARTIAL_WRITE it writes all or nothing).
+ */
+static void
+conn_flush(struct conn *c)
+{
+	ssize_t	 n;
+	int	 r;
+
+	c->write_wants_read = 0;
+	while (c->out_len > 0) {
+		if (c->ssl == NULL) {
+			n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK)) {
+				event_add(&c->ev_write, NULL);
+				return;
+			}
+			if (n == -1) {
+				conn_fail_later(c, errno);
+				return;
+			}
+		} else {
+			ERR_clear_error();
+			r = SSL_write(c->ssl, c->out, (int)c->out_len);
+			if (r <= 0) {
+				switch (SSL_get_error(c->ssl, r)) {
+				case SSL_ERROR_WANT_WRITE:
+					event_add(&c->ev_write, NULL);
+					return;
+				case SSL_ERROR_WANT_READ:
+					c->write_wants_read = 1;
+					return;
+				case SSL_ERROR_SYSCALL:
+					if (ERR_peek_error() == 0) {
+						conn_fail_later(c, errno ?
+						    errno : EPIPE);
+						return;
+					}
+					/* FALLTHROUGH */
+				default:
+					conn_fail_later(c, 0);
+					return;
+				}
+			}
+			n = r;
+		}
+		c->out_len -= (size_t)n;
+		memmove(c->out, c->out + n, c->out_len);
+		conn_sent(c);
+	}
 }
 
 int
 conn_write(struct conn *c, const char *buf, size_t len)
 {
-	return bufferevent_write(c->bev, buf, len);
+	if (c->state == CS_DONE || len == 0)
+		return 0;
+	if (conn_queue(c, buf, len) == -1)
+		return -1;
+	/* not yet open, or still waiting for the kernel: it goes later */
+	if (c->state == CS_OPEN && c->out_len == len && !c->write_wants_read)
+		conn_flush(c);
+	return 0;
 }
 
+/* Hand over every complete line in the input. */
 static void
-conn_read(struct bufferevent *bev, void *arg)
+conn_lines(struct conn *c)
 {
-	struct conn	*c = arg;
-	struct evbuffer	*in = bufferevent_get_input(bev);
-	struct evbuffer_ptr p;
-	const char	*line;
-	size_t		 eol, n;
+	SSL	*ssl = c->ssl;
+	char	*start, *lf;
+	size_t	 avail, n;
 
-	while (!c->stopped) {
-		p = evbuffer_search_eol(in, NULL, &eol, EVBUFFER_EOL_CRLF);
-		if (p.pos == -1) {
-			if (evbuffer_get_length(in) > CONN_LINE_MAX) {
-				evbuffer_drain(in, evbuffer_get_length(in));
+	while (!c->stopped && c->state != CS_DONE && c->in_len > c->in_off) {
+		start = c->in + c->in_off;
+		avail = c->in_len - c->in_off;
+		if ((lf = memchr(start, '\n', avail)) == NULL) {
+			/* CONN_LINE_MAX bytes and a CR may wait for the LF */
+			if (avail > CONN_LINE_MAX + 1) {
+				c->in_off = c->in_len = 0;
 				conn_emit(c, CONN_LINE_TOO_LONG, NULL, 0, 0);
 			}
-			return;
+			break;
 		}
-		n = (size_t)p.pos;
+		n = (size_t)(lf - start);
+		c->delivering = n + 1;
+		if (n > 0 && start[n - 1] == '\r')
+			n--;
 		if (n > CONN_LINE_MAX) {
-			evbuffer_drain(in, n + eol);
+			c->in_off += c->delivering;
+			c->delivering = 0;
 			conn_emit(c, CONN_LINE_TOO_LONG, NULL, 0, 0);
+			continue;
+		}
+		conn_emit(c, CONN_LINE, start, n, 0);
+		/* TLS started on this line: the rest was dropped with it */
+		if (c->ssl != ssl) {
+			c->delivering = 0;
 			return;
 		}
-		/*
-		 * The line, contiguous inside the input buffer (it mostly is
-		 * already: then this copies nothing), handed over in place and
-		 * dropped after: no line buffer per connection, no copy.
-		 */
-		line = (const char *)evbuffer_pullup(in, (ev_ssize_t)n);
-		if (line == NULL && n > 0)
-			return;
-		c->delivering = n + eol;
-		conn_emit(c, CONN_LINE, line ? line : "", n, 0);
+		c->in_off += c->delivering;
 		c->delivering = 0;
-		/* stopped, or TLS started on this line: nothing more here */
-		if (c->stopped || bufferevent_get_input(c->bev) != in)
-			return;
-		evbuffer_drain(in, n + eol);
+	}
+	/* keep the partial line at the front, for the next read */
+	if (c->in_off == c->in_len)
+		c->in_off = c->in_len = 0;
+	else if (c->in_off > 0) {
+		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+		c->in_len -= c->in_off;
+		c->in_off = 0;
 	}
 }
 
 static void
-conn_event(struct bufferevent *bev, short what, void *arg)
+conn_handshake(struct conn *c)
+{
+	int	 r;
+
+	ERR_clear_error();
+	if ((r = SSL_connect(c->ssl)) == 1) {
+		event_del(&c->ev_write);
+		c->state = CS_OPEN;
+		conn_emit(c, CONN_TLS_READY, NULL, 0, 0);
+		if (!c->stopped && c->state == CS_OPEN && c->out_len > 0)
+			conn_flush(c);
+		/*
+		 * Records read with the last handshake message (the greeting
+		 * on port 465, session tickets): the socket may be drained,
+		 * so no read event would come for them.
+		 */
+		if (!c->stopped && c->state == CS_OPEN &&
+		    SSL_has_pending(c->ssl))
+			conn_fill(c);
+		return;
+	}
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		event_del(&c->ev_write);
+		return;
+	case SSL_ERROR_WANT_WRITE:
+		event_add(&c->ev_write, NULL);
+		return;
+	case SSL_ERROR_SYSCALL:
+		if (ERR_peek_error() == 0) {
+			/* the peer closed, or reset, mid-handshake */
+			if (errno == 0 || r == 0)
+				conn_done(c, CONN_EOF, NULL, 0, 0);
+			else
+				conn_done(c, CONN_ERROR, NULL, 0, errno);
+			return;
+		}
+		/* FALLTHROUGH */
+	default:
+		conn_tls_fail(c, ERR_get_error(), "TLS layer error");
+		return;
+	}
+}
+
+/* Read once (plain) or until OpenSSL has nothing buffered (TLS). */
+static void
+conn_fill(struct conn *c)
+{
+	SSL	*ssl = c->ssl;
+	ssize_t	 n;
+	size_t	 room;
+	int	 r, e;
+
+	if (c->in == NULL && (c->in = malloc(CONN_IN_SIZE)) == NULL) {
+		conn_done(c, CONN_ERROR, NULL, 0, ENOMEM);
+		return;
+	}
+	do {
+		room = CONN_IN_SIZE - c->in_len;
+		if (ssl == NULL) {
+			n = recv(c->fd, c->in + c->in_len, room, 0);
+			if (n == -1 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK || errno == EINTR))
+				return;
+			if (n == -1) {
+				conn_done(c, CONN_ERROR, NULL, 0, errno);
+				return;
+			}
+			if (n == 0) {
+				conn_done(c, CONN_EOF, NULL, 0, 0);
+				return;
+			}
+			c->in_len += (size_t)n;
+			conn_lines(c);
+			/* a full read may have left more behind */
+			if ((size_t)n < room)
+				return;
+			continue;
+		}
+		ERR_clear_error();
+		r = SSL_read(ssl, c->in + c->in_len, (int)room);
+		if (r > 0) {
+			c->in_len += (size_t)r;
+			conn_lines(c);
+			continue;
+		}
+		switch ((e = SSL_get_error(ssl, r))) {
+		case SSL_ERROR_WANT_READ:
+			return;
+		case SSL_ERROR_WANT_WRITE:
+			/* renegotiation or key update: wait until writable */
+			event_add(&c->ev_write, NULL);
+			return;
+		case SSL_ERROR_ZERO_RETURN:
+			conn_done(c, CONN_EOF, NULL, 0, 0);
+			return;
+		case SSL_ERROR_SYSCALL:
+			if (ERR_peek_error() == 0) {
+				/* a close without close_notify: allowed */
+				if (r == 0 || errno == 0)
+					conn_done(c, CONN_EOF, NULL, 0, 0);
+				else
+					conn_done(c, CONN_ERROR, NULL, 0,
+					    errno);
+				return;
+			}
+			/* FALLTHROUGH */
+		default:
+			conn_tls_fail(c, ERR_get_error(), "TLS layer error");
+			return;
+		}
+	} while (!c->stopped && c->state == CS_OPEN && c->ssl == ssl &&
+	    (ssl == NULL || SSL_has_pending(ssl)));
+}
+
+static void
+conn_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
-	unsigned long	 e;
-	char		 buf[256];
-	int		 err = EVUTIL_SOCKET_ERROR();
 
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED) {
-		if (c->ssl != NULL)
-			conn_emit(c, CONN_TLS_READY, NULL, 0, 0);
-		else {
-			c->connected = 1;
-			conn_emit(c, CONN_CONNECTED, NULL, 0, 0);
+	(void)fd;
+	(void)what;
+	if (c->stopped)
+		return;
+	switch (c->state) {
+	case CS_HANDSHAKE:
+		conn_handshake(c);
+		return;
+	case CS_OPEN:
+		if (c->write_wants_read) {
+			conn_flush(c);
+			if (c->state != CS_OPEN)
+				return;
 		}
+		conn_fill(c);
+		return;
+	default:
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
-		/* deliver what is buffered before the close */
-		conn_read(c->bev, c);
-		conn_emit(c, CONN_EOF, NULL, 0, 0);
-		return;
-	}
-	if (what & BEV_EVENT_ERROR) {
-		if (c->ssl != NULL &&
-		    (e = bufferevent_get_openssl_error(c->bev)) != 0) {
-			ERR_error_string_n(e, buf, sizeof(buf));
-			while (bufferevent_get_openssl_error(c->bev) != 0)
-				;
-			conn_emit(c, CONN_TLS_ERROR, buf, strlen(buf), 0);
-			return;
-		}
-		if (err == 0) {
-			socklen_t	 l = sizeof(err);
+}
 
-			getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
-		}
-		if (c->ssl != NULL && err == 0) {
-			conn_emit(c, CONN_TLS_ERROR, "TLS layer error", 15, 0);
+static void
+conn_on_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	socklen_t	 l = sizeof(int);
+	int		 err = 0;
+
+	(void)fd;
+	(void)what;
+	if (c->stopped)
+		return;
+	switch (c->state) {
+	case CS_CONNECTING:
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l) == -1)
+			err = errno;
+		if (err != 0) {
+			conn_done(c, CONN_ERROR, NULL, 0, err);
 			return;
 		}
-		conn_emit(c, CONN_ERROR, NULL, 0, err ? err : ECONNRESET);
+		c->state = CS_OPEN;
+		if (event_add(&c->ev_read, NULL) == -1) {
+			conn_done(c, CONN_ERROR, NULL, 0, ENOMEM);
+			return;
+		}
+		conn_emit(c, CONN_CONNECTED, NULL, 0, 0);
+		if (!c->stopped && c->state == CS_OPEN && c->ssl == NULL &&
+		    c->out_len > 0)
+			conn_flush(c);
+		return;
+	case CS_HANDSHAKE:
+		conn_handshake(c);
+		return;
+	case CS_OPEN:
+		conn_flush(c);
+		/* an SSL_read that wanted to write: read again */
+		if (c->ssl != NULL && c->state == CS_OPEN && !c->stopped)
+			conn_fill(c);
+		return;
+	default:
+		return;
 	}
 }
 
 int
 conn_starttls(struct conn *c, SSL *ssl, size_t *discarded)
 {
-	struct bufferevent	*f;
-	struct evbuffer		*in = bufferevent_get_input(c->bev);
+	size_t	 left = c->in_len - c->in_off;
 
 	/* the line that asked for TLS (the 220) may still be in the buffer */
-	*discarded = evbuffer_get_length(in);
-	*discarded -= *discarded >= c->delivering ? c->delivering : *discarded;
-	evbuffer_drain(in, evbuffer_get_length(in));
-	/*
-	 * Deferred callbacks: libevent 2.1 reports a TLS close that comes
-	 * in the same read as the last reply before the reply itself (fixed
-	 * upstream only in 2.2); deferring delivers the data first.
-	 */
-	f = bufferevent_openssl_filter_new(c->base, c->bev, ssl,
-	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE |
-	    BEV_OPT_DEFER_CALLBACKS);
-	if (f == NULL) {
+	*discarded = left >= c->delivering ? left - c->delivering : 0;
+	c->in_off = c->in_len = 0;
+	c->delivering = 0;
+	if (c->ssl != NULL || c->state != CS_OPEN ||
+	    SSL_set_fd(ssl, c->fd) != 1) {
 		SSL_free(ssl);
 		return -1;
 	}
-	c->bev = f;
 	c->ssl = ssl;
-	bufferevent_openssl_set_allow_dirty_shutdown(f, 1);
-	/* SMTP lines are short: no 16 KiB read reservation per session */
-	bufferevent_set_max_single_read(f, 4096);
-	bufferevent_setcb(f, conn_read, NULL, conn_event, c);
-	bufferevent_setwatermark(f, EV_READ, 0, CONN_LINE_MAX * 4);
-	bufferevent_enable(f, EV_READ | EV_WRITE);
+	/* a record is one read, not a header read then a body read */
+	SSL_set_read_ahead(ssl, 1);
+	/* a blocked SSL_write is retried from a buffer that may grow */
+	SSL_set_mode(ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_set_connect_state(ssl);
+	c->state = CS_HANDSHAKE;
+	/*
+	 * The ClientHello goes out from the loop, like every event; a
+	 * fresh connection can take it, so no need to wait for writable.
+	 */
+	event_active(&c->ev_write, EV_WRITE, 0);
 	return 0;
 }
 
@@ -269,7 +560,7 @@ conn_ssl(struct conn *c)
 size_t
 conn_pending(struct conn *c)
 {
-	return evbuffer_get_length(bufferevent_get_input(c->bev));
+	return c->in_len - c->in_off;
 }
 
 void
@@ -302,8 +593,9 @@ void
 conn_stop(struct conn *c)
 {
 	c->stopped = 1;
-	if (c->bev != NULL)
-		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_del(&c->ev_read);
+	event_del(&c->ev_write);
+	event_del(&c->ev_fail);
 }
 
 void
@@ -311,10 +603,13 @@ conn_free(struct conn *c)
 {
 	if (c == NULL)
 		return;
-	/* the filter owns the SSL and the socket bufferevent, which owns fd */
-	if (c->bev != NULL)
-		bufferevent_free(c->bev);
-	event_free(c->ev_fail);
+	event_del(&c->ev_read);
+	event_del(&c->ev_write);
+	event_del(&c->ev_fail);
+	SSL_free(c->ssl);
+	close(c->fd);
+	free(c->in);
+	free(c->out);
 	free(c);
 }
 

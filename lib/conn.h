@@ -3,6 +3,9 @@
  * libevent loop, optionally upgraded to TLS in place, delivering whole
  * lines. The protocol code above never sees sockets, bufferevents or
  * SSL_ERROR_WANT_*; it gets a handful of events.
+ *
+ * Under TLS, OpenSSL writes to the socket with write(2): a program using
+ * this ignores SIGPIPE (a peer that closes first must not kill it).
  */
 #ifndef SMTPROBE_CONN_H
 #define SMTPROBE_CONN_H
