@@ -21,6 +21,10 @@
  * file does not shrink: freed pages go to the free list and are reused
  * by the next inserts, so it stays near the size the limit allows (plus
  * the WAL, bounded by journal_size_limit). VACUUM shrinks it offline.
+ * A round that deletes nothing doubles the wait before the next, up to
+ * 64 rounds (and a quarter of the age kept): an idle daemon does not
+ * open a write transaction every second to find nothing. Writing 1% of
+ * the size limit brings the next round back to the short interval.
  */
 #include <sys/stat.h>
 
@@ -313,6 +317,8 @@ struct store {
 	int64_t			 next_retain_ms;
 	int			 trimming;	/* over the size limit */
 	int			 retain_backoff; /* multiplier of retain_interval_ms */
+	int64_t			 retain_written; /* queued bytes committed since
+						    the last round */
 	int64_t			 latest_trim_ms;
 	int			 sessions_trimmed;
 };
@@ -1604,6 +1610,15 @@ writer_main(void *arg)
 			st->retain_changed = 0;
 			st->next_retain_ms = now;
 		}
+		/*
+		 * A backed-off round comes early once 1% of the size limit
+		 * has been written since the last: the limit is overshot by
+		 * at most that much, not by a minute of writing.
+		 */
+		if (st->retain_bytes > 0 && st->retain_written >=
+		    st->retain_bytes / 100 && st->next_retain_ms > now +
+		    st->p.retain_interval_ms)
+			st->next_retain_ms = now + st->p.retain_interval_ms;
 		retain_due = (st->retain_age > 0 || st->retain_bytes > 0) &&
 		    now >= st->next_retain_ms && !st->stopping;
 		if (st->qfull_unreported > 0 && now - st->qfull_report_ms >=
@@ -1651,6 +1666,7 @@ writer_main(void *arg)
 				nitems++;
 				last_seq = it->seq;
 				st->q_bytes -= it->bytes;
+				st->retain_written += (int64_t)it->bytes;
 				if (rows >= (uint64_t)st->p.batch_rows ||
 				    it->next == NULL)
 					break;
@@ -1694,6 +1710,7 @@ writer_main(void *arg)
 			del0 = st->c.deleted;
 			more = writer_retain(st, age, maxb);
 			pthread_mutex_lock(&st->mu);
+			st->retain_written = 0;
 			/*
 			 * A round that deleted nothing doubles the wait, up to
 			 * a minute: an idle daemon must not wake its store
@@ -1702,6 +1719,8 @@ writer_main(void *arg)
 			 */
 			if (more || st->c.deleted != del0 || st->trimming)
 				st->retain_backoff = 1;
+			else if (st->retain_backoff < 1)
+				st->retain_backoff = 2;
 			else if (st->retain_backoff < 64)
 				st->retain_backoff *= 2;
 			st->next_retain_ms = more ? now : now +
