@@ -30,6 +30,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 
 #include "conn.h"
@@ -66,6 +67,7 @@ struct conn {
 	size_t			 out_len;
 	size_t			 out_cap;
 	int			 write_wants_read;	/* SSL_write: WANT_READ */
+	uint64_t		 sent;		/* plain-text bytes sent */
 };
 
 static void	conn_on_read(evutil_socket_t, short, void *);
@@ -137,16 +139,26 @@ conn_fail_later(struct conn *c, int err)
 	event_active(&c->ev_fail, EV_TIMEOUT, 0);
 }
 
+/* Bytes handed to the kernel so far, plain and TLS. */
+static uint64_t
+conn_out_bytes(struct conn *c)
+{
+	return c->sent + (c->ssl != NULL ?
+	    BIO_number_written(SSL_get_wbio(c->ssl)) : 0);
+}
+
 /*
- * Bytes left for the socket: ask for immediate ACKs again. TCP_NODELAY
- * keeps our own writes from waiting, but a server with Nagle on (Postfix
- * smtpd) holds its next segment until we ACK the last, and our delayed
- * ACK would make that 40 ms: after the TLS 1.3 handshake Postfix writes
- * two session tickets then the EHLO reply. Linux leaves quick-ACK mode
- * whenever we send, so it is set again after every send.
+ * Something arrived and we sent nothing back: acknowledge it now.
+ * TCP_NODELAY keeps our own writes from waiting, but a server with Nagle
+ * on (Postfix smtpd) holds its next small segment until we ACK the last,
+ * and our delayed ACK would make that 40 ms: after the TLS 1.3 handshake
+ * Postfix writes two session tickets then the EHLO reply; other servers
+ * write a multi-line reply a line at a time. When we answer (the usual
+ * turn) the ACK rides on the command. TCP_QUICKACK with an ACK pending
+ * sends it at once.
  */
 static void
-conn_sent(struct conn *c)
+conn_quickack(struct conn *c)
 {
 	int	 one = 1;
 
@@ -270,9 +282,10 @@ conn_flush(struct conn *c)
 			}
 			n = r;
 		}
+		if (c->ssl == NULL)
+			c->sent += (uint64_t)n;
 		c->out_len -= (size_t)n;
 		memmove(c->out, c->out + n, c->out_len);
-		conn_sent(c);
 	}
 }
 
@@ -457,6 +470,7 @@ static void
 conn_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
+	uint64_t	 out = conn_out_bytes(c);
 
 	(void)fd;
 	(void)what;
@@ -465,7 +479,7 @@ conn_on_read(evutil_socket_t fd, short what, void *arg)
 	switch (c->state) {
 	case CS_HANDSHAKE:
 		conn_handshake(c);
-		return;
+		break;
 	case CS_OPEN:
 		if (c->write_wants_read) {
 			conn_flush(c);
@@ -473,10 +487,13 @@ conn_on_read(evutil_socket_t fd, short what, void *arg)
 				return;
 		}
 		conn_fill(c);
-		return;
+		break;
 	default:
 		return;
 	}
+	if (!c->stopped && (c->state == CS_OPEN || c->state ==
+	    CS_HANDSHAKE) && conn_out_bytes(c) == out)
+		conn_quickack(c);
 }
 
 static void
