@@ -267,3 +267,71 @@ check_report_json(const struct check_report *rep)
 	return o;
 }
 
+json_t *
+check_dns_json(const struct check_report *rep)
+{
+	return rep->audit != NULL ? json_dns(rep->audit) : NULL;
+}
+
+/*
+ * The few fields a daemon keeps of a run, built from the report itself
+ * (not from check_report_json: a scheduled run has nobody to send the
+ * whole of it to).
+ */
+json_t *
+check_report_summary_json(const struct check_report *rep)
+{
+	json_t	*o = json_object(), *fa = json_array(), *sa = json_array();
+	json_t	*x;
+	size_t	 i;
+	int	 j, k, code;
+
+	json_object_set_new(o, "target", json_string(rep->target));
+	json_object_set_new(o, "status", json_string(check_status(rep)));
+	json_object_set_new(o, "ms", json_integer(rep->ms));
+	if (rep->unknown)
+		json_object_set_new(o, "error", json_string(rep->error));
+	for (i = 0; i < rep->findings.n; i++) {
+		const struct finding	 *fd = &rep->findings.v[i];
+
+		json_array_append_new(fa, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,"
+		    "s:s?}", "id", finding_def(fd->id)->id, "layer",
+		    finding_layer_name(finding_def(fd->id)->layer), "severity",
+		    finding_severity_name(fd->severity), "host", jstr(fd->host),
+		    "addr", jstr(fd->addr), "port", fd->port ?
+		    json_integer(fd->port) : json_null(), "evidence",
+		    fd->evidence));
+	}
+	for (j = 0; j < rep->nsessions; j++) {
+		const struct smtp_session	*s = rep->sessions[j];
+		const struct smtp_result	*r = smtp_session_result(s);
+		const struct tls_info		*t = &r->tls;
+
+		code = 0;
+		for (k = 0; k < r->nsteps; k++)
+			if (r->steps[k].code)
+				code = r->steps[k].code;
+		x = json_pack("{s:s?,s:s,s:i,s:s,s:f,s:i}", "host",
+		    smtp_session_params(s)->host, "addr", r->remote, "port",
+		    r->port, "outcome", smtp_outcome_name(r->outcome), "ms",
+		    r->total_us / 1000.0, "code", code);
+		if (x == NULL)
+			continue;
+		json_object_set_new(x, "tls", r->tls_used ? json_pack(
+		    "{s:s,s:b,s:b,s:I,s:o}", "version", t->version, "verified",
+		    t->verified, "hostname_ok", t->hostname_ok, "not_after",
+		    (json_int_t)(t->nchain > 0 ? t->chain[0].not_after : 0),
+		    "dane", t->dane_checked ? json_pack("{s:i,s:b,s:i}",
+		    "usable", t->dane_usable, "ok", t->dane_ok, "depth",
+		    t->dane_depth) : json_null()) : json_null());
+		json_array_append_new(sa, x);
+	}
+	json_object_set_new(o, "sessions", sa);
+	json_object_set_new(o, "findings", fa);
+	json_object_set_new(o, "dns", rep->audit != NULL ? json_pack(
+	    "{s:I,s:o}", "ms", (json_int_t)rep->audit->ms, "mta_sts_mode",
+	    rep->audit->mtasts_valid ?
+	    json_string(mtasts_mode_name(rep->audit->mtasts.mode)) :
+	    json_null()) : json_null());
+	return o;
+}

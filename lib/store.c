@@ -842,7 +842,7 @@ store_add_check(struct store *st, const struct check_report *rep,
 		}
 	}
 	if (!it->oom && rep->audit != NULL) {
-		json_t		*all = check_report_json(rep);
+		json_t		*dns = check_dns_json(rep);
 		enum severity	 aw = SEV_OK;
 
 		for (f = 0; f < rep->findings.n; f++) {
@@ -857,9 +857,8 @@ store_add_check(struct store *st, const struct check_report *rep,
 			if (i == ns && fi->severity > aw)
 				aw = fi->severity;
 		}
-		audit = item_audit(it, started_at, rep->audit->ms,
-		    all != NULL ? json_object_get(all, "dns") : NULL, aw);
-		json_decref(all);
+		audit = item_audit(it, started_at, rep->audit->ms, dns, aw);
+		json_decref(dns);
 	}
 	for (i = 0; !it->oom && i < ns; i++) {
 		r = smtp_session_result(rep->sessions[i]);

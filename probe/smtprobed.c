@@ -306,14 +306,10 @@ on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
 static void
 dns_changed(struct target *t, struct check_report *rep)
 {
-	json_t	*o, *sig;
+	json_t	*sig;
 	char	*s;
 
-	if (rep->audit == NULL)
-		return;
-	o = check_report_json(rep);
-	sig = json_object_get(o, "dns");
-	if (sig != NULL) {
+	if ((sig = check_dns_json(rep)) != NULL) {
 		json_object_del(sig, "ms");
 		s = json_dumps(sig, JSON_COMPACT | JSON_SORT_KEYS);
 		if (s != NULL && t->dns_sig != NULL && strcmp(s, t->dns_sig))
@@ -324,80 +320,11 @@ dns_changed(struct target *t, struct check_report *rep)
 			free(t->dns_sig);
 			t->dns_sig = s;
 		}
+		json_decref(sig);
 	}
-	json_decref(o);
 }
 
 /* ---- runs ---- */
-
-/*
- * What a target keeps of its last run, for show and /metrics: a few
- * fields per session and finding. The whole report (phases, replies,
- * chains, records) goes to the store and to whoever asked for the
- * probe; kept for 10 000 domains it would cost gigabytes.
- */
-static json_t *
-last_summary(json_t *full)
-{
-	json_t	*o = json_object(), *ss = json_array(), *fs = json_array();
-	json_t	*se, *f, *ph, *tls, *dns, *pol;
-	size_t	 i, k;
-	int	 code;
-
-	json_object_set(o, "target", json_object_get(full, "target"));
-	json_object_set(o, "status", json_object_get(full, "status"));
-	json_object_set(o, "ms", json_object_get(full, "ms"));
-	json_object_set(o, "at", json_object_get(full, "at"));
-	json_object_set(o, "full_audit", json_object_get(full, "full_audit"));
-	if (json_object_get(full, "error") != NULL)
-		json_object_set(o, "error", json_object_get(full, "error"));
-	json_array_foreach(json_object_get(full, "findings"), i, f)
-		json_array_append_new(fs, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,"
-		    "s:O}", "id", json_object_get(f, "id"), "layer",
-		    json_object_get(f, "layer"), "severity",
-		    json_object_get(f, "severity"), "host",
-		    json_object_get(f, "host"), "addr", json_object_get(f, "addr"),
-		    "port", json_object_get(f, "port"), "evidence",
-		    json_object_get(f, "evidence")));
-	json_array_foreach(json_object_get(full, "sessions"), i, se) {
-		json_t	*x;
-
-		code = 0;
-		json_array_foreach(json_object_get(se, "phases"), k, ph)
-			if (json_integer_value(json_object_get(ph, "reply")))
-				code = (int)json_integer_value(json_object_get(ph,
-				    "reply"));
-		x = json_pack("{s:O,s:O,s:O,s:O,s:O,s:i}", "host",
-		    json_object_get(se, "host"), "addr", json_object_get(se,
-		    "addr"), "port", json_object_get(se, "port"), "outcome",
-		    json_object_get(se, "outcome"), "ms", json_object_get(se, "ms"),
-		    "code", code);
-		tls = json_object_get(se, "tls");
-		if (json_is_object(tls))
-			json_object_set_new(x, "tls", json_pack("{s:O,s:O,s:O,"
-			    "s:I,s:O}", "version", json_object_get(tls, "version"),
-			    "verified", json_object_get(tls, "verified"),
-			    "hostname_ok", json_object_get(tls, "hostname_ok"),
-			    "not_after", json_integer_value(json_object_get(
-			    json_array_get(json_object_get(tls, "chain"), 0),
-			    "not_after")), "dane", json_object_get(tls, "dane")));
-		else
-			json_object_set_new(x, "tls", json_null());
-		json_array_append_new(ss, x);
-	}
-	json_object_set_new(o, "sessions", ss);
-	json_object_set_new(o, "findings", fs);
-	dns = json_object_get(full, "dns");
-	if (json_is_object(dns)) {
-		pol = json_object_get(dns, "mta_sts_policy");
-		json_object_set_new(o, "dns", json_pack("{s:O,s:O}", "ms",
-		    json_object_get(dns, "ms"), "mta_sts_mode",
-		    json_is_object(pol) ? json_object_get(pol, "mode") :
-		    json_null()));
-	} else
-		json_object_set_new(o, "dns", json_null());
-	return o;
-}
 
 static void
 run_done(struct check *chk, void *arg)
@@ -436,24 +363,32 @@ run_done(struct check *chk, void *arg)
 			t->phase_count[r->steps[k].phase]++;
 		}
 	}
-	o = check_report_json(rep);
-	json_object_set_new(o, "full_audit", json_boolean(full));
-	json_object_set_new(o, "at", json_integer(t->run_started));
-	for (i = 0; i < t->nwaiters; i++)
-		if (d->ctl != NULL) {
-			json_t *r = json_pack("{s:b,s:O}", "ok", 1, "result", o);
-
-			ctl_reply(d->ctl, t->waiters[i], r);
-		}
+	/* the whole report only for whoever asked for this probe */
+	if (t->nwaiters > 0 && d->ctl != NULL) {
+		o = check_report_json(rep);
+		json_object_set_new(o, "full_audit", json_boolean(full));
+		json_object_set_new(o, "at", json_integer(t->run_started));
+		for (i = 0; i < t->nwaiters; i++)
+			ctl_reply(d->ctl, t->waiters[i], json_pack("{s:b,s:O}",
+			    "ok", 1, "result", o));
+		json_decref(o);
+	}
 	t->nwaiters = 0;
 	if (d->ctl != NULL)
 		ctl_broadcast(d->ctl, json_pack("{s:s,s:s,s:s,s:i,s:I,s:b}",
 		    "event", "result", "target", t->id, "status",
 		    check_status(rep), "findings", (int)rep->findings.n, "ms",
 		    (json_int_t)rep->ms, "full_audit", full));
+	/*
+	 * What a target keeps of its last run, for show and /metrics. The
+	 * whole report (phases, replies, chains, records) goes to the store
+	 * and to whoever asked; kept for 10 000 domains it would cost
+	 * gigabytes.
+	 */
 	json_decref(t->last);
-	t->last = last_summary(o);
-	json_decref(o);
+	t->last = check_report_summary_json(rep);
+	json_object_set_new(t->last, "at", json_integer(t->run_started));
+	json_object_set_new(t->last, "full_audit", json_boolean(full));
 	check_free(chk);
 	t->running = NULL;
 	confref_put(t->run_cref);
