@@ -19,7 +19,12 @@
 #	deployed, one probe a second: smtprobed left to its own schedule
 #	(interval 1s) for SCHED_S seconds (default 40) and the exporter
 #	asked once a second as often, and what each costs per second when
-#	nothing is asked (IDLE_S, default 10). The two long-running probers are measured from
+#	nothing is asked (IDLE_S, default 10); and smtprobed at scale:
+#	MANY [host] targets (default 400, all this Postfix) due every
+#	second with concurrency 1, more than one loop can probe in a
+#	second, so it probes back to back on its own schedule for MANY_S
+#	seconds (default 20): the daemon as deployed, against the bare
+#	handshake. The two long-running probers are measured from
 #	/proc/PID/stat by bench/proof_drive.py, whose own CPU is not
 #	counted. Postfix's log tells every row's handshakes full or resumed.
 #  tp	STARTTLS probes per second with CONC sessions at once (default
@@ -45,6 +50,8 @@ CONC=${CONC:-200}
 TP_N=${TP_N:-2000}
 K=${K:-5000}
 SCHED_S=${SCHED_S:-40}
+MANY=${MANY:-400}
+MANY_S=${MANY_S:-20}
 IDLE_S=${IDLE_S:-10}
 PROFILE=${PROFILE:-0}
 CHECK_SMTP=/usr/lib/nagios/plugins/check_smtp
@@ -138,11 +145,12 @@ tls_mark() {
 }
 # tls_count TAG FROM: the handshakes logged since line FROM
 tls_count() {
-	local est full
-	est=$(tail -n +"$(($2 + 1))" "$PF_MAILLOG" |
-	    grep -c 'TLS connection established from')
-	full=$(tail -n +"$(($2 + 1))" "$PF_MAILLOG" |
-	    grep 'TLS connection established from' | grep -c 'server-digest ')
+	local est full lines
+	# one read of the log: Postfix may still be writing to it
+	lines=$(tail -n +"$(($2 + 1))" "$PF_MAILLOG" |
+	    grep 'TLS connection established from')
+	est=$(grep -c . <<<"$lines")
+	full=$(grep -c 'server-digest ' <<<"$lines")
 	r "$1.tls_handshakes" "$est"
 	r "$1.tls_resumed" "$((est - full))"
 }
@@ -390,6 +398,22 @@ dconf "$T_DIR/d-sched.conf" 1s
 dstart smtprobed-sched "$T_DIR/d-sched.conf"
 sleep 2		# the first run (a full one) falls before the window
 measured sched "${DRIVE[@]}" sched -t sched -p "$DPID" -s "$SCHED_S" \
+    "$T_DIR/ctl.sock"
+t_kill "$DPID"
+
+note "smtprobed on its own schedule, $MANY targets, back to back, $MANY_S s"
+rm -rf "$T_DIR/state" && mkdir -p "$T_DIR/state"
+{
+	dconf /dev/stdout 1s | sed '/^\[host /,$d;s/^jitter = 0$/jitter = 0\nconcurrency = 1/'
+	for ((i = 1; i <= MANY; i++)); do
+		printf '[host mx%d.bench.example]\naddr = 127.0.0.1\n' "$i"
+		printf 'ports = %s\nname = mx.test.example\n' "$PF_OK"
+	done
+} >"$T_DIR/d-many.conf"
+dstart smtprobed-many "$T_DIR/d-many.conf"
+# every target's first run (a full one) falls before the window
+sleep $(( MANY / 150 + 2 ))
+measured many "${DRIVE[@]}" sched -t many -p "$DPID" -s "$MANY_S" \
     "$T_DIR/ctl.sock"
 t_kill "$DPID"
 
