@@ -46,9 +46,22 @@
 #define STOP_MS		4000		/* SIGTERM: flush the store within */
 
 /* A configuration and the runs that still point into it. */
+/*
+ * One generation of the configuration, held by its targets and by the
+ * runs started under it. The trust anchors its ca-files name are read
+ * for it (so a reload reads them again) and freed with it, once no run
+ * can still start TLS with them.
+ */
+struct tls_pool {
+	char		*ca_file;
+	struct tls_ctx	*tls;
+};
+
 struct confref {
 	struct conf	*conf;
 	int		 refs;
+	struct tls_pool	*tls;
+	int		 ntls;
 };
 
 struct target {
@@ -89,11 +102,6 @@ struct daemon {
 	struct confref		*cref;
 	struct dns_resolver	*res;
 	struct tls_ctx		*tls_default;
-	struct tls_pool {
-		char		*ca_file;
-		struct tls_ctx	*tls;
-	}			*tls;
-	int			 ntls;
 	struct store		*store;
 	struct ctl_server	*ctl;
 	struct metrics		*metrics;
@@ -156,14 +164,22 @@ next_delay(const struct daemon *d, int64_t interval)
 static void
 confref_put(struct confref *r)
 {
+	int	 i;
+
 	if (r != NULL && --r->refs == 0) {
+		for (i = 0; i < r->ntls; i++) {
+			tls_ctx_free(r->tls[i].tls);
+			free(r->tls[i].ca_file);
+		}
+		free(r->tls);
 		conf_free(r->conf);
 		free(r);
 	}
 }
 
+/* The context verifying with ca_file, read once per configuration. */
 static struct tls_ctx *
-tls_for(struct daemon *d, const char *ca_file)
+tls_for(struct daemon *d, struct confref *r, const char *ca_file)
 {
 	struct tls_pool	*np;
 	struct tls_ctx	*t;
@@ -172,26 +188,26 @@ tls_for(struct daemon *d, const char *ca_file)
 
 	if (ca_file == NULL)
 		return d->tls_default;
-	for (i = 0; i < d->ntls; i++)
-		if (strcmp(d->tls[i].ca_file, ca_file) == 0)
-			return d->tls[i].tls;
+	for (i = 0; i < r->ntls; i++)
+		if (strcmp(r->tls[i].ca_file, ca_file) == 0)
+			return r->tls[i].tls;
 	if ((t = tls_ctx_new(ca_file, &cause)) == NULL) {
 		log_warnx("%s; using the system trust store", cause);
 		return d->tls_default;
 	}
-	if ((np = reallocarray(d->tls, (size_t)d->ntls + 1, sizeof(*np))) ==
+	if ((np = reallocarray(r->tls, (size_t)r->ntls + 1, sizeof(*np))) ==
 	    NULL) {
 		tls_ctx_free(t);
 		return d->tls_default;
 	}
-	d->tls = np;
-	d->tls[d->ntls].ca_file = strdup(ca_file);
-	d->tls[d->ntls].tls = t;
-	if (d->tls[d->ntls].ca_file == NULL) {
+	r->tls = np;
+	r->tls[r->ntls].ca_file = strdup(ca_file);
+	r->tls[r->ntls].tls = t;
+	if (r->tls[r->ntls].ca_file == NULL) {
 		tls_ctx_free(t);
 		return d->tls_default;
 	}
-	return d->tls[d->ntls++].tls;
+	return r->tls[r->ntls++].tls;
 }
 
 /* ---- sessions' admission: global cap, spacing per address ---- */
@@ -486,7 +502,7 @@ run_start(struct target *t, int force_full)
 
 	full = force_full || now >= t->next_audit;
 	build_params(t, &p, full);
-	t->running = check_start(d->base, d->res, tls_for(d, t->ct->ca_file),
+	t->running = check_start(d->base, d->res, tls_for(d, t->cref, t->ct->ca_file),
 	    &p, &g, run_done, t, &cause);
 	if (t->running == NULL) {
 		log_warnx("%s: cannot start a check: %s", t->id, cause);
@@ -703,7 +719,7 @@ install(struct daemon *d, struct conf *conf)
 		} else
 			continue;
 		/* load trust anchors now, not in the middle of a run */
-		tls_for(d, ct->ca_file);
+		tls_for(d, cref, ct->ca_file);
 		nt[n++] = t;
 	}
 	for (i = 0; i < d->ntargets; i++) {
@@ -1435,11 +1451,6 @@ main(int argc, char *argv[])
 	confref_put(d.cref);
 	timetable_free(&d.tt);
 	dns_resolver_free(d.res);
-	for (i = 0; i < (size_t)d.ntls; i++) {
-		tls_ctx_free(d.tls[i].tls);
-		free(d.tls[i].ca_file);
-	}
-	free(d.tls);
 	tls_ctx_free(d.tls_default);
 	event_free(d.ev_tick);
 	event_free(d.ev_sighup);

@@ -1525,3 +1525,41 @@ dend
 
 term_row daemon.sigterm.d4 "$D4_PID" "$D4_SOCK" "$D4_DB" "$T_DIR/d4.log"
 dend
+
+# --- a reload reads a ca-file again ------------------------------------
+# The file a target names is first another CA's: the certificate is
+# untrusted. The right CA is put in its place: after a reload (and
+# without a restart) the same target verifies.
+D5_SOCK=$T_DIR/d5.sock
+drow daemon.reload.ca-file.setup
+if ! ca_init "$T_DIR/otherca" >"$T_DIR/otherca.log" 2>&1 ||
+    ! cp "$T_DIR/otherca/ca.crt" "$T_DIR/d5-ca.pem"; then
+	why "another CA: openssl failed ($T_DIR/otherca.log)"
+fi
+{
+	conf_daemon d5
+	conf_host "$PF_OK" "ca-file = $T_DIR/d5-ca.pem" "interval = 1h"
+} >"$T_DIR/d5.conf"
+t_bg d5 "$SMTPROBED" -d -f "$T_DIR/d5.conf"
+D5_PID=$T_BG_PID
+wait_answer "$D5_SOCK" 10 || why "d5 did not answer on $D5_SOCK"
+dend
+
+cli daemon.reload.ca-file.before "$D5_SOCK" probe "$ID_OK" --json
+cq match 0.ok true
+cq some 0.result.findings id=tls\.cert\.untrusted
+cq match 0.result.sessions.*.tls.verified false
+dend
+
+cp "$CA" "$T_DIR/d5-ca.pem"
+cli daemon.reload.ca-file.reload "$D5_SOCK" reload --json
+want_rc 0
+dend
+
+cli daemon.reload.ca-file.after "$D5_SOCK" probe "$ID_OK" --json
+cq match 0.ok true
+cq none 0.result.findings id=tls\.cert\.untrusted
+cq match 0.result.sessions.*.tls.verified true
+dend
+kill -TERM "$D5_PID" 2>/dev/null
+wait_exit "$D5_PID" 5
