@@ -42,6 +42,22 @@ alert_set_free(struct alert_set *s)
 	s->nopen = 0;
 }
 
+void
+alert_withdraw_all(struct alert_set *s, int64_t now, alert_emit_cb cb,
+    void *arg)
+{
+	struct alert	*a;
+
+	LIST_FOREACH(a, &s->alerts, entry) {
+		if (!a->open)
+			continue;
+		a->open = 0;
+		a->withdrawn = 1;
+		s->nopen--;
+		cb(a, ALERT_CLEARED, now, arg);
+	}
+}
+
 static int
 same(const char *a, const char *b)
 {
@@ -227,10 +243,11 @@ alert_format(const struct alert *a, enum alert_event ev, const char *target,
 	if (ev == ALERT_CLEARED)
 		return snprintf(buf, sz, "RECOVERED target=%s host=%s addr=%s "
 		    "port=%d finding=%s severity=%s layer=%s since=%s "
-		    "duration=%llds", t, h, ad, a->port, d->id,
+		    "duration=%llds%s", t, h, ad, a->port, d->id,
 		    finding_severity_name(a->severity),
 		    finding_layer_name(d->layer), since,
-		    (long long)(now - a->raised_at));
+		    (long long)(now - a->raised_at),
+		    a->withdrawn ? " reason=removed" : "");
 	return snprintf(buf, sz, "ALERT target=%s host=%s addr=%s port=%d "
 	    "finding=%s severity=%s layer=%s since=%s evidence=\"%s\"%s%.0d",
 	    t, h, ad, a->port, d->id, finding_severity_name(a->severity),

@@ -30,6 +30,7 @@ struct alert {
 	int64_t		 notified_at;	/* last ALERT line */
 	int		 repeats;	/* re-notifications so far */
 	int		 gen;		/* run that last showed it */
+	int		 withdrawn;	/* closed because the target went */
 	LIST_ENTRY(alert) entry;
 };
 
@@ -69,6 +70,14 @@ void		 alert_observe(struct alert_set *, const struct finding_list *,
 		    const struct alert_params *, int64_t now, alert_emit_cb cb,
 		    void *arg);
 
+/*
+ * The target is gone (a reload removed it): every open alert is closed
+ * through cb as ALERT_CLEARED, its line saying reason=removed, so what
+ * pairs ALERT with RECOVERED lines is not left with one open forever.
+ */
+void		 alert_withdraw_all(struct alert_set *, int64_t now,
+		    alert_emit_cb cb, void *arg);
+
 /* Put back a stored alert at start-up. Returns it, or NULL (no memory). */
 struct alert	*alert_restore(struct alert_set *, const char *host,
 		    const char *addr, int port, enum finding_id, int open,
@@ -79,7 +88,7 @@ struct alert	*alert_restore(struct alert_set *, const char *host,
  * One syslog line, key=value fields, for target:
  * ALERT target=... host=... addr=... port=... finding=... severity=...
  * layer=... since=ISO8601 evidence="..." (repeat=N for a re-notification)
- * RECOVERED ... duration=SECONDS
+ * RECOVERED ... duration=SECONDS (reason=removed: the target was removed)
  * Values are sanitised: no CR, LF, control bytes or double quotes.
  */
 int		 alert_format(const struct alert *, enum alert_event,

@@ -727,6 +727,11 @@ install(struct daemon *d, struct conf *conf)
 		if (t->gone == 2)
 			t->gone = 0;
 		else {
+			struct emit_ctx	 e = { d, t };
+
+			/* its open alerts end here, said so */
+			alert_withdraw_all(&t->alerts, util_wall(), on_alert,
+			    &e);
 			t->gone = 1;
 			target_free(t);
 		}

@@ -1551,6 +1551,13 @@ cq some 0.result.findings id=tls\.cert\.untrusted
 cq match 0.result.sessions.*.tls.verified false
 dend
 
+# a second failing run raises the alert (alert-after = 2)
+drow daemon.reload.ca-file.alert
+"$SMTPROBE" probe "$ID_OK" --json -s "$D5_SOCK" >"$T_DIR/d5-probe2.json" 2>&1
+wait_grep "$T_DIR/d5.log" "^smtprobed: ALERT target=$(re "$ID_OK") .*finding=tls\.cert\.untrusted " 5 ||
+    why "no ALERT line for tls.cert.untrusted after two runs"
+dend
+
 cp "$CA" "$T_DIR/d5-ca.pem"
 cli daemon.reload.ca-file.reload "$D5_SOCK" reload --json
 want_rc 0
@@ -1560,6 +1567,23 @@ cli daemon.reload.ca-file.after "$D5_SOCK" probe "$ID_OK" --json
 cq match 0.ok true
 cq none 0.result.findings id=tls\.cert\.untrusted
 cq match 0.result.sessions.*.tls.verified true
+dend
+# A reload that removes the target closes its open alert with a
+# RECOVERED line that says why, and the daemon no longer counts it open.
+{
+	conf_daemon d5
+	conf_host "$CLOSED" "interval = 1h"
+} >"$T_DIR/d5.conf"
+cli daemon.reload.removed-target.recovered "$D5_SOCK" reload --json
+want_rc 0
+wait_grep "$T_DIR/d5.log" "^smtprobed: RECOVERED target=$(re "$ID_OK") .*finding=tls\.cert\.untrusted .*duration=[0-9]+s reason=removed\$" 5 ||
+    why "no RECOVERED ... reason=removed line for the removed target"
+dend
+drow daemon.reload.removed-target.status
+ROW_OUT=$T_DIR/d5-status.json
+"$SMTPROBE" status --json -s "$D5_SOCK" >"$ROW_OUT" 2>&1
+cq match 0.open_alerts 0
+cq match 0.targets 1
 dend
 kill -TERM "$D5_PID" 2>/dev/null
 wait_exit "$D5_PID" 5

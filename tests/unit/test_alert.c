@@ -134,6 +134,28 @@ test_scope(void **state)
 	alert_set_free(&s);
 }
 
+static void
+test_withdraw(void **state)
+{
+	struct alert_params	 p = { 1, 1, 0 };
+	struct alert_set	 s;
+	struct rec		 r = { 0 };
+
+	(void)state;
+	alert_set_init(&s);
+	run(&s, 1, &p, 100, &r);
+	assert_int_equal(s.nopen, 1);
+	alert_withdraw_all(&s, 160, emit, &r);
+	assert_int_equal(r.cleared, 1);
+	assert_int_equal(s.nopen, 0);
+	assert_non_null(strstr(r.last, "RECOVERED target=example.com "));
+	assert_non_null(strstr(r.last, " duration=60s reason=removed"));
+	/* nothing open: nothing more to say */
+	alert_withdraw_all(&s, 170, emit, &r);
+	assert_int_equal(r.cleared, 1);
+	alert_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -141,6 +163,7 @@ main(void)
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_renotify_and_restore),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_withdraw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
