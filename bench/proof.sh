@@ -14,8 +14,9 @@
 #	socket, one [host] target, store on), prometheus-blackbox-exporter
 #	(its own process, /probe over HTTP, a tcp module doing what the
 #	upstream smtp_starttls example does; and, as a diagnostic, the
-#	same without STARTTLS), the bare handshake
-#	(bench/out/raw_tls) and check_smtp -S (N/3 per row); then, as
+#	same without STARTTLS), the bare handshake (bench/out/raw_tls,
+#	and `openssl s_time -new` for 2 s a chunk, the baseline issue 5
+#	names) and check_smtp -S (N/3 per row); then, as
 #	deployed, one probe a second: smtprobed left to its own schedule
 #	(interval 1s) for SCHED_S seconds (default 40) and the exporter
 #	asked once a second as often, and what each costs per second when
@@ -323,7 +324,7 @@ NAGIOS=("$CHECK_SMTP" -H 127.0.0.1 -p "$PF_OK" -S -F bench.test.example
 
 for ((c = 1; c <= CHUNKS; c++)); do
 	note "chunk $c/$CHUNKS: engine, smtprobed, blackbox (TLS, plain)," \
-	    "raw x $PER," \
+	    "raw x $PER, s_time 2 s," \
 	    "check_smtp x $PER_NAG"
 	measured "eng.$c" "${ENG[@]}" -n "$PER" -w 5 -t "eng.$c"
 	measured "dmn.$c" "${DRIVE[@]}" ctl -t "dmn.$c" -p "$DPID" \
@@ -333,6 +334,12 @@ for ((c = 1; c <= CHUNKS; c++)); do
 	measured "bbxplain.$c" "${DRIVE[@]}" http -t "bbxplain.$c" \
 	    -p "$BB_PID" -n "$PER" -w 5 "$BB_PLAIN"
 	measured "raw.$c" "${RAW[@]}" -n "$PER" -w 5 -t "raw.$c"
+	measured "stime.$c" "$BIN/runchild" -t "stime.$c" -n 1 -w 0 \
+	    -o "$T_DIR/stime.$c.out" -- openssl s_time -connect \
+	    "127.0.0.1:$PF_IMPLICIT" -new -time 2 -CAfile "$CA" -verify 1
+	r "stime.$c.conns" "$(sed -n \
+	    's/^\([0-9][0-9]*\) connections in [0-9.]*s;.*/\1/p' \
+	    "$T_DIR/stime.$c.out" | head -n 1)"
 	measured "nagios.$c" "$BIN/runchild" -t "nagios.$c" -n "$PER_NAG" \
 	    -w 1 -- "${NAGIOS[@]}"
 done
