@@ -187,8 +187,8 @@ finish(struct check *c)
 	for (i = 0; i < rep->nsessions; i++)
 		smtp_session_take_findings(rep->sessions[i], &rep->findings);
 	check_ipv6(rep);
-	if (rep->audit != NULL && rep->audit->mtasts_valid &&
-	    rep->audit->mtasts.mode == MTASTS_MODE_ENFORCE)
+	if (rep->audit != NULL && rep->audit->mtasts_valid ?
+	    rep->audit->mtasts.mode == MTASTS_MODE_ENFORCE : c->p.sts_enforce)
 		mtasts_enforce(rep);
 	if (c->audit != NULL && rep->nsessions == 0 && !c->p.dns_only &&
 	    !rep->audit->null_mx && rep->findings.n == 0) {

@@ -38,6 +38,10 @@ struct check_params {
 	int			 implicit_all;	/* implicit TLS on every port */
 	int			 dns_only;	/* audit, no session */
 	int			 max_inflight;	/* sessions at once (0: 16) */
+	int			 sts_enforce;	/* an MTA-STS policy in enforce
+						   mode, fetched by an earlier
+						   run and not expired, applies
+						   when this run fetches none */
 	struct smtp_params	 proto;		/* per-session parameters; host,
 						   address and policy are set
 						   per session */

@@ -80,6 +80,9 @@ struct target {
 	struct alert_set	 alerts;
 	json_t			*last;		/* last report */
 	char			*dns_sig;	/* records at the last audit */
+	int64_t			 sts_until;	/* wall: an enforce policy is
+						   cached until then (RFC 8461
+						   5.1: max_age) */
 	uint64_t		 runs;
 	double			 phase_sum[PH_COUNT];	/* seconds, all runs */
 	uint64_t		 phase_count[PH_COUNT];
@@ -361,6 +364,19 @@ run_done(struct check *chk, void *arg)
 	t->runs++;
 	if (full)
 		dns_changed(t, rep);
+	/*
+	 * A sender caches the policy for max_age and keeps it when a
+	 * refresh fails; runs that fetch none (minimal ones) apply it too,
+	 * so a finding's severity does not flip between full and minimal.
+	 */
+	if (full && rep->audit != NULL) {
+		if (rep->audit->mtasts_valid)
+			t->sts_until = rep->audit->mtasts.mode ==
+			    MTASTS_MODE_ENFORCE ? t->run_started +
+			    (int64_t)rep->audit->mtasts.max_age : 0;
+		else if (rep->audit->mtasts_txt == NULL)
+			t->sts_until = 0;	/* no longer published */
+	}
 	if (!t->gone) {
 		ap.raise_after = ct->alert_after;
 		ap.clear_after = ct->clear_after;
@@ -488,6 +504,7 @@ build_params(struct target *t, struct check_params *p, int full)
 	p->audit.ndkim_keys = t->npems;
 	if (!full)
 		p->audit.minimal = 1;
+	p->sts_enforce = util_wall() < t->sts_until;
 }
 
 static int

@@ -964,3 +964,68 @@ expect finding dns.servfail --layer dns --severity crit \
     --evidence '^MX: name=bogus\.example\.? type=MX status=SERVFAIL '
 expect value dns.mx_status SERVFAIL
 end_row
+
+# --- smtprobed: a cached MTA-STS enforce policy in minimal runs ----------
+# The daemon fetches the policy in full runs only (dns-interval); the
+# runs in between must still treat the wrong-name certificate as a
+# sender following the cached policy would: crit, not warn.
+SMTPROBED=${SMTPROBED:-$T_TOP/probe/smtprobed}
+D_SOCK=$T_DIR/stsd.sock
+mkdir -p "$T_DIR/stsd"
+cat >"$T_DIR/stsd.conf" <<EOC
+[daemon]
+state-dir = $T_DIR/stsd
+control-socket = $D_SOCK
+interval = 1s
+dns-interval = 1h
+jitter = 0
+host-spacing = 0
+resolver = $NSD_ADDR
+[defaults]
+ca-file = $CA
+helo = probe.test.example
+allow-private = yes
+mta-sts-port = $P_HTTPS
+[domain stsenf.$B]
+ports = $PF_WRONGNAME
+EOC
+t_bg stsd "$SMTPROBED" -d -f "$T_DIR/stsd.conf"
+STSD_PID=$T_BG_PID
+ROW_CMD="smtprobed -d -f $T_DIR/stsd.conf; smtprobe show domain:stsenf.$B --json"
+# the first run is full, then minimal ones: wait for one of those
+n=0
+while [ $n -lt 150 ]; do
+	"$SMTPROBE" show "domain:stsenf.$B" --json -s "$D_SOCK" \
+	    >"$T_DIR/stsd-show.json" 2>"$T_DIR/stsd-show.err" &&
+	python3 - "$T_DIR/stsd-show.json" <<'EOP' && break
+import json, sys
+d = json.load(open(sys.argv[1]))
+last = d.get("last") or {}
+sys.exit(0 if last.get("full_audit") is False else 1)
+EOP
+	sleep 0.1
+	n=$((n + 1))
+done
+if why=$(python3 - "$T_DIR/stsd-show.json" 2>&1 <<'EOP'
+import json, sys
+d = json.load(open(sys.argv[1]))
+last = d.get("last") or {}
+if last.get("full_audit") is not False:
+    sys.exit("no minimal run yet: %s" % json.dumps(last)[:300])
+f = [x for x in last.get("findings", []) if x.get("id") == "tls.cert.hostname"]
+if not f:
+    sys.exit("a minimal run without tls.cert.hostname: %s" %
+             json.dumps(last.get("findings"))[:300])
+if f[0].get("severity") != "crit":
+    sys.exit("tls.cert.hostname is %s in a minimal run, expected crit "
+             "(cached enforce policy)" % f[0].get("severity"))
+if "MTA-STS policy in enforce mode" not in (f[0].get("evidence") or ""):
+    sys.exit("evidence does not name the policy: %s" % f[0].get("evidence"))
+EOP
+); then
+	pass domain.daemon.mtasts-cached-enforce
+else
+	fail domain.daemon.mtasts-cached-enforce "$why"
+fi
+ROW_CMD=
+kill -TERM "$STSD_PID" 2>/dev/null
