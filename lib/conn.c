@@ -110,6 +110,24 @@ conn_tls_fail(struct conn *c, unsigned long e, const char *fallback)
 	conn_done(c, CONN_TLS_ERROR, buf, strlen(buf), 0);
 }
 
+/*
+ * An SSL call returned r and failed with e (not WANT_*): the end of the
+ * stream. A close without close_notify is an EOF (SMTP has QUIT), the
+ * reset a socket error, anything OpenSSL queued a TLS error.
+ */
+static void
+conn_ssl_end(struct conn *c, int r, int e)
+{
+	if (e == SSL_ERROR_ZERO_RETURN ||
+	    (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 &&
+	    (r == 0 || errno == 0)))
+		conn_done(c, CONN_EOF, NULL, 0, 0);
+	else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
+		conn_done(c, CONN_ERROR, NULL, 0, errno);
+	else
+		conn_tls_fail(c, ERR_get_error(), "TLS layer error");
+}
+
 static void
 conn_fail_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -353,7 +371,7 @@ conn_lines(struct conn *c)
 static void
 conn_handshake(struct conn *c)
 {
-	int	 r;
+	int	 r, e;
 
 	ERR_clear_error();
 	if ((r = SSL_connect(c->ssl)) == 1) {
@@ -372,25 +390,16 @@ conn_handshake(struct conn *c)
 			conn_fill(c);
 		return;
 	}
-	switch (SSL_get_error(c->ssl, r)) {
+	switch ((e = SSL_get_error(c->ssl, r))) {
 	case SSL_ERROR_WANT_READ:
 		event_del(&c->ev_write);
 		return;
 	case SSL_ERROR_WANT_WRITE:
 		event_add(&c->ev_write, NULL);
 		return;
-	case SSL_ERROR_SYSCALL:
-		if (ERR_peek_error() == 0) {
-			/* the peer closed, or reset, mid-handshake */
-			if (errno == 0 || r == 0)
-				conn_done(c, CONN_EOF, NULL, 0, 0);
-			else
-				conn_done(c, CONN_ERROR, NULL, 0, errno);
-			return;
-		}
-		/* FALLTHROUGH */
 	default:
-		conn_tls_fail(c, ERR_get_error(), "TLS layer error");
+		/* the peer closed, reset or refused mid-handshake */
+		conn_ssl_end(c, r, e);
 		return;
 	}
 }
@@ -444,22 +453,8 @@ conn_fill(struct conn *c)
 			/* renegotiation or key update: wait until writable */
 			event_add(&c->ev_write, NULL);
 			return;
-		case SSL_ERROR_ZERO_RETURN:
-			conn_done(c, CONN_EOF, NULL, 0, 0);
-			return;
-		case SSL_ERROR_SYSCALL:
-			if (ERR_peek_error() == 0) {
-				/* a close without close_notify: allowed */
-				if (r == 0 || errno == 0)
-					conn_done(c, CONN_EOF, NULL, 0, 0);
-				else
-					conn_done(c, CONN_ERROR, NULL, 0,
-					    errno);
-				return;
-			}
-			/* FALLTHROUGH */
 		default:
-			conn_tls_fail(c, ERR_get_error(), "TLS layer error");
+			conn_ssl_end(c, r, e);
 			return;
 		}
 	} while (!c->stopped && c->state == CS_OPEN && c->ssl == ssl &&
