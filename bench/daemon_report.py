@@ -13,20 +13,12 @@ import math
 import statistics
 import sys
 
+from kv import load
+
 IDLE_CPU_PCT = 1.0
 RSS_MIB = 200
 STORE_RATE = 20000
 LOG_SLACK = 2.0		# instructions may grow at most 2x faster than log2 n
-
-
-def load(path):
-    kv = {}
-    with open(path) as f:
-        for line in f:
-            if "=" in line:
-                k, v = line.rstrip("\n").split("=", 1)
-                kv[k] = v
-    return kv
 
 
 def main():

@@ -16,6 +16,8 @@ import re
 import statistics
 import sys
 
+from kv import load, num
+
 ROWS = [
     ("eng", "smtprobe engine, STARTTLS probe (probe_bench)"),
     ("dmn", "smtprobed, `probe` over the control socket"),
@@ -28,24 +30,6 @@ ROWS = [
     ("stime", "openssl s_time -new (same port)"),
     ("nagios", "check_smtp -S (process per probe)"),
 ]
-
-
-def load(path):
-    kv = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "=" in line:
-                k, v = line.split("=", 1)
-                kv[k] = v
-    return kv
-
-
-def num(kv, key, default=None):
-    try:
-        return float(kv[key])
-    except (KeyError, ValueError):
-        return default
 
 
 def chunks_of(kv, tag):

@@ -16,25 +16,9 @@ import re
 import statistics
 import sys
 
+from kv import load, num
+
 CHUNKED = ("eng", "engqa", "raw", "nagios", "cli")
-
-
-def load(path):
-    kv = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "=" in line:
-                k, v = line.split("=", 1)
-                kv[k] = v
-    return kv
-
-
-def num(kv, key, default=None):
-    try:
-        return float(kv[key])
-    except (KeyError, ValueError):
-        return default
 
 
 def percentile(values, p):

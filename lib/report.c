@@ -42,6 +42,28 @@ words_array(const char *s)
 	return a;
 }
 
+/* One finding; the remediation hint too when hint is set. */
+static json_t *
+json_finding(const struct finding *fd, int hint)
+{
+	const struct finding_def *def = finding_def(fd->id);
+	json_t			 *jf = json_object();
+
+	json_object_set_new(jf, "id", json_string(def->id));
+	json_object_set_new(jf, "layer",
+	    json_string(finding_layer_name(def->layer)));
+	json_object_set_new(jf, "severity",
+	    json_string(finding_severity_name(fd->severity)));
+	json_object_set_new(jf, "host", jstr(fd->host));
+	json_object_set_new(jf, "addr", jstr(fd->addr));
+	json_object_set_new(jf, "port", fd->port ? json_integer(fd->port) :
+	    json_null());
+	json_object_set_new(jf, "evidence", jstr(fd->evidence));
+	if (hint)
+		json_object_set_new(jf, "hint", json_string(def->hint));
+	return jf;
+}
+
 static json_t *
 json_tls(const struct tls_info *t)
 {
@@ -239,24 +261,8 @@ check_report_json(const struct check_report *rep)
 	json_object_set_new(o, "target", json_string(rep->target));
 	if (rep->unknown)
 		json_object_set_new(o, "error", json_string(rep->error));
-	for (i = 0; i < rep->findings.n; i++) {
-		const struct finding	 *fd = &rep->findings.v[i];
-		const struct finding_def *def = finding_def(fd->id);
-		json_t			 *jf = json_object();
-
-		json_object_set_new(jf, "id", json_string(def->id));
-		json_object_set_new(jf, "layer",
-		    json_string(finding_layer_name(def->layer)));
-		json_object_set_new(jf, "severity",
-		    json_string(finding_severity_name(fd->severity)));
-		json_object_set_new(jf, "host", jstr(fd->host));
-		json_object_set_new(jf, "addr", jstr(fd->addr));
-		json_object_set_new(jf, "port", fd->port ?
-		    json_integer(fd->port) : json_null());
-		json_object_set_new(jf, "evidence", json_string(fd->evidence));
-		json_object_set_new(jf, "hint", json_string(def->hint));
-		json_array_append_new(fa, jf);
-	}
+	for (i = 0; i < rep->findings.n; i++)
+		json_array_append_new(fa, json_finding(&rep->findings.v[i], 1));
 	json_object_set_new(o, "findings", fa);
 	for (j = 0; j < rep->nsessions; j++)
 		json_array_append_new(sa, json_session(rep, rep->sessions[j]));
@@ -291,17 +297,8 @@ check_report_summary_json(const struct check_report *rep)
 	json_object_set_new(o, "ms", json_integer(rep->ms));
 	if (rep->unknown)
 		json_object_set_new(o, "error", json_string(rep->error));
-	for (i = 0; i < rep->findings.n; i++) {
-		const struct finding	 *fd = &rep->findings.v[i];
-
-		json_array_append_new(fa, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,"
-		    "s:s?}", "id", finding_def(fd->id)->id, "layer",
-		    finding_layer_name(finding_def(fd->id)->layer), "severity",
-		    finding_severity_name(fd->severity), "host", jstr(fd->host),
-		    "addr", jstr(fd->addr), "port", fd->port ?
-		    json_integer(fd->port) : json_null(), "evidence",
-		    fd->evidence));
-	}
+	for (i = 0; i < rep->findings.n; i++)
+		json_array_append_new(fa, json_finding(&rep->findings.v[i], 0));
 	for (j = 0; j < rep->nsessions; j++) {
 		const struct smtp_session	*s = rep->sessions[j];
 		const struct smtp_result	*r = smtp_session_result(s);

@@ -1238,68 +1238,64 @@ render_metrics(struct evbuffer *o, void *arg)
 
 	memset(&sc, 0, sizeof(sc));
 	store_counters(d->store, &sc);
-	metrics_family(o, "smtprobed_start_time_seconds", "gauge",
-	    "When the daemon started, unix time");
-	metrics_sample(o, "smtprobed_start_time_seconds", NULL,
-	    (double)d->started);
-	metrics_family(o, "smtprobed_targets", "gauge", "Targets scheduled");
-	metrics_sample(o, "smtprobed_targets", NULL, (double)d->ntargets);
-	metrics_family(o, "smtprobed_probes_total", "counter", "Runs ended");
-	metrics_sample(o, "smtprobed_probes_total", NULL, (double)d->probes_run);
-	metrics_family(o, "smtprobed_probes_failed_total", "counter",
-	    "Runs that ended crit or unknown");
-	metrics_sample(o, "smtprobed_probes_failed_total", NULL,
-	    (double)d->probes_failed);
-	metrics_family(o, "smtprobed_checks_in_flight", "gauge", "Runs now");
-	metrics_sample(o, "smtprobed_checks_in_flight", NULL, d->checks);
-	metrics_family(o, "smtprobed_sessions_in_flight", "gauge",
-	    "Sessions now");
-	metrics_sample(o, "smtprobed_sessions_in_flight", NULL, d->sessions);
-	metrics_family(o, "smtprobed_alerts_open", "gauge", "Open alerts");
-	metrics_sample(o, "smtprobed_alerts_open", NULL, open);
-	metrics_family(o, "smtprobed_alerts_raised_total", "counter",
-	    "Alerts raised");
-	metrics_sample(o, "smtprobed_alerts_raised_total", NULL,
-	    (double)d->alerts_raised);
-	metrics_family(o, "smtprobed_dns_lookups_total", "counter",
-	    "DNS look-ups asked of the resolver");
-	metrics_sample(o, "smtprobed_dns_lookups_total", NULL,
-	    (double)ds->lookups);
-	metrics_family(o, "smtprobed_dns_cache_hits_total", "counter",
-	    "DNS look-ups answered from the cache");
-	metrics_sample(o, "smtprobed_dns_cache_hits_total", NULL,
-	    (double)ds->cache_hits);
-	metrics_family(o, "smtprobed_dns_queries_sent_total", "counter",
-	    "DNS messages sent");
-	metrics_sample(o, "smtprobed_dns_queries_sent_total", NULL,
-	    (double)ds->sent);
-	metrics_family(o, "smtprobed_dns_timeouts_total", "counter",
-	    "DNS queries that timed out");
-	metrics_sample(o, "smtprobed_dns_timeouts_total", NULL,
-	    (double)ds->timeouts);
-	metrics_family(o, "smtprobed_store_rows_total", "counter",
-	    "Rows committed to the store");
-	metrics_sample(o, "smtprobed_store_rows_total", NULL, (double)sc.rows);
-	metrics_family(o, "smtprobed_store_errors_total", "counter",
-	    "Failed store transactions");
-	metrics_sample(o, "smtprobed_store_errors_total", NULL,
-	    (double)sc.errors);
-	metrics_family(o, "smtprobed_store_dropped_total", "counter",
-	    "Rows lost (queue full or write failed)");
-	metrics_sample(o, "smtprobed_store_dropped_total", NULL,
-	    (double)sc.dropped);
-	metrics_family(o, "smtprobed_store_size_bytes", "gauge",
-	    "Size of the store database");
-	metrics_sample(o, "smtprobed_store_size_bytes", NULL,
-	    (double)sc.db_bytes);
-	metrics_family(o, "smtprobed_control_clients", "gauge",
-	    "Control socket clients connected");
-	metrics_sample(o, "smtprobed_control_clients", NULL,
-	    d->ctl ? ctl_clients(d->ctl, &followers) : 0);
-	metrics_family(o, "smtprobed_metrics_scrapes_total", "counter",
-	    "Scrapes of this endpoint");
-	metrics_sample(o, "smtprobed_metrics_scrapes_total", NULL,
-	    d->metrics ? (double)metrics_scrapes(d->metrics) + 1 : 1);
+	{
+		/* the daemon's own figures: one unlabelled sample each */
+		const struct {
+			const char	*name, *type, *help;
+			double		 v;
+		} own[] = {
+			{ "smtprobed_start_time_seconds", "gauge",
+			    "When the daemon started, unix time",
+			    (double)d->started },
+			{ "smtprobed_targets", "gauge", "Targets scheduled",
+			    (double)d->ntargets },
+			{ "smtprobed_probes_total", "counter", "Runs ended",
+			    (double)d->probes_run },
+			{ "smtprobed_probes_failed_total", "counter",
+			    "Runs that ended crit or unknown",
+			    (double)d->probes_failed },
+			{ "smtprobed_checks_in_flight", "gauge", "Runs now",
+			    d->checks },
+			{ "smtprobed_sessions_in_flight", "gauge",
+			    "Sessions now", d->sessions },
+			{ "smtprobed_alerts_open", "gauge", "Open alerts",
+			    open },
+			{ "smtprobed_alerts_raised_total", "counter",
+			    "Alerts raised", (double)d->alerts_raised },
+			{ "smtprobed_dns_lookups_total", "counter",
+			    "DNS look-ups asked of the resolver",
+			    (double)ds->lookups },
+			{ "smtprobed_dns_cache_hits_total", "counter",
+			    "DNS look-ups answered from the cache",
+			    (double)ds->cache_hits },
+			{ "smtprobed_dns_queries_sent_total", "counter",
+			    "DNS messages sent", (double)ds->sent },
+			{ "smtprobed_dns_timeouts_total", "counter",
+			    "DNS queries that timed out", (double)ds->timeouts },
+			{ "smtprobed_store_rows_total", "counter",
+			    "Rows committed to the store", (double)sc.rows },
+			{ "smtprobed_store_errors_total", "counter",
+			    "Failed store transactions", (double)sc.errors },
+			{ "smtprobed_store_dropped_total", "counter",
+			    "Rows lost (queue full or write failed)",
+			    (double)sc.dropped },
+			{ "smtprobed_store_size_bytes", "gauge",
+			    "Size of the store database", (double)sc.db_bytes },
+			{ "smtprobed_control_clients", "gauge",
+			    "Control socket clients connected",
+			    d->ctl ? ctl_clients(d->ctl, &followers) : 0 },
+			{ "smtprobed_metrics_scrapes_total", "counter",
+			    "Scrapes of this endpoint", d->metrics ?
+			    (double)metrics_scrapes(d->metrics) + 1 : 1 },
+		};
+		size_t	 oi;
+
+		for (oi = 0; oi < sizeof(own) / sizeof(own[0]); oi++) {
+			metrics_family(o, own[oi].name, own[oi].type,
+			    own[oi].help);
+			metrics_sample(o, own[oi].name, NULL, own[oi].v);
+		}
+	}
 }
 
 static __attribute__((noreturn)) void

@@ -17,6 +17,7 @@
  * not depend on what else the machine runs.
  */
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -71,7 +72,8 @@ main(int argc, char **argv)
 	int			 ch, keep = 0, batch = 0, rv;
 	json_t			*h;
 
-	snprintf(dir, sizeof(dir), "%s/store_bench.XXXXXX", tmp ? tmp : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/store_bench.%ld.%ld", tmp ? tmp : "/tmp",
+	    (long)getpid(), (long)time(NULL));
 	while ((ch = getopt(argc, argv, "b:d:n:t:")) != -1)
 		switch (ch) {
 		case 'b':
@@ -95,7 +97,7 @@ main(int argc, char **argv)
 	if (n <= 0 || ntargets <= 0)
 		return 2;
 	log_init(1, "store_bench", 0);
-	if (!keep && mkdtemp(dir) == NULL) {
+	if (!keep && mkdir(dir, 0700) == -1) {
 		perror(dir);
 		return 1;
 	}
