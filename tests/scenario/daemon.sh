@@ -249,7 +249,7 @@ T_SHOW_LOGS=()	# Postfix's log would bury the daemon's: it stays in $T_DIR
 cat >"$T_DIR/evil.py" <<'EOF'
 import socket, sys, threading, time
 GREET = {
-    0: b"554 5.7.1 go \"away\" " + b"x" * 3000 +
+    0: b"554 5.7.1 go \"away\" " + b"z" * 3000 +
        b" \x1b[2J\x07\x01\x7f\xff bye\r\n",
     1: b"554-5.7.1 one\x00two\rthree\r\n554 5.7.1 four\x08five\r\n",
 }
@@ -653,7 +653,7 @@ want_rc 0
 cq some 0.alerts host=mx.test.example addr=127.0.0.1 "port=$EVIL1" \
     'finding=smtp\..*' layer=smtp severity=crit open=true \
     'fails=([2-9]|[1-9][0-9]+)' \
-    'evidence=.*go .away. xxx.*'
+    'evidence=.*go .away. zzz.*'
 cq match 0.last.status crit
 dend
 
@@ -950,7 +950,7 @@ dend
 for how in syslog stderr; do
 	where_lines "$how" 28
 	drow "daemon.alert.sanitised.$how"
-	grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL1") host=mx\\.test\\.example addr=127\\.0\\.0\\.1 port=$EVIL1 finding=smtp\\.[a-z.]+ severity=crit layer=smtp since=$ISO evidence=\"[^\"]*go .away. xxxx[^\"]*\"\$"
+	grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL1") host=mx\\.test\\.example addr=127\\.0\\.0\\.1 port=$EVIL1 finding=smtp\\.[a-z.]+ severity=crit layer=smtp since=$ISO evidence=\"[^\"]*go .away. zzzz[^\"]*\"\$"
 	# 3000 bytes of server text: the evidence stays bounded
 	grep_row "$file" "${pfx}ALERT target=$(re "$ID_EVIL1") .* evidence=\"[^\"]{1,300}\"\$"
 	n=$(grep -E "${pfx}ALERT target=$(re "$ID_EVIL1") " "$file" | wc -L)
