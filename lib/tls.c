@@ -66,10 +66,13 @@ verify_cb(int ok, X509_STORE_CTX *xs)
 		info->verify_flags |= TLS_V_OTHER;
 		break;
 	}
-	if (info->verify_error[0] == '\0')
+	if (info->verify_error[0] == '\0') {
+		info->verify_err = err;
+		info->verify_depth = X509_STORE_CTX_get_error_depth(xs);
 		snprintf(info->verify_error, sizeof(info->verify_error),
 		    "%s (depth %d)", X509_verify_cert_error_string(err),
-		    X509_STORE_CTX_get_error_depth(xs));
+		    info->verify_depth);
+	}
 	return 1;
 }
 
@@ -270,6 +273,7 @@ cert_fill(X509 *x, struct tls_cert *c)
 	sans_str(x, c->sans, sizeof(c->sans));
 	c->not_before = asn1_time_unix(X509_get0_notBefore(x));
 	c->not_after = asn1_time_unix(X509_get0_notAfter(x));
+	c->is_ca = X509_check_ca(x) != 0;
 	if ((pk = X509_get0_pubkey(x)) == NULL)
 		return;
 	c->key_bits = EVP_PKEY_get_bits(pk);
@@ -344,6 +348,7 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 	if (leaf != NULL && SSL_get_verify_result(ssl) != X509_V_OK &&
 	    info->verify_flags == 0) {
 		info->verify_flags |= TLS_V_OTHER;
+		info->verify_err = (int)SSL_get_verify_result(ssl);
 		util_strlcpy(info->verify_error, X509_verify_cert_error_string(
 		    SSL_get_verify_result(ssl)), sizeof(info->verify_error));
 	}
@@ -395,13 +400,55 @@ iso_time(int64_t t, char *buf, size_t sz)
 	return buf;
 }
 
+/*
+ * Why the chain the server sent does not verify, in words, for the
+ * evidence of tls.cert.untrusted ("" when the error says it all). A
+ * server must send its certificate and every intermediate up to (not
+ * including) a root the client trusts: a chain that ends in a
+ * certificate that is not a CA lacks its intermediate; one that ends in
+ * a CA whose issuer is unknown here leads to an untrusted root.
+ */
+static const char *
+untrusted_why(const struct tls_info *info, char *buf, size_t sz)
+{
+	const struct tls_cert	*last;
+
+	buf[0] = '\0';
+	if (info->nchain < 1)
+		return buf;
+	last = &info->chain[info->nchain - 1];
+	switch (info->verify_err) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if (!last->is_ca)
+			snprintf(buf, sz, "; chain sent: %d certificate%s,"
+			    " ending in one that is not a CA: the intermediate"
+			    " certificate is missing (or the issuer is a"
+			    " private CA not trusted here)", info->nchain,
+			    info->nchain == 1 ? "" : "s");
+		else
+			snprintf(buf, sz, "; chain sent: %d certificates,"
+			    " ending in the CA %s, whose issuer is not a root"
+			    " trusted here", info->nchain, last->subject);
+		break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		snprintf(buf, sz, "; chain sent: %d certificates, ending in a"
+		    " root that is not trusted here", info->nchain);
+		break;
+	default:
+		break;
+	}
+	return buf;
+}
+
 void
 tls_findings(const struct tls_info *info, int required, int warn_days,
     int crit_days, const char *host, const char *addr, int port,
     struct finding_list *fl)
 {
 	const struct tls_cert	*leaf;
-	char			 t1[32];
+	char			 t1[32], why[TLS_NAME_MAX + 160];
 	int			 sev_req = required ? SEV_CRIT : SEV_WARN;
 
 	if (info->version_num != 0 && info->version_num < TLS1_2_VERSION)
@@ -435,7 +482,8 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
 		    leaf->issuer);
 	if (info->verify_flags & (TLS_V_UNTRUSTED | TLS_V_OTHER))
 		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
-		    "%s; issuer=%s", info->verify_error, leaf->issuer);
+		    "%s; issuer=%s%s", info->verify_error, leaf->issuer,
+		    untrusted_why(info, why, sizeof(why)));
 	if (!info->hostname_ok && info->hostname[0] != '\0')
 		finding_add(fl, F_TLS_CERT_HOSTNAME, sev_req, host, addr, port,
 		    "certificate for subject=%s SAN=%s does not name %s",

@@ -28,6 +28,7 @@ struct tls_cert {
 	int64_t		 not_after;		/* unix time */
 	char		 key_type[16];		/* "RSA", "EC", "ED25519", ... */
 	int		 key_bits;
+	int		 is_ca;			/* a CA certificate (X509_check_ca) */
 };
 
 /* Verification problems, collected from every depth of the chain. */
@@ -57,6 +58,8 @@ struct tls_info {
 					   nothing); tls_info_free releases */
 	int		 verify_flags;		/* TLS_V_* */
 	char		 verify_error[128];	/* first X.509 error, "" when none */
+	int		 verify_err;		/* its X509_V_ERR_* code, 0 if none */
+	int		 verify_depth;		/* and the depth it was seen at */
 	int		 verified;		/* chain verifies to a trust anchor */
 	int		 hostname_ok;		/* leaf names the host probed */
 	char		 hostname[TLS_NAME_MAX]; /* the name checked */

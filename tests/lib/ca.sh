@@ -3,6 +3,8 @@
 #
 #	ca_init DIR			CA in DIR: ca.crt, ca.key, openssl.cnf
 #	ca_cert DIR NAME KIND [CN]	DIR/NAME.crt and DIR/NAME.key
+#	ca_intermediate DIR		an intermediate CA and a certificate
+#					it issued, alone and with its chain
 #
 # KIND is one of
 #	valid		signed by the CA, valid for a year
@@ -107,6 +109,41 @@ ca_cert() {
 	chmod 644 "$dir/$name.crt" "$dir/$name.key"
 }
 
+# ca_intermediate DIR: an intermediate CA under the test CA (int.crt,
+# int.key) and a valid server certificate it issued for
+# mx.test.example: viaint.crt (that certificate alone, as a server that
+# forgets the intermediate sends it), viaint-chain.crt (the certificate
+# then the intermediate, as it should be sent) and viaint.key.
+ca_intermediate() {
+	local dir=$1 log=$1/int.log
+	openssl req -config "$dir/openssl.cnf" -new -nodes \
+	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -keyout "$dir/int.key" -out "$dir/int.csr" \
+	    -subj "/CN=smtprobe test intermediate" 2>"$log" ||
+	    { cat "$log" >&2; return 1; }
+	openssl x509 -req -in "$dir/int.csr" -CA "$dir/ca.crt" \
+	    -CAkey "$dir/ca.key" -set_serial 0x7001 -days 365 \
+	    -extfile "$dir/openssl.cnf" -extensions ca_ext \
+	    -out "$dir/int.crt" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	openssl req -config "$dir/openssl.cnf" -new -nodes \
+	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -keyout "$dir/viaint.key" -out "$dir/viaint.csr" \
+	    -subj "/CN=$CA_DEFAULT_CN" >>"$log" 2>&1 ||
+	    { cat "$log" >&2; return 1; }
+	printf '%s\n' \
+	    "basicConstraints = critical, CA:FALSE" \
+	    "keyUsage = critical, digitalSignature, keyEncipherment" \
+	    "extendedKeyUsage = serverAuth" \
+	    "subjectAltName = DNS:$CA_DEFAULT_CN" \
+	    "authorityKeyIdentifier = keyid" >"$dir/viaint.ext"
+	openssl x509 -req -in "$dir/viaint.csr" -CA "$dir/int.crt" \
+	    -CAkey "$dir/int.key" -set_serial 0x7002 -days 365 \
+	    -extfile "$dir/viaint.ext" -out "$dir/viaint.crt" >>"$log" 2>&1 ||
+	    { cat "$log" >&2; return 1; }
+	cat "$dir/viaint.crt" "$dir/int.crt" >"$dir/viaint-chain.crt" &&
+	chmod 644 "$dir/viaint.crt" "$dir/viaint-chain.crt" "$dir/viaint.key"
+}
+
 # ca_all DIR: the CA and every certificate the scenarios use.
 ca_all() {
 	local dir=$1
@@ -117,5 +154,6 @@ ca_all() {
 	ca_cert "$dir" expiring expiring &&
 	ca_cert "$dir" wrongname valid other.example &&
 	ca_cert "$dir" selfsigned selfsigned &&
-	ca_cert "$dir" weak weak
+	ca_cert "$dir" weak weak &&
+	ca_intermediate "$dir"
 }

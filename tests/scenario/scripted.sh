@@ -36,6 +36,20 @@ declare -A P
 while read -r mode port; do
 	P[$mode]=$port
 done <"$T_DIR/ports"
+# Two more well-behaved servers with a certificate from an intermediate
+# CA: one sends it without the intermediate, one with it.
+for c in viaint viaint-chain; do
+	t_bg "fakesmtp-$c" python3 "$T_LIB/fakesmtp.py" \
+	    --ready "$T_DIR/ports.$c" --cert "$T_DIR/ca/$c.crt" \
+	    --key "$T_DIR/ca/viaint.key" --lifetime 300 normal
+	T_SHOW_LOGS+=("$T_DIR/fakesmtp-$c.log")
+	if ! wait_file "$T_DIR/ports.$c" 15; then
+		fail scripted.setup "fakesmtp.py ($c) did not start"
+		exit 1
+	fi
+	read -r _ port <"$T_DIR/ports.$c"
+	P[$c]=$port
+done
 
 MX=mx.test.example
 B=(--helo probe.test.example --name "$MX" --ca-file "$CA")
@@ -236,6 +250,35 @@ expect finding tls.key.weak --layer tls --severity warn --evidence '1024'
 expect finding tls.key.weak --evidence 'RSA'
 expect tls --key-type RSA --key-bits 1024
 expect no-finding tls.handshake
+end_row
+
+# A server that sends its certificate without the intermediate CA that
+# issued it: untrusted, and the evidence says the intermediate is missing.
+row fk.tls.cert.untrusted.no-intermediate 2 "127.0.0.1:${P[viaint]}" \
+    "${B[@]}" --tls verify
+expect finding tls.cert.untrusted --layer tls --severity crit \
+    --evidence 'local issuer.*issuer=CN=smtprobe test intermediate'
+expect finding tls.cert.untrusted \
+    --evidence 'chain sent: 1 certificate,.*intermediate certificate is missing'
+expect no-finding tls.cert.hostname
+expect tls --verified false --hostname-ok true
+end_row
+
+# The same certificate sent with its intermediate verifies.
+row fk.tls.cert.chain-complete 0 "127.0.0.1:${P[viaint-chain]}" "${B[@]}" \
+    --tls verify
+expect no-finding tls.cert.untrusted
+expect tls --verified true --hostname-ok true
+expect status ok
+end_row
+
+# The whole chain, but its root is not in the trust store used (the
+# system's, no --ca-file): the evidence names the CA the chain ends in.
+row fk.tls.cert.untrusted.root 2 "127.0.0.1:${P[viaint-chain]}" \
+    --helo probe.test.example --name "$MX" --tls verify
+expect finding tls.cert.untrusted --layer tls --severity crit \
+    --evidence 'chain sent: 2 certificates, ending in the CA CN=smtprobe test intermediate, whose issuer is not a root'
+expect no-finding tls.cert.hostname
 end_row
 
 # --- network ---------------------------------------------------------
