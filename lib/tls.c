@@ -27,11 +27,15 @@ struct tls_ctx {
 /* ex_data slot on each SSL pointing at the session's struct tls_info */
 static int	 info_idx = -1;
 
+static void	 name_str(const X509_NAME *, char *, size_t);
+
 static int
 verify_cb(int ok, X509_STORE_CTX *xs)
 {
 	SSL		*ssl;
 	struct tls_info	*info;
+	X509		*cur;
+	char		 name[TLS_NAME_MAX];
 	int		 err;
 
 	if (ok)
@@ -69,6 +73,12 @@ verify_cb(int ok, X509_STORE_CTX *xs)
 	if (info->verify_error[0] == '\0') {
 		info->verify_err = err;
 		info->verify_depth = X509_STORE_CTX_get_error_depth(xs);
+		if ((cur = X509_STORE_CTX_get_current_cert(xs)) != NULL) {
+			info->verify_cert_ca = X509_check_ca(cur) != 0;
+			name_str(X509_get_issuer_name(cur), name, sizeof(name));
+			free(info->verify_issuer);
+			info->verify_issuer = strdup(name);
+		}
 		snprintf(info->verify_error, sizeof(info->verify_error),
 		    "%s (depth %d)", X509_verify_cert_error_string(err),
 		    info->verify_depth);
@@ -273,7 +283,6 @@ cert_fill(X509 *x, struct tls_cert *c)
 	sans_str(x, c->sans, sizeof(c->sans));
 	c->not_before = asn1_time_unix(X509_get0_notBefore(x));
 	c->not_after = asn1_time_unix(X509_get0_notAfter(x));
-	c->is_ca = X509_check_ca(x) != 0;
 	if ((pk = X509_get0_pubkey(x)) == NULL)
 		return;
 	c->key_bits = EVP_PKEY_get_bits(pk);
@@ -308,6 +317,8 @@ tls_info_free(struct tls_info *info)
 	free(info->chain);
 	info->chain = NULL;
 	info->nchain = 0;
+	free(info->verify_issuer);
+	info->verify_issuer = NULL;
 }
 
 void
@@ -333,7 +344,8 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 	if (n > TLS_CHAIN_MAX)
 		n = TLS_CHAIN_MAX;
 	/* as many records as the peer sent: a held session keeps them */
-	tls_info_free(info);
+	free(info->chain);
+	info->nchain = 0;
 	if ((info->chain = calloc((size_t)n, sizeof(*info->chain))) == NULL)
 		return;
 	for (i = 0; chain != NULL && i < sk_X509_num(chain) &&
@@ -404,33 +416,35 @@ iso_time(int64_t t, char *buf, size_t sz)
  * Why the chain the server sent does not verify, in words, for the
  * evidence of tls.cert.untrusted ("" when the error says it all). A
  * server must send its certificate and every intermediate up to (not
- * including) a root the client trusts: a chain that ends in a
- * certificate that is not a CA lacks its intermediate; one that ends in
- * a CA whose issuer is unknown here leads to an untrusted root.
+ * including) a root the client trusts. When no issuer was found for a
+ * certificate that is not a CA (the server's own), the server did not
+ * send the intermediate that issued it (none, or the wrong one); when
+ * the certificate is a CA, the chain was complete up to a root that is
+ * not trusted here.
  */
 static const char *
 untrusted_why(const struct tls_info *info, char *buf, size_t sz)
 {
-	const struct tls_cert	*last;
-
 	buf[0] = '\0';
-	if (info->nchain < 1)
+	if (info->verify_issuer == NULL)
 		return buf;
-	last = &info->chain[info->nchain - 1];
 	switch (info->verify_err) {
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		if (!last->is_ca)
+		if (!info->verify_cert_ca)
 			snprintf(buf, sz, "; chain sent: %d certificate%s,"
-			    " ending in one that is not a CA: the intermediate"
-			    " certificate is missing (or the issuer is a"
-			    " private CA not trusted here)", info->nchain,
-			    info->nchain == 1 ? "" : "s");
+			    " without %s, the issuer of the one at depth %d:"
+			    " the intermediate certificate is missing (or that"
+			    " is a private CA not trusted here)", info->nchain,
+			    info->nchain == 1 ? "" : "s", info->verify_issuer,
+			    info->verify_depth);
 		else
-			snprintf(buf, sz, "; chain sent: %d certificates,"
-			    " ending in the CA %s, whose issuer is not a root"
-			    " trusted here", info->nchain, last->subject);
+			snprintf(buf, sz, "; chain sent: %d certificate%s,"
+			    " complete up to the CA at depth %d, issued by %s,"
+			    " which is not a root trusted here", info->nchain,
+			    info->nchain == 1 ? "" : "s", info->verify_depth,
+			    info->verify_issuer);
 		break;
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 		snprintf(buf, sz, "; chain sent: %d certificates, ending in a"
@@ -448,7 +462,7 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
     struct finding_list *fl)
 {
 	const struct tls_cert	*leaf;
-	char			 t1[32], why[TLS_NAME_MAX + 160];
+	char			 t1[32], why[TLS_NAME_MAX * 2 + 200];
 	int			 sev_req = required ? SEV_CRIT : SEV_WARN;
 
 	if (info->version_num != 0 && info->version_num < TLS1_2_VERSION)

@@ -28,7 +28,6 @@ struct tls_cert {
 	int64_t		 not_after;		/* unix time */
 	char		 key_type[16];		/* "RSA", "EC", "ED25519", ... */
 	int		 key_bits;
-	int		 is_ca;			/* a CA certificate (X509_check_ca) */
 };
 
 /* Verification problems, collected from every depth of the chain. */
@@ -60,6 +59,9 @@ struct tls_info {
 	char		 verify_error[128];	/* first X.509 error, "" when none */
 	int		 verify_err;		/* its X509_V_ERR_* code, 0 if none */
 	int		 verify_depth;		/* and the depth it was seen at */
+	int		 verify_cert_ca;	/* the certificate there is a CA */
+	char		*verify_issuer;		/* and its issuer's name, or NULL
+					   (allocated; tls_info_free) */
 	int		 verified;		/* chain verifies to a trust anchor */
 	int		 hostname_ok;		/* leaf names the host probed */
 	char		 hostname[TLS_NAME_MAX]; /* the name checked */
@@ -97,7 +99,10 @@ SSL		*tls_ssl_new(struct tls_ctx *, const char *host,
 int		 tls_ssl_dane(SSL *, const char *name, const struct tls_tlsa *,
 		    int n, struct tls_info *info);
 
-/* Release what tls_inspect allocated (the chain); info stays usable. */
+/*
+ * Release what the handshake and tls_inspect allocated (the chain, the
+ * issuer name of a verification error); info stays usable.
+ */
 void		 tls_info_free(struct tls_info *);
 
 /* Fill info from a completed handshake, checking the name host. */

@@ -113,7 +113,8 @@ ca_cert() {
 # int.key) and a valid server certificate it issued for
 # mx.test.example: viaint.crt (that certificate alone, as a server that
 # forgets the intermediate sends it), viaint-chain.crt (the certificate
-# then the intermediate, as it should be sent) and viaint.key.
+# then the intermediate, as it should be sent), viaint-wrongchain.crt
+# (the certificate then another intermediate of the CA) and viaint.key.
 ca_intermediate() {
 	local dir=$1 log=$1/int.log
 	openssl req -config "$dir/openssl.cnf" -new -nodes \
@@ -142,6 +143,19 @@ ca_intermediate() {
 	    { cat "$log" >&2; return 1; }
 	cat "$dir/viaint.crt" "$dir/int.crt" >"$dir/viaint-chain.crt" &&
 	chmod 644 "$dir/viaint.crt" "$dir/viaint-chain.crt" "$dir/viaint.key"
+	# another intermediate of the same CA: sent instead of the right
+	# one, as after the CA moved its issuance to a new intermediate
+	openssl req -config "$dir/openssl.cnf" -new -nodes \
+	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -keyout "$dir/int2.key" -out "$dir/int2.csr" \
+	    -subj "/CN=smtprobe other intermediate" >>"$log" 2>&1 ||
+	    { cat "$log" >&2; return 1; }
+	openssl x509 -req -in "$dir/int2.csr" -CA "$dir/ca.crt" \
+	    -CAkey "$dir/ca.key" -set_serial 0x7003 -days 365 \
+	    -extfile "$dir/openssl.cnf" -extensions ca_ext \
+	    -out "$dir/int2.crt" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	cat "$dir/viaint.crt" "$dir/int2.crt" >"$dir/viaint-wrongchain.crt" &&
+	chmod 644 "$dir/viaint-wrongchain.crt"
 }
 
 # ca_all DIR: the CA and every certificate the scenarios use.

@@ -38,7 +38,7 @@ while read -r mode port; do
 done <"$T_DIR/ports"
 # Two more well-behaved servers with a certificate from an intermediate
 # CA: one sends it without the intermediate, one with it.
-for c in viaint viaint-chain; do
+for c in viaint viaint-chain viaint-wrongchain; do
 	t_bg "fakesmtp-$c" python3 "$T_LIB/fakesmtp.py" \
 	    --ready "$T_DIR/ports.$c" --cert "$T_DIR/ca/$c.crt" \
 	    --key "$T_DIR/ca/viaint.key" --lifetime 300 normal
@@ -259,9 +259,17 @@ row fk.tls.cert.untrusted.no-intermediate 2 "127.0.0.1:${P[viaint]}" \
 expect finding tls.cert.untrusted --layer tls --severity crit \
     --evidence 'local issuer.*issuer=CN=smtprobe test intermediate'
 expect finding tls.cert.untrusted \
-    --evidence 'chain sent: 1 certificate,.*intermediate certificate is missing'
+    --evidence 'chain sent: 1 certificate, without CN=smtprobe test intermediate, the issuer of the one at depth 0: the intermediate certificate is missing'
 expect no-finding tls.cert.hostname
 expect tls --verified false --hostname-ok true
+end_row
+
+# The same certificate sent with another intermediate of the same CA
+# (not its issuer): the evidence names the intermediate that is missing.
+row fk.tls.cert.untrusted.wrong-intermediate 2 \
+    "127.0.0.1:${P[viaint-wrongchain]}" "${B[@]}" --tls verify
+expect finding tls.cert.untrusted --layer tls --severity crit \
+    --evidence 'chain sent: 2 certificates, without CN=smtprobe test intermediate, the issuer of the one at depth 0: the intermediate certificate is missing'
 end_row
 
 # The same certificate sent with its intermediate verifies.
@@ -277,7 +285,7 @@ end_row
 row fk.tls.cert.untrusted.root 2 "127.0.0.1:${P[viaint-chain]}" \
     --helo probe.test.example --name "$MX" --tls verify
 expect finding tls.cert.untrusted --layer tls --severity crit \
-    --evidence 'chain sent: 2 certificates, ending in the CA CN=smtprobe test intermediate, whose issuer is not a root'
+    --evidence 'chain sent: 2 certificates, complete up to the CA at depth 1, issued by CN=smtprobe test CA, which is not a root trusted here'
 expect no-finding tls.cert.hostname
 end_row
 
