@@ -456,6 +456,43 @@ untrusted_why(const struct tls_info *info, char *buf, size_t sz)
 	return buf;
 }
 
+/*
+ * The server's certificate is valid but the verifier found an expired
+ * one above it: an intermediate the server still sends (its chain file
+ * was not updated when the CA replaced it), or one of the chain built
+ * here (a root of the trust store).
+ */
+static void
+chain_expired(const struct tls_info *info, const char *host,
+    const char *addr, int port, struct finding_list *fl)
+{
+	const struct tls_cert	*c;
+	char			 t1[32], t2[32];
+	int64_t			 now = util_wall();
+	int			 i;
+
+	iso_time(info->chain[0].not_after, t2, sizeof(t2));
+	for (i = 1; i < info->nchain; i++) {
+		c = &info->chain[i];
+		if (c->not_after == 0 || c->not_after >= now)
+			continue;
+		finding_add(fl, F_TLS_CERT_EXPIRED, -1, host, addr, port,
+		    "the chain sent has an expired intermediate: subject=%s"
+		    " notAfter=%s (%lld days ago), certificate %d of %d; the"
+		    " server's own certificate is valid until %s: replace the"
+		    " intermediate with the CA's current one", c->subject,
+		    iso_time(c->not_after, t1, sizeof(t1)),
+		    (long long)((now - c->not_after + 86399) / 86400), i + 1,
+		    info->nchain, t2);
+		return;
+	}
+	finding_add(fl, F_TLS_CERT_EXPIRED, -1, host, addr, port,
+	    "%s in the chain built here, above the %d certificate%s sent;"
+	    " the server's own certificate is valid until %s",
+	    info->verify_error, info->nchain, info->nchain == 1 ? "" : "s",
+	    t2);
+}
+
 void
 tls_findings(const struct tls_info *info, int required, int warn_days,
     int crit_days, const char *host, const char *addr, int port,
@@ -474,11 +511,13 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
 		return;
 	}
 	leaf = &info->chain[0];
-	if (info->verify_flags & TLS_V_EXPIRED)
+	if ((info->verify_flags & TLS_V_EXPIRED) && info->days_left < 0)
 		finding_add(fl, F_TLS_CERT_EXPIRED, -1, host, addr, port,
 		    "notAfter=%s (%d days ago) subject=%s",
 		    iso_time(leaf->not_after, t1, sizeof(t1)), -info->days_left,
 		    leaf->subject);
+	else if (info->verify_flags & TLS_V_EXPIRED)
+		chain_expired(info, host, addr, port, fl);
 	else if (info->verify_flags & TLS_V_NOT_YET_VALID)
 		finding_add(fl, F_TLS_CERT_NOT_YET_VALID, -1, host, addr, port,
 		    "notBefore=%s subject=%s",

@@ -3,8 +3,9 @@
 #
 #	ca_init DIR			CA in DIR: ca.crt, ca.key, openssl.cnf
 #	ca_cert DIR NAME KIND [CN]	DIR/NAME.crt and DIR/NAME.key
-#	ca_intermediate DIR		an intermediate CA and a certificate
-#					it issued, alone and with its chain
+#	ca_sub DIR NAME CN START END	an intermediate CA
+#	ca_leaf_by DIR NAME ISSUER	a certificate from it, and its chain
+#	ca_intermediate DIR		the chains the scenarios use
 #
 # KIND is one of
 #	valid		signed by the CA, valid for a year
@@ -109,53 +110,65 @@ ca_cert() {
 	chmod 644 "$dir/$name.crt" "$dir/$name.key"
 }
 
-# ca_intermediate DIR: an intermediate CA under the test CA (int.crt,
-# int.key) and a valid server certificate it issued for
-# mx.test.example: viaint.crt (that certificate alone, as a server that
-# forgets the intermediate sends it), viaint-chain.crt (the certificate
-# then the intermediate, as it should be sent), viaint-wrongchain.crt
-# (the certificate then another intermediate of the CA) and viaint.key.
-ca_intermediate() {
-	local dir=$1 log=$1/int.log
+# ca_sub DIR NAME CN START END: an intermediate CA, DIR/NAME.crt and
+# DIR/NAME.key, issued by the test CA for the dates given (ca_date
+# offsets).
+ca_sub() {
+	local dir=$1 name=$2 cn=$3 log=$1/$2.log
 	openssl req -config "$dir/openssl.cnf" -new -nodes \
 	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -keyout "$dir/int.key" -out "$dir/int.csr" \
-	    -subj "/CN=smtprobe test intermediate" 2>"$log" ||
-	    { cat "$log" >&2; return 1; }
-	openssl x509 -req -in "$dir/int.csr" -CA "$dir/ca.crt" \
-	    -CAkey "$dir/ca.key" -set_serial 0x7001 -days 365 \
-	    -extfile "$dir/openssl.cnf" -extensions ca_ext \
-	    -out "$dir/int.crt" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	    -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+	    -subj "/CN=$cn" 2>"$log" || { cat "$log" >&2; return 1; }
+	openssl ca -config "$dir/openssl.cnf" -batch -notext \
+	    -extensions ca_ext -in "$dir/$name.csr" -out "$dir/$name.crt" \
+	    -startdate "$(ca_date "$4")" -enddate "$(ca_date "$5")" \
+	    >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+}
+
+# ca_leaf_by DIR NAME ISSUER: DIR/NAME.crt and DIR/NAME.key, a server
+# certificate for the default name valid for a year, issued by the
+# intermediate DIR/ISSUER (ca_sub); DIR/NAME-chain.crt is it followed by
+# its issuer, as a server should send it.
+ca_leaf_by() {
+	local dir=$1 name=$2 iss=$3 log=$1/$2.log
 	openssl req -config "$dir/openssl.cnf" -new -nodes \
 	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -keyout "$dir/viaint.key" -out "$dir/viaint.csr" \
-	    -subj "/CN=$CA_DEFAULT_CN" >>"$log" 2>&1 ||
-	    { cat "$log" >&2; return 1; }
+	    -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+	    -subj "/CN=$CA_DEFAULT_CN" 2>"$log" || { cat "$log" >&2; return 1; }
 	printf '%s\n' \
 	    "basicConstraints = critical, CA:FALSE" \
 	    "keyUsage = critical, digitalSignature, keyEncipherment" \
 	    "extendedKeyUsage = serverAuth" \
 	    "subjectAltName = DNS:$CA_DEFAULT_CN" \
-	    "authorityKeyIdentifier = keyid" >"$dir/viaint.ext"
-	openssl x509 -req -in "$dir/viaint.csr" -CA "$dir/int.crt" \
-	    -CAkey "$dir/int.key" -set_serial 0x7002 -days 365 \
-	    -extfile "$dir/viaint.ext" -out "$dir/viaint.crt" >>"$log" 2>&1 ||
-	    { cat "$log" >&2; return 1; }
-	cat "$dir/viaint.crt" "$dir/int.crt" >"$dir/viaint-chain.crt" &&
-	chmod 644 "$dir/viaint.crt" "$dir/viaint-chain.crt" "$dir/viaint.key"
-	# another intermediate of the same CA: sent instead of the right
-	# one, as after the CA moved its issuance to a new intermediate
-	openssl req -config "$dir/openssl.cnf" -new -nodes \
-	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -keyout "$dir/int2.key" -out "$dir/int2.csr" \
-	    -subj "/CN=smtprobe other intermediate" >>"$log" 2>&1 ||
-	    { cat "$log" >&2; return 1; }
-	openssl x509 -req -in "$dir/int2.csr" -CA "$dir/ca.crt" \
-	    -CAkey "$dir/ca.key" -set_serial 0x7003 -days 365 \
-	    -extfile "$dir/openssl.cnf" -extensions ca_ext \
-	    -out "$dir/int2.crt" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	    "authorityKeyIdentifier = keyid" >"$dir/$name.ext"
+	openssl x509 -req -in "$dir/$name.csr" -CA "$dir/$iss.crt" \
+	    -CAkey "$dir/$iss.key" -set_serial "0x$(openssl rand -hex 8)" \
+	    -days 365 -extfile "$dir/$name.ext" -out "$dir/$name.crt" \
+	    >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	cat "$dir/$name.crt" "$dir/$iss.crt" >"$dir/$name-chain.crt" &&
+	chmod 644 "$dir/$name.crt" "$dir/$name-chain.crt" "$dir/$name.key"
+}
+
+# ca_intermediate DIR: chains through intermediate CAs, for the server
+# certificate of the default name:
+#	viaint.crt		issued by the intermediate int, sent alone
+#				(as a server that forgets the intermediate)
+#	viaint-chain.crt	then int, as it should be sent
+#	viaint-wrongchain.crt	then int2, another intermediate of the CA
+#				(as after the CA moved to a new one)
+#	viaold-chain.crt	issued by intold, whose validity ended two
+#				days ago, then intold
+# with their keys (viaint.key, viaold.key).
+ca_intermediate() {
+	local dir=$1
+	ca_sub "$dir" int "smtprobe test intermediate" "-1 day" "+365 days" &&
+	ca_leaf_by "$dir" viaint int &&
+	ca_sub "$dir" int2 "smtprobe other intermediate" "-1 day" \
+	    "+365 days" &&
 	cat "$dir/viaint.crt" "$dir/int2.crt" >"$dir/viaint-wrongchain.crt" &&
-	chmod 644 "$dir/viaint-wrongchain.crt"
+	ca_sub "$dir" intold "smtprobe expired intermediate" "-400 days" \
+	    "-2 days" &&
+	ca_leaf_by "$dir" viaold intold
 }
 
 # ca_all DIR: the CA and every certificate the scenarios use.

@@ -36,12 +36,13 @@ declare -A P
 while read -r mode port; do
 	P[$mode]=$port
 done <"$T_DIR/ports"
-# Two more well-behaved servers with a certificate from an intermediate
-# CA: one sends it without the intermediate, one with it.
-for c in viaint viaint-chain viaint-wrongchain; do
+# More well-behaved servers with a certificate from an intermediate CA
+# (tests/lib/ca.sh, ca_intermediate): sent without the intermediate, with
+# it, with the wrong one, and with an intermediate that has expired.
+for c in viaint viaint-chain viaint-wrongchain viaold-chain; do
 	t_bg "fakesmtp-$c" python3 "$T_LIB/fakesmtp.py" \
 	    --ready "$T_DIR/ports.$c" --cert "$T_DIR/ca/$c.crt" \
-	    --key "$T_DIR/ca/viaint.key" --lifetime 300 normal
+	    --key "$T_DIR/ca/${c%%-*}.key" --lifetime 300 normal
 	T_SHOW_LOGS+=("$T_DIR/fakesmtp-$c.log")
 	if ! wait_file "$T_DIR/ports.$c" 15; then
 		fail scripted.setup "fakesmtp.py ($c) did not start"
@@ -270,6 +271,18 @@ row fk.tls.cert.untrusted.wrong-intermediate 2 \
     "127.0.0.1:${P[viaint-wrongchain]}" "${B[@]}" --tls verify
 expect finding tls.cert.untrusted --layer tls --severity crit \
     --evidence 'chain sent: 2 certificates, without CN=smtprobe test intermediate, the issuer of the one at depth 0: the intermediate certificate is missing'
+end_row
+
+# A valid certificate sent with the intermediate that issued it, whose
+# validity has ended: expired, and the evidence names the intermediate,
+# not the server's own certificate.
+row fk.tls.cert.expired.intermediate 2 "127.0.0.1:${P[viaold-chain]}" \
+    "${B[@]}"
+expect finding tls.cert.expired --layer tls --severity crit \
+    --evidence 'expired intermediate: subject=CN=smtprobe expired intermediate notAfter=[0-9-]+T[0-9:]+Z \([23] days ago\), certificate 2 of 2'
+expect finding tls.cert.expired --evidence "server's own certificate is valid until"
+expect no-finding tls.cert.untrusted
+expect no-finding tls.cert.expiring
 end_row
 
 # The same certificate sent with its intermediate verifies.
