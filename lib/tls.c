@@ -369,9 +369,16 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 		info->dane_depth = info->dane_ok ?
 		    SSL_get0_dane_authority(ssl, NULL, NULL) : -1;
 		if (info->dane_ok) {
+			uint8_t			 usage = 0;
+
 			/* DANE authenticated the peer: PKIX does not apply */
 			info->verify_flags &= ~(TLS_V_UNTRUSTED | TLS_V_OTHER);
-			info->verified = info->verify_flags == 0;
+			SSL_get0_dane_tlsa(ssl, &usage, NULL, NULL, NULL,
+			    NULL);
+			info->dane_ee = usage == 3;	/* DANE-EE */
+			/* nor, for DANE-EE, the certificate's dates */
+			info->verified = (info->verify_flags & ~(info->dane_ee ?
+			    TLS_V_EXPIRED | TLS_V_NOT_YET_VALID : 0)) == 0;
 		} else
 			info->verify_flags |= TLS_V_DANE;
 	}
@@ -456,6 +463,11 @@ untrusted_why(const struct tls_info *info, char *buf, size_t sz)
 	return buf;
 }
 
+/* Why an out-of-date certificate matched by DANE-EE is not critical. */
+#define DANE_EE_DATES	"; a DANE-EE(3) TLSA record authenticates it and" \
+	" DANE ignores its dates (RFC 7672 3.1.1): DANE senders deliver," \
+	" senders that check it against CAs (MTA-STS) do not"
+
 /*
  * The server's certificate is valid but the verifier found an expired
  * one above it: an intermediate the server still sends (its chain file
@@ -512,16 +524,17 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
 	}
 	leaf = &info->chain[0];
 	if ((info->verify_flags & TLS_V_EXPIRED) && info->days_left < 0)
-		finding_add(fl, F_TLS_CERT_EXPIRED, -1, host, addr, port,
-		    "notAfter=%s (%d days ago) subject=%s",
+		finding_add(fl, F_TLS_CERT_EXPIRED, info->dane_ee ? SEV_WARN :
+		    -1, host, addr, port, "notAfter=%s (%d days ago) subject=%s%s",
 		    iso_time(leaf->not_after, t1, sizeof(t1)), -info->days_left,
-		    leaf->subject);
+		    leaf->subject, info->dane_ee ? DANE_EE_DATES : "");
 	else if (info->verify_flags & TLS_V_EXPIRED)
 		chain_expired(info, host, addr, port, fl);
 	else if (info->verify_flags & TLS_V_NOT_YET_VALID)
-		finding_add(fl, F_TLS_CERT_NOT_YET_VALID, -1, host, addr, port,
-		    "notBefore=%s subject=%s",
-		    iso_time(leaf->not_before, t1, sizeof(t1)), leaf->subject);
+		finding_add(fl, F_TLS_CERT_NOT_YET_VALID, info->dane_ee ?
+		    SEV_WARN : -1, host, addr, port, "notBefore=%s subject=%s%s",
+		    iso_time(leaf->not_before, t1, sizeof(t1)), leaf->subject,
+		    info->dane_ee ? DANE_EE_DATES : "");
 	else if (info->days_left <= crit_days || info->days_left <= warn_days)
 		finding_add(fl, F_TLS_CERT_EXPIRING,
 		    info->days_left <= crit_days ? SEV_CRIT : SEV_WARN,

@@ -70,6 +70,9 @@ struct tls_info {
 	int		 dane_usable;	/* of which usable for SMTP (DANE-TA/DANE-EE) */
 	int		 dane_ok;	/* a TLSA record matched the chain */
 	int		 dane_depth;	/* depth of the matching certificate, -1 if none */
+	int		 dane_ee;	/* the match is a DANE-EE(3) record: the
+					   certificate's dates do not count
+					   (RFC 7672 3.1.1) */
 };
 
 /*

@@ -118,6 +118,7 @@ wait_port 127.0.0.2 "$PF_OK" 10 ||
 Z=$T_DIR/zones
 mkdir -p "$Z"
 DIGEST=$(spki_sha256 "$C/valid.crt")	# the certificate on PF_OK
+DIGEST_EXP=$(spki_sha256 "$C/expired.crt")	# the one on PF_EXPIRED
 
 soa() {
 	# shellcheck disable=SC2016
@@ -294,10 +295,11 @@ sts() {
 } >"$Z/bl.example.zone"
 
 # The signed zone: sec.example (DANE passes), wrongtlsa (a TLSA digest
-# the certificate does not have), notlsa (no TLSA at all).
+# the certificate does not have), notlsa (no TLSA at all), expiredee
+# (DANE-EE matches a certificate that has expired).
 {
 	soa sec.example
-	for d in @ wrongtlsa notlsa; do
+	for d in @ wrongtlsa notlsa expiredee; do
 		printf '%s\tTXT\t"v=spf1 ip4:127.0.0.1 -all"\n' "$d"
 	done
 	cat <<EOF
@@ -315,6 +317,11 @@ notlsa		MX	10 mxn
 mxn		A	127.0.0.1
 _dmarc.notlsa	TXT	"v=DMARC1; p=reject; rua=mailto:dmarc@sec.example"
 _smtp._tls.notlsa	TXT	"v=TLSRPTv1; rua=mailto:tls@sec.example"
+expiredee	MX	10 mxe
+mxe		A	127.0.0.1
+_$PF_EXPIRED._tcp.mxe	TLSA	3 1 1 $DIGEST_EXP
+_dmarc.expiredee	TXT	"v=DMARC1; p=reject; rua=mailto:dmarc@sec.example"
+_smtp._tls.expiredee	TXT	"v=TLSRPTv1; rua=mailto:tls@sec.example"
 EOF
 } >"$Z/sec.example.zone"
 
@@ -935,6 +942,18 @@ expect no-finding dane.mismatch
 expect no-finding dane.insecure
 expect no-finding tls.cert.untrusted
 expect status ok
+end_row
+
+# DANE-EE ignores the certificate's dates (RFC 7672 3.1.1): expired is
+# reported, as a warning, and the session goes on.
+drow domain.dnssec.dane.ee-expired 1 expiredee.sec.example "${U[@]}" \
+    -p "$PF_EXPIRED" --tls dane
+expect finding tls.cert.expired --layer tls --severity warn \
+    --evidence 'subject=CN=mx\.test\.example; a DANE-EE\(3\) TLSA record authenticates it'
+expect tls --verified true
+expect session --outcome ok --count 1
+expect no-finding dane.mismatch
+expect no-finding tls.cert.untrusted
 end_row
 
 drow domain.dnssec.dane.mismatch 2 wrongtlsa.sec.example "${U[@]}" \
