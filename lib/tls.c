@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -319,6 +321,29 @@ tls_info_free(struct tls_info *info)
 	info->nchain = 0;
 	free(info->verify_issuer);
 	info->verify_issuer = NULL;
+	free(info->dane_spki);
+	info->dane_spki = NULL;
+}
+
+/* SHA-256 of x's SubjectPublicKeyInfo in hex (TLSA 3 1 1 data), or NULL. */
+static char *
+spki_sha256_hex(X509 *x)
+{
+	unsigned char	*der = NULL, md[SHA256_DIGEST_LENGTH];
+	char		*hex;
+	int		 len, i;
+
+	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der)) <= 0)
+		return NULL;
+	if (EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL) != 1 ||
+	    (hex = malloc(2 * sizeof(md) + 1)) == NULL) {
+		OPENSSL_free(der);
+		return NULL;
+	}
+	OPENSSL_free(der);
+	for (i = 0; i < (int)sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
 }
 
 void
@@ -379,8 +404,11 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 			/* nor, for DANE-EE, the certificate's dates */
 			info->verified = (info->verify_flags & ~(info->dane_ee ?
 			    TLS_V_EXPIRED | TLS_V_NOT_YET_VALID : 0)) == 0;
-		} else
+		} else {
 			info->verify_flags |= TLS_V_DANE;
+			if (leaf != NULL)
+				info->dane_spki = spki_sha256_hex(leaf);
+		}
 	}
 	if (host != NULL)
 		util_strlcpy(info->hostname, host, sizeof(info->hostname));
@@ -544,8 +572,11 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
 	if (info->verify_flags & TLS_V_DANE)
 		finding_add(fl, F_DANE_MISMATCH, -1, host, addr, port,
 		    "none of %d usable TLSA record(s) matches the chain of "
-		    "subject=%s issuer=%s", info->dane_usable, leaf->subject,
-		    leaf->issuer);
+		    "subject=%s issuer=%s (%d certificate%s sent); the "
+		    "server's key matches \"3 1 1 %s\"", info->dane_usable,
+		    leaf->subject, leaf->issuer, info->nchain,
+		    info->nchain == 1 ? "" : "s",
+		    info->dane_spki != NULL ? info->dane_spki : "?");
 	if (info->verify_flags & (TLS_V_UNTRUSTED | TLS_V_OTHER))
 		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
 		    "%s; issuer=%s%s", info->verify_error, leaf->issuer,

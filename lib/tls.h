@@ -70,6 +70,9 @@ struct tls_info {
 	int		 dane_usable;	/* of which usable for SMTP (DANE-TA/DANE-EE) */
 	int		 dane_ok;	/* a TLSA record matched the chain */
 	int		 dane_depth;	/* depth of the matching certificate, -1 if none */
+	char		*dane_spki;	/* no match: SHA-256 of the server's public
+					   key (the data of a "3 1 1" record), hex,
+					   allocated; tls_info_free */
 	int		 dane_ee;	/* the match is a DANE-EE(3) record: the
 					   certificate's dates do not count
 					   (RFC 7672 3.1.1) */
@@ -104,7 +107,8 @@ int		 tls_ssl_dane(SSL *, const char *name, const struct tls_tlsa *,
 
 /*
  * Release what the handshake and tls_inspect allocated (the chain, the
- * issuer name of a verification error); info stays usable.
+ * issuer name of a verification error, the key digest of a DANE
+ * mismatch); info stays usable.
  */
 void		 tls_info_free(struct tls_info *);
 

@@ -961,6 +961,8 @@ drow domain.dnssec.dane.mismatch 2 wrongtlsa.sec.example "${U[@]}" \
 expect value dns.mx.0.tlsa.0.secure true
 expect finding dane.mismatch --layer dns --severity crit --port "$PF_OK" \
     --evidence 'none of 1 usable TLSA record\(s\) matches the chain of subject=.*mx\.test\.example'
+expect finding dane.mismatch \
+    --evidence "\\(1 certificate sent\\); the server's key matches \"3 1 1 $DIGEST\"\$"
 expect session --outcome tls --count 1
 expect tls --verified false
 end_row
