@@ -259,6 +259,9 @@ static const struct finding_def table[F_COUNT] = {
 	[F_POLICY_OPEN_RELAY] = { "policy.open-relay", P, SEV_CRIT,
 	    "the server accepts mail for a foreign domain from an unauthenticated client",
 	    "restrict relaying (Postfix: smtpd_relay_restrictions ... reject_unauth_destination)" },
+	[F_POLICY_CLIENT_REJECTED] = { "policy.client-rejected", P, SEV_WARN,
+	    "the server refused the probe's own address (reverse DNS, a blocklist, a client rule), not the mail",
+	    "give the probing host a PTR that resolves back to it, or allow its address; then probe again" },
 };
 
 #undef N

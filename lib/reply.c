@@ -171,37 +171,61 @@ reply_feed(struct reply *r, const char *line, size_t len, const char **why)
 	return sep == '-' ? REPLY_MORE : REPLY_DONE;
 }
 
-int
-reply_is_greylist(const struct reply *r)
+/* Does the reply's text hold any of the n words (case-insensitive)? */
+static int
+text_has_any(const struct reply *r, const char *const *words, size_t n)
 {
-	static const char *words[] = { "greylist", "grey-list", "graylist",
-	    "gray-list", "greylisted", "grey listed", "gray listed",
-	    "postgrey" };
 	size_t	 i;
 
-	if (r->code != 450 && r->code != 451)
-		return 0;
-	if (r->enh.cls == 4 && r->enh.subject == 7)
-		return 1;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (i = 0; i < n; i++)
 		if (util_strcasestr(r->text, words[i]) != NULL)
 			return 1;
 	return 0;
 }
 
+#define NWORDS(w)	(sizeof(w) / sizeof((w)[0]))
+
+int
+reply_is_greylist(const struct reply *r)
+{
+	static const char *const words[] = { "greylist", "grey-list",
+	    "graylist", "gray-list", "greylisted", "grey listed",
+	    "gray listed", "postgrey" };
+
+	if (r->code != 450 && r->code != 451)
+		return 0;
+	if (r->enh.cls == 4 && r->enh.subject == 7)
+		return 1;
+	return text_has_any(r, words, NWORDS(words));
+}
+
+int
+reply_is_client_reject(const struct reply *r)
+{
+	static const char *const words[] = { "client host rejected",
+	    "client host [", "cannot find your hostname",
+	    "cannot find your reverse hostname", "reverse dns",
+	    "blocked using ", "ptr record", "your ip address",
+	    "banned sending ip", "on our block list" };
+
+	if (r->code / 100 != 4 && r->code / 100 != 5)
+		return 0;
+	if (r->enh.subject == 7 && r->enh.detail == 25)
+		return 1;
+	return text_has_any(r, words, NWORDS(words));
+}
+
 int
 reply_is_rate_limit(const struct reply *r)
 {
-	static const char *words[] = { "too many", "rate limit",
+	static const char *const words[] = { "too many", "rate limit",
 	    "rate-limit", "ratelimit", "too fast", "slow down",
 	    "throttl" };
-	size_t	 i;
 
 	if (r->code / 100 != 4)
 		return 0;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (util_strcasestr(r->text, words[i]) != NULL)
-			return 1;
+	if (text_has_any(r, words, NWORDS(words)))
+		return 1;
 	/* 421 4.7.0 is the conventional "come back later, you are too
 	 * many" reply (Postfix postscreen, Gmail, Exchange Online). */
 	return r->code == 421 && r->enh.cls == 4 && r->enh.subject == 7 &&

@@ -68,4 +68,11 @@ int		 reply_is_greylist(const struct reply *);
 /* Does the reply say the client is over a rate or connection limit? */
 int		 reply_is_rate_limit(const struct reply *);
 
+/*
+ * True for a 4xx/5xx that refuses the client, not the mail: no reverse
+ * DNS for its address (X.7.25, RFC 7372), a DNS blocklist, a client
+ * access rule.
+ */
+int		 reply_is_client_reject(const struct reply *);
+
 #endif

@@ -33,6 +33,7 @@ MODES = {
     "greet421": "greeting 421 4.3.2 Service shutting down",
     "greet421-toomany": "greeting 421 4.7.0 Too many connections",
     "greet554": "greeting 554 5.7.1 no SMTP service here",
+    "greet554-rbl": "greeting 554 5.7.1, client blocked using a DNSBL",
     "tarpit": "accepts, never says anything",
     "drip": "greeting one byte at a time over about a second",
     "endless-line": "greeting '220 ' then bytes without a newline",
@@ -199,12 +200,15 @@ def session(conn, mode, tls_ctx):
     if mode == "tarpit":
         conn.wait_close()
         return
-    if mode in ("greet421", "greet421-toomany", "greet554"):
+    if mode in ("greet421", "greet421-toomany", "greet554", "greet554-rbl"):
         conn.reply({
             "greet421": "421 4.3.2 Service shutting down",
             "greet421-toomany":
                 "421 4.7.0 Too many connections from your host",
             "greet554": "554 5.7.1 No SMTP service here",
+            # the text of Postfix postscreen's DNSBL rejection
+            "greet554-rbl": "554 5.7.1 Service unavailable; client "
+                            "[127.0.0.1] blocked using zen.spamhaus.org",
         }[mode])
         # A server that refuses at the greeting still reads QUIT.
         try:

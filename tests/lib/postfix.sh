@@ -17,6 +17,9 @@
 #	PF_IMPLICIT	TLS from the first byte (wrapper mode), valid cert
 #	PF_RELAY	open relay: mynetworks=127.0.0.0/8, valid cert
 #	PF_CATCHALL	accepts any user of test.example, valid cert
+#	PF_NOPTR	reject_unknown_client_hostname, delayed to RCPT (the
+#			default; main.cf here has smtpd_delay_reject = no): every client
+#			here (smtpd_peername_lookup = no) is refused at RCPT
 #	PF_SUBADDR	127.0.0.N, port 587, no TLS (N random in 2..250)
 #
 # Domain test.example (virtual, delivered to discard:):
@@ -41,7 +44,7 @@ pf_setup() {
 	# user; mktemp makes 0700 directories.
 	chmod 755 "$dir" "$dir/spool"
 	chown postfix "$dir/data" && chmod 700 "$dir/data" || return 1
-	ports=($(free_ports 10)) || return 1
+	ports=($(free_ports 11)) || return 1
 	PF_OK=${ports[0]}
 	PF_EXPIRED=${ports[1]}
 	PF_NOTYET=${ports[2]}
@@ -52,6 +55,7 @@ pf_setup() {
 	PF_IMPLICIT=${ports[7]}
 	PF_RELAY=${ports[8]}
 	PF_CATCHALL=${ports[9]}
+	PF_NOPTR=${ports[10]}
 	PF_SUBADDR=127.0.0.$((RANDOM % 249 + 2))
 	PF_MAILLOG=$dir/maillog
 
@@ -146,6 +150,7 @@ EOF
 127.0.0.1:$PF_IMPLICIT	inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt
 127.0.0.1:$PF_RELAY	inet n - n - - smtpd -o mynetworks=127.0.0.0/8
 127.0.0.1:$PF_CATCHALL	inet n - n - - smtpd -o smtpd_reject_unlisted_recipient=no
+127.0.0.1:$PF_NOPTR	inet n - n - - smtpd -o smtpd_client_restrictions=reject_unknown_client_hostname -o smtpd_delay_reject=yes
 $PF_SUBADDR:587	inet n - n - - smtpd -o smtpd_tls_security_level=none
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -227,7 +232,8 @@ pf_start() {
 		return 1
 	fi
 	for p in $PF_OK $PF_EXPIRED $PF_NOTYET $PF_EXPIRING $PF_WRONGNAME \
-	    $PF_SELFSIGNED $PF_NOTLS $PF_IMPLICIT $PF_RELAY $PF_CATCHALL; do
+	    $PF_SELFSIGNED $PF_NOTLS $PF_IMPLICIT $PF_RELAY $PF_CATCHALL \
+	    $PF_NOPTR; do
 		wait_port 127.0.0.1 "$p" 10 ||
 		    { echo "postfix: nothing listens on 127.0.0.1:$p" >&2; return 1; }
 	done

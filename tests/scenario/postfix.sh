@@ -200,6 +200,18 @@ expect no-finding policy.deferred
 expect phase rcpt --reply 450 --enhanced 4.7.1
 end_row
 
+# reject_unknown_client_hostname: this probe's address has no name here,
+# so Postfix refuses it at RCPT with 4.7.25 ("cannot find your
+# hostname"): a refusal of the prober, not greylisting nor a deferral.
+row pf.policy.client-rejected.ptr 1 "127.0.0.1:$PF_NOPTR" "${B[@]}" \
+    --rcpt user@test.example
+expect finding policy.client-rejected --layer policy --severity warn \
+    --evidence "RCPT TO:<user@test\\.example>: 450 4\\.7\\.25 Client host rejected: cannot find your hostname.*; the refusal is of this probe's address 127\\.0\\.0\\.1"
+expect no-finding policy.greylisted
+expect no-finding policy.deferred
+expect phase rcpt --reply 450 --enhanced 4.7.25
+end_row
+
 row pf.policy.deferred 1 "127.0.0.1:$PF_OK" "${B[@]}" \
     --rcpt busy@test.example
 expect finding policy.deferred --layer policy --severity warn \

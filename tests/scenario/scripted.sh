@@ -19,7 +19,7 @@ if ! ca_all "$T_DIR/ca" >"$T_DIR/ca.log" 2>&1; then
 fi
 CA=$T_DIR/ca/ca.crt
 
-MODES=(normal greet421 greet421-toomany greet554 tarpit drip endless-line
+MODES=(normal greet421 greet421-toomany greet554 greet554-rbl tarpit drip endless-line
     endless-multiline reset-mid-reply starttls-refused tls-garbage malformed
     ehlo-reject ehlo-helo-reject auth-plaintext mail-timeout slow-ehlo
     tls-old weak-key blackhole mail-421 normal@::1)
@@ -94,6 +94,15 @@ end_row
 row fk.smtp.banner.5xx 2 "127.0.0.1:${P[greet554]}" "${B[@]}"
 expect finding smtp.banner.5xx --layer smtp --severity crit \
     --evidence '554 5\.7\.1'
+expect no-phase ehlo
+end_row
+
+# A greeting that refuses the probe's own address (a DNSBL lists it):
+# about the prober, not about the mail; a warning that says so.
+row fk.policy.client-rejected.rbl 1 "127.0.0.1:${P[greet554-rbl]}" "${B[@]}"
+expect finding policy.client-rejected --layer policy --severity warn \
+    --evidence "greeting: 554 5\\.7\\.1 Service unavailable; client \\[127\\.0\\.0\\.1\\] blocked using zen\\.spamhaus\\.org; the refusal is of this probe's address 127\\.0\\.0\\.1"
+expect no-finding smtp.banner.5xx
 expect no-phase ehlo
 end_row
 

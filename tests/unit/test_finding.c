@@ -202,6 +202,7 @@ test_contract_ids(void **state)
 		{ "policy.rate-limited", F_POLICY_RATE_LIMITED, -1 },
 		{ "policy.deferred", F_POLICY_DEFERRED, -1 },
 		{ "policy.open-relay", F_POLICY_OPEN_RELAY, SEV_CRIT },
+		{ "policy.client-rejected", F_POLICY_CLIENT_REJECTED, SEV_WARN },
 	};
 
 	(void)state;

@@ -654,6 +654,25 @@ static const struct class_case ratelimit_cases[] = {
 	{ { "250 2.0.0 too many", NULL }, 0 },
 };
 
+static const struct class_case client_cases[] = {
+	{ { "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]", NULL }, 1 },
+	{ { "550 5.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]", NULL }, 1 },
+	{ { "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]", NULL }, 1 },
+	{ { "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", NULL }, 1 },
+	{ { "550 5.7.1 Service unavailable; client [192.0.2.1] blocked using bl.example", NULL }, 1 },
+	{ { "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied", NULL }, 1 },
+	{ { "550 5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup", NULL }, 1 },
+	{ { "550 5.7.1 The sending IP has no reverse DNS", NULL }, 1 },
+	{ { "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", NULL }, 1 },
+	{ { "550-5.7.1 Messages from [192.0.2.1] weren't sent.", "550 5.7.1 Part of their network is on our block list (S3150)", NULL }, 1 },
+	{ { "450 4.7.1 greylisted, try again", NULL }, 0 },
+	{ { "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown", NULL }, 0 },
+	{ { "553 5.7.1 <a@b.example>: Sender address rejected: not owned by user", NULL }, 0 },
+	{ { "554 5.7.1 <a@c.example>: Relay access denied", NULL }, 0 },
+	{ { "250 2.1.0 Client host rejected is not an error here", NULL }, 0 },
+	{ { "354 blocked using nothing", NULL }, 0 },
+};
+
 static void
 run_class_table(const struct class_case *cases, size_t n,
     int (*fn)(const struct reply *), const char *fname)
@@ -680,6 +699,15 @@ test_greylist(void **state)
 }
 
 static void
+test_client_reject(void **state)
+{
+	(void)state;
+	run_class_table(client_cases,
+	    sizeof(client_cases) / sizeof(client_cases[0]),
+	    reply_is_client_reject, "reply_is_client_reject");
+}
+
+static void
 test_rate_limit(void **state)
 {
 	(void)state;
@@ -702,6 +730,7 @@ main(void)
 		cmocka_unit_test(test_text_bound),
 		cmocka_unit_test(test_greylist),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_client_reject),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
