@@ -521,22 +521,19 @@ check_slow(struct smtp_session *s)
 }
 
 /*
- * A refusal of the probe's own address (reply_is_client_reject): says so,
- * with the address, and returns 1; 0 for any other reply.
+ * A refusal of the probe's own address (reply_is_client_reject): the
+ * reply to what, and the address it refused.
  */
-static int
+static void
 add_client_reject(struct smtp_session *s, const char *what, const char *rb)
 {
 	char	 a[64];
 
-	if (!reply_is_client_reject(&s->reply))
-		return 0;
 	util_strlcpy(a, s->res.local, sizeof(a));
 	a[strcspn(a, " ")] = '\0';
 	add(s, F_POLICY_CLIENT_REJECTED, -1, "%s: %s; the refusal is of this "
 	    "probe's address %s, not of the mail: senders with another "
 	    "address may be served", what, rb, a[0] ? a : "(unknown)");
-	return 1;
 }
 
 /* A 4xx to MAIL or RCPT: which kind of temporary refusal is it? */
@@ -548,8 +545,8 @@ add_temporary(struct smtp_session *s, const char *what)
 	reply_str(&s->reply, rb, sizeof(rb));
 	if (reply_is_rate_limit(&s->reply))
 		add(s, F_POLICY_RATE_LIMITED, -1, "%s: %s", what, rb);
-	else if (add_client_reject(s, what, rb))
-		;
+	else if (reply_is_client_reject(&s->reply))
+		add_client_reject(s, what, rb);
 	else if (reply_is_greylist(&s->reply))
 		add(s, F_POLICY_GREYLISTED, -1, "%s: %s", what, rb);
 	else
@@ -609,9 +606,9 @@ rcpt_result(struct smtp_session *s)
 	}
 	switch (t->expect) {
 	case RCPT_EXPECT_ACCEPT:
-		if (cls == 5 && add_client_reject(s, what, rb))
-			break;
-		if (cls == 5 && s->reply.enh.cls == 5 &&
+		if (cls == 5 && reply_is_client_reject(&s->reply))
+			add_client_reject(s, what, rb);
+		else if (cls == 5 && s->reply.enh.cls == 5 &&
 		    s->reply.enh.subject == 1 && s->reply.enh.detail == 1)
 			add(s, F_POLICY_RCPT_UNKNOWN_USER, -1, "%s: %s", what, rb);
 		else if (cls == 5)
@@ -666,9 +663,8 @@ smtp_reply(struct smtp_session *s)
 			return;
 		if (cls == 4 && reply_is_rate_limit(r))
 			add(s, F_POLICY_RATE_LIMITED, -1, "greeting: %s", rb);
-		else if ((cls == 4 || cls == 5) &&
-		    add_client_reject(s, "greeting", rb))
-			;
+		else if (reply_is_client_reject(r))
+			add_client_reject(s, "greeting", rb);
 		else if (cls == 4)
 			add(s, F_SMTP_BANNER_4XX, -1, "greeting: %s", rb);
 		else if (cls == 5)
@@ -747,7 +743,9 @@ smtp_reply(struct smtp_session *s)
 		}
 		if (cls == 4)
 			add_temporary(s, s->cmd);
-		else if (!add_client_reject(s, s->cmd, rb))
+		else if (reply_is_client_reject(r))
+			add_client_reject(s, s->cmd, rb);
+		else
 			add(s, F_POLICY_MAIL_REJECTED, -1, "%s: %s", s->cmd, rb);
 		quit(s);
 		return;

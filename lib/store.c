@@ -1718,13 +1718,11 @@ writer_main(void *arg)
 			 */
 			if (more || st->c.deleted != del0 || st->trimming)
 				st->retain_backoff = 1;
-			else if (st->retain_backoff < 1)
-				st->retain_backoff = 2;
 			else if (st->retain_backoff < 64)
 				st->retain_backoff *= 2;
 			st->next_retain_ms = more ? now : now +
 			    (int64_t)st->p.retain_interval_ms *
-			    (st->retain_backoff > 0 ? st->retain_backoff : 1);
+			    st->retain_backoff;
 			/* never wait more than a quarter of the age kept */
 			cap = age > 0 && age * 250 < 60000 ? age * 250 : 60000;
 			if (cap < st->p.retain_interval_ms)
@@ -1829,6 +1827,7 @@ store_open(const struct store_params *p, char **cause)
 		return NULL;
 	}
 	st->p = *p;
+	st->retain_backoff = 1;
 	if (st->p.queue_max <= 0)
 		st->p.queue_max = 100000;
 	if (st->p.queue_bytes_max == 0)

@@ -45,18 +45,18 @@
 #define SPACING_SLOTS	4096		/* addresses remembered for spacing */
 #define STOP_MS		4000		/* SIGTERM: flush the store within */
 
-/* A configuration and the runs that still point into it. */
+/* A TLS context verifying with the CAs of one ca-file. */
+struct tls_pool {
+	char		*ca_file;
+	struct tls_ctx	*tls;
+};
+
 /*
  * One generation of the configuration, held by its targets and by the
  * runs started under it. The trust anchors its ca-files name are read
  * for it (so a reload reads them again) and freed with it, once no run
  * can still start TLS with them.
  */
-struct tls_pool {
-	char		*ca_file;
-	struct tls_ctx	*tls;
-};
-
 struct confref {
 	struct conf	*conf;
 	int		 refs;

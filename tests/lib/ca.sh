@@ -2,6 +2,7 @@
 # with the openssl command (OpenSSL 3.0 is enough). Sourced by scenarios.
 #
 #	ca_init DIR			CA in DIR: ca.crt, ca.key, openssl.cnf
+#	ca_csr DIR NAME CN [ARGS]	a key and its certificate request
 #	ca_cert DIR NAME KIND [CN]	DIR/NAME.crt and DIR/NAME.key
 #	ca_sub DIR NAME CN START END	an intermediate CA
 #	ca_leaf_by DIR NAME ISSUER	a certificate from it, and its chain
@@ -77,6 +78,21 @@ EOF
 	    2>"$dir/ca.log" || { cat "$dir/ca.log" >&2; return 1; }
 }
 
+# ca_csr DIR NAME CN [REQ-ARGS...]: a new key DIR/NAME.key (EC P-256,
+# unless REQ-ARGS give another -newkey) and its request DIR/NAME.csr for
+# CN; REQ-ARGS go to openssl req; its output in DIR/NAME.log.
+ca_csr() {
+	local dir=$1 name=$2 cn=$3 log=$1/$2.log
+	shift 3
+	case " $* " in
+	*" -newkey "*) ;;
+	*) set -- -newkey ec -pkeyopt ec_paramgen_curve:P-256 "$@" ;;
+	esac
+	openssl req -config "$dir/openssl.cnf" -new -nodes "$@" \
+	    -keyout "$dir/$name.key" -out "$dir/$name.csr" -subj "/CN=$cn" \
+	    2>"$log" || { cat "$log" >&2; return 1; }
+}
+
 ca_cert() {
 	local dir=$1 name=$2 kind=$3 cn=${4:-$CA_DEFAULT_CN}
 	local start end keyopt
@@ -100,10 +116,8 @@ ca_cert() {
 	*)	echo "ca_cert: unknown kind $kind" >&2; return 1 ;;
 	esac
 	# shellcheck disable=SC2086
-	openssl req -config "$cnf" -new -nodes $keyopt \
-	    -keyout "$dir/$name.key" -out "$dir/$name.csr" \
-	    -subj "/CN=$cn" -addext "subjectAltName=DNS:$cn" 2>"$log" ||
-	    { cat "$log" >&2; return 1; }
+	ca_csr "$dir" "$name" "$cn" $keyopt \
+	    -addext "subjectAltName=DNS:$cn" || return 1
 	openssl ca -config "$cnf" -batch -notext -in "$dir/$name.csr" \
 	    -out "$dir/$name.crt" -startdate "$start" -enddate "$end" \
 	    >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
@@ -115,10 +129,7 @@ ca_cert() {
 # offsets).
 ca_sub() {
 	local dir=$1 name=$2 cn=$3 log=$1/$2.log
-	openssl req -config "$dir/openssl.cnf" -new -nodes \
-	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -keyout "$dir/$name.key" -out "$dir/$name.csr" \
-	    -subj "/CN=$cn" 2>"$log" || { cat "$log" >&2; return 1; }
+	ca_csr "$dir" "$name" "$cn" || return 1
 	openssl ca -config "$dir/openssl.cnf" -batch -notext \
 	    -extensions ca_ext -in "$dir/$name.csr" -out "$dir/$name.crt" \
 	    -startdate "$(ca_date "$4")" -enddate "$(ca_date "$5")" \
@@ -131,10 +142,7 @@ ca_sub() {
 # its issuer, as a server should send it.
 ca_leaf_by() {
 	local dir=$1 name=$2 iss=$3 log=$1/$2.log
-	openssl req -config "$dir/openssl.cnf" -new -nodes \
-	    -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -keyout "$dir/$name.key" -out "$dir/$name.csr" \
-	    -subj "/CN=$CA_DEFAULT_CN" 2>"$log" || { cat "$log" >&2; return 1; }
+	ca_csr "$dir" "$name" "$CA_DEFAULT_CN" || return 1
 	printf '%s\n' \
 	    "basicConstraints = critical, CA:FALSE" \
 	    "keyUsage = critical, digitalSignature, keyEncipherment" \
