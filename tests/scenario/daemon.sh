@@ -182,6 +182,19 @@ wait_status() {
 	return 1
 }
 
+# wait_drained SOCKET SECONDS: until the store writer has no row queued,
+# so what status counts and history reads includes every run so far.
+wait_drained() {
+	local n=0 v
+	while [ $n -lt $(($2 * 5)) ]; do
+		v=$(status_of "$1" queued)
+		[ "$v" = 0 ] && return 0
+		sleep 0.2
+		n=$((n + 1))
+	done
+	return 1
+}
+
 # wait_answer SOCKET SECONDS: until the daemon answers status.
 wait_answer() {
 	local n=0
@@ -588,6 +601,7 @@ FOLLOW_J_PID=$!
 FOLLOW_H_PID=$!
 T_PIDS+=("$FOLLOW_J_PID" "$FOLLOW_H_PID")
 
+wait_drained "$D1_SOCK" 10
 cli daemon.ctl.status "$D1_SOCK" status --json
 want_rc 0
 cq lines eq 1
@@ -719,6 +733,7 @@ dend
 
 # history: --since/--until/--limit are applied by the store.
 T_HNOW=$(date +%s)
+wait_drained "$D1_SOCK" 10
 cli daemon.ctl.history "$D1_SOCK" history "$ID_OK" --json \
     --since "$T_START_D" --until "$T_HNOW" --limit 2
 want_rc 0
@@ -987,6 +1002,7 @@ cli daemon.ctl.status.open "$D1_SOCK" status --json
 cq match 0.open_alerts 5
 dend
 
+wait_drained "$D1_SOCK" 10
 cli daemon.ctl.history.alerts "$D1_SOCK" history "$ID_CERT" --json \
     --since "$T_BREAK"
 want_rc 0
@@ -1039,6 +1055,7 @@ cq some 0.alerts finding=net.connect.refused open=true \
 cq match 0.last.status crit
 dend
 
+wait_drained "$D1_SOCK" 10
 cli daemon.reload.sighup.history-kept "$D1_SOCK" history "$ID_DOWN" --json \
     --since "$T_START_D" --until "$(( T_RELOAD - 1 ))" --limit 1000
 want_rc 0
