@@ -529,6 +529,97 @@ dns_full_rcode(const ldns_pkt *pkt)
 	return rc;
 }
 
+/*
+ * Step over the name at *pos: labels up to the root label or a
+ * compression pointer, as they lie in the message (pointers are not
+ * followed). -1 when it runs past len or uses a reserved label type.
+ */
+static int
+dns_wire_skip_name(const uint8_t *wire, size_t len, size_t *pos)
+{
+	size_t	 p = *pos;
+	uint8_t	 c;
+
+	for (;;) {
+		if (p >= len)
+			return -1;
+		c = wire[p];
+		if (c == 0) {
+			*pos = p + 1;
+			return 0;
+		}
+		if ((c & 0xc0) == 0xc0) {
+			if (len - p < 2)
+				return -1;
+			*pos = p + 2;
+			return 0;
+		}
+		if ((c & 0xc0) != 0)
+			return -1;
+		p += 1 + (size_t)c;
+	}
+}
+
+/*
+ * 1 when a record of the message is a TSIG, 0 when none is, -1 when the
+ * records run past its end (ldns would refuse it too).
+ */
+static int
+dns_wire_has_tsig(const uint8_t *wire, size_t len)
+{
+	size_t		 pos = LDNS_HEADER_SIZE, i, n;
+	uint16_t	 rdlen;
+
+	n = LDNS_QDCOUNT(wire);
+	for (i = 0; i < n; i++) {
+		if (dns_wire_skip_name(wire, len, &pos) == -1 || len - pos < 4)
+			return -1;
+		pos += 4;
+	}
+	n = (size_t)LDNS_ANCOUNT(wire) + LDNS_NSCOUNT(wire) +
+	    LDNS_ARCOUNT(wire);
+	for (i = 0; i < n; i++) {
+		/* type, class, TTL, RDLENGTH */
+		if (dns_wire_skip_name(wire, len, &pos) == -1 ||
+		    len - pos < 10)
+			return -1;
+		if (ldns_read_uint16(wire + pos) == LDNS_RR_TYPE_TSIG)
+			return 1;
+		rdlen = ldns_read_uint16(wire + pos + 8);
+		pos += 10;
+		if (len - pos < rdlen)
+			return -1;
+		pos += rdlen;
+	}
+	return 0;
+}
+
+enum dns_check
+dns_wire_parse(const uint8_t *wire, size_t len, ldns_pkt **pktp)
+{
+	*pktp = NULL;
+	if (len < LDNS_HEADER_SIZE)
+		return DNS_CHECK_MALFORMED;
+	/*
+	 * We never sign a query, so a TSIG record (RFC 8945) is never in an
+	 * answer of ours. ldns 1.8.3 keeps one TSIG per packet and loses
+	 * the memory of any earlier one (ldns_pkt_set_tsig() does not free
+	 * what it replaces): a leak per hostile answer if it got that far.
+	 */
+	switch (dns_wire_has_tsig(wire, len)) {
+	case 1:
+		return DNS_CHECK_TSIG;
+	case -1:
+		return DNS_CHECK_MALFORMED;
+	}
+	if (ldns_wire2pkt(pktp, wire, len) != LDNS_STATUS_OK ||
+	    *pktp == NULL) {
+		*pktp = NULL;
+		return DNS_CHECK_MALFORMED;
+	}
+	return DNS_CHECK_OK;
+}
+
 enum dns_check
 dns_answer_check(const uint8_t *wire, size_t len, uint16_t id,
     const ldns_rdf *qname, uint16_t qtype, ldns_pkt **pktp)
@@ -536,6 +627,7 @@ dns_answer_check(const uint8_t *wire, size_t len, uint16_t id,
 	ldns_pkt	*pkt = NULL;
 	ldns_rr_list	*qs;
 	ldns_rr		*qr;
+	enum dns_check	 chk;
 	int		 rc;
 
 	*pktp = NULL;
@@ -546,8 +638,8 @@ dns_answer_check(const uint8_t *wire, size_t len, uint16_t id,
 		return DNS_CHECK_ID;
 	if (!LDNS_QR_WIRE(wire) || LDNS_OPCODE_WIRE(wire) != LDNS_PACKET_QUERY)
 		return DNS_CHECK_MALFORMED;
-	if (ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK || pkt == NULL)
-		return DNS_CHECK_MALFORMED;
+	if ((chk = dns_wire_parse(wire, len, &pkt)) != DNS_CHECK_OK)
+		return chk;
 	rc = ldns_pkt_get_rcode(pkt);
 	qs = ldns_pkt_question(pkt);
 	if (qs == NULL || ldns_rr_list_rr_count(qs) == 0) {
@@ -989,7 +1081,7 @@ req_fire(evutil_socket_t fd, short what, void *arg)
 		res.server = r->srvname[req->srv];
 		/* It parsed when it was stored; failing now is memory. */
 		if ((qname = ldns_dname_new_frm_str(req->name)) == NULL ||
-		    ldns_wire2pkt(&pkt, req->wire, req->len) != LDNS_STATUS_OK) {
+		    dns_wire_parse(req->wire, req->len, &pkt) != DNS_CHECK_OK) {
 			res.status = DNS_ERROR;
 			res.why = "out-of-memory";
 		} else {
@@ -1343,7 +1435,7 @@ query_end(struct dns_query *q)
 	uint8_t		*w;
 
 	if (q->saved != NULL &&
-	    ldns_wire2pkt(&pkt, q->saved, q->savedlen) == LDNS_STATUS_OK) {
+	    dns_wire_parse(q->saved, q->savedlen, &pkt) == DNS_CHECK_OK) {
 		w = q->saved;
 		q->saved = NULL;	/* query_done() frees q */
 		query_done(q, pkt, w, q->savedlen, q->saved_tcp, q->saved_srv);
@@ -1432,6 +1524,11 @@ query_answer(struct dns_query *q, const uint8_t *wire, size_t len)
 		r->st.dropped_question++;
 		log_debug("dns: name=%s server=%s dropped=question",
 		    q->key.name, r->srvname[q->srv]);
+		return ANSWER_DROPPED;
+	case DNS_CHECK_TSIG:
+		r->st.dropped_malformed++;
+		log_debug("dns: name=%s server=%s dropped=tsig", q->key.name,
+		    r->srvname[q->srv]);
 		return ANSWER_DROPPED;
 	default:
 		r->st.dropped_malformed++;

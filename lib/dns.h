@@ -134,7 +134,7 @@ struct dns_stats {
 	uint64_t	 dropped_id;		/* answers with a wrong id */
 	uint64_t	 dropped_question;	/* answers to another question */
 	uint64_t	 dropped_source;	/* answers from another address/port */
-	uint64_t	 dropped_malformed;	/* answers that do not parse */
+	uint64_t	 dropped_malformed;	/* do not parse, or carry TSIG */
 	uint64_t	 cache_evictions;	/* live entries pushed out by the bounds */
 	uint64_t	 status[DNS_STATUS_COUNT]; /* results delivered, by status */
 	uint64_t	 inflight;		/* now: queries on the wire */
@@ -236,7 +236,17 @@ enum dns_check {
 	DNS_CHECK_MALFORMED,	/* short, not a response, or does not parse */
 	DNS_CHECK_ID,		/* another message id */
 	DNS_CHECK_QUESTION,	/* another question (name, type or class) */
+	DNS_CHECK_TSIG,		/* carries a TSIG record: never ours */
 };
+
+/*
+ * Parse a DNS message with ldns, refusing one that carries a TSIG record
+ * before ldns sees it (ldns 1.8.3 leaks all but the last of several).
+ * DNS_CHECK_OK with *pkt to free with ldns_pkt_free(), or
+ * DNS_CHECK_MALFORMED / DNS_CHECK_TSIG with *pkt NULL.
+ */
+enum dns_check	 dns_wire_parse(const uint8_t *wire, size_t len,
+		    ldns_pkt **pkt);
 
 /*
  * Match an answer to the query with id, qname and qtype: the id, QR,

@@ -7,6 +7,8 @@
  * (with its own id, so the extraction is reached) and against a fixed
  * question. Every accepted answer goes through dns_result_fill() and
  * dns_result_evidence(), as the resolver does. Invariant breaks abort().
+ * The message's own question is read with dns_wire_parse(), which refuses
+ * what ldns would leak on (several TSIG records: corpus/dns/tsig-twice).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -106,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(buf, size, id, fixed, LDNS_RR_TYPE_A);
 
 	/* The message's own question, so the answer is accepted. */
-	if (ldns_wire2pkt(&pkt, buf, size) == LDNS_STATUS_OK && pkt != NULL) {
+	if (dns_wire_parse(buf, size, &pkt) == DNS_CHECK_OK) {
 		qs = ldns_pkt_question(pkt);
 		if (qs != NULL && ldns_rr_list_rr_count(qs) == 1) {
 			q = ldns_rr_list_rr(qs, 0);

@@ -568,6 +568,69 @@ test_answer_malformed(void **state)
 }
 
 /*
+ * A TSIG record is refused before ldns parses the message: ldns 1.8.3
+ * loses all but the last of several (ldns_pkt_set_tsig() replaces without
+ * freeing), which ASan reports as a leak when this test is built with it.
+ */
+
+/* owner "k.", TSIG, class ANY, TTL 0, RDLENGTH 19, then the RDATA */
+#define TSIG_RR	1, 'k', 0, 0x00, 0xfa, 0x00, 0xff, 0, 0, 0, 0, 0, 19, \
+	1, 'h', 0, 0, 0, 0, 0, 0, 1, 0x01, 0x2c, 0, 0, 0x12, 0x34, 0, 0, 0, 0
+#define A_QUESTION	1, 'a', 0, 0, 1, 0, 1
+
+static void
+test_answer_tsig(void **state)
+{
+	/* ARCOUNT 4: ldns stops after two, it counts a TSIG off as it reads */
+	static const uint8_t	 twice[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0,
+	    0, 0, 0, 0, 4, A_QUESTION, TSIG_RR, TSIG_RR };
+	static const uint8_t	 once[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0,
+	    0, 0, 0, 0, 1, A_QUESTION, TSIG_RR };
+	/* an answer whose owner is a compression pointer, then the TSIG */
+	static const uint8_t	 after[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0,
+	    1, 0, 0, 0, 1, A_QUESTION, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
+	    127, 0, 0, 1, TSIG_RR };
+	/* the same answer, its RDLENGTH past the end: malformed, not TSIG */
+	static const uint8_t	 past[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0,
+	    1, 0, 0, 0, 1, A_QUESTION, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0,
+	    200, 127, 0, 0, 1, TSIG_RR };
+	/* the same answer alone is fine */
+	static const uint8_t	 plain[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0,
+	    1, 0, 0, 0, 0, A_QUESTION, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
+	    127, 0, 0, 1 };
+	static const struct {
+		const uint8_t	*wire;
+		size_t		 len;
+		enum dns_check	 want;
+	} t[] = {
+		{ twice, sizeof(twice), DNS_CHECK_TSIG },
+		{ once, sizeof(once), DNS_CHECK_TSIG },
+		{ after, sizeof(after), DNS_CHECK_TSIG },
+		{ past, sizeof(past), DNS_CHECK_MALFORMED },
+		{ plain, sizeof(plain), DNS_CHECK_OK },
+	};
+	ldns_pkt		*pkt;
+	ldns_rdf		*qname;
+	size_t			 i;
+
+	(void)state;
+	assert_non_null(qname = ldns_dname_new_frm_str("a."));
+	for (i = 0; i < N(t); i++) {
+		pkt = (ldns_pkt *)1;
+		assert_int_equal(dns_wire_parse(t[i].wire, t[i].len, &pkt),
+		    t[i].want);
+		assert_true((t[i].want == DNS_CHECK_OK) == (pkt != NULL));
+		ldns_pkt_free(pkt);
+		pkt = (ldns_pkt *)1;
+		assert_int_equal(dns_answer_check(t[i].wire, t[i].len, 0x1234,
+		    qname, LDNS_RR_TYPE_A, &pkt), t[i].want);
+		assert_true((t[i].want == DNS_CHECK_OK) == (pkt != NULL));
+		ldns_pkt_free(pkt);
+	}
+	ldns_rdf_deep_free(qname);
+}
+
+/*
  * Status names, findings, evidence
  */
 
@@ -739,6 +802,7 @@ main(void)
 		cmocka_unit_test(test_name_equal),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_answer_malformed),
+		cmocka_unit_test(test_answer_tsig),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_loop_only),
 		cmocka_unit_test(test_resolver_config),
