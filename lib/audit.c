@@ -859,7 +859,6 @@ on_dkim(struct audit *a, struct aq *q, const struct dns_result *res)
 	const char	*sel = a->p.dkim_selectors[q->idx];
 	struct dkim_key	 key;
 	struct txts	 t;
-	char		*cause = NULL;
 	int		 i;
 
 	if (dns_failed(a, res, a->r.domain, "DKIM TXT"))
@@ -871,17 +870,11 @@ on_dkim(struct audit *a, struct aq *q, const struct dns_result *res)
 	if (dkim_check(sel, a->r.domain, (const char *const *)t.s, t.len, t.n,
 	    &key, &a->r.findings) == 0) {
 		for (i = 0; i < a->p.ndkim_keys; i++) {
-			const struct audit_dkim_pem *k = &a->p.dkim_keys[i];
+			const struct audit_dkim_key *k = &a->p.dkim_keys[i];
 
-			if (strcmp(k->selector, sel) != 0)
-				continue;
-			if (dkim_key_match(sel, a->r.domain, &key, k->pem,
-			    k->len, &a->r.findings, &cause) == -1) {
-				log_warnx("%s: %s", k->path, cause ? cause :
-				    "no private key");
-				free(cause);
-				cause = NULL;
-			}
+			if (strcmp(k->selector, sel) == 0)
+				dkim_key_match(sel, a->r.domain, &key, &k->key,
+				    &a->r.findings);
 		}
 	}
 	txts_free(&t);

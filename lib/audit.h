@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dkim.h"
 #include "dns.h"
 #include "finding.h"
 #include "mtasts.h"
@@ -33,12 +34,11 @@ struct audit;
 #define AUDIT_SELECTORS_MAX	16	/* DKIM selectors */
 #define AUDIT_NAME_MAX		256
 
-/* A private key for --dkim-key, read before the loop starts. */
-struct audit_dkim_pem {
-	const char	*selector;
-	const char	*path;		/* for evidence */
-	const char	*pem;
-	size_t		 len;
+/* A signer's key (dkim-key), read before the loop starts. */
+struct audit_dkim_key {
+	const char		*selector;
+	const char		*path;		/* where it was read */
+	struct dkim_pubkey	 key;		/* its public half */
 };
 
 struct audit_params {
@@ -48,7 +48,7 @@ struct audit_params {
 	int			  nports;
 	const char *const	 *dkim_selectors;
 	int			  ndkim;
-	const struct audit_dkim_pem *dkim_keys;
+	const struct audit_dkim_key *dkim_keys;
 	int			  ndkim_keys;
 	const char *const	 *spf_ips;	/* sending addresses to evaluate */
 	int			  nspf_ips;

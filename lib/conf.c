@@ -1183,6 +1183,7 @@ k_dkim_key(struct parse *p, const char *v)
 		return -1;
 	dk[t->ndkim_keys].selector = s;
 	dk[t->ndkim_keys].path = path;
+	dk[t->ndkim_keys].line = p->lineno;
 	t->ndkim_keys++;
 	t->dkim_keys = dk;
 	return 0;

@@ -90,6 +90,7 @@ enum conf_kind {
 struct conf_dkim_key {
 	const char	*selector;
 	const char	*path;
+	int		 line;		/* where it was given, for errors */
 };
 
 /*

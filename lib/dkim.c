@@ -441,76 +441,138 @@ dkim_check(const char *selector, const char *domain, const char *const *txt,
 	return found ? 0 : -1;
 }
 
+/* A key a DKIM record can hold (RFC 6376 3.3, RFC 8463). */
 static int
-nopass(char *buf, int size, int rwflag, void *u)
+pubkey_kind_ok(EVP_PKEY *pk, char **cause)
 {
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return 0;	/* no passphrase: an encrypted key fails, never prompts */
+	int	 id = EVP_PKEY_get_base_id(pk);
+
+	if (id == EVP_PKEY_RSA || id == EVP_PKEY_ED25519)
+		return 0;
+	return fail(cause, "an %s key, where a DKIM key is RSA or Ed25519",
+	    EVP_PKEY_get0_type_name(pk) ? EVP_PKEY_get0_type_name(pk) :
+	    "unknown");
+}
+
+/* The public half of priv, as a key of its own (priv is left alone). */
+static EVP_PKEY *
+public_half(EVP_PKEY *priv)
+{
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	EVP_PKEY		*pk;
+	int			 len;
+
+	if ((len = i2d_PUBKEY(priv, &der)) <= 0)
+		return NULL;
+	p = der;
+	pk = d2i_PUBKEY(NULL, &p, len);
+	OPENSSL_free(der);
+	return pk;
+}
+
+#define PUBOUT_HINT	"; a public key is enough (openssl pkey -in KEY -pubout)"
+
+/*
+ * The key of one PEM block, or NULL with *cause; *skip when the block
+ * holds no key (parameters, a certificate) and the next one should be
+ * looked at. A private key's DER is decoded here and freed at once.
+ */
+static EVP_PKEY *
+pem_block_key(const char *name, const char *header, const unsigned char *data,
+    long len, int *from_private, int *skip, char **cause)
+{
+	const unsigned char	*p = data;
+	EVP_PKEY		*pk = NULL, *priv;
+
+	*skip = 0;
+	*from_private = 0;
+	if (strcmp(name, PEM_STRING_PUBLIC) == 0)
+		pk = d2i_PUBKEY(NULL, &p, len);
+	else if (strcmp(name, PEM_STRING_RSA_PUBLIC) == 0)
+		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, len);
+	else if (strcmp(name, PEM_STRING_PKCS8) == 0 ||
+	    strstr(header, "ENCRYPTED") != NULL) {
+		fail(cause, "an encrypted private key: no passphrase is asked "
+		    "for" PUBOUT_HINT);
+		return NULL;
+	} else if (strstr(name, "PRIVATE KEY") != NULL) {
+		*from_private = 1;
+		if ((priv = d2i_AutoPrivateKey(NULL, &p, len)) != NULL) {
+			pk = public_half(priv);
+			EVP_PKEY_free(priv);
+		}
+	} else {
+		*skip = 1;
+		return NULL;
+	}
+	ERR_clear_error();
+	if (pk == NULL)
+		fail(cause, "its \"%s\" block does not decode", name);
+	return pk;
 }
 
 int
-dkim_key_match(const char *selector, const char *domain,
-    const struct dkim_key *key, const char *pem, size_t pemlen,
-    struct finding_list *fl, char **cause)
+dkim_pubkey_read(const char *pem, size_t pemlen, struct dkim_pubkey *pub,
+    char **cause)
 {
 	BIO		*bio;
-	EVP_PKEY	*priv, *pub = NULL;
-	char		 why[128];
-	int		 r;
+	EVP_PKEY	*pk = NULL;
+	char		*name = NULL, *header = NULL;
+	unsigned char	*data = NULL;
+	long		 len;
+	int		 skip = 1, priv = 0, blocks = 0;
 
+	memset(pub, 0, sizeof(*pub));
 	if (cause != NULL)
 		*cause = NULL;
 	if (pem == NULL || pemlen == 0)
-		return fail(cause, "empty PEM data");
+		return fail(cause, "empty" PUBOUT_HINT);
 	if (pemlen > DKIM_PEM_MAX)
-		return fail(cause, "PEM data is %zu bytes, over %d", pemlen,
-		    DKIM_PEM_MAX);
+		return fail(cause, "%zu bytes, over %d", pemlen, DKIM_PEM_MAX);
 	if ((bio = BIO_new_mem_buf(pem, (int)pemlen)) == NULL) {
 		ERR_clear_error();
 		return fail(cause, "out of memory");
 	}
-	priv = PEM_read_bio_PrivateKey(bio, NULL, nopass, NULL);
+	/* The first block that is a key, public or private. */
+	while (skip && blocks < 16 &&
+	    PEM_read_bio(bio, &name, &header, &data, &len) == 1) {
+		blocks++;
+		pk = pem_block_key(name, header, data, len, &priv, &skip,
+		    cause);
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_clear_free(data, (size_t)len);
+		name = header = NULL;
+		data = NULL;
+	}
 	BIO_free(bio);
 	ERR_clear_error();
-	if (priv == NULL)
-		return fail(cause, "no unencrypted private key in the PEM data");
-
-	if (key->revoked || key->derlen == 0)
-		snprintf(why, sizeof(why), "the record holds no usable key");
-	else if ((pub = key_pkey(key, why, sizeof(why))) != NULL) {
-		r = EVP_PKEY_eq(pub, priv);
-		ERR_clear_error();
-		if (r == 1) {
-			EVP_PKEY_free(pub);
-			EVP_PKEY_free(priv);
-			return 1;
-		}
-		snprintf(why, sizeof(why), "the %d-bit %s key in DNS is not "
-		    "the public half of the %d-bit %s signing key",
-		    key->bits, EVP_PKEY_get0_type_name(pub),
-		    EVP_PKEY_get_bits(priv), EVP_PKEY_get0_type_name(priv));
+	if (skip)
+		return fail(cause, "no PEM key in it (a public key starts "
+		    "\"-----BEGIN PUBLIC KEY-----\")" PUBOUT_HINT);
+	if (pk == NULL)
+		return -1;
+	if (pubkey_kind_ok(pk, cause) == -1) {
+		EVP_PKEY_free(pk);
+		return -1;
 	}
-	finding_add(fl, F_DKIM_KEY_MISMATCH, -1, domain, NULL, 0,
-	    "%s._domainkey.%s: p: %s", selector, domain, why);
-	EVP_PKEY_free(pub);
-	EVP_PKEY_free(priv);
+	pub->pk = pk;
+	pub->from_private = priv;
 	return 0;
 }
 
 int
-dkim_key_match_file(const char *selector, const char *domain,
-    const struct dkim_key *key, const char *path, struct finding_list *fl,
+dkim_pubkey_read_file(const char *path, struct dkim_pubkey *pub,
     char **cause)
 {
 	struct stat	 st;
-	char		*buf;
+	char		*buf, *why = NULL;
 	size_t		 len = 0;
 	ssize_t		 n;
 	int		 fd, r, saved;
 
+	memset(pub, 0, sizeof(*pub));
 	if (cause != NULL)
 		*cause = NULL;
 	/* O_NONBLOCK: a FIFO must not hang open(); files read as usual. */
@@ -548,9 +610,56 @@ dkim_key_match_file(const char *selector, const char *domain,
 	close(fd);
 	if (len > DKIM_PEM_MAX)
 		r = fail(cause, "%s: larger than %d bytes", path, DKIM_PEM_MAX);
-	else
-		r = dkim_key_match(selector, domain, key, buf, len, fl, cause);
+	else if ((r = dkim_pubkey_read(buf, len, pub, &why)) == -1)
+		fail(cause, "%s: %s", path, why != NULL ? why : "out of memory");
+	free(why);
+	/* it may have held a private key */
 	explicit_bzero(buf, len);
 	free(buf);
 	return r;
+}
+
+void
+dkim_pubkey_share(struct dkim_pubkey *dst, const struct dkim_pubkey *src)
+{
+	*dst = *src;
+	if (dst->pk != NULL)
+		EVP_PKEY_up_ref(dst->pk);
+}
+
+void
+dkim_pubkey_free(struct dkim_pubkey *pub)
+{
+	EVP_PKEY_free(pub->pk);
+	pub->pk = NULL;
+}
+
+int
+dkim_key_match(const char *selector, const char *domain,
+    const struct dkim_key *key, const struct dkim_pubkey *pub,
+    struct finding_list *fl)
+{
+	EVP_PKEY	*dns = NULL;
+	char		 why[128];
+	int		 r;
+
+	if (key->revoked || key->derlen == 0)
+		snprintf(why, sizeof(why), "the record holds no usable key");
+	else if ((dns = key_pkey(key, why, sizeof(why))) != NULL) {
+		r = EVP_PKEY_eq(dns, pub->pk);
+		ERR_clear_error();
+		if (r == 1) {
+			EVP_PKEY_free(dns);
+			return 1;
+		}
+		snprintf(why, sizeof(why), "the %d-bit %s key in DNS is not "
+		    "the public half of the %d-bit %s signing key",
+		    key->bits, EVP_PKEY_get0_type_name(dns),
+		    EVP_PKEY_get_bits(pub->pk),
+		    EVP_PKEY_get0_type_name(pub->pk));
+	}
+	finding_add(fl, F_DKIM_KEY_MISMATCH, -1, domain, NULL, 0,
+	    "%s._domainkey.%s: p: %s", selector, domain, why);
+	EVP_PKEY_free(dns);
+	return 0;
 }

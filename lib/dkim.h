@@ -1,9 +1,10 @@
 /*
  * dkim.h - audit of a DKIM key record at SELECTOR._domainkey.DOMAIN
  * (RFC 6376 3.6.1, RFC 8301 key sizes, RFC 8463 ed25519), and a check
- * that the published key is the public half of a signer's private key.
+ * that the published key is a signer's (its public key, or the public half
+ * of its private key).
  *
- * Pure logic but for dkim_key_match_file(): the caller resolves the TXT
+ * Pure logic but for dkim_pubkey_read_file(): the caller resolves the TXT
  * records (each one's strings already joined). Findings go to a
  * finding_list with host = DOMAIN and evidence naming the record, the
  * tag and the value.
@@ -13,11 +14,13 @@
 
 #include <stddef.h>
 
+#include <openssl/types.h>
+
 #include "finding.h"
 
 #define DKIM_RECORD_MAX		8192	/* longer records are refused */
 #define DKIM_KEY_MAX		2600	/* bytes of decoded p= kept (16384-bit RSA fits) */
-#define DKIM_PEM_MAX		65536	/* bytes of a PEM private key read */
+#define DKIM_PEM_MAX		65536	/* bytes of a PEM key file read */
 #define DKIM_ED25519_LEN	32	/* a raw ed25519 public key (RFC 8463 4.2) */
 
 enum dkim_keytype {
@@ -63,19 +66,43 @@ int		 dkim_parse(const char *selector, const char *domain,
 		    struct finding_list *fl);
 
 /*
- * Compare a usable key with the private key in pem (pemlen bytes, at
- * most DKIM_PEM_MAX; an encrypted key is refused, never prompted for).
- * Returns 1 when the key is its public half, 0 when not (and adds
- * dkim.key-mismatch), -1 when pem holds no private key (*cause, to be
- * freed, says why; nothing is added).
+ * A signer's key, as far as a DKIM record is concerned: its public half.
+ */
+struct dkim_pubkey {
+	EVP_PKEY	*pk;		/* RSA or Ed25519, public part only;
+					   NULL when not read */
+	int		 from_private;	/* it was read from a private key */
+};
+
+/*
+ * Read a signer's key from pem (pemlen bytes, at most DKIM_PEM_MAX): a
+ * public key, SubjectPublicKeyInfo ("BEGIN PUBLIC KEY", as "openssl
+ * pkey -pubout" writes it) or PKCS#1 ("BEGIN RSA PUBLIC KEY"), or an
+ * unencrypted private key, of which only the public half is kept (the
+ * private key is freed before returning; an encrypted one is refused,
+ * never prompted for). The key must be RSA or Ed25519. Returns 0, or -1
+ * with *cause (to be freed) saying why; free with dkim_pubkey_free().
+ */
+int		 dkim_pubkey_read(const char *pem, size_t pemlen,
+		    struct dkim_pubkey *, char **cause);
+
+/* Same from path (a regular file of at most DKIM_PEM_MAX bytes); the
+ * cause starts with the path. */
+int		 dkim_pubkey_read_file(const char *path, struct dkim_pubkey *,
+		    char **cause);
+
+/* dst is src, sharing its key (each is freed on its own). */
+void		 dkim_pubkey_share(struct dkim_pubkey *dst,
+		    const struct dkim_pubkey *src);
+
+void		 dkim_pubkey_free(struct dkim_pubkey *);
+
+/*
+ * Compare a usable key record with a signer's key read above. Returns 1
+ * when the record publishes it, 0 when not (and adds dkim.key-mismatch).
  */
 int		 dkim_key_match(const char *selector, const char *domain,
-		    const struct dkim_key *key, const char *pem, size_t pemlen,
-		    struct finding_list *fl, char **cause);
-
-/* Same with the PEM read from path (regular file, at most DKIM_PEM_MAX bytes). */
-int		 dkim_key_match_file(const char *selector, const char *domain,
-		    const struct dkim_key *key, const char *path,
-		    struct finding_list *fl, char **cause);
+		    const struct dkim_key *key, const struct dkim_pubkey *pub,
+		    struct finding_list *fl);
 
 #endif

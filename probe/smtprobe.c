@@ -200,27 +200,15 @@ check_done(struct check *chk, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
-static char *
-read_pem(const char *path)
+/* A signer's key for --dkim-key: one that cannot be read is a usage error. */
+static void
+read_key(const char *path, struct dkim_pubkey *key)
 {
-	struct stat	 st;
-	char		*buf;
-	ssize_t		 n;
-	int		 fd;
+	char	*cause = NULL;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		die_usage("--dkim-key: %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > 65536)
-		die_usage("--dkim-key: %s: not a regular file of at most "
-		    "64 KiB", path);
-	if ((buf = calloc(1, (size_t)st.st_size + 1)) == NULL)
-		fatal("calloc");
-	n = read(fd, buf, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size)
-		die_usage("--dkim-key: %s: short read", path);
-	return buf;
+	if (dkim_pubkey_read_file(path, key, &cause) == -1)
+		die_usage("--dkim-key: %s", cause != NULL ? cause :
+		    "out of memory");
 }
 
 static int
@@ -268,7 +256,7 @@ cmd_check(int argc, char **argv)
 	static char	 hostbuf[256], helobuf[256];
 	static const char *selectors[MAX_LIST], *spf_ips[MAX_LIST];
 	static const char *dnsbl[MAX_LIST];
-	static struct audit_dkim_pem keys[MAX_LIST];
+	static struct audit_dkim_key keys[MAX_LIST];
 	static struct dns_config dcfg;
 	struct audit_params *ap = &c.audit;
 	struct dns_resolver *res = NULL;
@@ -401,8 +389,7 @@ cmd_check(int argc, char **argv)
 			*eq = '\0';
 			keys[nkeys].selector = optarg;
 			keys[nkeys].path = eq + 1;
-			keys[nkeys].pem = read_pem(eq + 1);
-			keys[nkeys].len = strlen(keys[nkeys].pem);
+			read_key(eq + 1, &keys[nkeys].key);
 			nkeys++;
 			for (i = 0; i < nsel; i++)
 				if (strcmp(selectors[i], optarg) == 0)
@@ -594,7 +581,7 @@ cmd_check(int argc, char **argv)
 	tls_ctx_free(tls);
 	event_base_free(base);
 	for (i = 0; i < nkeys; i++)
-		free((char *)(uintptr_t)keys[i].pem);
+		dkim_pubkey_free(&keys[i].key);
 	return rv;
 }
 

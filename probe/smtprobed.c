@@ -62,6 +62,10 @@ struct confref {
 	int		 refs;
 	struct tls_pool	*tls;
 	int		 ntls;
+	struct audit_dkim_key *keys;	/* every target's dkim-key, read with
+					   the conf, in the order of its
+					   targets (keys_load) */
+	size_t		 nkeys;
 };
 
 struct target {
@@ -75,8 +79,8 @@ struct target {
 	struct confref		*run_cref;	/* conf the running check uses */
 	int			 run_full;
 	int64_t			 run_started;	/* wall seconds */
-	struct audit_dkim_pem	*pems;
-	int			 npems;
+	const struct audit_dkim_key *keys;	/* its dkim-keys, in cref */
+	int			 nkeys;
 	struct alert_set	 alerts;
 	json_t			*last;		/* last report */
 	char			*dns_sig;	/* records at the last audit */
@@ -165,6 +169,78 @@ next_delay(const struct daemon *d, int64_t interval)
 }
 
 static void
+keys_free(struct audit_dkim_key *keys, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		dkim_pubkey_free(&keys[i].key);
+	free(keys);
+}
+
+/*
+ * Read the key file of every dkim-key of conf, target after target: a
+ * key that cannot be read is an error of the configuration, like a bad
+ * line (a comparison is never skipped in silence). Only public keys are
+ * kept; a file named by many targets is read once.
+ */
+static int
+keys_load(const char *path, const struct conf *conf,
+    struct audit_dkim_key **keysp, size_t *np, char **cause)
+{
+	struct audit_dkim_key	*keys;
+	const struct conf_target *ct;
+	const struct conf_dkim_key *dk;
+	char			*why;
+	size_t			 i, j, k, n = 0;
+	int			 m;
+
+	*keysp = NULL;
+	*np = 0;
+	for (i = 0; i < conf->ntargets; i++)
+		n += (size_t)conf->targets[i].ndkim_keys;
+	if (n == 0)
+		return 0;
+	if ((keys = calloc(n, sizeof(*keys))) == NULL) {
+		*cause = strdup("out of memory");
+		return -1;
+	}
+	for (i = 0, k = 0; i < conf->ntargets; i++) {
+		ct = &conf->targets[i];
+		for (m = 0; m < ct->ndkim_keys; m++, k++) {
+			dk = &ct->dkim_keys[m];
+			keys[k].selector = dk->selector;
+			keys[k].path = dk->path;
+			for (j = 0; j < k; j++)
+				if (strcmp(keys[j].path, dk->path) == 0)
+					break;
+			if (j < k) {
+				dkim_pubkey_share(&keys[k].key, &keys[j].key);
+				continue;
+			}
+			if (dkim_pubkey_read_file(dk->path, &keys[k].key,
+			    &why) == -1) {
+				if (asprintf(cause, "%s:%d: dkim-key: %s", path,
+				    dk->line, why != NULL ? why :
+				    "out of memory") == -1)
+					*cause = NULL;
+				free(why);
+				keys_free(keys, k);
+				return -1;
+			}
+			if (keys[k].key.from_private)
+				log_info("%s:%d: dkim-key: %s is a private key: "
+				    "only its public half is kept; the public "
+				    "key is enough (openssl pkey -pubout)", path,
+				    dk->line, dk->path);
+		}
+	}
+	*keysp = keys;
+	*np = n;
+	return 0;
+}
+
+static void
 confref_put(struct confref *r)
 {
 	int	 i;
@@ -175,6 +251,7 @@ confref_put(struct confref *r)
 			free(r->tls[i].ca_file);
 		}
 		free(r->tls);
+		keys_free(r->keys, r->nkeys);
 		conf_free(r->conf);
 		free(r);
 	}
@@ -500,8 +577,8 @@ build_params(struct target *t, struct check_params *p, int full)
 	}
 	p->use_addrs = p->naddrs > 0 || ct->literal;
 	conf_target_audit_params(ct, &p->audit);
-	p->audit.dkim_keys = t->pems;
-	p->audit.ndkim_keys = t->npems;
+	p->audit.dkim_keys = t->keys;
+	p->audit.ndkim_keys = t->nkeys;
 	if (!full)
 		p->audit.minimal = 1;
 	p->sts_enforce = util_wall() < t->sts_until;
@@ -617,8 +694,6 @@ index_build(struct daemon *d, struct target **v, size_t n)
 static void
 target_free(struct target *t)
 {
-	int	 i;
-
 	if (t->running != NULL) {
 		t->gone = 1;	/* run_done frees it */
 		return;
@@ -627,52 +702,8 @@ target_free(struct target *t)
 	alert_set_free(&t->alerts);
 	json_decref(t->last);
 	free(t->dns_sig);
-	for (i = 0; i < t->npems; i++)
-		free((char *)(uintptr_t)t->pems[i].pem);
-	free(t->pems);
 	free(t->id);
 	free(t);
-}
-
-static void
-target_load_pems(struct target *t)
-{
-	const struct conf_target *ct = t->ct;
-	int			 i;
-
-	for (i = 0; i < t->npems; i++)
-		free((char *)(uintptr_t)t->pems[i].pem);
-	free(t->pems);
-	t->pems = NULL;
-	t->npems = 0;
-	if (ct->ndkim_keys == 0 ||
-	    (t->pems = calloc((size_t)ct->ndkim_keys, sizeof(*t->pems))) == NULL)
-		return;
-	/* read at (re)load, before the loop needs them: never on a run */
-	for (i = 0; i < ct->ndkim_keys; i++) {
-		struct stat	 st;
-		char		*buf;
-		int		 fd;
-
-		if ((fd = open(ct->dkim_keys[i].path, O_RDONLY | O_CLOEXEC)) ==
-		    -1) {
-			log_warn("%s: dkim-key %s", t->id, ct->dkim_keys[i].path);
-			continue;
-		}
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size <= 65536 &&
-		    (buf = calloc(1, (size_t)st.st_size + 1)) != NULL) {
-			if (read(fd, buf, (size_t)st.st_size) == st.st_size) {
-				t->pems[t->npems].selector =
-				    ct->dkim_keys[i].selector;
-				t->pems[t->npems].path = ct->dkim_keys[i].path;
-				t->pems[t->npems].pem = buf;
-				t->pems[t->npems++].len = (size_t)st.st_size;
-			} else
-				free(buf);
-		}
-		close(fd);
-	}
 }
 
 static struct target *
@@ -691,7 +722,6 @@ target_new(struct daemon *d, const struct conf_target *ct,
 	t->cref = cref;
 	alert_set_init(&t->alerts);
 	timetable_item_init(&t->item, t);
-	target_load_pems(t);
 	return t;
 }
 
@@ -702,11 +732,12 @@ target_new(struct daemon *d, const struct conf_target *ct,
  * (after their run).
  */
 static int
-install(struct daemon *d, struct conf *conf)
+install(struct daemon *d, struct conf *conf, struct audit_dkim_key *keys,
+    size_t nkeys)
 {
 	struct confref	*cref;
 	struct target	**nt, *t;
-	size_t		 i, n = 0;
+	size_t		 i, n = 0, k = 0;
 	int64_t		 now = now_ms();
 
 	if ((cref = calloc(1, sizeof(*cref))) == NULL)
@@ -717,16 +748,18 @@ install(struct daemon *d, struct conf *conf)
 	}
 	cref->conf = conf;
 	cref->refs = 1;
+	cref->keys = keys;
+	cref->nkeys = nkeys;
 	for (i = 0; i < conf->ntargets; i++) {
 		const struct conf_target *ct = &conf->targets[i];
 
+		k += (size_t)ct->ndkim_keys;
 		if (!conf_target_in_shard(conf, ct))
 			continue;
 		if ((t = target_find(d, ct->id)) != NULL && !t->gone) {
 			t->ct = ct;
 			t->cref = cref;
 			t->gone = 2;	/* mark: kept */
-			target_load_pems(t);
 		} else if ((t = target_new(d, ct, cref)) != NULL) {
 			/* the first run within a tenth of the interval: soon
 			 * after start, but never all at once */
@@ -735,6 +768,10 @@ install(struct daemon *d, struct conf *conf)
 			    1000) / 10));
 		} else
 			continue;
+		/* a running check keeps the keys of its own generation */
+		t->keys = ct->ndkim_keys > 0 ?
+		    &cref->keys[k - (size_t)ct->ndkim_keys] : NULL;
+		t->nkeys = ct->ndkim_keys;
 		/* load trust anchors now, not in the middle of a run */
 		tls_for(d, cref, ct->ca_file);
 		nt[n++] = t;
@@ -943,11 +980,15 @@ on_request(struct ctl_server *s, uint64_t id, const char *cmd, json_t *req,
 static int
 reload(struct daemon *d, char **why)
 {
-	struct conf	*conf;
-	char		*cause = NULL;
+	struct conf		*conf = NULL;
+	struct audit_dkim_key	*keys;
+	size_t			 nkeys;
+	char			*cause = NULL;
 
 	sd_notify(0, "RELOADING=1");
-	if (conf_load(d->conf_path, &conf, &cause) == -1) {
+	if (conf_load(d->conf_path, &conf, &cause) == -1 ||
+	    keys_load(d->conf_path, conf, &keys, &nkeys, &cause) == -1) {
+		conf_free(conf);
 		log_warnx("reload: %s; keeping the running configuration",
 		    cause);
 		if (why != NULL)
@@ -957,7 +998,8 @@ reload(struct daemon *d, char **why)
 		sd_notify(0, "READY=1");
 		return -1;
 	}
-	if (install(d, conf) == -1) {
+	if (install(d, conf, keys, nkeys) == -1) {
+		keys_free(keys, nkeys);
 		conf_free(conf);
 		if (why != NULL)
 			*why = strdup("out of memory");
@@ -1312,11 +1354,12 @@ main(int argc, char *argv[])
 	struct store_params	 sp;
 	struct ctl_config	 cc;
 	struct dns_config	 dc;
-	struct conf		*conf;
+	struct conf		*conf = NULL;
 	const struct conf_daemon *cd;
+	struct audit_dkim_key	*keys;
 	char			*cause = NULL, path[4096];
 	uint64_t		 wd_usec = 0;
-	size_t			 i;
+	size_t			 i, nkeys;
 	int			 ch, check_only = 0;
 
 	d.conf_path = DEFAULT_CONF;
@@ -1340,14 +1383,17 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
-	if (conf_load(d.conf_path, &conf, &cause) == -1) {
+	if (conf_load(d.conf_path, &conf, &cause) == -1 ||
+	    keys_load(d.conf_path, conf, &keys, &nkeys, &cause) == -1) {
 		fprintf(stderr, "smtprobed: %s\n", cause);
 		free(cause);
+		conf_free(conf);
 		return 1;
 	}
 	if (check_only) {
 		printf("%s: configuration ok, %zu target(s)\n", d.conf_path,
 		    conf->ntargets);
+		keys_free(keys, nkeys);
 		conf_free(conf);
 		return 0;
 	}
@@ -1386,7 +1432,7 @@ main(int argc, char *argv[])
 	if ((d.store = store_open(&sp, &cause)) == NULL)
 		fatalx("store: %s", cause);
 
-	if (install(&d, conf) == -1)
+	if (install(&d, conf, keys, nkeys) == -1)
 		fatalx("out of memory");
 	if (store_alerts_load(d.store, restore_alert, &d, &cause) == -1) {
 		log_warnx("store: cannot load the alert state: %s", cause);

@@ -3,8 +3,9 @@
  *
  * The input is the TXT answer at SELECTOR._domainkey.DOMAIN: records
  * split on LF, each in an exact-size heap copy so a read past its
- * length trips ASan. A usable key is compared with a private key made
- * once at start (ed25519: cheap), which runs the key decoding again.
+ * length trips ASan. A usable key is compared with a key made once at
+ * start (ed25519: cheap), which runs the key decoding again. The whole
+ * input is also read as a signer's PEM key file (dkim_pubkey_read).
  * Invariant breaks abort().
  */
 #include <stddef.h>
@@ -22,8 +23,7 @@
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static char	*pem;
-static size_t	 pemlen;
+static struct dkim_pubkey signer;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -39,10 +39,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL) != 1)
 		abort();
 	BIO_get_mem_ptr(bio, &mem);
-	if ((pem = malloc(mem->length)) == NULL)
+	if (dkim_pubkey_read(mem->data, mem->length, &signer, NULL) == -1 ||
+	    !signer.from_private)
 		abort();
-	memcpy(pem, mem->data, mem->length);
-	pemlen = mem->length;
 	BIO_free(bio);
 	EVP_PKEY_free(pk);
 	return 0;
@@ -52,7 +51,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t		*p = data, *end = data + size, *nl;
-	char			*txt[NREC], *cause = NULL;
+	char			*txt[NREC], *cause = NULL, *copy;
+	struct dkim_pubkey	 pub;
 	size_t			 len[NREC], n = 0, i, j;
 	struct dkim_key		 key;
 	struct finding_list	 fl = { 0 };
@@ -75,11 +75,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0) {
 		if (key.revoked || key.derlen == 0 || key.bits <= 0)
 			abort();
-		if (dkim_key_match("sel", "example.com", &key, pem, pemlen,
-		    &fl, &cause) == -1)
+		if (dkim_key_match("sel", "example.com", &key, &signer,
+		    &fl) == -1)
 			abort();
 	}
-	free(cause);
+
+	if (size <= DKIM_PEM_MAX) {
+		if ((copy = malloc(size ? size : 1)) == NULL)
+			abort();
+		memcpy(copy, data, size);
+		if (dkim_pubkey_read(copy, size, &pub, &cause) == 0) {
+			if (pub.pk == NULL || cause != NULL)
+				abort();
+			dkim_pubkey_free(&pub);
+		} else if (pub.pk != NULL || cause == NULL)
+			abort();
+		free(cause);
+		free(copy);
+	}
 	for (i = 0; i < fl.n; i++) {
 		if (fl.v[i].id < F_DKIM_MISSING ||
 		    fl.v[i].id > F_DKIM_KEY_MISMATCH)

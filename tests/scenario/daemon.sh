@@ -481,6 +481,49 @@ want_rc 1
 grep_row "$ROW_OUT" "$(re "$T_DIR/bad-dur.conf"):$BAD_DUR_LINE: .*store-retention.*soon"
 dend
 
+# dkim-key: the public key is all the comparison with DNS needs; a
+# private key is read too (only its public half is kept, and the log
+# says so); a file that holds no key is an error naming file:line, never
+# a comparison skipped.
+openssl genpkey -algorithm ED25519 -out "$T_DIR/dkim.key" 2>/dev/null
+openssl pkey -in "$T_DIR/dkim.key" -pubout -out "$T_DIR/dkim.pub" 2>/dev/null
+printf 'not a key\n' >"$T_DIR/notakey.pem"
+for k in pub:dkim.pub key:dkim.key notakey:notakey.pem; do
+	{
+		d1_conf_v1
+		printf '\n[domain dkim.test.example]\ndkim-key = s1=%s\n' \
+		    "$T_DIR/${k#*:}"
+	} >"$T_DIR/dkim-${k%%:*}.conf"
+done
+DKIM_LINE=$(grep -n '^dkim-key' "$T_DIR/dkim-pub.conf" | cut -d: -f1)
+
+drow daemon.conf.check.dkim-key.public
+ROW_OUT=$T_DIR/n-dkim-pub.out
+"$SMTPROBED" -n -f "$T_DIR/dkim-pub.conf" >"$ROW_OUT" 2>&1
+ROW_RC=$?
+want_rc 0
+grep_row "$ROW_OUT" "configuration ok, 7 target"
+nogrep_row "$ROW_OUT" "private"
+dend
+
+drow daemon.conf.check.dkim-key.private
+ROW_OUT=$T_DIR/n-dkim-key.out
+"$SMTPROBED" -n -f "$T_DIR/dkim-key.conf" >"$ROW_OUT" 2>&1
+ROW_RC=$?
+want_rc 0
+grep_row "$ROW_OUT" "configuration ok, 7 target"
+grep_row "$ROW_OUT" "$(re "$T_DIR/dkim-key.conf"):$DKIM_LINE: dkim-key: $(re "$T_DIR/dkim.key") is a private key: only its public half is kept"
+dend
+
+drow daemon.conf.check.dkim-key.unreadable
+ROW_OUT=$T_DIR/n-dkim-notakey.out
+"$SMTPROBED" -n -f "$T_DIR/dkim-notakey.conf" >"$ROW_OUT" 2>&1
+ROW_RC=$?
+want_rc 1
+grep_row "$ROW_OUT" "^smtprobed: $(re "$T_DIR/dkim-notakey.conf"):$DKIM_LINE: dkim-key: $(re "$T_DIR/notakey.pem"): no PEM key in it"
+nogrep_row "$ROW_OUT" "configuration ok"
+dend
+
 drow daemon.conf.check.missing-file
 ROW_OUT=$T_DIR/n-missing.out
 "$SMTPROBED" -n -f "$T_DIR/nosuch.conf" >"$ROW_OUT" 2>&1
@@ -1140,6 +1183,18 @@ cli daemon.reload.ctl.invalid.kept "$D1_SOCK" status --json
 want_rc 0
 cq match 0.targets 7
 cq match 0.open_alerts 5
+dend
+
+# A dkim-key file that holds no key fails the reload the same way.
+{
+	d1_conf_v3
+	printf '\n[host 127.0.0.1:%s]\ndkim-key = s1=%s\n' "$PF_NOTLS" \
+	    "$T_DIR/notakey.pem"
+} >"$D1_CONF"
+BAD_LINE=$(conf_line "$D1_CONF" '^dkim-key')
+cli daemon.reload.ctl.dkim-key-unreadable "$D1_SOCK" reload
+want_rc 1
+grep_row "$ROW_ERR" "^smtprobe: reload: $(re "$D1_CONF"):$BAD_LINE: dkim-key: $(re "$T_DIR/notakey.pem"): no PEM key in it"
 dend
 d1_conf_v3 >"$D1_CONF"
 

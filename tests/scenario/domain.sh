@@ -72,6 +72,17 @@ for k in good:2048 other:2048 weak512:512 weak1024:1024 weak1536:1536; do
 	    setup_fail "openssl genpkey ${k#*:} failed"
 done
 
+# The public keys alone, as "openssl pkey -pubout" writes them: all a
+# comparison with DNS needs.
+for k in good other; do
+	openssl pkey -in "$K/$k.pem" -pubout -out "$K/$k.pub" \
+	    >>"$T_DIR/setup.log" 2>&1 || setup_fail "openssl pkey -pubout failed"
+done
+# A private key under a passphrase: never prompted for.
+openssl pkey -in "$K/good.pem" -aes128 -passout pass:secret \
+    -out "$K/good-encrypted.pem" >>"$T_DIR/setup.log" 2>&1 ||
+    setup_fail "openssl pkey -aes128 failed"
+
 # dkim_p NAME: the public key of $K/NAME.pem as DKIM's p= (base64 DER).
 dkim_p() {
 	openssl pkey -in "$K/$1.pem" -pubout -outform DER | base64 -w0
@@ -765,6 +776,32 @@ drow domain.dkim.key-mismatch 2 test.example "${R[@]}" --dns-only \
     --dkim-key "good=$K/other.pem"
 expect finding dkim.key-mismatch --layer dns --severity crit \
     --evidence 'good\._domainkey\.test\.example: p: the 2048-bit RSA key in DNS is not the public half'
+end_row
+
+# The public key is compared like the private one: equal is OK, another
+# key is a mismatch.
+drow domain.dkim.key-public 0 test.example "${R[@]}" --dns-only \
+    --dkim-key "good=$K/good.pub"
+expect no-finding dkim.key-mismatch
+expect max-severity info
+end_row
+
+drow domain.dkim.key-mismatch.public 2 test.example "${R[@]}" --dns-only \
+    --dkim-key "good=$K/other.pub"
+expect finding dkim.key-mismatch --layer dns --severity crit \
+    --evidence 'good\._domainkey\.test\.example: p: the 2048-bit RSA key in DNS is not the public half of the 2048-bit RSA signing key'
+end_row
+
+# A file that holds no key the comparison can use is a usage error
+# (exit 3), never an OK without the comparison.
+row_raw domain.dkim.key-unreadable.certificate 3 check --json test.example \
+    "${R[@]}" --dns-only --dkim-key "good=$CA"
+expect_stderr "^smtprobe: --dkim-key: $CA: no PEM key in it \(a public key starts \"-----BEGIN PUBLIC KEY-----\"\)"
+end_row
+
+row_raw domain.dkim.key-unreadable.encrypted 3 check --json test.example \
+    "${R[@]}" --dns-only --dkim-key "good=$K/good-encrypted.pem"
+expect_stderr "^smtprobe: --dkim-key: $K/good-encrypted\.pem: an encrypted private key: no passphrase is asked for; a public key is enough"
 end_row
 
 # --- MTA-STS ------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * test_dkim.c - the DKIM key record audit and the key match. Keys are
  * generated at start with OpenSSL, none is committed.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,9 @@ struct tkey {
 	char		 raw[64];	/* base64 raw key (ed25519 only) */
 	char		*pem;		/* PKCS#8 private key */
 	size_t		 pemlen;
+	char		*pub;		/* SubjectPublicKeyInfo ("openssl pkey
+					   -pubout") */
+	size_t		 publen;
 };
 
 static struct tkey keys[K_COUNT];
@@ -82,6 +86,15 @@ make_key(struct tkey *k, EVP_PKEY *pk)
 	memcpy(k->pem, mem->data, mem->length);
 	k->pem[k->pemlen] = '\0';
 	BIO_free(bio);
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(bio, pk) != 1)
+		return -1;
+	BIO_get_mem_ptr(bio, &mem);
+	k->publen = mem->length;
+	k->pub = malloc(mem->length + 1);
+	memcpy(k->pub, mem->data, mem->length);
+	k->pub[k->publen] = '\0';
+	BIO_free(bio);
 	return 0;
 }
 
@@ -114,6 +127,7 @@ teardown(void **state)
 	for (i = 0; i < K_COUNT; i++) {
 		EVP_PKEY_free(keys[i].pk);
 		free(keys[i].pem);
+		free(keys[i].pub);
 	}
 	return 0;
 }
@@ -360,12 +374,72 @@ test_bounds(void **state)
 	finding_list_free(&fl);
 }
 
+/* Read a signer's key from a string, or fail the test. */
+static void
+pub_read(const char *pem, size_t len, struct dkim_pubkey *pub, int priv)
+{
+	char	*cause = NULL;
+
+	assert_int_equal(dkim_pubkey_read(pem, len, pub, &cause), 0);
+	assert_null(cause);
+	assert_non_null(pub->pk);
+	assert_int_equal(pub->from_private, priv);
+}
+
+/* A PEM of the key pk written by writer, as a string to free. */
+static char *
+pem_of(EVP_PKEY *pk, int (*writer)(BIO *, EVP_PKEY *), size_t *len)
+{
+	BIO	*bio = BIO_new(BIO_s_mem());
+	BUF_MEM	*mem;
+	char	*s;
+
+	assert_non_null(bio);
+	assert_int_equal(writer(bio, pk), 1);
+	BIO_get_mem_ptr(bio, &mem);
+	s = malloc(mem->length + 1);
+	memcpy(s, mem->data, mem->length);
+	s[mem->length] = '\0';
+	*len = mem->length;
+	BIO_free(bio);
+	return s;
+}
+
+static int
+write_pkcs1_public(BIO *bio, EVP_PKEY *pk)
+{
+	unsigned char	*der = NULL;
+	int		 len, r;
+
+	if ((len = i2d_PublicKey(pk, &der)) <= 0)
+		return 0;
+	r = PEM_write_bio(bio, PEM_STRING_RSA_PUBLIC, "", der, len);
+	OPENSSL_free(der);
+	return r > 0;
+}
+
+static int
+write_traditional(BIO *bio, EVP_PKEY *pk)
+{
+	return PEM_write_bio_PrivateKey_traditional(bio, pk, NULL, NULL, 0,
+	    NULL, NULL);
+}
+
+static int
+write_encrypted(BIO *bio, EVP_PKEY *pk)
+{
+	return PEM_write_bio_PrivateKey(bio, pk, EVP_aes_128_cbc(),
+	    (const unsigned char *)"secret", 6, NULL, NULL);
+}
+
 static void
 test_key_match(void **state)
 {
 	struct dkim_key		 key, ed;
+	struct dkim_pubkey	 pub, shared;
 	struct finding_list	 fl = { 0 };
 	char			*s, *cause, path[] = "/tmp/test_dkim.XXXXXX";
+	size_t			 len;
 	int			 fd;
 
 	(void)state;
@@ -376,17 +450,64 @@ test_key_match(void **state)
 	assert_int_equal(dkim_parse(SEL, D, s, strlen(s), &ed, &fl), 0);
 	free(s);
 
-	assert_int_equal(dkim_key_match(SEL, D, &key, keys[K_RSA2048].pem,
-	    keys[K_RSA2048].pemlen, &fl, &cause), 1);
-	assert_int_equal(dkim_key_match(SEL, D, &ed, keys[K_ED25519].pem,
-	    keys[K_ED25519].pemlen, &fl, &cause), 1);
+	/* The public key, as "openssl pkey -pubout" writes it. */
+	pub_read(keys[K_RSA2048].pub, keys[K_RSA2048].publen, &pub, 0);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &pub, &fl), 1);
+	dkim_pubkey_share(&shared, &pub);
+	dkim_pubkey_free(&pub);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &shared, &fl), 1);
+	dkim_pubkey_free(&shared);
+	pub_read(keys[K_ED25519].pub, keys[K_ED25519].publen, &pub, 0);
+	assert_int_equal(dkim_key_match(SEL, D, &ed, &pub, &fl), 1);
+	dkim_pubkey_free(&pub);
+
+	/* PKCS#1 "RSA PUBLIC KEY", after a block that is not a key. */
+	s = pem_of(keys[K_RSA2048].pk, write_pkcs1_public, &len);
+	{
+		char	*t;
+
+		assert_true(asprintf(&t, "-----BEGIN X509 CRL-----\nAAAA\n"
+		    "-----END X509 CRL-----\n%s", s) > 0);
+		pub_read(t, strlen(t), &pub, 0);
+		free(t);
+	}
+	free(s);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &pub, &fl), 1);
+	dkim_pubkey_free(&pub);
+
+	/* Private keys, PKCS#8 and traditional: only the public half. */
+	pub_read(keys[K_RSA2048].pem, keys[K_RSA2048].pemlen, &pub, 1);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &pub, &fl), 1);
+	{
+		BIGNUM	*d = NULL;
+
+		/* the private exponent is there in the key read, not kept */
+		assert_int_equal(EVP_PKEY_get_bn_param(keys[K_RSA2048].pk,
+		    "d", &d), 1);
+		BN_clear_free(d);
+		d = NULL;
+		assert_int_equal(EVP_PKEY_get_bn_param(pub.pk, "d", &d), 0);
+		assert_null(d);
+	}
+	dkim_pubkey_free(&pub);
+	s = pem_of(keys[K_RSA2048].pk, write_traditional, &len);
+	assert_non_null(strstr(s, "BEGIN RSA PRIVATE KEY"));
+	pub_read(s, len, &pub, 1);
+	free(s);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &pub, &fl), 1);
+	dkim_pubkey_free(&pub);
+	pub_read(keys[K_ED25519].pem, keys[K_ED25519].pemlen, &pub, 1);
+	assert_int_equal(dkim_key_match(SEL, D, &ed, &pub, &fl), 1);
+	dkim_pubkey_free(&pub);
 	assert_int_equal(fl.n, 0);
 
 	/* Another RSA key, and a key of another type. */
-	assert_int_equal(dkim_key_match(SEL, D, &key, keys[K_OTHER2048].pem,
-	    keys[K_OTHER2048].pemlen, &fl, &cause), 0);
-	assert_int_equal(dkim_key_match(SEL, D, &ed, keys[K_RSA1024].pem,
-	    keys[K_RSA1024].pemlen, &fl, &cause), 0);
+	pub_read(keys[K_OTHER2048].pub, keys[K_OTHER2048].publen, &pub, 0);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &pub, &fl), 0);
+	dkim_pubkey_free(&pub);
+	pub_read(keys[K_RSA1024].pem, keys[K_RSA1024].pemlen, &pub, 1);
+	assert_int_equal(dkim_key_match(SEL, D, &ed, &pub, &fl), 0);
+	dkim_pubkey_free(&pub);
 	{
 		const struct want w[] = {
 			{ F_DKIM_KEY_MISMATCH, SEV_CRIT, R "p: the 2048-bit RSA "
@@ -405,52 +526,81 @@ test_key_match(void **state)
 	/* A revoked record matches nothing. */
 	assert_int_equal(dkim_parse(SEL, D, "p=", 2, &ed, &fl), -1);
 	finding_list_free(&fl);
-	assert_int_equal(dkim_key_match(SEL, D, &ed, keys[K_RSA2048].pem,
-	    keys[K_RSA2048].pemlen, &fl, &cause), 0);
+	pub_read(keys[K_RSA2048].pub, keys[K_RSA2048].publen, &pub, 0);
+	assert_int_equal(dkim_key_match(SEL, D, &ed, &pub, &fl), 0);
 	assert_non_null(strstr(fl.v[0].evidence, "no usable key"));
+	dkim_pubkey_free(&pub);
 	finding_list_free(&fl);
 
-	/* Not a private key: an error, no finding. */
-	assert_int_equal(dkim_key_match(SEL, D, &key, "hello", 5, &fl,
-	    &cause), -1);
-	assert_string_equal(cause, "no unencrypted private key in the PEM "
-	    "data");
-	free(cause);
-	assert_int_equal(fl.n, 0);
-
-	/* An encrypted key is refused without prompting for a passphrase. */
+	/* What is not a usable key is an error that says why. */
 	{
-		BIO	*bio = BIO_new(BIO_s_mem());
-		BUF_MEM	*mem;
+		static const struct {
+			const char	*pem;	/* NULL: see below */
+			const char	*why;
+		} bad[] = {
+			{ "hello", "no PEM key in it (a public key starts "
+			    "\"-----BEGIN PUBLIC KEY-----\"); a public key is "
+			    "enough (openssl pkey -in KEY -pubout)" },
+			{ "", "empty; a public key is enough" },
+			{ "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+			    "-----END PUBLIC KEY-----\n",
+			    "its \"PUBLIC KEY\" block does not decode" },
+			{ "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+			    "-----END PRIVATE KEY-----\n",
+			    "its \"PRIVATE KEY\" block does not decode" },
+			{ NULL, "an EC key, where a DKIM key is RSA or "
+			    "Ed25519" },
+			{ NULL, "an encrypted private key: no passphrase is "
+			    "asked for; a public key is enough" },
+		};
+		size_t	 i;
 
-		assert_int_equal(PEM_write_bio_PrivateKey(bio,
-		    keys[K_RSA2048].pk, EVP_aes_128_cbc(),
-		    (const unsigned char *)"secret", 6, NULL, NULL), 1);
-		BIO_get_mem_ptr(bio, &mem);
-		assert_int_equal(dkim_key_match(SEL, D, &key, mem->data,
-		    mem->length, &fl, &cause), -1);
-		free(cause);
-		BIO_free(bio);
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (bad[i].pem != NULL)
+				s = strdup(bad[i].pem);
+			else if (strstr(bad[i].why, "EC") != NULL)
+				s = strdup(keys[K_EC].pub);
+			else
+				s = pem_of(keys[K_RSA2048].pk, write_encrypted,
+				    &len);
+			cause = NULL;
+			pub.pk = (EVP_PKEY *)1;
+			assert_int_equal(dkim_pubkey_read(s, strlen(s), &pub,
+			    &cause), -1);
+			assert_null(pub.pk);
+			assert_non_null(cause);
+			if (strncmp(cause, bad[i].why, strlen(bad[i].why)) != 0)
+				fail_msg("case %zu: \"%s\", expected \"%s\"", i,
+				    cause, bad[i].why);
+			free(cause);
+			free(s);
+		}
 	}
 
 	/* From a file. */
 	fd = mkstemp(path);
 	assert_true(fd != -1);
-	assert_int_equal(write(fd, keys[K_RSA2048].pem,
-	    keys[K_RSA2048].pemlen), (ssize_t)keys[K_RSA2048].pemlen);
+	assert_int_equal(write(fd, keys[K_RSA2048].pub,
+	    keys[K_RSA2048].publen), (ssize_t)keys[K_RSA2048].publen);
 	close(fd);
-	assert_int_equal(dkim_key_match_file(SEL, D, &key, path, &fl, &cause),
-	    1);
-	assert_int_equal(dkim_key_match_file(SEL, D, &ed, path, &fl, &cause),
-	    0);
+	assert_int_equal(dkim_pubkey_read_file(path, &pub, &cause), 0);
+	assert_int_equal(dkim_key_match(SEL, D, &key, &pub, &fl), 1);
+	assert_int_equal(dkim_key_match(SEL, D, &ed, &pub, &fl), 0);
 	assert_int_equal(fl.n, 1);
+	dkim_pubkey_free(&pub);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, "junk\n", 5), 5);
+	close(fd);
+	assert_int_equal(dkim_pubkey_read_file(path, &pub, &cause), -1);
+	assert_true(strncmp(cause, path, strlen(path)) == 0);
+	assert_non_null(strstr(cause, ": no PEM key in it"));
+	free(cause);
 	unlink(path);
-	assert_int_equal(dkim_key_match_file(SEL, D, &key, path, &fl, &cause),
-	    -1);
+	assert_int_equal(dkim_pubkey_read_file(path, &pub, &cause), -1);
 	assert_non_null(strstr(cause, "No such file"));
 	free(cause);
-	assert_int_equal(dkim_key_match_file(SEL, D, &key, "/tmp", &fl,
-	    &cause), -1);
+	assert_int_equal(dkim_pubkey_read_file("/tmp", &pub, &cause), -1);
 	assert_non_null(strstr(cause, "not a regular file"));
 	free(cause);
 	finding_list_free(&fl);
