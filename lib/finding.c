@@ -14,6 +14,8 @@
 #define T	LAYER_TLS
 #define S	LAYER_SMTP
 #define P	LAYER_POLICY
+#define R	LAYER_PROBE
+#define C	BLAME_CLIENT
 
 /*
  * The catalogue. Severity is the usual one; checks raise or lower it
@@ -261,7 +263,71 @@ static const struct finding_def table[F_COUNT] = {
 	    "restrict relaying (Postfix: smtpd_relay_restrictions ... reject_unauth_destination)" },
 	[F_POLICY_CLIENT_REJECTED] = { "policy.client-rejected", P, SEV_WARN,
 	    "the server refused the probe's own address (reverse DNS, a blocklist, a client rule), not the mail",
-	    "give the probing host a PTR that resolves back to it, or allow its address; then probe again" },
+	    "give the probing host a PTR that resolves back to it, or allow its address; then probe again",
+	    C },
+	[F_POLICY_REJECTED] = { "policy.rejected", P, SEV_CRIT,
+	    "the server refused the mail by policy and said no more precise cause",
+	    "ask the receiving domain's postmaster which rule refused it; the reply names the rule" },
+	[F_POLICY_CLIENT_BLOCKLISTED] = { "policy.client.blocklisted", P, SEV_WARN,
+	    "the connecting address is on a blocklist (a DNSBL or the receiver's own list)",
+	    "find out why the address was listed, fix that, then request delisting from the list named", C },
+	[F_POLICY_CLIENT_REPUTATION] = { "policy.client.reputation", P, SEV_WARN,
+	    "the receiver refuses or throttles the connecting address or domain for poor reputation",
+	    "check the address at the receiver's postmaster tools, cut complaints and volume, then ask for mitigation", C },
+	[F_POLICY_CLIENT_REVERSE_DNS] = { "policy.client.reverse-dns", P, SEV_WARN,
+	    "the connecting address has no reverse DNS, or its PTR name does not resolve back to it",
+	    "have the address owner publish a PTR whose name resolves back to the address", C },
+	[F_POLICY_HELO_REJECTED] = { "policy.helo.rejected", P, SEV_WARN,
+	    "the server refused the client's HELO/EHLO name (not fully qualified, invalid or unknown)",
+	    "use a fully qualified HELO name that resolves to the sending address (smtprobe: --helo)", C },
+	[F_POLICY_SENDER_UNKNOWN_DOMAIN] = { "policy.sender.unknown-domain", P, SEV_WARN,
+	    "the envelope sender's domain does not exist or cannot receive mail",
+	    "send from a domain with MX or address records, so that bounces can be returned", C },
+	[F_POLICY_NULL_SENDER_REJECTED] = { "policy.null-sender.rejected", P, SEV_CRIT,
+	    "the server refuses the null sender MAIL FROM:<>: bounces and DSNs to it are lost",
+	    "accept MAIL FROM:<> (RFC 5321 4.5.5); refuse unwanted bounces by recipient or content instead" },
+	[F_POLICY_RCPT_MAILBOX_FULL] = { "policy.rcpt.mailbox-full", P, SEV_WARN,
+	    "the recipient's mailbox is over its quota (X.2.2)",
+	    "the mailbox owner must free space or get a larger quota; the sender can only retry later" },
+	[F_POLICY_RCPT_MAILBOX_DISABLED] = { "policy.rcpt.mailbox-disabled", P, SEV_CRIT,
+	    "the recipient's mailbox exists but is disabled, inactive or suspended (X.2.1)",
+	    "reactivate the mailbox, or stop sending to the address" },
+	[F_POLICY_RCPT_RELAY_DENIED] = { "policy.rcpt.relay-denied", P, SEV_CRIT,
+	    "the server does not take mail for the recipient's domain (relay access denied)",
+	    "add the domain to the server's local, virtual or relay domains, or point the MX at the right server" },
+	[F_POLICY_AUTH_SPF] = { "policy.auth.spf", P, SEV_CRIT,
+	    "the receiver refused the mail because SPF of the sender failed (X.7.23, X.7.24)",
+	    "list the sending address in the sender domain's SPF record (smtprobe check --spf-ip ADDR DOMAIN)", C },
+	[F_POLICY_AUTH_DKIM] = { "policy.auth.dkim", P, SEV_CRIT,
+	    "the receiver refused the mail for a missing or failing DKIM signature (X.7.20-X.7.22)",
+	    "sign with a key published at the selector and aligned with the From domain", C },
+	[F_POLICY_AUTH_DMARC] = { "policy.auth.dmarc", P, SEV_CRIT,
+	    "the receiver refused the mail under the From domain's DMARC policy",
+	    "make SPF or DKIM pass aligned with the From domain before tightening p=", C },
+	[F_POLICY_AUTH_FAILED] = { "policy.auth.failed", P, SEV_CRIT,
+	    "the receiver refused the mail as unauthenticated (several checks, or ARC: X.7.26, X.7.29)",
+	    "publish SPF, sign with DKIM and publish DMARC for the sending domain", C },
+	[F_POLICY_CONTENT_SPAM] = { "policy.content.spam", P, SEV_CRIT,
+	    "the receiver judged the message's content as spam, phishing or bulk",
+	    "check the message for links, attachments and wording that filters flag; authenticate it", C },
+	[F_POLICY_CONTENT_REJECTED] = { "policy.content.rejected", P, SEV_CRIT,
+	    "the receiver refused the message's content (a virus, an attachment type, media, a content rule)",
+	    "remove what the rule names (attachment, link, encoding) and send again", C },
+	[F_POLICY_MESSAGE_TOO_LARGE] = { "policy.message.too-large", P, SEV_CRIT,
+	    "the message is larger than the receiver accepts (X.3.4, X.2.3)",
+	    "send a smaller message, or a link instead of the attachment", C },
+	[F_SMTP_SERVER_ERROR] = { "smtp.server.error", S, SEV_WARN,
+	    "the server reports trouble of its own: resources, a local error, load or its configuration",
+	    "look at the MTA's log at that time: disk space, a failing lookup table, milter or back-end" },
+	[F_SMTP_COMMAND_REJECTED] = { "smtp.command.rejected", S, SEV_WARN,
+	    "the server refused a command as a protocol error (syntax, sequence, arguments)",
+	    "compare the command in the transcript with RFC 5321; a middlebox may rewrite SMTP" },
+	[F_SMTP_AUTH_FAILED] = { "smtp.auth.failed", S, SEV_CRIT,
+	    "SMTP authentication failed (X.7.8): wrong credentials or mechanism",
+	    "check the SASL user name and password configured for this relay", C },
+	[F_TLS_STARTTLS_REQUIRED] = { "tls.starttls.required", T, SEV_WARN,
+	    "the server requires TLS and the client had not started it",
+	    "use STARTTLS with this server (smtprobe: --tls may or stricter)", C },
 };
 
 #undef N
@@ -269,6 +335,8 @@ static const struct finding_def table[F_COUNT] = {
 #undef T
 #undef S
 #undef P
+#undef R
+#undef C
 
 const struct finding_def *
 finding_def(enum finding_id id)
@@ -298,11 +366,28 @@ finding_lookup(const char *name)
 const char *
 finding_layer_name(enum layer l)
 {
-	static const char *names[] = { "net", "dns", "tls", "smtp", "policy" };
+	static const char *names[] = { "net", "dns", "tls", "smtp", "policy",
+	    "probe" };
 
 	if ((unsigned)l >= sizeof(names) / sizeof(names[0]))
 		return "?";
 	return names[l];
+}
+
+const char *
+finding_blame_name(enum blame b)
+{
+	return b == BLAME_CLIENT ? "client" : "target";
+}
+
+const char *
+finding_hint(const struct finding *f)
+{
+	const struct finding_def *d = finding_def(f->id);
+
+	if (f->hint != NULL)
+		return f->hint;
+	return d != NULL ? d->hint : "";
 }
 
 const char *

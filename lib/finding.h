@@ -16,6 +16,18 @@ enum layer {
 	LAYER_TLS,
 	LAYER_SMTP,
 	LAYER_POLICY,
+	LAYER_PROBE,	/* the prober itself: its name, resolver, resources */
+};
+
+/*
+ * Whose fault a finding is: the target (the domain, server or mailbox
+ * checked, or that refused mail) or the client (the side that connects:
+ * this probe's own address, name, resolver and resources; in `smtprobe
+ * explain` and `smtprobe logs`, the sending server).
+ */
+enum blame {
+	BLAME_TARGET,
+	BLAME_CLIENT,
 };
 
 /* Ordered: a larger value is worse. */
@@ -111,6 +123,27 @@ enum finding_id {
 	F_POLICY_RATE_LIMITED,
 	F_POLICY_OPEN_RELAY,
 	F_POLICY_CLIENT_REJECTED,
+	F_POLICY_REJECTED,
+	F_POLICY_CLIENT_BLOCKLISTED,
+	F_POLICY_CLIENT_REPUTATION,
+	F_POLICY_CLIENT_REVERSE_DNS,
+	F_POLICY_HELO_REJECTED,
+	F_POLICY_SENDER_UNKNOWN_DOMAIN,
+	F_POLICY_NULL_SENDER_REJECTED,
+	F_POLICY_RCPT_MAILBOX_FULL,
+	F_POLICY_RCPT_MAILBOX_DISABLED,
+	F_POLICY_RCPT_RELAY_DENIED,
+	F_POLICY_AUTH_SPF,
+	F_POLICY_AUTH_DKIM,
+	F_POLICY_AUTH_DMARC,
+	F_POLICY_AUTH_FAILED,
+	F_POLICY_CONTENT_SPAM,
+	F_POLICY_CONTENT_REJECTED,
+	F_POLICY_MESSAGE_TOO_LARGE,
+	F_SMTP_SERVER_ERROR,
+	F_SMTP_COMMAND_REJECTED,
+	F_SMTP_AUTH_FAILED,
+	F_TLS_STARTTLS_REQUIRED,
 
 	F_COUNT
 };
@@ -122,6 +155,7 @@ struct finding_def {
 	enum severity	 severity;	/* the usual severity; a check may raise or lower it */
 	const char	*summary;	/* what it means, one line */
 	const char	*hint;		/* what to do about it, one line */
+	enum blame	 blame;		/* whose fault it is */
 };
 
 /* One finding as reported. Strings are owned by the finding. */
@@ -132,6 +166,9 @@ struct finding {
 	char		*addr;		/* numeric address, or NULL */
 	int		 port;		/* 0 when not about a port */
 	char		*evidence;	/* sanitised, bounded */
+	const char	*hint;		/* a static remedy more precise than the
+					   catalogue's (a knowledge-base row's),
+					   or NULL for the catalogue's */
 };
 
 /* A growable list of findings. */
@@ -154,6 +191,10 @@ enum finding_id	 finding_lookup(const char *);
 const struct finding_def *finding_table(void);
 
 const char	*finding_layer_name(enum layer);
+const char	*finding_blame_name(enum blame);	/* "target", "client" */
+
+/* The hint of a finding: its own, else its catalogue row's. */
+const char	*finding_hint(const struct finding *);
 const char	*finding_severity_name(enum severity);
 
 /* Status word for a worst severity: "ok", "warn", "crit" ("info" maps to "ok"). */

@@ -59,8 +59,10 @@ json_finding(const struct finding *fd, int hint)
 	json_object_set_new(jf, "port", fd->port ? json_integer(fd->port) :
 	    json_null());
 	json_object_set_new(jf, "evidence", jstr(fd->evidence));
+	json_object_set_new(jf, "blame",
+	    json_string(finding_blame_name(def->blame)));
 	if (hint)
-		json_object_set_new(jf, "hint", json_string(def->hint));
+		json_object_set_new(jf, "hint", json_string(finding_hint(fd)));
 	return jf;
 }
 

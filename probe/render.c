@@ -227,7 +227,7 @@ render_human(FILE *f, const struct check_report *rep, int colour)
 		if (fd->port != 0)
 			fprintf(f, ":%d", fd->port);
 		fprintf(f, "\n       %s\n       %shint: %s%s\n", fd->evidence,
-		    k->dim, def->hint, k->off);
+		    k->dim, finding_hint(fd), k->off);
 	}
 }
 

@@ -17,7 +17,7 @@ one run, separated by "::", save a Python start-up each. Checks:
       2 crit, 3 unknown)
   status ok|warn|crit|unknown
   finding ID [--layer L] [--severity S] [--evidence REGEX] [--port P]
-             [--addr A] [--host H] [--hint REGEX] [--count N]
+             [--addr A] [--host H] [--hint REGEX] [--blame B] [--count N]
       some finding (exactly N with --count) has this id and these fields;
       REGEX is searched case-insensitively in the evidence
   no-finding ID [--port P] [--addr A]
@@ -51,7 +51,8 @@ import sys
 
 SEVERITY_RANK = {"info": 1, "warn": 2, "crit": 3}
 STATUS_FOR_RANK = {0: "ok", 1: "ok", 2: "warn", 3: "crit"}
-LAYERS = {"net", "dns", "tls", "smtp", "policy"}
+LAYERS = {"net", "dns", "tls", "smtp", "policy", "probe"}
+BLAMES = {"target", "client"}
 
 
 class Fail(Exception):
@@ -99,7 +100,8 @@ def check_valid(doc, _args):
                                      else "?")
         if not isinstance(f, dict):
             raise Fail(where + " is not an object")
-        for k in ("id", "layer", "severity", "host", "evidence", "hint"):
+        for k in ("id", "layer", "severity", "host", "evidence", "hint",
+                  "blame"):
             want_type(f, k, str, where)
         for k, t in (("addr", str), ("port", int)):
             if not (_args.domain and k in f and f[k] is None):
@@ -108,6 +110,10 @@ def check_valid(doc, _args):
             raise Fail("%s: layer %r" % (where, f["layer"]))
         if f["severity"] not in SEVERITY_RANK:
             raise Fail("%s: severity %r" % (where, f["severity"]))
+        if f["blame"] not in BLAMES:
+            raise Fail("%s: blame %r" % (where, f["blame"]))
+        if f["layer"] == "probe" and f["blame"] != "client":
+            raise Fail("%s: a probe finding blames the target" % where)
         if not f["id"].startswith(f["layer"] + ".") and f["layer"] != "dns":
             raise Fail("%s: id does not start with its layer %r"
                        % (where, f["layer"]))
@@ -198,6 +204,8 @@ def check_finding(doc, args):
                                                 args.evidence))
         if args.hint and not re.search(args.hint, str(f.get("hint")), re.I):
             bad.append("hint %r !~ /%s/" % (f.get("hint"), args.hint))
+        if args.blame and f.get("blame") != args.blame:
+            bad.append("blame %r, want %r" % (f.get("blame"), args.blame))
         if bad:
             why.append(", ".join(bad))
         else:
@@ -377,6 +385,7 @@ def build_parser():
     p.add_argument("--severity", choices=sorted(SEVERITY_RANK))
     p.add_argument("--evidence")
     p.add_argument("--hint")
+    p.add_argument("--blame", choices=sorted(BLAMES))
     p.add_argument("--host")
     p.add_argument("--count", type=int)
     p.set_defaults(fn=check_finding)

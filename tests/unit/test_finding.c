@@ -67,6 +67,7 @@ layer_of_prefix(const char *id, enum layer *l)
 		{ "tls.", LAYER_TLS },
 		{ "smtp.", LAYER_SMTP },
 		{ "policy.", LAYER_POLICY },
+		{ "probe.", LAYER_PROBE },
 		{ "dns.", LAYER_DNS }, { "mx.", LAYER_DNS },
 		{ "ptr.", LAYER_DNS }, { "spf.", LAYER_DNS },
 		{ "dmarc.", LAYER_DNS }, { "dkim.", LAYER_DNS },
@@ -124,6 +125,9 @@ test_table_rows(void **state)
 			fail_row(d->id, "severity %d", d->severity);
 		if (strcmp(finding_layer_name(d->layer), "?") == 0)
 			fail_row(d->id, "layer %d", d->layer);
+		/* the prober's own trouble is never the target's fault */
+		if (d->layer == LAYER_PROBE && d->blame != BLAME_CLIENT)
+			fail_row(d->id, "a probe.* finding that blames the target");
 		if (!layer_of_prefix(d->id, &l))
 			fail_row(d->id, "unknown first word");
 		if (l != d->layer)
@@ -229,7 +233,8 @@ test_names(void **state)
 	assert_string_equal(finding_layer_name(LAYER_TLS), "tls");
 	assert_string_equal(finding_layer_name(LAYER_SMTP), "smtp");
 	assert_string_equal(finding_layer_name(LAYER_POLICY), "policy");
-	assert_string_equal(finding_layer_name((enum layer)5), "?");
+	assert_string_equal(finding_layer_name(LAYER_PROBE), "probe");
+	assert_string_equal(finding_layer_name((enum layer)6), "?");
 	assert_string_equal(finding_layer_name((enum layer)-1), "?");
 
 	assert_string_equal(finding_severity_name(SEV_OK), "ok");
