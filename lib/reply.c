@@ -21,6 +21,9 @@ reply_init(struct reply *r)
 	r->nlines = 0;
 	r->textlen = 0;
 	r->text[0] = '\0';
+	r->rawlen = 0;
+	r->raw[0] = '\0';
+	r->enh_written[0] = '\0';
 }
 
 static int
@@ -119,6 +122,25 @@ append_text(struct reply *r, const char *t, size_t n)
 	r->textlen += util_sanitize_buf(r->text + r->textlen, room, t, n);
 }
 
+/*
+ * Keep a refusal's text as sent for the knowledge base: the line after
+ * its codes (an enhanced code of any class), control bytes but TAB
+ * dropped (reply_feed refused the rest), 8-bit bytes kept.
+ */
+static void
+append_raw(struct reply *r, const char *line, size_t len)
+{
+	struct enhcode	 e;
+	size_t		 off = len > 4 ? 4 : len, i;
+
+	off += reply_enhcode_parse(line + off, len - off, 0, &e);
+	if (r->rawlen > 0 && r->rawlen < REPLY_RAW_MAX)
+		r->raw[r->rawlen++] = '\n';
+	for (i = off; i < len && r->rawlen < REPLY_RAW_MAX; i++)
+		r->raw[r->rawlen++] = line[i];
+	r->raw[r->rawlen] = '\0';
+}
+
 enum reply_status
 reply_feed(struct reply *r, const char *line, size_t len, const char **why)
 {
@@ -160,74 +182,22 @@ reply_feed(struct reply *r, const char *line, size_t len, const char **why)
 		}
 	}
 	if (r->nlines == 0) {
+		struct enhcode	 any;
+
 		r->code = code;
-		if (len > 4)
+		if (len > 4) {
 			reply_enhcode_parse(line + 4, len - 4, line[0] - '0',
 			    &r->enh);
+			/* 451 5.7.3: the class disagrees; kept as written */
+			if (reply_enhcode_parse(line + 4, len - 4, 0, &any) > 0)
+				reply_enhcode_str(&any, r->enh_written,
+				    sizeof(r->enh_written));
+		}
 	}
+	if (code >= 400)
+		append_raw(r, line, len);
 	r->nlines++;
 	t = reply_line_text(line, len, &tlen);
 	append_text(r, t, tlen);
 	return sep == '-' ? REPLY_MORE : REPLY_DONE;
-}
-
-/* Does the reply's text hold any of the n words (case-insensitive)? */
-static int
-text_has_any(const struct reply *r, const char *const *words, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (util_strcasestr(r->text, words[i]) != NULL)
-			return 1;
-	return 0;
-}
-
-#define NWORDS(w)	(sizeof(w) / sizeof((w)[0]))
-
-int
-reply_is_greylist(const struct reply *r)
-{
-	static const char *const words[] = { "greylist", "grey-list",
-	    "graylist", "gray-list", "greylisted", "grey listed",
-	    "gray listed", "postgrey" };
-
-	if (r->code != 450 && r->code != 451)
-		return 0;
-	if (r->enh.cls == 4 && r->enh.subject == 7)
-		return 1;
-	return text_has_any(r, words, NWORDS(words));
-}
-
-int
-reply_is_client_reject(const struct reply *r)
-{
-	static const char *const words[] = { "client host rejected",
-	    "client host [", "cannot find your hostname",
-	    "cannot find your reverse hostname", "reverse dns",
-	    "blocked using ", "ptr record", "your ip address",
-	    "banned sending ip", "on our block list" };
-
-	if (r->code / 100 != 4 && r->code / 100 != 5)
-		return 0;
-	if (r->enh.subject == 7 && r->enh.detail == 25)
-		return 1;
-	return text_has_any(r, words, NWORDS(words));
-}
-
-int
-reply_is_rate_limit(const struct reply *r)
-{
-	static const char *const words[] = { "too many", "rate limit",
-	    "rate-limit", "ratelimit", "too fast", "slow down",
-	    "throttl" };
-
-	if (r->code / 100 != 4)
-		return 0;
-	if (text_has_any(r, words, NWORDS(words)))
-		return 1;
-	/* 421 4.7.0 is the conventional "come back later, you are too
-	 * many" reply (Postfix postscreen, Gmail, Exchange Online). */
-	return r->code == 421 && r->enh.cls == 4 && r->enh.subject == 7 &&
-	    r->enh.detail == 0;
 }

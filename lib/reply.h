@@ -12,6 +12,7 @@
 #define REPLY_LINE_MAX		4096	/* bytes in one reply line, CRLF excluded */
 #define REPLY_LINES_MAX		100	/* lines in one reply */
 #define REPLY_TEXT_MAX		512	/* sanitised text kept per reply */
+#define REPLY_RAW_MAX		1024	/* raw text kept of a 4xx/5xx reply */
 
 /* An RFC 3463 enhanced status code, class.subject.detail. */
 struct enhcode {
@@ -26,6 +27,18 @@ struct reply {
 	int		 nlines;	/* lines seen */
 	size_t		 textlen;
 	char		 text[REPLY_TEXT_MAX + 1]; /* sanitised, lines joined by " / " */
+	/*
+	 * A 4xx or 5xx reply's text as sent (8-bit bytes kept: UTF-8 or
+	 * GBK; control bytes dropped), every line after its codes, lines
+	 * joined by '\n', cut at REPLY_RAW_MAX: what the knowledge base of
+	 * refusals (replydb.h) matches. Empty for 2xx and 3xx replies.
+	 */
+	size_t		 rawlen;
+	char		 raw[REPLY_RAW_MAX + 1];
+	char		 enh_written[16]; /* the enhanced code of the first
+					   line as written, even when its
+					   class disagrees with the code
+					   (451 5.7.3); "" when none */
 };
 
 enum reply_status {
@@ -61,18 +74,5 @@ const char	*reply_enhcode_str(const struct enhcode *, char *buf, size_t sz);
 
 /* Text of the line after "NNN-" or "NNN " (and after an enhanced code). */
 const char	*reply_line_text(const char *line, size_t len, size_t *outlen);
-
-/* Does the reply look like greylisting? (450/451 with 4.7.x or the word) */
-int		 reply_is_greylist(const struct reply *);
-
-/* Does the reply say the client is over a rate or connection limit? */
-int		 reply_is_rate_limit(const struct reply *);
-
-/*
- * True for a 4xx/5xx that refuses the client, not the mail: no reverse
- * DNS for its address (X.7.25, RFC 7372), a DNS blocklist, a client
- * access rule.
- */
-int		 reply_is_client_reject(const struct reply *);
 
 #endif

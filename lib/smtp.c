@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "conn.h"
+#include "replydb.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -520,37 +521,155 @@ check_slow(struct smtp_session *s)
 		    s->p.slow_ms[s->phase]);
 }
 
-/*
- * A refusal of the probe's own address (reply_is_client_reject): the
- * reply to what, and the address it refused.
- */
-static void
-add_client_reject(struct smtp_session *s, const char *what, const char *rb)
+/* A cause about the recipient's mailbox or domain: RCPT only. */
+static int
+recipient_cause(enum finding_id id)
 {
-	char	 a[64];
-
-	util_strlcpy(a, s->res.local, sizeof(a));
-	a[strcspn(a, " ")] = '\0';
-	add(s, F_POLICY_CLIENT_REJECTED, -1, "%s: %s; the refusal is of this "
-	    "probe's address %s, not of the mail: senders with another "
-	    "address may be served", what, rb, a[0] ? a : "(unknown)");
+	switch (id) {
+	case F_POLICY_RCPT_UNKNOWN_USER:
+	case F_POLICY_RCPT_REJECTED:
+	case F_POLICY_RCPT_MAILBOX_FULL:
+	case F_POLICY_RCPT_MAILBOX_DISABLED:
+	case F_POLICY_RCPT_RELAY_DENIED:
+	case F_DNS_NXDOMAIN:
+	case F_MX_NULL:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
-/* A 4xx to MAIL or RCPT: which kind of temporary refusal is it? */
-static void
-add_temporary(struct smtp_session *s, const char *what)
+/*
+ * The finding a refusal of the phase's command makes: the knowledge
+ * base's cause (replydb.h), or, when it says no more than "refused" or
+ * "deferred", the phase's own id. A refusal that blames the client (its
+ * address, HELO name, sender, TLS) is named as such at every phase:
+ * Postfix delays HELO and MAIL refusals to RCPT (smtpd_delay_reject).
+ */
+static enum finding_id
+refusal_id(const struct smtp_session *s, const struct replydb_match *m)
 {
-	char	 rb[REPLY_TEXT_MAX + 32];
+	enum finding_id	 id = m->cause;
+	int		 perm = m->permanent;
+	int		 client = finding_def(id)->blame == BLAME_CLIENT;
+
+	switch (s->phase) {
+	case PH_BANNER:
+		if (client || id == F_POLICY_RATE_LIMITED ||
+		    id == F_POLICY_GREYLISTED)
+			return id;
+		return perm ? F_SMTP_BANNER_5XX : F_SMTP_BANNER_4XX;
+	case PH_EHLO:
+	case PH_HELO:
+	case PH_EHLO2:
+		if (client || id == F_POLICY_RATE_LIMITED)
+			return id;
+		return F_SMTP_EHLO_REJECTED;
+	case PH_MAIL:
+		if (client && id != F_POLICY_SENDER_UNKNOWN_DOMAIN)
+			return id;
+		if (!perm && (m->generic || recipient_cause(id)))
+			return F_POLICY_DEFERRED;
+		/* RFC 5321 4.5.5: the null sender must be accepted */
+		if (perm && s->p.mail_from[0] == '\0' && (m->generic ||
+		    recipient_cause(id) || id == F_POLICY_MAIL_REJECTED ||
+		    id == F_POLICY_SENDER_UNKNOWN_DOMAIN))
+			return F_POLICY_NULL_SENDER_REJECTED;
+		if (m->generic || recipient_cause(id))
+			return F_POLICY_MAIL_REJECTED;
+		return id;
+	case PH_RCPT:
+		if (m->generic)
+			return perm ? F_POLICY_RCPT_REJECTED : F_POLICY_DEFERRED;
+		return id;
+	default:
+		if (m->generic)
+			return perm ? F_POLICY_REJECTED : F_POLICY_DEFERRED;
+		return id;
+	}
+}
+
+/* A cause that refuses the client itself: its address or its name. */
+static int
+refuses_address(enum finding_id id)
+{
+	switch (id) {
+	case F_POLICY_CLIENT_REJECTED:
+	case F_POLICY_CLIENT_BLOCKLISTED:
+	case F_POLICY_CLIENT_REPUTATION:
+	case F_POLICY_CLIENT_REVERSE_DNS:
+	case F_POLICY_HELO_REJECTED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Report the phase's refusal (4xx or 5xx) to what ("greeting", the
+ * command): the cause's finding with the reply as evidence, the
+ * knowledge base's label and, for a row, the row's remedy as the hint.
+ * sev < 0: the catalogue's, lowered to warn for a temporary refusal.
+ */
+static void
+add_refusal(struct smtp_session *s, const char *what, int sev)
+{
+	struct replydb_match	 m;
+	struct finding		*f;
+	enum finding_id		 id;
+	char			 rb[REPLY_TEXT_MAX + 32], label[160], a[64];
+	char			 tail[200];
 
 	reply_str(&s->reply, rb, sizeof(rb));
-	if (reply_is_rate_limit(&s->reply))
-		add(s, F_POLICY_RATE_LIMITED, -1, "%s: %s", what, rb);
-	else if (reply_is_client_reject(&s->reply))
-		add_client_reject(s, what, rb);
-	else if (reply_is_greylist(&s->reply))
-		add(s, F_POLICY_GREYLISTED, -1, "%s: %s", what, rb);
-	else
-		add(s, F_POLICY_DEFERRED, -1, "%s: %s", what, rb);
+	if (replydb_classify_reply(&s->reply, &m) == -1) {
+		add(s, F_SMTP_REPLY_MALFORMED, -1, "%s: unexpected reply %s",
+		    what, rb);
+		return;
+	}
+	id = refusal_id(s, &m);
+	if (sev < 0 && !m.permanent && finding_def(id)->severity == SEV_CRIT &&
+	    id != F_SMTP_BANNER_4XX)
+		sev = SEV_WARN;
+	tail[0] = '\0';
+	if (m.level != REPLYDB_BASIC)
+		snprintf(tail, sizeof(tail), " [%s]",
+		    replydb_label(&m, label, sizeof(label)));
+	if (m.inconsistent)
+		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
+		    " (the enhanced code's class disagrees with %d: the "
+		    "basic code decides, the refusal is %s)", s->reply.code,
+		    m.permanent ? "permanent" : "temporary");
+	if (refuses_address(id)) {
+		util_strlcpy(a, s->res.local, sizeof(a));
+		a[strcspn(a, " ")] = '\0';
+		f = finding_add(&s->res.findings, id, sev, s->p.host, s->addr,
+		    s->res.port, "%s: %s; the refusal is of this probe's "
+		    "address %s (HELO %s), not of the mail: other senders "
+		    "may be served%s", what, rb, a[0] ? a : "(unknown)",
+		    s->p.helo, tail);
+	} else
+		f = finding_add(&s->res.findings, id, sev, s->p.host, s->addr,
+		    s->res.port, "%s: %s%s", what, rb, tail);
+	/* the row's own remedy is more precise than the catalogue's */
+	if (f != NULL && m.level == REPLYDB_ROW && id == m.cause)
+		f->hint = m.remedy;
+}
+
+/*
+ * Does the phase's refusal blame this client's policy standing (its
+ * address, HELO name, sender, missing TLS) rather than the server?
+ */
+static int
+refusal_blames_client(const struct smtp_session *s)
+{
+	struct replydb_match		 m;
+	const struct finding_def	*d;
+
+	if (replydb_classify_reply(&s->reply, &m) == -1)
+		return 0;
+	d = finding_def(refusal_id(s, &m));
+	return d->blame == BLAME_CLIENT &&
+	    (d->layer == LAYER_POLICY || d->layer == LAYER_TLS);
 }
 
 static void
@@ -601,29 +720,30 @@ rcpt_result(struct smtp_session *s)
 	reply_str(&s->reply, rb, sizeof(rb));
 	snprintf(what, sizeof(what), "RCPT TO:<%s>", t->addr);
 	if (cls == 4) {
-		add_temporary(s, what);
+		add_refusal(s, what, -1);
 		return;
 	}
 	switch (t->expect) {
 	case RCPT_EXPECT_ACCEPT:
-		if (cls == 5 && reply_is_client_reject(&s->reply))
-			add_client_reject(s, what, rb);
-		else if (cls == 5 && s->reply.enh.cls == 5 &&
-		    s->reply.enh.subject == 1 && s->reply.enh.detail == 1)
-			add(s, F_POLICY_RCPT_UNKNOWN_USER, -1, "%s: %s", what, rb);
-		else if (cls == 5)
-			add(s, F_POLICY_RCPT_REJECTED, -1, "%s: %s", what, rb);
+		if (cls == 5)
+			add_refusal(s, what, -1);
 		break;
 	case RCPT_EXPECT_REJECT:
-		if (cls == 2)
+	case RCPT_EXPECT_RELAY_REJECT:
+		if (cls == 2 && t->expect == RCPT_EXPECT_REJECT)
 			add(s, F_POLICY_RCPT_ACCEPTED, -1, "%s expected to be "
 			    "rejected: %s", what, rb);
-		break;
-	case RCPT_EXPECT_RELAY_REJECT:
-		if (cls == 2)
+		else if (cls == 2)
 			add(s, F_POLICY_OPEN_RELAY, -1, "relaying to a foreign "
 			    "domain accepted without authentication: %s: %s",
 			    what, rb);
+		/*
+		 * Refused as expected, unless the refusal was of this
+		 * client (its address, name, sender): then the test says
+		 * nothing about the recipient.
+		 */
+		else if (cls == 5 && refusal_blames_client(s))
+			add_refusal(s, what, -1);
 		break;
 	}
 }
@@ -643,12 +763,8 @@ smtp_reply(struct smtp_session *s)
 
 	/* 421 anywhere: the server is closing the channel (RFC 5321 3.8). */
 	if (r->code == 421 && s->phase != PH_BANNER && s->phase != PH_QUIT) {
-		if (reply_is_rate_limit(r))
-			add(s, F_POLICY_RATE_LIMITED, -1, "%s: %s",
-			    s->cmd[0] ? s->cmd : smtp_phase_name(s->phase), rb);
-		else
-			add(s, F_POLICY_DEFERRED, -1, "%s: %s",
-			    s->cmd[0] ? s->cmd : smtp_phase_name(s->phase), rb);
+		add_refusal(s, s->cmd[0] ? s->cmd : smtp_phase_name(s->phase),
+		    -1);
 		smtp_finish(s, SMTP_REFUSED);
 		return;
 	}
@@ -661,14 +777,8 @@ smtp_reply(struct smtp_session *s)
 			smtp_enter(s, PH_EHLO);
 		if (cls == 2)
 			return;
-		if (cls == 4 && reply_is_rate_limit(r))
-			add(s, F_POLICY_RATE_LIMITED, -1, "greeting: %s", rb);
-		else if (reply_is_client_reject(r))
-			add_client_reject(s, "greeting", rb);
-		else if (cls == 4)
-			add(s, F_SMTP_BANNER_4XX, -1, "greeting: %s", rb);
-		else if (cls == 5)
-			add(s, F_SMTP_BANNER_5XX, -1, "greeting: %s", rb);
+		if (cls == 4 || cls == 5)
+			add_refusal(s, "greeting", -1);
 		else
 			add(s, F_SMTP_REPLY_MALFORMED, -1,
 			    "greeting with code %d: %s", r->code, rb);
@@ -687,12 +797,18 @@ smtp_reply(struct smtp_session *s)
 			after_ehlo(s);
 			return;
 		}
-		if (cls == 5) {
+		if (cls == 5 && !refusal_blames_client(s)) {
 			smtp_enter(s, PH_HELO);
 			return;
 		}
-		add(s, F_SMTP_EHLO_REJECTED, -1, "%s: %s", s->cmd, rb);
-		smtp_finish(s, SMTP_REFUSED);
+		if (refusal_blames_client(s))
+			add_refusal(s, s->cmd, -1);
+		else
+			add(s, F_SMTP_EHLO_REJECTED, -1, "%s: %s", s->cmd, rb);
+		if (cls == 5)
+			quit(s);
+		else
+			smtp_finish(s, SMTP_REFUSED);
 		return;
 	case PH_HELO:
 		if (cls == 2) {
@@ -708,8 +824,11 @@ smtp_reply(struct smtp_session *s)
 			after_ehlo(s);
 			return;
 		}
-		add(s, F_SMTP_EHLO_REJECTED, SEV_CRIT, "EHLO and HELO refused; "
-		    "HELO: %s", rb);
+		if (refusal_blames_client(s))
+			add_refusal(s, s->cmd, -1);
+		else
+			add(s, F_SMTP_EHLO_REJECTED, SEV_CRIT, "EHLO and HELO "
+			    "refused; HELO: %s", rb);
 		quit(s);
 		return;
 	case PH_STARTTLS:
@@ -730,7 +849,11 @@ smtp_reply(struct smtp_session *s)
 			smtp_enter(s, PH_MAIL);
 			return;
 		}
-		add(s, F_SMTP_EHLO_REJECTED, SEV_CRIT, "EHLO inside TLS: %s", rb);
+		if (refusal_blames_client(s))
+			add_refusal(s, "EHLO inside TLS", -1);
+		else
+			add(s, F_SMTP_EHLO_REJECTED, SEV_CRIT,
+			    "EHLO inside TLS: %s", rb);
 		quit(s);
 		return;
 	case PH_MAIL:
@@ -741,12 +864,7 @@ smtp_reply(struct smtp_session *s)
 				quit(s);
 			return;
 		}
-		if (cls == 4)
-			add_temporary(s, s->cmd);
-		else if (reply_is_client_reject(r))
-			add_client_reject(s, s->cmd, rb);
-		else
-			add(s, F_POLICY_MAIL_REJECTED, -1, "%s: %s", s->cmd, rb);
+		add_refusal(s, s->cmd, -1);
 		quit(s);
 		return;
 	case PH_RCPT:

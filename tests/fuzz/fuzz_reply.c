@@ -5,7 +5,10 @@
  * dropped, as the transport does), each line fed to reply_feed from an
  * exact-size heap copy so that any read past len trips ASan. A reply
  * that completes or fails is checked and the parser started over, as
- * the session engine does. Invariant breaks abort().
+ * the session engine does. Every complete 4xx/5xx reply is also
+ * classified by the knowledge base of refusals (replydb.h), and the
+ * whole input once more as one free-text refusal, as `smtprobe explain`
+ * does. Invariant breaks abort().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,14 +16,34 @@
 #include <string.h>
 
 #include "reply.h"
+#include "replydb.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
+check_match(int code, int rc, const struct replydb_match *m)
+{
+	char	 label[256];
+
+	if (rc == -1) {
+		if (code >= 400 && code <= 599)
+			abort();
+		return;
+	}
+	if (code < 400 || m->cause >= F_COUNT || m->remedy == NULL ||
+	    m->source == NULL || m->meaning == NULL ||
+	    (m->level == REPLYDB_ROW) != (m->row != NULL) ||
+	    m->permanent != (code >= 500))
+		abort();
+	replydb_label(m, label, sizeof(label));
+}
+
+static void
 check(const struct reply *r)
 {
-	char	 buf[32];
-	size_t	 i;
+	struct replydb_match	 m;
+	char			 buf[32];
+	size_t			 i;
 
 	if (r->textlen > REPLY_TEXT_MAX || strlen(r->text) != r->textlen)
 		abort();
@@ -39,8 +62,9 @@ check(const struct reply *r)
 			abort();
 	}
 	reply_enhcode_str(&r->enh, buf, sizeof(buf));
-	(void)reply_is_greylist(r);
-	(void)reply_is_rate_limit(r);
+	if (r->rawlen > REPLY_RAW_MAX || r->raw[r->rawlen] != '\0')
+		abort();
+	check_match(r->code, replydb_classify_reply(r, &m), &m);
 }
 
 static void
@@ -94,10 +118,21 @@ one_line(struct reply *r, const char *line, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct reply	 r;
-	const uint8_t	*p = data, *end = data + size, *nl;
-	char		*line;
-	size_t		 len;
+	struct replydb_match	 m;
+	struct reply		 r;
+	const uint8_t		*p = data, *end = data + size, *nl;
+	char			*line;
+	size_t			 len;
+	int			 rc;
+
+	/* the whole input as one refusal, code and all, as explain has it */
+	if ((line = malloc(size ? size : 1)) == NULL)
+		abort();
+	memcpy(line, data, size);
+	rc = replydb_classify(0, line, size, &m);
+	if (rc == 0)
+		check_match(m.permanent ? 500 : 400, 0, &m);
+	free(line);
 
 	reply_init(&r);
 	while (p < end) {

@@ -3,7 +3,7 @@
 
     fakesmtp.py [--addr A] [--port P] [--ready FILE] [--cert F --key F]
                 [--weak-cert F --weak-key F] [--lifetime S]
-                MODE[@ADDR] ...
+                [--script FILE] MODE[@ADDR] ...
 
 One listener per MODE argument, on ADDR (default --addr, 127.0.0.1; ::1
 works too), on a free port (--port P with a single listener). Once every
@@ -15,6 +15,18 @@ to stderr with the mode, so a failing test can show what the server saw.
 
 --cert/--key serve STARTTLS in the TLS modes (normal, tls-old);
 --weak-cert/--weak-key are used by weak-key. Modes: see MODES below.
+
+Scripted refusals: --script FILE is a JSON object of named refusals,
+
+    {"NAME": {"phase": "banner|ehlo|mail|rcpt|data",
+              "reply": ["550-5.7.1 first line", "550 5.7.1 last line"],
+              "encoding": "utf-8" (default) or "gbk",
+              "close": false,          # close the connection after it
+              "rcpt": "user@x"}}       # rcpt phase: only this recipient
+
+and the mode "script:NAME" behaves as "normal" except that the phase
+named answers the reply given (every line sent as written, encoded as
+said). "data" answers after the message (DATA is accepted with 354).
 """
 
 import argparse
@@ -60,6 +72,7 @@ LINE_MAX = 4096
 STREAM_SECONDS = 30
 
 stopping = threading.Event()
+SCRIPTS = {}
 log_lock = threading.Lock()
 
 
@@ -183,6 +196,26 @@ def tls_context(cert, key, old=False, seclevel0=False):
     return ctx
 
 
+def scripted(mode, phase):
+    """The scripted refusal of mode for phase, or None."""
+    if not mode.startswith("script:"):
+        return None
+    sc = SCRIPTS[mode[7:]]
+    return sc if sc.get("phase") == phase else None
+
+
+def send_scripted(conn, sc):
+    """Send a scripted reply; True when the connection is to close."""
+    enc = sc.get("encoding", "utf-8")
+    for line in sc["reply"]:
+        conn.log("S: " + line)
+    conn.send(b"".join(line.encode(enc) + b"\r\n" for line in sc["reply"]))
+    if sc.get("close"):
+        conn.sock.shutdown(socket.SHUT_WR)
+        return True
+    return False
+
+
 def ehlo_lines(conn, mode, tls_ctx):
     lines = ["250 " + HOSTNAME, "250 SIZE 10240000", "250 8BITMIME",
              "250 ENHANCEDSTATUSCODES"]
@@ -199,6 +232,17 @@ def session(conn, mode, tls_ctx):
 
     if mode == "tarpit":
         conn.wait_close()
+        return
+    sc = scripted(mode, "banner")
+    if sc is not None:
+        if send_scripted(conn, sc):
+            return
+        try:
+            line = conn.readline(timeout=5)
+            if line.upper().startswith("QUIT"):
+                conn.reply("221 2.0.0 Bye")
+        except Closed:
+            pass
         return
     if mode in ("greet421", "greet421-toomany", "greet554", "greet554-rbl"):
         conn.reply({
@@ -245,6 +289,26 @@ def session(conn, mode, tls_ctx):
     while True:
         line = conn.readline()
         verb = line.split(" ", 1)[0].upper()
+        sc = scripted(mode, {"EHLO": "ehlo", "HELO": "ehlo", "MAIL": "mail",
+                             "RCPT": "rcpt"}.get(verb, ""))
+        if sc is not None and verb == "RCPT" and sc.get("rcpt") and \
+                sc["rcpt"].lower() not in line.lower():
+            sc = None
+        if sc is not None:
+            if send_scripted(conn, sc):
+                return
+            continue
+        if verb == "DATA":
+            conn.reply("354 End data with <CR><LF>.<CR><LF>")
+            while conn.readline() != ".":
+                pass
+            sc = scripted(mode, "data")
+            if sc is not None:
+                if send_scripted(conn, sc):
+                    return
+            else:
+                conn.reply("250 2.0.0 Ok: queued")
+            continue
         if verb == "EHLO":
             if mode == "ehlo-reject":
                 conn.reply("502 5.5.2 Error: command not recognized")
@@ -352,7 +416,8 @@ class Listener:
         mode, _, addr = spec.partition("@")
         addr = addr.strip("[]") or args.addr
         port = args.port if len(args.specs) == 1 else 0
-        if mode not in MODES:
+        if mode not in MODES and not (mode.startswith("script:") and
+                                      mode[7:] in SCRIPTS):
             raise SystemExit("fakesmtp: unknown mode %r" % mode)
         self.mode = mode
         self.label = spec
@@ -421,7 +486,12 @@ def main():
     ap.add_argument("--weak-cert")
     ap.add_argument("--weak-key")
     ap.add_argument("--lifetime", type=float, default=120)
+    ap.add_argument("--script", help="JSON file of scripted refusals")
     args = ap.parse_args()
+    if args.script:
+        import json
+        with open(args.script, encoding="utf-8") as f:
+            SCRIPTS.update(json.load(f))
 
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())

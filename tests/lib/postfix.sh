@@ -26,6 +26,7 @@
 #	user@test.example		accepted
 #	grey@test.example		450 4.7.1 greylisted, try again
 #	busy@test.example		451 4.3.0 temporary failure
+#	later@test.example		450 4.7.0 deferred by local policy
 #	blocked@test.example		550 5.7.1 rejected by policy
 #	anything else			550 5.1.1 unknown user
 #	MAIL FROM:<rejectsender@test.example>	553 5.7.1
@@ -123,11 +124,13 @@ EOF
 user@test.example	x
 grey@test.example	x
 busy@test.example	x
+later@test.example	x
 blocked@test.example	x
 EOF
 	cat >"$PF_CONF/rcpt_access" <<EOF
 grey@test.example	450 4.7.1 greylisted, try again
 busy@test.example	451 4.3.0 temporary failure
+later@test.example	450 4.7.0 deferred by local policy
 blocked@test.example	550 5.7.1 rejected by policy
 EOF
 	cat >"$PF_CONF/sender_access" <<EOF

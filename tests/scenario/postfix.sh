@@ -203,19 +203,31 @@ end_row
 # reject_unknown_client_hostname: this probe's address has no name here,
 # so Postfix refuses it at RCPT with 4.7.25 ("cannot find your
 # hostname"): a refusal of the prober, not greylisting nor a deferral.
-row pf.policy.client-rejected.ptr 1 "127.0.0.1:$PF_NOPTR" "${B[@]}" \
+row pf.policy.client.reverse-dns 1 "127.0.0.1:$PF_NOPTR" "${B[@]}" \
     --rcpt user@test.example
-expect finding policy.client-rejected --layer policy --severity warn \
+expect finding policy.client.reverse-dns --layer policy --severity warn \
     --evidence "RCPT TO:<user@test\\.example>: 450 4\\.7\\.25 Client host rejected: cannot find your hostname.*; the refusal is of this probe's address 127\\.0\\.0\\.1"
 expect no-finding policy.greylisted
 expect no-finding policy.deferred
 expect phase rcpt --reply 450 --enhanced 4.7.25
 end_row
 
-row pf.policy.deferred 1 "127.0.0.1:$PF_OK" "${B[@]}" \
+# 4.3.0: the server's own mail system is in trouble (the registry's
+# X.3.x), not a policy deferral.
+row pf.smtp.server.error 1 "127.0.0.1:$PF_OK" "${B[@]}" \
     --rcpt busy@test.example
+expect finding smtp.server.error --layer smtp --severity warn \
+    --evidence '451 4\.3\.0 .*\[rfc3463 4\.3\.0: Other or undefined mail system status\]'
+expect no-finding policy.deferred
+expect no-finding policy.greylisted
+expect no-finding policy.rate-limited
+end_row
+
+# 4.7.0 with words no row knows: a deferral and no more.
+row pf.policy.deferred 1 "127.0.0.1:$PF_OK" "${B[@]}" \
+    --rcpt later@test.example
 expect finding policy.deferred --layer policy --severity warn \
-    --evidence '451 4\.3\.0'
+    --evidence '450 4\.7\.0 .*deferred by local policy'
 expect no-finding policy.greylisted
 expect no-finding policy.rate-limited
 end_row

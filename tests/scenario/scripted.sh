@@ -23,7 +23,66 @@ MODES=(normal greet421 greet421-toomany greet554 greet554-rbl tarpit drip endles
     endless-multiline reset-mid-reply starttls-refused tls-garbage malformed
     ehlo-reject ehlo-helo-reject auth-plaintext mail-timeout slow-ehlo
     tls-old weak-key blackhole mail-421 normal@::1)
+# Refusals of the knowledge base (lib/replydb_rows.h), each served at
+# one phase by a "script:NAME" listener: the words are the sources' own
+# (their rows' examples), at the phase where the session meets them.
+cat >"$T_DIR/refusals.json" <<'EOF'
+{
+ "banner-gmx": {"phase": "banner", "reply": [
+  "554-gmx.net (mxgmx104) Nemesis ESMTP Service not available",
+  "554-No SMTP service",
+  "554-IP address is block listed.",
+  "554 For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=127.0.0.1&r=1MNcgj"]},
+ "ehlo-name": {"phase": "ehlo", "reply": [
+  "501 5.5.2 <probe.test.example>: Helo command rejected: Invalid name"]},
+ "mail-null-netease": {"phase": "mail", "reply": [
+  "553 Requested action not taken: NULL sender is not allowed"]},
+ "mail-null-postfix": {"phase": "mail", "reply": [
+  "554 5.7.1 <>: Sender address rejected: Access denied"]},
+ "mail-starttls": {"phase": "mail", "reply": [
+  "451 5.7.3 STARTTLS is required to send mail"]},
+ "rcpt-qq": {"phase": "rcpt", "reply": [
+  "550 Ip frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000725"]},
+ "rcpt-ms-unknown": {"phase": "rcpt", "reply": [
+  "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup"]},
+ "rcpt-ms-busy": {"phase": "rcpt", "reply": [
+  "451 4.7.500 Access denied, please try again later"]},
+ "rcpt-helo-delayed": {"phase": "rcpt", "reply": [
+  "504 5.5.2 <probe.test.example>: Helo command rejected: need fully-qualified hostname"]},
+ "rcpt-netease-rbl": {"phase": "rcpt", "reply": ["450 DT:RBL"]},
+ "rcpt-gmail-full": {"phase": "rcpt", "reply": [
+  "452-4.2.2 The recipient's inbox is out of storage space. Please direct",
+  "452 4.2.2 the recipient to Manage files in your Google Drive storage."]},
+ "rcpt-relay": {"phase": "rcpt", "reply": [
+  "554 5.7.1 <user@test.example>: Relay access denied"]},
+ "rcpt-utf8": {"phase": "rcpt", "reply": [
+  "550-5.7.1 垃圾邮件让邮箱小易很烦心，现在您发送的邮件被怀疑为是垃圾邮件，拒绝接收。",
+  "550 5.7.1 rejected by system"]},
+ "rcpt-gbk": {"phase": "rcpt", "encoding": "gbk", "reply": [
+  "550-5.7.1 垃圾邮件让邮箱小易很烦心，现在您发送的邮件被怀疑为是垃圾邮件，拒绝接收。",
+  "550 5.7.1 rejected by system"]},
+ "banner-yahoo": {"phase": "banner", "reply": [
+  "421 4.7.0 [TSS04] Messages from 127.0.0.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes"]},
+ "mail-sender-domain": {"phase": "mail", "reply": [
+  "450 4.1.8 <probe@nonexistent.test.example>: Sender address rejected: Domain not found"]},
+ "rcpt-gmail-inactive": {"phase": "rcpt", "reply": [
+  "550-5.2.1 The email account that you tried to reach is inactive. For more",
+  "550 5.2.1 information, go to https://support.google.com/mail/?p=DisabledUser"]},
+ "rcpt-qq-syntax": {"phase": "rcpt", "reply": ["501 Bad address syntax"]},
+ "rcpt-gmail-421": {"phase": "rcpt", "close": true, "reply": [
+  "421-4.7.28 Gmail has detected an unusual rate of email originating from your IP address",
+  "421 4.7.28 127.0.0.1. To protect our users from spam, email sent from your IP address has been temporarily rate limited."]}
+}
+EOF
+KB=(banner-gmx ehlo-name mail-null-netease mail-null-postfix mail-starttls
+    rcpt-qq rcpt-ms-unknown rcpt-ms-busy rcpt-helo-delayed rcpt-netease-rbl
+    rcpt-gmail-full rcpt-relay rcpt-utf8 rcpt-gbk rcpt-gmail-421
+    banner-yahoo mail-sender-domain rcpt-gmail-inactive rcpt-qq-syntax)
+for k in "${KB[@]}"; do
+	MODES+=("script:$k")
+done
 t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/ports" \
+    --script "$T_DIR/refusals.json" \
     --cert "$T_DIR/ca/valid.crt" --key "$T_DIR/ca/valid.key" \
     --weak-cert "$T_DIR/ca/weak.crt" --weak-key "$T_DIR/ca/weak.key" \
     --lifetime 300 "${MODES[@]}"
@@ -99,8 +158,8 @@ end_row
 
 # A greeting that refuses the probe's own address (a DNSBL lists it):
 # about the prober, not about the mail; a warning that says so.
-row fk.policy.client-rejected.rbl 1 "127.0.0.1:${P[greet554-rbl]}" "${B[@]}"
-expect finding policy.client-rejected --layer policy --severity warn \
+row fk.policy.client.blocklisted 1 "127.0.0.1:${P[greet554-rbl]}" "${B[@]}"
+expect finding policy.client.blocklisted --layer policy --severity warn \
     --evidence "greeting: 554 5\\.7\\.1 Service unavailable; client \\[127\\.0\\.0\\.1\\] blocked using zen\\.spamhaus\\.org; the refusal is of this probe's address 127\\.0\\.0\\.1"
 expect no-finding smtp.banner.5xx
 expect no-phase ehlo
@@ -203,20 +262,169 @@ end_row
 
 # A 421 that ends the session must be reported as the reply it is, not
 # as a dropped connection, in clear text and inside TLS alike.
-row fk.policy.deferred.421 1 "127.0.0.1:${P[mail-421]}" "${B[@]}" --tls none
-expect finding policy.deferred --layer policy --severity warn \
+# (4.3.2, "System not accepting network messages": the server's own
+# state, not a policy of it.)
+row fk.smtp.server.error.421 1 "127.0.0.1:${P[mail-421]}" "${B[@]}" --tls none
+expect finding smtp.server.error --layer smtp --severity warn \
     --evidence '421 4\.3\.2'
 expect no-finding net.reset
 expect phase mail --reply 421
 end_row
 
-row fk.policy.deferred.421.tls 1 "127.0.0.1:${P[mail-421]}" "${B[@]}" \
+row fk.smtp.server.error.421.tls 1 "127.0.0.1:${P[mail-421]}" "${B[@]}" \
     --tls verify
-expect finding policy.deferred --layer policy --severity warn \
+expect finding smtp.server.error --layer smtp --severity warn \
     --evidence '421 4\.3\.2'
 expect no-finding net.reset
 expect phase mail --reply 421
 expect tls --verified true
+end_row
+
+# --- refusals sorted by the knowledge base, at every phase -------------
+
+R=(--rcpt user@test.example)
+row fk.kb.banner.gmx 1 "127.0.0.1:${P[script:banner-gmx]}" "${B[@]}"
+expect finding policy.client.blocklisted --layer policy --severity warn \
+    --blame client \
+    --evidence '^greeting: 554 gmx\.net \(mxgmx104\) .* / No SMTP service / IP address is block listed.*this probe.s address 127\.0\.0\.1.*\[gmx: "IP address is block listed"\]$' \
+    --hint 'GMX postmaster'
+expect no-finding smtp.banner.5xx
+expect no-phase ehlo
+end_row
+
+# the HELO name refused at EHLO: no HELO fallback with the same name
+row fk.kb.ehlo.helo-name 1 "127.0.0.1:${P[script:ehlo-name]}" "${B[@]}"
+expect finding policy.helo.rejected --layer policy --severity warn \
+    --blame client --evidence 'Helo command rejected: Invalid name.*\[postfix 5\.5\.2'
+expect no-finding smtp.ehlo.rejected
+expect no-phase helo
+expect no-phase mail
+end_row
+
+# MAIL FROM:<> refused: the server loses its bounces (RFC 5321 4.5.5)
+row fk.kb.mail.null-sender 2 "127.0.0.1:${P[script:mail-null-netease]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.null-sender.rejected --layer policy --severity crit \
+    --blame target --evidence '^MAIL FROM:<>: 553 Requested action not taken: NULL sender is not allowed \[netease'
+expect no-finding policy.mail.rejected
+expect no-phase rcpt
+end_row
+
+row fk.kb.mail.null-sender.generic 2 \
+    "127.0.0.1:${P[script:mail-null-postfix]}" "${B[@]}" "${R[@]}"
+expect finding policy.null-sender.rejected --layer policy --severity crit \
+    --evidence '554 5\.7\.1 <>: Sender address rejected: Access denied'
+end_row
+
+# the same words to a real sender are a refusal of that sender
+row fk.kb.mail.sender 2 "127.0.0.1:${P[script:mail-null-postfix]}" \
+    "${B[@]}" "${R[@]}" --mail-from probe@test.example
+expect finding policy.mail.rejected --layer policy --severity crit \
+    --evidence 'MAIL FROM:<probe@test\.example>: 554 5\.7\.1'
+expect no-finding policy.null-sender.rejected
+end_row
+
+# an inconsistent reply (451 with 5.7.3): temporary by its basic code
+row fk.kb.mail.starttls-required 1 "127.0.0.1:${P[script:mail-starttls]}" \
+    "${B[@]}" "${R[@]}" --tls none
+expect finding tls.starttls.required --layer tls --severity warn \
+    --blame client \
+    --evidence "451 5\.7\.3 STARTTLS is required to send mail .*microsoft 5\.7\.3.*class disagrees with 451.*temporary"
+end_row
+
+row fk.kb.rcpt.qq-rate 1 "127.0.0.1:${P[script:rcpt-qq]}" "${B[@]}" "${R[@]}"
+expect finding policy.rate-limited --layer policy --severity warn \
+    --evidence '^RCPT TO:<user@test\.example>: 550 Ip frequency limited.*\[qq: "Ip frequency limited"\]'
+expect no-finding policy.rcpt.rejected
+end_row
+
+row fk.kb.rcpt.ms-unknown 2 "127.0.0.1:${P[script:rcpt-ms-unknown]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.rcpt.unknown-user --layer policy --severity crit \
+    --blame target --evidence 'RESOLVER\.ADR\.RecipientNotFound.*\[microsoft 5\.1\.10'
+end_row
+
+# Exchange Online's 4.7.500: throttling, not greylisting
+row fk.kb.rcpt.ms-throttle 1 "127.0.0.1:${P[script:rcpt-ms-busy]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.rate-limited --layer policy --severity warn \
+    --evidence '451 4\.7\.500 Access denied, please try again later'
+expect no-finding policy.greylisted
+end_row
+
+# Postfix delays a HELO refusal to RCPT: still the HELO name's fault
+row fk.kb.rcpt.helo-delayed 1 "127.0.0.1:${P[script:rcpt-helo-delayed]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.helo.rejected --layer policy --severity warn \
+    --blame client --evidence 'RCPT TO:<user@test\.example>: 504 5\.5\.2 .*need fully-qualified hostname.*HELO probe\.test\.example'
+expect no-finding policy.rcpt.rejected
+end_row
+
+row fk.kb.rcpt.netease-rbl 1 "127.0.0.1:${P[script:rcpt-netease-rbl]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.client.blocklisted --layer policy --severity warn \
+    --blame client --evidence '450 DT:RBL.*\[netease: "DT:RBL"\]'
+expect no-finding policy.deferred
+end_row
+
+row fk.kb.rcpt.mailbox-full 1 "127.0.0.1:${P[script:rcpt-gmail-full]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.rcpt.mailbox-full --layer policy --severity warn \
+    --evidence '452 4\.2\.2 .*out of storage space.*\[gmail 4\.2\.2: "inbox is out of storage space"\]' \
+    --hint 'free Google storage'
+end_row
+
+# the domain's own recipient refused as relaying: the MX is wrong
+row fk.kb.rcpt.relay-denied 2 "127.0.0.1:${P[script:rcpt-relay]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.rcpt.relay-denied --layer policy --severity crit \
+    --blame target --evidence 'Relay access denied'
+expect no-finding policy.rcpt.rejected
+end_row
+
+# Chinese text, as UTF-8 and as GBK: one cause either way
+for enc in utf8 gbk; do
+	row "fk.kb.rcpt.$enc" 2 "127.0.0.1:${P[script:rcpt-$enc]}" \
+	    "${B[@]}" "${R[@]}"
+	expect finding policy.content.spam --layer policy --severity crit \
+	    --blame client \
+	    --evidence '550 5\.7\.1 \?+ / rejected by system \[netease 5\.7\.1: the receiver judged .*spam'
+	end_row
+done
+
+row fk.kb.banner.reputation 1 "127.0.0.1:${P[script:banner-yahoo]}" "${B[@]}"
+expect finding policy.client.reputation --layer policy --severity warn \
+    --blame client --evidence '^greeting: 421 4\.7\.0 \[TSS04\] .*\[yahoo 4\.7\.0: "\[TSS04\]"\]$'
+expect no-finding smtp.banner.4xx
+end_row
+
+row fk.kb.mail.sender-domain 1 "127.0.0.1:${P[script:mail-sender-domain]}" \
+    "${B[@]}" "${R[@]}" --mail-from probe@nonexistent.test.example
+expect finding policy.sender.unknown-domain --layer policy --severity warn \
+    --blame client --evidence 'MAIL FROM:<probe@nonexistent\.test\.example>: 450 4\.1\.8 .*Domain not found \[postfix 4\.1\.8'
+expect no-finding policy.deferred
+end_row
+
+row fk.kb.rcpt.mailbox-disabled 2 \
+    "127.0.0.1:${P[script:rcpt-gmail-inactive]}" "${B[@]}" "${R[@]}"
+expect finding policy.rcpt.mailbox-disabled --layer policy --severity crit \
+    --blame target --evidence '550 5\.2\.1 The email account that you tried to reach is inactive.*\[gmail 5\.2\.1'
+end_row
+
+row fk.kb.rcpt.command 1 "127.0.0.1:${P[script:rcpt-qq-syntax]}" \
+    "${B[@]}" "${R[@]}"
+expect finding smtp.command.rejected --layer smtp --severity warn \
+    --blame target --evidence 'RCPT TO:<user@test\.example>: 501 Bad address syntax \[qq: "Bad address syntax"\]'
+expect no-finding policy.rcpt.rejected
+end_row
+
+# a 421 that closes the connection at RCPT: the reply is the finding
+row fk.kb.rcpt.421-close 1 "127.0.0.1:${P[script:rcpt-gmail-421]}" \
+    "${B[@]}" "${R[@]}"
+expect finding policy.rate-limited --layer policy --severity warn \
+    --evidence '421 4\.7\.28 Gmail has detected an unusual rate.*\[gmail 4\.7\.28: "Gmail has detected an unusual rate"\]'
+expect no-finding net.reset
+expect session --outcome refused
 end_row
 
 # --- TLS -------------------------------------------------------------

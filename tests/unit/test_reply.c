@@ -1,7 +1,8 @@
 /*
  * test_reply.c - unit tests of lib/reply.c: the RFC 5321 4.2 line
- * parser, RFC 3463 enhanced codes, text bounding and the greylist and
- * rate-limit classifiers. Tables first, one test function per table.
+ * parser, RFC 3463 enhanced codes and text bounding (what a refusal
+ * means is tested in test_replydb.c). Tables first, one test function
+ * per table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -494,16 +495,6 @@ test_line_text(void **state)
 	}
 }
 
-static void
-feed_all(struct reply *r, const char *const *lines)
-{
-	const char	*why;
-
-	reply_init(r);
-	for (; *lines != NULL; lines++)
-		(void)reply_feed(r, *lines, strlen(*lines), &why);
-}
-
 /* Text bounding: REPLY_TEXT_MAX bytes, a cut ends in "...". */
 static void
 test_text_bound(void **state)
@@ -603,119 +594,6 @@ test_text_bound(void **state)
 	assert_string_equal(r.text + 504, " / 01...");
 }
 
-struct class_case {
-	const char	*lines[3];
-	int		 want;
-};
-
-static const struct class_case greylist_cases[] = {
-	{ { "450 4.7.1 Greylisted, see http://postgrey.schweikert.ch/", NULL }, 1 },
-	{ { "451 4.7.1 Please try again later", NULL }, 1 },
-	{ { "450 4.7.0 Try later", NULL }, 1 },
-	{ { "450 4.2.0 <a@b.example>: Recipient address rejected: Greylisted", NULL }, 1 },
-	{ { "451 Graylisted; try again in 5 minutes", NULL }, 1 },
-	{ { "451 4.3.0 You have been GRAY-LISTED", NULL }, 1 },
-	{ { "451 4.3.0 grey listed for 300 seconds", NULL }, 1 },
-	{ { "450 4.3.0 deferred by postgrey", NULL }, 1 },
-	{ { "451-4.3.0 Try later", "451 4.3.0 greylist in effect", NULL }, 1 },
-	{ { "451 Temporary local problem - please try later", NULL }, 0 },
-	{ { "450 4.2.1 Mailbox busy", NULL }, 0 },
-	{ { "451 4.3.0 Temporary lookup failure", NULL }, 0 },
-	{ { "452 4.7.1 greylisted", NULL }, 0 },		/* only 450/451 */
-	{ { "421 4.7.0 greylisted", NULL }, 0 },
-	{ { "550 5.7.1 greylisted", NULL }, 0 },
-	{ { "250 2.0.0 greylist whitelist ok", NULL }, 0 },
-	{ { "451 5.7.1 wrong class", NULL }, 0 },	/* 5.7.1 not parsed as enhanced */
-	{ { "451 4.1.7 not 4.7", NULL }, 0 },
-};
-
-static const struct class_case ratelimit_cases[] = {
-	{ { "421 4.7.0 mx.example.com Error: too many connections from 192.0.2.1", NULL }, 1 },
-	{ { "421 4.7.0 Try again later", NULL }, 1 },
-	{ { "421 4.7.0", NULL }, 1 },
-	{ { "421-4.7.0 first", "421 4.7.0 second", NULL }, 1 },
-	{ { "452 4.5.3 Too many recipients", NULL }, 1 },
-	{ { "450 4.7.1 Rate limit reached", NULL }, 1 },
-	{ { "451 4.7.1 Ratelimit exceeded for sender", NULL }, 1 },
-	{ { "451 4.7.1 rate-limit hit", NULL }, 1 },
-	{ { "450 You are sending too fast", NULL }, 1 },
-	{ { "450 Please slow down", NULL }, 1 },
-	{ { "451 4.7.1 Throttled", NULL }, 1 },
-	{ { "421 Too Many Concurrent SMTP Connections", NULL }, 1 },
-	{ { "421-4.3.2 Service shutting down", "421 4.3.2 too many errors", NULL }, 1 },
-	{ { "421 4.7.1 Try again later", NULL }, 0 },
-	{ { "421 4.7.01 Try again later", NULL }, 0 },
-	{ { "421 4.3.2 Service not available", NULL }, 0 },
-	{ { "421 Service not available", NULL }, 0 },
-	{ { "451 4.3.0 Temporary lookup failure", NULL }, 0 },
-	{ { "450 4.7.0 Try later", NULL }, 0 },		/* 4.7.0 counts on 421 only */
-	{ { "550 5.7.1 too many connections", NULL }, 0 },
-	{ { "554 5.7.0 rate limit", NULL }, 0 },
-	{ { "250 2.0.0 too many", NULL }, 0 },
-};
-
-static const struct class_case client_cases[] = {
-	{ { "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]", NULL }, 1 },
-	{ { "550 5.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]", NULL }, 1 },
-	{ { "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]", NULL }, 1 },
-	{ { "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", NULL }, 1 },
-	{ { "550 5.7.1 Service unavailable; client [192.0.2.1] blocked using bl.example", NULL }, 1 },
-	{ { "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied", NULL }, 1 },
-	{ { "550 5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup", NULL }, 1 },
-	{ { "550 5.7.1 The sending IP has no reverse DNS", NULL }, 1 },
-	{ { "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", NULL }, 1 },
-	{ { "550-5.7.1 Messages from [192.0.2.1] weren't sent.", "550 5.7.1 Part of their network is on our block list (S3150)", NULL }, 1 },
-	{ { "450 4.7.1 greylisted, try again", NULL }, 0 },
-	{ { "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown", NULL }, 0 },
-	{ { "553 5.7.1 <a@b.example>: Sender address rejected: not owned by user", NULL }, 0 },
-	{ { "554 5.7.1 <a@c.example>: Relay access denied", NULL }, 0 },
-	{ { "250 2.1.0 Client host rejected is not an error here", NULL }, 0 },
-	{ { "354 blocked using nothing", NULL }, 0 },
-};
-
-static void
-run_class_table(const struct class_case *cases, size_t n,
-    int (*fn)(const struct reply *), const char *fname)
-{
-	struct reply	 r;
-
-	for (size_t t = 0; t < n; t++) {
-		feed_all(&r, cases[t].lines);
-		if (r.code == 0)
-			fail_row(cases[t].lines[0], "did not parse");
-		if (fn(&r) != cases[t].want)
-			fail_row(cases[t].lines[0], "%s = %d, want %d", fname,
-			    fn(&r), cases[t].want);
-	}
-}
-
-static void
-test_greylist(void **state)
-{
-	(void)state;
-	run_class_table(greylist_cases,
-	    sizeof(greylist_cases) / sizeof(greylist_cases[0]),
-	    reply_is_greylist, "reply_is_greylist");
-}
-
-static void
-test_client_reject(void **state)
-{
-	(void)state;
-	run_class_table(client_cases,
-	    sizeof(client_cases) / sizeof(client_cases[0]),
-	    reply_is_client_reject, "reply_is_client_reject");
-}
-
-static void
-test_rate_limit(void **state)
-{
-	(void)state;
-	run_class_table(ratelimit_cases,
-	    sizeof(ratelimit_cases) / sizeof(ratelimit_cases[0]),
-	    reply_is_rate_limit, "reply_is_rate_limit");
-}
-
 int
 main(void)
 {
@@ -728,9 +606,6 @@ main(void)
 		cmocka_unit_test(test_enhcode_str),
 		cmocka_unit_test(test_line_text),
 		cmocka_unit_test(test_text_bound),
-		cmocka_unit_test(test_greylist),
-		cmocka_unit_test(test_rate_limit),
-		cmocka_unit_test(test_client_reject),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
