@@ -93,3 +93,17 @@ util_strcasestr(const char *hay, const char *needle)
 			return hay;
 	return n == 0 ? hay : NULL;
 }
+
+uint64_t
+util_hash64(const void *p, size_t len)
+{
+	const unsigned char	*s = p;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

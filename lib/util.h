@@ -32,4 +32,11 @@ size_t		 util_strlcpy(char *dst, const char *src, size_t sz);
 /* Case-insensitive substring search (ASCII). */
 const char	*util_strcasestr(const char *hay, const char *needle);
 
+/*
+ * 64-bit FNV-1a (offset basis 0xcbf29ce484222325, prime 0x100000001b3)
+ * of len bytes. It never changes between versions: target ids hash with
+ * it into shards (smtprobed.conf(5)).
+ */
+uint64_t	 util_hash64(const void *, size_t len);
+
 #endif

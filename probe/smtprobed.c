@@ -68,9 +68,9 @@ struct confref {
 	size_t		 nkeys;
 };
 
-struct target {
+struct watch {
 	struct daemon		*d;
-	const struct conf_target *ct;
+	const struct target *ct;
 	struct confref		*cref;		/* the conf ct lives in */
 	char			*id;
 	struct timetable_item	 item;
@@ -112,9 +112,9 @@ struct daemon {
 	struct store		*store;
 	struct ctl_server	*ctl;
 	struct metrics		*metrics;
-	struct target		**targets;
+	struct watch		**targets;
 	size_t			 ntargets;
-	struct target		**index;	/* open addressing by id hash */
+	struct watch		**index;	/* open addressing by id hash */
 	size_t			 nindex;	/* a power of two, > 2 ntargets */
 	struct timetable	 tt;
 	struct event		*ev_tick;
@@ -133,8 +133,8 @@ struct daemon {
 };
 
 static void	schedule(struct daemon *);
-static void	target_free(struct target *);
-static int	run_start(struct target *, int);
+static void	target_free(struct watch *);
+static int	run_start(struct watch *, int);
 
 /* ---- small helpers ---- */
 
@@ -189,8 +189,8 @@ keys_load(const char *path, const struct conf *conf,
     struct audit_dkim_key **keysp, size_t *np, char **cause)
 {
 	struct audit_dkim_key	*keys;
-	const struct conf_target *ct;
-	const struct conf_dkim_key *dk;
+	const struct target *ct;
+	const struct target_dkim_key *dk;
 	char			*why;
 	size_t			 i, j, k, n = 0;
 	int			 m;
@@ -356,7 +356,7 @@ minimal_scope(enum finding_id id)
 
 struct emit_ctx {
 	struct daemon	*d;
-	struct target	*t;
+	struct watch	*t;
 };
 
 static void
@@ -400,7 +400,7 @@ on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
 
 /* dns.changed: the record sets differ from the previous audit. */
 static void
-dns_changed(struct target *t, struct check_report *rep)
+dns_changed(struct watch *t, struct check_report *rep)
 {
 	json_t	*sig;
 	char	*s;
@@ -425,11 +425,11 @@ dns_changed(struct target *t, struct check_report *rep)
 static void
 run_done(struct check *chk, void *arg)
 {
-	struct target		*t = arg;
+	struct watch		*t = arg;
 	struct daemon		*d = t->d;
 	struct check_report	*rep = check_report(chk);
 	struct emit_ctx		 e = { d, t };
-	const struct conf_target *ct = t->ct;
+	const struct target *ct = t->ct;
 	struct alert_params	 ap;
 	json_t			*o;
 	int			 i, full = t->run_full;
@@ -526,57 +526,11 @@ run_done(struct check *chk, void *arg)
 }
 
 static void
-build_params(struct target *t, struct check_params *p, int full)
+build_params(struct watch *t, struct check_params *p, int full)
 {
-	const struct conf_target *ct = t->ct;
-	struct daemon		*d = t->d;
-	int			 i;
-
-	memset(p, 0, sizeof(*p));
-	p->target = t->id;
-	p->name = ct->host;
-	p->host_mode = ct->kind == CONF_HOST;
-	for (i = 0; i < ct->nports && i < CHECK_PORTS_MAX; i++)
-		p->ports[i] = ct->ports[i];
-	p->nports = i;
-	p->implicit_all = ct->implicit_tls;
-	p->dns_only = ct->dns_only;
+	target_check_params(t->ct, t->d->hostname, p);
+	/* a per-target cap keeps one domain's many MX from filling the loop */
 	p->max_inflight = 8;
-	conf_target_smtp_params(ct, p->ports[0], &p->proto);
-	if (ct->helo == NULL)
-		p->proto.helo = d->hostname;
-	/* name: what certificates must show, not what is looked up */
-	p->cert_name = ct->name;
-	/* addresses given (addr, or a literal): no DNS at all */
-	for (i = 0; i < ct->naddrs && i < CHECK_ADDRS_MAX; i++) {
-		struct sockaddr_in	*s4 = (void *)&p->addrs[i];
-		struct sockaddr_in6	*s6 = (void *)&p->addrs[i];
-
-		if (inet_pton(AF_INET, ct->addrs[i], &s4->sin_addr) == 1) {
-			s4->sin_family = AF_INET;
-			p->addrlens[i] = sizeof(*s4);
-		} else if (inet_pton(AF_INET6, ct->addrs[i], &s6->sin6_addr) == 1) {
-			s6->sin6_family = AF_INET6;
-			p->addrlens[i] = sizeof(*s6);
-		}
-	}
-	p->naddrs = i;
-	if (ct->literal && p->naddrs == 0) {
-		struct sockaddr_in	*s4 = (void *)&p->addrs[0];
-		struct sockaddr_in6	*s6 = (void *)&p->addrs[0];
-
-		if (inet_pton(AF_INET, ct->host, &s4->sin_addr) == 1) {
-			s4->sin_family = AF_INET;
-			p->addrlens[0] = sizeof(*s4);
-			p->naddrs = 1;
-		} else if (inet_pton(AF_INET6, ct->host, &s6->sin6_addr) == 1) {
-			s6->sin6_family = AF_INET6;
-			p->addrlens[0] = sizeof(*s6);
-			p->naddrs = 1;
-		}
-	}
-	p->use_addrs = p->naddrs > 0 || ct->literal;
-	conf_target_audit_params(ct, &p->audit);
 	p->audit.dkim_keys = t->keys;
 	p->audit.ndkim_keys = t->nkeys;
 	if (!full)
@@ -585,7 +539,7 @@ build_params(struct target *t, struct check_params *p, int full)
 }
 
 static int
-run_start(struct target *t, int force_full)
+run_start(struct watch *t, int force_full)
 {
 	struct daemon		*d = t->d;
 	struct check_params	 p;
@@ -625,7 +579,7 @@ static void
 schedule(struct daemon *d)
 {
 	struct timetable_item	*it;
-	struct target		*t;
+	struct watch		*t;
 	struct timeval		 tv;
 	int64_t			 now = now_ms(), wait;
 	int			 cap = d->cref->conf->daemon.concurrency;
@@ -653,7 +607,7 @@ schedule(struct daemon *d)
 
 /* ---- targets ---- */
 
-static struct target *
+static struct watch *
 target_find(struct daemon *d, const char *id)
 {
 	size_t	 i;
@@ -670,9 +624,9 @@ target_find(struct daemon *d, const char *id)
 
 /* Rebuild the id index for targets[0..n). -1 when memory runs out. */
 static int
-index_build(struct daemon *d, struct target **v, size_t n)
+index_build(struct daemon *d, struct watch **v, size_t n)
 {
-	struct target	**ix;
+	struct watch	**ix;
 	size_t		  sz = 16, i, k;
 
 	while (sz < 2 * n + 1)
@@ -692,7 +646,7 @@ index_build(struct daemon *d, struct target **v, size_t n)
 }
 
 static void
-target_free(struct target *t)
+target_free(struct watch *t)
 {
 	if (t->running != NULL) {
 		t->gone = 1;	/* run_done frees it */
@@ -706,11 +660,11 @@ target_free(struct target *t)
 	free(t);
 }
 
-static struct target *
-target_new(struct daemon *d, const struct conf_target *ct,
+static struct watch *
+target_new(struct daemon *d, const struct target *ct,
     struct confref *cref)
 {
-	struct target	*t;
+	struct watch	*t;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->id = strdup(ct->id)) == NULL) {
@@ -736,7 +690,7 @@ install(struct daemon *d, struct conf *conf, struct audit_dkim_key *keys,
     size_t nkeys)
 {
 	struct confref	*cref;
-	struct target	**nt, *t;
+	struct watch	**nt, *t;
 	size_t		 i, n = 0, k = 0;
 	int64_t		 now = now_ms();
 
@@ -751,7 +705,7 @@ install(struct daemon *d, struct conf *conf, struct audit_dkim_key *keys,
 	cref->keys = keys;
 	cref->nkeys = nkeys;
 	for (i = 0; i < conf->ntargets; i++) {
-		const struct conf_target *ct = &conf->targets[i];
+		const struct target *ct = &conf->targets[i];
 
 		k += (size_t)ct->ndkim_keys;
 		if (!conf_target_in_shard(conf, ct))
@@ -809,7 +763,7 @@ static int
 restore_alert(const struct store_alert *sa, void *arg)
 {
 	struct daemon	*d = arg;
-	struct target	*t = target_find(d, sa->target);
+	struct watch	*t = target_find(d, sa->target);
 	enum finding_id	 id = finding_lookup(sa->finding);
 
 	if (t == NULL || id == F_COUNT)
@@ -862,13 +816,13 @@ targets_json(struct daemon *d)
 	int64_t	 now = now_ms();
 
 	for (i = 0; i < d->ntargets; i++) {
-		struct target	*t = d->targets[i];
+		struct watch	*t = d->targets[i];
 		json_t		*st = t->last ? json_object_get(t->last, "status") :
 				    NULL;
 
 		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:O,s:I,s:i,"
 		    "s:b,s:I}", "target", t->id, "kind",
-		    t->ct->kind == CONF_DOMAIN ? "domain" : "host",
+		    t->ct->kind == TARGET_DOMAIN ? "domain" : "host",
 		    "interval_s", (json_int_t)(t->ct->interval_ms / 1000),
 		    "status", st ? st : json_null(),
 		    "last_run", (json_int_t)(t->last ? json_integer_value(
@@ -882,7 +836,7 @@ targets_json(struct daemon *d)
 }
 
 static json_t *
-show_json(struct target *t)
+show_json(struct watch *t)
 {
 	json_t			*al = json_array();
 	const struct alert	*a;
@@ -907,7 +861,7 @@ on_request(struct ctl_server *s, uint64_t id, const char *cmd, json_t *req,
     void *arg)
 {
 	struct daemon	*d = arg;
-	struct target	*t = NULL;
+	struct watch	*t = NULL;
 	const char	*tn = json_string_value(json_object_get(req, "target"));
 	char		*why = NULL, *cause = NULL;
 	json_t		*h;
@@ -1166,7 +1120,7 @@ render_target_family(struct evbuffer *o, struct daemon *d, enum tgt_metric m)
 
 	metrics_family(o, tgt_metrics[m].name, "gauge", tgt_metrics[m].help);
 	for (i = 0; i < d->ntargets; i++) {
-		struct target	*t = d->targets[i];
+		struct watch	*t = d->targets[i];
 		const char	*l[] = { "target", t->id, NULL };
 		json_t		*dns;
 
@@ -1218,7 +1172,7 @@ render_metrics(struct evbuffer *o, void *arg)
 	    "Duration of session phases, all sessions of the target");
 	for (i = 0; i < d->ntargets; i++)
 		for (ph = 0; ph < PH_COUNT; ph++) {
-			struct target	*t = d->targets[i];
+			struct watch	*t = d->targets[i];
 			const char	*l[] = { "target", t->id, "phase",
 			    smtp_phase_name((enum smtp_phase)ph), NULL };
 
@@ -1247,7 +1201,7 @@ render_metrics(struct evbuffer *o, void *arg)
 	metrics_family(o, "smtprobe_findings", "gauge", "Findings of the last "
 	    "run, by id and severity");
 	for (i = 0; i < d->ntargets; i++) {
-		struct target	*t = d->targets[i];
+		struct watch	*t = d->targets[i];
 
 		open += t->alerts.nopen;
 		if (t->last == NULL || (counts = json_object()) == NULL)

@@ -1,5 +1,6 @@
 /*
- * fuzz_conf.c - libFuzzer harness for lib/conf.c (and inih under it).
+ * fuzz_conf.c - libFuzzer harness for lib/conf.c (and the settings of
+ * lib/target.c under it).
  *
  * The input is a whole smtprobed.conf, read through a stream over an
  * exact-size heap copy. A conf that loads is checked against what
@@ -29,21 +30,20 @@ check_str(const char *s)
 }
 
 static void
-check_target(const struct conf *c, const struct conf_target *t)
+check_target(const struct conf *c, const struct target *t)
 {
-	struct smtp_params	 sp;
-	struct audit_params	 ap;
+	struct check_params	 p;
 	int			 i;
 
 	check_str(t->id);
 	check_str(t->host);
-	if (strncmp(t->id, t->kind == CONF_DOMAIN ? "domain:" : "host:",
-	    t->kind == CONF_DOMAIN ? 7 : 5) != 0)
+	if (strncmp(t->id, t->kind == TARGET_DOMAIN ? "domain:" : "host:",
+	    t->kind == TARGET_DOMAIN ? 7 : 5) != 0)
 		abort();
 	if (t->hash != conf_hash(t->id, strlen(t->id)) ||
 	    conf_target_find(c, t->id) != t)
 		abort();
-	if (t->nports < 1 || t->nports > CONF_PORTS_MAX)
+	if (t->nports < 1 || t->nports > TARGET_PORTS_MAX)
 		abort();
 	for (i = 0; i < t->nports; i++)
 		if (t->ports[i] < 1 || t->ports[i] > 65535)
@@ -51,7 +51,7 @@ check_target(const struct conf *c, const struct conf_target *t)
 	if (t->port != 0 && (t->nports != 1 || t->ports[0] != t->port))
 		abort();
 	if (t->ntests != t->nrcpt + t->nrcpt_reject + (t->relay_test != NULL) ||
-	    t->ntests > CONF_VALUES_MAX)
+	    t->ntests > TARGET_VALUES_MAX)
 		abort();
 	for (i = 0; i < t->ntests; i++)
 		check_str(t->tests[i].addr);
@@ -71,17 +71,16 @@ check_target(const struct conf *c, const struct conf_target *t)
 	if (t->interval_ms < 1000 || t->dns_interval_ms < 1000 ||
 	    t->alert_after < 1 || t->clear_after < 1 ||
 	    (t->dns_only && t->no_dns) || (t->naddrs > 0 &&
-	    t->kind != CONF_HOST))
+	    t->kind != TARGET_HOST))
 		abort();
 	if (t->helo != NULL)
 		check_str(t->helo);
 	check_str(t->mail_from);
 
-	conf_target_smtp_params(t, t->ports[0], &sp);
-	if (sp.nrcpts != t->ntests || sp.tls_policy != t->tls)
-		abort();
-	conf_target_audit_params(t, &ap);
-	if (ap.domain != t->host || ap.nports != t->nports)
+	target_check_params(t, NULL, &p);
+	if (p.proto.nrcpts != t->ntests || p.proto.tls_policy != t->tls ||
+	    p.name != t->host || p.nports != t->nports ||
+	    p.naddrs > t->naddrs + t->literal)
 		abort();
 }
 

@@ -8,8 +8,10 @@
 #			probe/smtprobe.c and probe/client.c is documented in
 #			man/smtprobe.1 (skipped with a notice until
 #			probe/smtprobe.c exists)
-#	docs.conf-keys	every key of the keys[] table of lib/conf.c has an
-#			entry (.It Cm KEY) in man/smtprobed.conf.5
+#	docs.conf-keys	every target setting of lib/target.c and every
+#			[daemon] key of lib/conf.c, as tests/tools/vocab
+#			prints the tables, has an entry (.It Cm KEY) in
+#			man/smtprobed.conf.5
 #	docs.ctl-commands
 #			every control command that on_request() in
 #			probe/smtprobed.c handles has an entry in
@@ -169,20 +171,24 @@ entries() {
 	fi
 }
 
+# The tables of the library, as tests/tools/vocab prints them: the rows
+# of kind $1, one name a line (empty, with a FAIL row, when the tool is
+# missing).
+VOCAB=$TOP/tests/tools/vocab
+vocab() {
+	[ -x "$VOCAB" ] || return 0
+	"$VOCAB" | awk -v k="$1" '$1 == k { print $2 }'
+}
+
 # (d) every key the configuration parser accepts is in smtprobed.conf(5).
 check_conf_keys() {
-	local src=$TOP/lib/conf.c keys
+	local keys
 
-	if [ ! -f "$src" ]; then
-		fail docs.conf-keys "lib/conf.c not found"
+	if [ ! -x "$VOCAB" ]; then
+		fail docs.conf-keys "tests/tools/vocab is not built (make check)"
 		return
 	fi
-	# The keys[] table: from "struct key keys[] = {" to "};", one entry
-	# per key starting { "name", W_... (an entry may go on over lines).
-	keys=$(awk '/struct[[:space:]]+key[[:space:]]+keys\[\][[:space:]]*=/ { on = 1 }
-	    on { print } on && /^};/ { on = 0 }' "$src" |
-	    grep -oE '\{[[:space:]]*"[A-Za-z0-9-]+"[[:space:]]*,' |
-	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
+	keys="$(vocab setting) $(vocab daemon-key)"
 	# shellcheck disable=SC2086
 	entries docs.conf-keys "$TOP/man/smtprobed.conf.5" "configuration keys" \
 	    $keys

@@ -1,10 +1,10 @@
 /*
- * test_conf.c - unit tests of lib/conf.c: value syntax (durations,
- * sizes, booleans), one row per error class with the exact FILE:LINE
- * message, every key of a full file, defaults and inheritance,
- * repeatable keys, target ids and hashes, sharding, line handling
- * (long lines, CRLF, BOM, comments), limits, the parameter mapping for
- * smtprobe's sessions and audits, and the shipped conf/smtprobed.conf.
+ * test_conf.c - unit tests of lib/conf.c: one row per error class with
+ * the exact FILE:LINE message, every key of a full file, defaults and
+ * inheritance, repeatable keys, target ids and hashes, sharding, line
+ * handling (long lines, CRLF, BOM, comments), limits, what a target of
+ * the file gives a check, and the shipped conf/smtprobed.conf. The
+ * value syntax is test_value.c's, the settings table test_target.c's.
  * Tables first, one test function per table.
  */
 #include <sys/socket.h>
@@ -104,169 +104,6 @@ lines(const char *head, const char *pre, int n, const char *post,
 }
 
 /*
- * conf_parse_duration / conf_parse_size / conf_parse_bool
- */
-
-struct duration_case {
-	const char	*in;
-	int64_t		 ms;		/* -1: must fail */
-};
-
-static const struct duration_case duration_cases[] = {
-	{ "0", 0 },
-	{ "90", 90000 },
-	{ "90s", 90000 },
-	{ "500ms", 500 },
-	{ "5m", 300000 },
-	{ "5M", 300000 },
-	{ "2h", 7200000 },
-	{ "30d", 2592000000LL },
-	{ "1w", 604800000 },
-	{ "1.5s", 1500 },
-	{ "0.25m", 15000 },
-	{ "1.0001s", 1000 },	/* below a millisecond: cut */
-	{ "106751991167d", 106751991167LL * 86400000 },
-	{ "9223372036854775807ms", INT64_MAX },
-	{ "9223372036854775808ms", -1 },
-	{ "106751991168d", -1 },
-	{ "99999999999999999999", -1 },
-	{ "15250284452w", 15250284452LL * 604800000 },
-	{ "15250284453w", -1 },
-	{ "", -1 },
-	{ "s", -1 },
-	{ "-5s", -1 },
-	{ "+5s", -1 },
-	{ " 5s", -1 },
-	{ "5 s", -1 },
-	{ "5sec", -1 },
-	{ "5y", -1 },
-	{ "1.s", -1 },
-	{ ".5s", -1 },
-	{ "1.1234567891s", -1 },
-	{ "1e3", -1 },
-	{ "0x10", -1 },
-	{ "5m30s", -1 },
-};
-
-static void
-test_duration(void **state)
-{
-	const char	*why;
-	size_t		 i;
-	int64_t		 ms;
-
-	(void)state;
-	for (i = 0; i < N(duration_cases); i++) {
-		const struct duration_case *c = &duration_cases[i];
-		int	 rv;
-
-		why = NULL;
-		ms = -7;
-		rv = conf_parse_duration(c->in, &ms, &why);
-		if (c->ms == -1) {
-			if (rv != -1)
-				fail_msg("\"%s\": parsed as %lld", c->in,
-				    (long long)ms);
-			assert_non_null(why);
-			assert_int_equal(ms, -7);
-		} else if (rv != 0 || ms != c->ms)
-			fail_msg("\"%s\": rv %d ms %lld, want %lld", c->in, rv,
-			    (long long)ms, (long long)c->ms);
-	}
-	assert_int_equal(conf_parse_duration("99999999999999999999", &ms,
-	    &why), -1);
-	assert_string_equal(why, "too large");
-}
-
-struct size_case {
-	const char	*in;
-	uint64_t	 bytes;
-	int		 ok;
-};
-
-static const struct size_case size_cases[] = {
-	{ "0", 0, 1 },
-	{ "4096", 4096, 1 },
-	{ "100B", 100, 1 },
-	{ "1K", 1024, 1 },
-	{ "1k", 1024, 1 },
-	{ "1KB", 1024, 1 },
-	{ "1KiB", 1024, 1 },
-	{ "256M", 256ULL << 20, 1 },
-	{ "256MB", 256ULL << 20, 1 },
-	{ "1G", 1ULL << 30, 1 },
-	{ "2T", 2ULL << 40, 1 },
-	{ "16777215T", 16777215ULL << 40, 1 },
-	{ "16777216T", 0, 0 },
-	{ "18446744073709551615", UINT64_MAX, 1 },
-	{ "18446744073709551616", 0, 0 },
-	{ "99999999999999999999999", 0, 0 },
-	{ "", 0, 0 },
-	{ "M", 0, 0 },
-	{ "1Ki", 0, 0 },
-	{ "1P", 0, 0 },
-	{ "1.5G", 0, 0 },
-	{ "-1", 0, 0 },
-	{ "1 G", 0, 0 },
-	{ "1GG", 0, 0 },
-	{ "1iB", 0, 0 },
-};
-
-static void
-test_size(void **state)
-{
-	const char	*why;
-	uint64_t	 b;
-	size_t		 i;
-
-	(void)state;
-	for (i = 0; i < N(size_cases); i++) {
-		const struct size_case *c = &size_cases[i];
-		int	 rv;
-
-		b = 7;
-		rv = conf_parse_size(c->in, &b, &why);
-		if (!c->ok) {
-			if (rv != -1)
-				fail_msg("\"%s\": parsed as %llu", c->in,
-				    (unsigned long long)b);
-			assert_int_equal(b, 7);
-		} else if (rv != 0 || b != c->bytes)
-			fail_msg("\"%s\": rv %d bytes %llu", c->in, rv,
-			    (unsigned long long)b);
-	}
-}
-
-static void
-test_bool(void **state)
-{
-	static const char *yes[] = { "yes", "YES", "true", "True", "on", "1" };
-	static const char *no[] = { "no", "No", "false", "FALSE", "off", "0" };
-	static const char *bad[] = { "", "y", "n", "2", "yes please", "nope",
-	    "onn" };
-	const char	*why;
-	size_t		 i;
-	int		 b;
-
-	(void)state;
-	for (i = 0; i < N(yes); i++) {
-		b = 7;
-		assert_int_equal(conf_parse_bool(yes[i], &b, &why), 0);
-		assert_int_equal(b, 1);
-	}
-	for (i = 0; i < N(no); i++) {
-		b = 7;
-		assert_int_equal(conf_parse_bool(no[i], &b, &why), 0);
-		assert_int_equal(b, 0);
-	}
-	for (i = 0; i < N(bad); i++) {
-		b = 7;
-		assert_int_equal(conf_parse_bool(bad[i], &b, &why), -1);
-		assert_int_equal(b, 7);
-	}
-}
-
-/*
  * Every error class: the exact message. A want ending in '*' is a
  * prefix (the rest comes from another module).
  */
@@ -293,7 +130,7 @@ static const struct error_case error_cases[] = {
 	    "[defaults], [domain NAME] or [host NAME])" },
 	{ "[daemon]\nconcurrency\n",
 	    "t.conf:2: expected KEY = VALUE, [SECTION] or a comment" },
-	/* inih's own: the ';' after a blank starts a comment in the key */
+	/* a ';' after a blank starts a comment, before the '=' too */
 	{ "[daemon]\n\nfoo ; = 1\n[defaults]\ntls = bad\n",
 	    "t.conf:3: expected KEY = VALUE, [SECTION] or a comment" },
 	{ "[daemon]\n\x01\n", "t.conf:2: control character 0x01" },
@@ -452,7 +289,7 @@ static const struct error_case error_cases[] = {
 	{ "[defaults]\nports = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n",
 	    "t.conf:2: [defaults] ports: more than 16 ports" },
 	{ "[host mx.example.net:587]\nports = 25\n", "t.conf:2: [host "
-	    "mx.example.net:587] ports: the section gives the port already" },
+	    "mx.example.net:587] ports: the target gives its port already" },
 	{ "[defaults]\nhelo = mx example\n", "t.conf:2: [defaults] helo: \"mx "
 	    "example\" is not an EHLO name (printable, no blanks, at most 255 "
 	    "bytes)" },
@@ -640,7 +477,7 @@ test_defaults(void **state)
 {
 	struct conf			*c;
 	const struct conf_daemon	*d;
-	const struct conf_target	*t;
+	const struct target	*t;
 	struct smtp_params		 sp;
 	int				 i;
 
@@ -674,7 +511,7 @@ test_defaults(void **state)
 	assert_int_equal(c->ntargets, 1);
 	t = &c->targets[0];
 	smtp_params_defaults(&sp);
-	assert_int_equal(t->kind, CONF_DOMAIN);
+	assert_int_equal(t->kind, TARGET_DOMAIN);
 	assert_string_equal(t->id, "domain:example.com");
 	assert_string_equal(t->host, "example.com");
 	assert_int_equal(t->port, 0);
@@ -781,7 +618,7 @@ test_full(void **state)
 {
 	struct conf			*c;
 	const struct conf_daemon	*d;
-	const struct conf_target	*t;
+	const struct target	*t;
 	const struct sockaddr_in6	*s6;
 	char				 buf[DNS_SERVER_STRLEN];
 	int				 i;
@@ -820,7 +657,7 @@ test_full(void **state)
 
 	assert_int_equal(c->ntargets, 1);
 	t = &c->targets[0];
-	assert_int_equal(t->kind, CONF_HOST);
+	assert_int_equal(t->kind, TARGET_HOST);
 	assert_string_equal(t->id, "host:192.0.2.7:2525");
 	assert_string_equal(t->host, "192.0.2.7");
 	assert_int_equal(t->port, 2525);
@@ -895,7 +732,7 @@ static void
 test_inherit(void **state)
 {
 	struct conf			*c;
-	const struct conf_target	*a, *b, *h;
+	const struct target	*a, *b, *h;
 
 	(void)state;
 	c = load_ok(
@@ -975,11 +812,11 @@ test_inherit(void **state)
 	/* h: RCPT tests rebuilt from inherited and own lists */
 	assert_int_equal(h->nrcpt, 2);
 	assert_int_equal(h->nrcpt_reject, 1);
-	assert_string_equal(h->relay_test, CONF_RELAY_RCPT);
+	assert_string_equal(h->relay_test, TARGET_RELAY_RCPT);
 	assert_int_equal(h->ntests, 4);
 	assert_string_equal(h->tests[0].addr, "pm@example.com");
 	assert_int_equal(h->tests[2].expect, RCPT_EXPECT_REJECT);
-	assert_string_equal(h->tests[3].addr, CONF_RELAY_RCPT);
+	assert_string_equal(h->tests[3].addr, TARGET_RELAY_RCPT);
 	assert_int_equal(h->tests[3].expect, RCPT_EXPECT_RELAY_REJECT);
 	assert_int_equal(h->timeout_ms[PH_CONNECT], 11000);
 	assert_int_equal(h->timeout_ms[PH_BANNER], 11000);
@@ -1026,7 +863,7 @@ test_phases(void **state)
 	(void)state;
 	for (i = 0; i < N(phase_cases); i++) {
 		const struct phase_case *pc = &phase_cases[i];
-		const struct conf_target *t;
+		const struct target *t;
 
 		s = text("[domain a.example]\n%s", pc->lines);
 		c = load_ok(s);
@@ -1088,7 +925,7 @@ test_ids(void **state)
 	(void)state;
 	for (i = 0; i < N(id_cases); i++) {
 		const struct id_case	*ic = &id_cases[i];
-		const struct conf_target *t;
+		const struct target *t;
 
 		s = text("%s\n", ic->section);
 		c = load_ok(s);
@@ -1135,7 +972,7 @@ test_hash_shard(void **state)
 	for (i = 0; i < c->ntargets; i++) {
 		in = 0;
 		for (k = 0; k < 3; k++) {
-			const struct conf_target *x = &s3[k]->targets[i];
+			const struct target *x = &s3[k]->targets[i];
 
 			assert_string_equal(x->id, c->targets[i].id);
 			if (conf_target_in_shard(s3[k], x)) {
@@ -1158,19 +995,19 @@ test_hash_shard(void **state)
 }
 
 /*
- * Lines: long ones past inih's buffer, CRLF, BOM, comments, blanks,
- * "key: value", and the line numbers that follow them.
+ * Lines: long ones, CRLF, BOM, comments, blanks, "key: value", and the
+ * line numbers that follow them.
  */
 static void
 test_lines(void **state)
 {
 	struct conf			*c;
-	const struct conf_target	*t;
+	const struct target	*t;
 	char				*s, path[600], label[64];
 	int				 i;
 
 	(void)state;
-	/* a 253-byte domain in a section header (inih keeps 49) */
+	/* a 253-byte domain in a section header (inih kept 49) */
 	memset(label, 'a', 63);
 	label[63] = '\0';
 	s = text("[domain %s.%s.%s.%.61s]\n", label, label, label, label);
@@ -1180,7 +1017,7 @@ test_lines(void **state)
 	conf_free(c);
 	free(s);
 
-	/* a value beyond inih's buffer, its inline comment, then an error */
+	/* a value of thousands of bytes, its inline comment, then an error */
 	path[0] = '\0';
 	for (i = 0; i < 50; i++)
 		strcat(path, "/dir");
@@ -1251,7 +1088,7 @@ static void
 test_load_path(void **state)
 {
 	struct conf	*c;
-	char		 dir[64], path[96], *cause;
+	char		 dir[64], path[96], rel[128], cwd[4096], *cause;
 	FILE		*fp;
 
 	(void)state;
@@ -1288,6 +1125,27 @@ test_load_path(void **state)
 	conf_free(c);
 	conf_free(NULL);
 
+	/* a relative path is taken from the file's directory */
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("[defaults]\nca-file = ca.pem\n[domain a.example]\n"
+	    "dkim-key = s1=keys/s1.pem\ndkim-key = s2=/k/s2.pem\n", fp);
+	fclose(fp);
+	assert_int_equal(conf_load(path, &c, &cause), 0);
+	snprintf(rel, sizeof(rel), "%s/ca.pem", dir);
+	assert_string_equal(c->targets[0].ca_file, rel);
+	snprintf(rel, sizeof(rel), "%s/keys/s1.pem", dir);
+	assert_string_equal(c->targets[0].dkim_keys[0].path, rel);
+	assert_string_equal(c->targets[0].dkim_keys[1].path, "/k/s2.pem");
+	conf_free(c);
+	/* ... or from the working directory's, for a relative file name */
+	assert_int_equal(getcwd(cwd, sizeof(cwd)) != NULL, 1);
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(conf_load("smtprobed.conf", &c, &cause), 0);
+	snprintf(rel, sizeof(rel), "%s/ca.pem", dir);
+	assert_string_equal(c->targets[0].ca_file, rel);
+	conf_free(c);
+	assert_int_equal(chdir(cwd), 0);
+
 	unlink(path);
 	rmdir(dir);
 }
@@ -1299,7 +1157,7 @@ test_shipped(void **state)
 	static const char *paths[] = { "conf/smtprobed.conf",
 	    "../../conf/smtprobed.conf", "../conf/smtprobed.conf" };
 	struct conf			*c = NULL;
-	const struct conf_target	*d, *h;
+	const struct target	*d, *h;
 	char				*cause = NULL;
 	size_t				 i;
 
@@ -1330,21 +1188,26 @@ test_shipped(void **state)
 }
 
 /* What smtprobe's sessions and audits get from a target. */
+/*
+ * A target from the file into check parameters (target_check_params is
+ * tested for itself in test_target.c): what conf resolved gets there.
+ */
 static void
 test_params(void **state)
 {
-	struct conf			*c;
-	const struct conf_target	*t, *h;
-	struct smtp_params		 sp;
-	struct audit_params		 ap;
+	struct conf		*c;
+	const struct target	*t, *h;
+	struct check_params	 p;
+	const struct audit_params *ap = &p.audit;
 
 	(void)state;
-	c = load_ok("[domain a.example]\n"
+	c = load_ok("[defaults]\n"
+	    "timeout = connect=4\n"
+	    "[domain a.example]\n"
 	    "ports = 25,465,587\n"
 	    "tls = dane\n"
 	    "helo = me.example\n"
 	    "rcpt-reject = no@a.example\n"
-	    "timeout = connect=4\n"
 	    "dkim-selector = s1\n"
 	    "dkim-key = s1=/k1.pem\n"
 	    "spf-ip = 192.0.2.1\n"
@@ -1359,52 +1222,43 @@ test_params(void **state)
 	t = &c->targets[0];
 	h = &c->targets[1];
 
-	conf_target_smtp_params(t, 25, &sp);
-	assert_string_equal(sp.helo, "me.example");
-	assert_string_equal(sp.mail_from, "");
-	assert_ptr_equal(sp.rcpts, t->tests);
-	assert_int_equal(sp.nrcpts, 1);
-	assert_int_equal(sp.rcpts[0].expect, RCPT_EXPECT_REJECT);
-	assert_int_equal(sp.tls_policy, TLSPOL_DANE);
-	assert_int_equal(sp.implicit_tls, 0);
-	assert_int_equal(sp.submission, 0);
-	assert_int_equal(sp.expiry_warn_days, 9);
-	assert_int_equal(sp.timeout_ms[PH_CONNECT], 4000);
-	conf_target_smtp_params(t, 465, &sp);
-	assert_int_equal(sp.implicit_tls, 1);
-	assert_int_equal(sp.submission, 1);
-	conf_target_smtp_params(t, 587, &sp);
-	assert_int_equal(sp.implicit_tls, 0);
-	assert_int_equal(sp.submission, 1);
-	conf_target_smtp_params(h, 25, &sp);
-	assert_string_equal(sp.helo, "localhost");	/* the caller's to set */
-	assert_int_equal(sp.implicit_tls, 1);
-	assert_int_equal(sp.tls_policy, TLSPOL_MAY);
+	target_check_params(t, "daemon.example", &p);
+	assert_string_equal(p.target, "domain:a.example");
+	assert_string_equal(p.name, "a.example");
+	assert_int_equal(p.host_mode, 0);
+	assert_int_equal(p.use_addrs, 0);
+	assert_int_equal(p.nports, 3);
+	assert_int_equal(p.ports[2], 587);
+	assert_string_equal(p.proto.helo, "me.example");
+	assert_string_equal(p.proto.mail_from, "");
+	assert_ptr_equal(p.proto.rcpts, t->tests);
+	assert_int_equal(p.proto.nrcpts, 1);
+	assert_int_equal(p.proto.rcpts[0].expect, RCPT_EXPECT_REJECT);
+	assert_int_equal(p.proto.tls_policy, TLSPOL_DANE);
+	assert_int_equal(p.implicit_all, 0);
+	assert_int_equal(p.proto.expiry_warn_days, 9);
+	assert_int_equal(p.proto.timeout_ms[PH_CONNECT], 4000);
+	assert_int_equal(ap->family, AF_INET);
+	assert_int_equal(ap->ndkim, 1);
+	assert_string_equal(ap->dkim_selectors[0], "s1");
+	assert_null(ap->dkim_keys);
+	assert_int_equal(ap->nspf_ips, 1);
+	assert_string_equal(ap->spf_ips[0], "192.0.2.1");
+	assert_int_equal(ap->ndnsbl, 1);
+	assert_string_equal(ap->dnsbl_zones[0], "bl.example");
+	assert_int_equal(ap->mtasts_port, 4443);
+	assert_int_equal(ap->fetch_timeout_ms, 8000);
+	assert_int_equal(ap->allow_private, 1);
+	assert_int_equal(ap->minimal, 0);
 
-	conf_target_audit_params(t, &ap);
-	assert_string_equal(ap.domain, "a.example");
-	assert_int_equal(ap.family, AF_INET);
-	assert_int_equal(ap.nports, 3);
-	assert_int_equal(ap.ports[2], 587);
-	assert_int_equal(ap.ndkim, 1);
-	assert_string_equal(ap.dkim_selectors[0], "s1");
-	assert_null(ap.dkim_keys);
-	assert_int_equal(ap.nspf_ips, 1);
-	assert_string_equal(ap.spf_ips[0], "192.0.2.1");
-	assert_int_equal(ap.ndnsbl, 1);
-	assert_string_equal(ap.dnsbl_zones[0], "bl.example");
-	assert_int_equal(ap.mtasts_port, 4443);
-	assert_int_equal(ap.fetch_timeout_ms, 8000);
-	assert_int_equal(ap.allow_private, 1);
-	assert_int_equal(ap.dane_required, 1);
-	assert_int_equal(ap.host_mode, 0);
-	assert_int_equal(ap.minimal, 0);
-	conf_target_audit_params(h, &ap);
-	assert_string_equal(ap.domain, "mx.a.example");
-	assert_int_equal(ap.host_mode, 1);
-	assert_int_equal(ap.minimal, 1);
-	assert_int_equal(ap.fetch_timeout_ms, 20000);
-	assert_int_equal(ap.dane_required, 0);
+	target_check_params(h, "daemon.example", &p);
+	assert_string_equal(p.name, "mx.a.example");
+	assert_int_equal(p.host_mode, 1);
+	assert_string_equal(p.proto.helo, "daemon.example");
+	assert_int_equal(p.implicit_all, 1);
+	assert_int_equal(p.proto.tls_policy, TLSPOL_MAY);
+	assert_int_equal(ap->minimal, 1);
+	assert_int_equal(ap->fetch_timeout_ms, 8000);
 	conf_free(c);
 }
 
@@ -1412,9 +1266,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_duration),
-		cmocka_unit_test(test_size),
-		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_errors_built),
 		cmocka_unit_test(test_target_limit),

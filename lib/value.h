@@ -1,0 +1,81 @@
+/*
+ * value.h - the syntax of setting values, one definition for
+ * smtprobed.conf and the command line of smtprobe check.
+ *
+ * Durations are a number with a unit: ms, s, m, h, d or w (a bare number
+ * is seconds; "1.5s" works). Sizes are bytes, or a number with K, M, G
+ * or T (binary: 1K = 1024), optionally followed by B or iB. Booleans are
+ * yes/no, true/false, on/off or 1/0. Numbers are decimal digits only (no
+ * sign, no blank). Keywords are compared without regard to case.
+ *
+ * The parsers return 0, or -1 with *why set to a static phrase that
+ * completes "VALUE is ...": "not a duration (...)", "too large".
+ */
+#ifndef SMTPROBE_VALUE_H
+#define SMTPROBE_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VALUE_NAME_MAX		253	/* a DNS name without its final dot */
+#define VALUE_MAILBOX_MAX	254	/* an address for MAIL FROM or RCPT TO */
+#define VALUE_HELO_MAX		255	/* an EHLO argument */
+#define VALUE_SELECTOR_MAX	63	/* a DKIM selector */
+#define VALUE_ADDR_STRLEN	46	/* INET6_ADDRSTRLEN */
+
+#define VALUE_MS_SEC		1000LL
+#define VALUE_MS_MIN		(60 * VALUE_MS_SEC)
+#define VALUE_MS_HOUR		(60 * VALUE_MS_MIN)
+#define VALUE_MS_DAY		(24 * VALUE_MS_HOUR)
+
+int	value_duration(const char *, int64_t *ms, const char **why);
+int	value_size(const char *, uint64_t *bytes, const char **why);
+int	value_bool(const char *, int *, const char **why);
+
+/* A decimal number in [min, max]; 0 or -1 (no reason: say the range). */
+int	value_number(const char *, long long min, long long max,
+	    long long *);
+
+/* A TCP port, 1 to 65535: the port, or -1. */
+int	value_port(const char *);
+
+/*
+ * A whole number of days from 0 to max, optionally followed by "d"
+ * (as "21" or "21d"): 0, or -1.
+ */
+int	value_days(const char *, int max, int *days);
+
+/*
+ * A host or domain name, lower case and without its final dot, into out
+ * (VALUE_NAME_MAX + 1 bytes). Letters, digits, '-' and '_' (SRV-style
+ * and DKIM names have it), a label 1 to 63 long and not starting or
+ * ending in '-' (RFC 1123 2.1); the last label not all digits (that is
+ * an address, or nothing). 0, or -1.
+ */
+int	value_name(const char *, char *out);
+
+/*
+ * A numeric IPv4 or IPv6 address (no brackets), as inet_ntop writes it,
+ * into out (VALUE_ADDR_STRLEN bytes), and its family. 0, or -1.
+ */
+int	value_addr(const char *, char *out, int *family);
+
+/* Printable ASCII without blanks (the empty string is): 1 if so. */
+int	value_printable(const char *);
+
+/*
+ * What MAIL FROM and RCPT TO take: printable ASCII, no blanks or angle
+ * brackets, at most VALUE_MAILBOX_MAX bytes. 1 if so.
+ */
+int	value_mailbox(const char *);
+
+/* A DKIM selector: printable, no '.', '/' or '\', 1 to 63 bytes. 1 if so. */
+int	value_selector(const char *);
+
+/*
+ * A duration as the parsers read it back, in its largest whole unit
+ * ("30d", "1h", "1500ms"), into buf. Returns buf.
+ */
+const char *value_duration_str(int64_t ms, char *buf, size_t sz);
+
+#endif
