@@ -11,7 +11,7 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson ldns inih sqlite3 libsystemd
+PKGS	 = libevent libevent_openssl openssl jansson ldns sqlite3 libsystemd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -90,7 +90,7 @@ scenario: all $(TOOL_BINS)
 # Every Debian package needed to build, test, fuzz and lint.
 DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
-	libinih-dev libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
+	libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
 	monitoring-plugins-standard
 
