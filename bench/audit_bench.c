@@ -48,6 +48,7 @@
 #include "check.h"
 #include "dns.h"
 #include "log.h"
+#include "report.h"
 #include "smtp.h"
 #include "tls.h"
 
@@ -207,7 +208,7 @@ full_check(const char *domain, struct full *f)
 	/* what smtprobed keeps per target after a run (its t->last) */
 	{
 		size_t	 h0 = heap_bytes();
-		json_t	*o = check_report_json(rep);
+		json_t	*o = report_json(rep);
 		char	*txt;
 
 		f->json_heap = heap_bytes() - h0;

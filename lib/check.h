@@ -9,8 +9,6 @@
 
 #include <sys/socket.h>
 
-#include <jansson.h>
-
 #include "audit.h"
 #include "dns.h"
 #include "finding.h"
@@ -97,20 +95,5 @@ const char	*check_status(const struct check_report *);
 
 /* Exit status per the monitoring-plugins convention (0..3). */
 int		 check_exit(const struct check_report *);
-
-/* The report as the JSON object of DESIGN.md's output contract. */
-json_t		*check_report_json(const struct check_report *);
-
-/* Its "dns" object alone, or NULL when the run made no audit. */
-json_t		*check_dns_json(const struct check_report *);
-
-/*
- * What a daemon keeps of a run: target, status, ms, error; per finding
- * id, layer, severity, host, addr, port, evidence; per session host,
- * addr, port, outcome, ms, the last reply code and a TLS summary
- * (version, verified, hostname_ok, the leaf's not_after, dane); dns as
- * {ms, mta_sts_mode}.
- */
-json_t		*check_report_summary_json(const struct check_report *);
 
 #endif

@@ -1,7 +1,6 @@
 /*
- * report.c - a check's report as the JSON object of the output contract
- * (DESIGN.md): status, target, findings, sessions, dns. Shared by
- * `smtprobe check --json` and the daemon's control socket.
+ * report.c - a check's report as JSON (report.h): the object of the
+ * output contract, its "dns" part, and a daemon's summary of a run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "check.h"
+#include "report.h"
 #include "ehlo.h"
 #include "util.h"
 
@@ -252,7 +251,7 @@ json_dns(const struct audit_result *a)
 }
 
 json_t *
-check_report_json(const struct check_report *rep)
+report_json(const struct check_report *rep)
 {
 	json_t	*o = json_object(), *fa = json_array(), *sa = json_array();
 	size_t	 i;
@@ -276,18 +275,18 @@ check_report_json(const struct check_report *rep)
 }
 
 json_t *
-check_dns_json(const struct check_report *rep)
+report_dns_json(const struct check_report *rep)
 {
 	return rep->audit != NULL ? json_dns(rep->audit) : NULL;
 }
 
 /*
  * The few fields a daemon keeps of a run, built from the report itself
- * (not from check_report_json: a scheduled run has nobody to send the
+ * (not from report_json: a scheduled run has nobody to send the
  * whole of it to).
  */
 json_t *
-check_report_summary_json(const struct check_report *rep)
+report_summary_json(const struct check_report *rep)
 {
 	json_t	*o = json_object(), *fa = json_array(), *sa = json_array();
 	json_t	*x;

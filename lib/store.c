@@ -46,6 +46,7 @@
 #include "check.h"
 #include "log.h"
 #include "reply.h"
+#include "report.h"
 #include "smtp.h"
 #include "store.h"
 
@@ -842,7 +843,7 @@ store_add_check(struct store *st, const struct check_report *rep,
 		}
 	}
 	if (!it->oom && rep->audit != NULL) {
-		json_t		*dns = check_dns_json(rep);
+		json_t		*dns = report_dns_json(rep);
 		enum severity	 aw = SEV_OK;
 
 		for (f = 0; f < rep->findings.n; f++) {

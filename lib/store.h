@@ -118,7 +118,7 @@ int		 store_add_session(struct store *, const char *target,
 
 /*
  * One DNS audit of target: records is a JSON summary of what was seen
- * (e.g. the "dns" object of check_report_json()), or NULL; findings
+ * (e.g. the "dns" object of report_json()), or NULL; findings
  * the audit's findings, or NULL.
  */
 int		 store_add_audit(struct store *, const char *target, int64_t at,

@@ -8,12 +8,13 @@
 
 #include "ehlo.h"
 #include "render.h"
+#include "report.h"
 #include "util.h"
 
 int
 render_json(FILE *f, const struct check_report *rep)
 {
-	json_t	*o = check_report_json(rep);
+	json_t	*o = report_json(rep);
 	int	 rv;
 
 	rv = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -36,6 +36,7 @@
 #include "dns.h"
 #include "log.h"
 #include "metrics.h"
+#include "report.h"
 #include "store.h"
 #include "timetable.h"
 #include "util.h"
@@ -405,7 +406,7 @@ dns_changed(struct watch *t, struct check_report *rep)
 	json_t	*sig;
 	char	*s;
 
-	if ((sig = check_dns_json(rep)) != NULL) {
+	if ((sig = report_dns_json(rep)) != NULL) {
 		json_object_del(sig, "ms");
 		s = json_dumps(sig, JSON_COMPACT | JSON_SORT_KEYS);
 		if (s != NULL && t->dns_sig != NULL && strcmp(s, t->dns_sig))
@@ -474,7 +475,7 @@ run_done(struct check *chk, void *arg)
 	}
 	/* the whole report only for whoever asked for this probe */
 	if (t->nwaiters > 0 && d->ctl != NULL) {
-		o = check_report_json(rep);
+		o = report_json(rep);
 		json_object_set_new(o, "full_audit", json_boolean(full));
 		json_object_set_new(o, "at", json_integer(t->run_started));
 		for (i = 0; i < t->nwaiters; i++)
@@ -495,7 +496,7 @@ run_done(struct check *chk, void *arg)
 	 * gigabytes.
 	 */
 	json_decref(t->last);
-	t->last = check_report_summary_json(rep);
+	t->last = report_summary_json(rep);
 	json_object_set_new(t->last, "at", json_integer(t->run_started));
 	json_object_set_new(t->last, "full_audit", json_boolean(full));
 	check_free(chk);
