@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dnsname.h"
 #include "finding.h"
 #include "spf.h"
 
@@ -120,15 +121,6 @@ ci_eq(const char *s, size_t len, const char *lit)
 	return lit[len] == '\0';
 }
 
-static int
-name_eq(const char *a, const char *b)
-{
-	for (; *a != '\0' && *b != '\0'; a++, b++)
-		if (lower((unsigned char)*a) != lower((unsigned char)*b))
-			return 0;
-	return *a == *b;
-}
-
 /* Is name equal to dom or a subdomain of it? */
 static int
 name_within(const char *name, const char *dom)
@@ -136,10 +128,10 @@ name_within(const char *name, const char *dom)
 	size_t	 n = strlen(name), d = strlen(dom);
 
 	if (n == d)
-		return name_eq(name, dom);
+		return dnsname_equal(name, dom);
 	if (n < d + 1 || name[n - d - 1] != '.')
 		return 0;
-	return name_eq(name + n - d, dom);
+	return dnsname_equal(name + n - d, dom);
 }
 
 /* Copy with truncation, always NUL-terminated. */
@@ -969,26 +961,19 @@ domain_check(const char *src, char *dst)
 	return 0;
 }
 
-/* The reverse-lookup name of the client address. */
+/* The reverse-lookup name of the client address, without a final dot. */
 static void
-reverse_name(const struct ip *ip, char *buf, size_t sz)
+reverse_name(const struct ctx *c, char *buf, size_t sz)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 o = 0;
-	int			 k;
+	size_t	 n;
 
-	if (!ip->v6) {
-		snprintf(buf, sz, "%u.%u.%u.%u.in-addr.arpa", ip->a[3],
-		    ip->a[2], ip->a[1], ip->a[0]);
+	if (dnsname_reverse(c->ctext, buf, sz) == -1) {
+		buf[0] = '\0';
 		return;
 	}
-	for (k = 15; k >= 0 && o + 4 < sz; k--) {
-		buf[o++] = hex[ip->a[k] & 0xf];
-		buf[o++] = '.';
-		buf[o++] = hex[ip->a[k] >> 4];
-		buf[o++] = '.';
-	}
-	snprintf(buf + o, sz - o, "ip6.arpa");
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
 }
 
 static int
@@ -1035,7 +1020,7 @@ need_add(struct ctx *c, const char *name, enum spf_rrtype type)
 	if (nd == NULL)
 		return;
 	for (i = 0; i < nd->n; i++)
-		if (nd->q[i].type == type && name_eq(nd->q[i].name, name))
+		if (nd->q[i].type == type && dnsname_equal(nd->q[i].name, name))
 			return;
 	if (nd->n == SPF_NEED_MAX)
 		return;
@@ -1134,7 +1119,7 @@ p_value(struct ctx *c, const char *domain, char *out, size_t outsz)
 		copy(out, outsz, c->p_fixed, strlen(c->p_fixed));
 		return 0;
 	}
-	reverse_name(&c->ip, rev, sizeof(rev));
+	reverse_name(c, rev, sizeof(rev));
 	switch (dq(c, rev, SPF_RR_PTR, &ans)) {
 	case SPF_DNS_NOT_YET:
 		return X_PENDING;
@@ -1149,7 +1134,7 @@ p_value(struct ctx *c, const char *domain, char *out, size_t outsz)
 		for (i = 0; i < n; i++) {
 			if (name_from_dns(ans.rr[i].name, name) == -1)
 				continue;
-			if ((name_eq(name, domain) ? 0 :
+			if ((dnsname_equal(name, domain) ? 0 :
 			    name_within(name, domain) ? 1 : 2) != rank)
 				continue;
 			if ((r = validate(c, name)) == E_PENDING)
@@ -1505,7 +1490,7 @@ mech_ptr(struct ctx *c, const struct spf_term *t, const char *domain)
 		return r;
 	if ((r = target(c, t, domain, name, sizeof(name))) <= 0)
 		return r;
-	reverse_name(&c->ip, rev, sizeof(rev));
+	reverse_name(c, rev, sizeof(rev));
 	switch (dq(c, rev, SPF_RR_PTR, &ans)) {
 	case SPF_DNS_NOT_YET:
 		return E_PENDING;
@@ -1954,7 +1939,7 @@ str_same(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
-	return name_eq(a, b);
+	return dnsname_equal(a, b);
 }
 
 /* Add a finding unless one with the same id, host and address is there. */
@@ -2154,7 +2139,7 @@ needs_merge(struct spf_needs *dst, const struct spf_needs *src)
 	for (i = 0; i < src->n; i++) {
 		for (j = 0; j < dst->n; j++)
 			if (dst->q[j].type == src->q[i].type &&
-			    name_eq(dst->q[j].name, src->q[i].name))
+			    dnsname_equal(dst->q[j].name, src->q[i].name))
 				break;
 		if (j == dst->n && dst->n < SPF_NEED_MAX)
 			dst->q[dst->n++] = src->q[i];
