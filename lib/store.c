@@ -308,9 +308,12 @@ struct store {
 	/* writer thread only */
 	int			 failing;
 	int			 fail_logged;	/* this failure was reported */
+	int			 corrupt_logged; /* and as a corrupt file */
 	int64_t			 fail_since_ms;
 	int64_t			 fail_report_ms;
 	int64_t			 retry_ms;
+	char			 werr[160];	/* what SQLite said of the last
+						   failure (writer_error) */
 	uint64_t		 fail_dropped;	/* since the last report */
 	uint64_t		 fail_dropped_all; /* since failing */
 	int			 reopen;	/* the connection needs reopening */
@@ -1290,8 +1293,24 @@ row_error(int rc)
 }
 
 /*
+ * Keep what SQLite said of the failure rc now: a ROLLBACK after it
+ * leaves the connection saying "not an error".
+ */
+static void
+writer_error(struct store *st, int rc)
+{
+	const char	*m = NULL;
+
+	if (st->wdb != NULL && sqlite3_errcode(st->wdb) != SQLITE_OK)
+		m = sqlite3_errmsg(st->wdb);
+	snprintf(st->werr, sizeof(st->werr), "%s", m != NULL ? m :
+	    sqlite3_errstr(rc));
+}
+
+/*
  * Write a batch in one transaction. Returns SQLITE_OK with *rows and
- * *bad set, or the error that failed it (rolled back).
+ * *bad set, or the error that failed it (rolled back, st->werr saying
+ * what it was).
  */
 static int
 write_batch(struct store *st, struct item *list, uint64_t *rows,
@@ -1334,6 +1353,7 @@ write_batch(struct store *st, struct item *list, uint64_t *rows,
 	if ((rc = step_done(st->ws[W_COMMIT])) == SQLITE_OK)
 		return SQLITE_OK;
 fail:
+	writer_error(st, rc);
 	if (!sqlite3_get_autocommit(st->wdb))
 		step_done(st->ws[W_ROLLBACK]);
 	return rc;
@@ -1366,13 +1386,15 @@ update_size(struct store *st)
 static void
 writer_failed(struct store *st, int rc, const char *what, uint64_t dropped)
 {
-	const char	*msg;
+	const char	*msg = st->werr[0] != '\0' ? st->werr :
+			    sqlite3_errstr(rc);
 	int64_t		 now = mono_ms();
+	int		 corrupt = 0;
 
-	msg = st->wdb != NULL ? sqlite3_errmsg(st->wdb) : sqlite3_errstr(rc);
 	if (!st->failing) {
 		st->failing = 1;
 		st->fail_logged = 0;
+		st->corrupt_logged = 0;
 		st->fail_since_ms = now;
 		st->fail_dropped_all = 0;
 	}
@@ -1380,16 +1402,28 @@ writer_failed(struct store *st, int rc, const char *what, uint64_t dropped)
 	st->fail_dropped_all += dropped;
 	/* A read-only or vanished file may come back writable after reopening. */
 	switch (rc & 0xff) {
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		corrupt = 1;
+		/* FALLTHROUGH */
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
 		st->reopen = 1;
 		break;
 	}
-	if (st->fail_report_ms < 0 || now - st->fail_report_ms >=
-	    (int64_t)st->p.error_interval * 1000) {
+	if (corrupt && !st->corrupt_logged) {
+		/* It does not heal by itself: said once, with the way out. */
+		log_warnx("store: %s: the database is corrupt (cannot %s: %s);"
+		    " probing and alerting go on, their results are not"
+		    " stored (%" PRIu64 " rows so far); stop smtprobed and"
+		    " repair the file (sqlite3 .recover) or move it away",
+		    st->path, what, msg, st->fail_dropped);
+		st->fail_logged = st->corrupt_logged = 1;
+		st->fail_report_ms = now;
+		st->fail_dropped = 0;
+	} else if (!corrupt && (st->fail_report_ms < 0 ||
+	    now - st->fail_report_ms >= (int64_t)st->p.error_interval * 1000)) {
 		if (!st->fail_logged)
 			log_warnx("store: %s: cannot %s: %s; results are"
 			    " dropped until it can (%" PRIu64 " so far)",
@@ -1407,8 +1441,13 @@ writer_failed(struct store *st, int rc, const char *what, uint64_t dropped)
 	pthread_mutex_lock(&st->mu);
 	st->c.errors++;
 	st->c.dropped += dropped;
+	if (!st->c.failing)
+		st->c.failing_since = (int64_t)time(NULL);
 	st->c.failing = 1;
+	st->c.corrupt = corrupt;
+	snprintf(st->c.error, sizeof(st->c.error), "%s: %s", what, msg);
 	pthread_mutex_unlock(&st->mu);
+	st->werr[0] = '\0';
 }
 
 static void
@@ -1426,6 +1465,9 @@ writer_recovered(struct store *st)
 	st->failing = 0;
 	pthread_mutex_lock(&st->mu);
 	st->c.failing = 0;
+	st->c.corrupt = 0;
+	st->c.failing_since = 0;
+	st->c.error[0] = '\0';
 	pthread_mutex_unlock(&st->mu);
 }
 
@@ -1439,6 +1481,8 @@ writer_reopen(struct store *st)
 	writer_close_db(st);
 	if (writer_open_db(st, &cause) == -1) {
 		log_debug("store: reopen: %s", cause ? cause : "failed");
+		snprintf(st->werr, sizeof(st->werr), "reopen: %s", cause ?
+		    cause : "failed");
 		free(cause);
 		return -1;
 	}
@@ -1457,6 +1501,8 @@ writer_commit(struct store *st, struct item *batch, int nitems)
 		nrows += (uint64_t)it->nrows;
 	if ((!st->reopen || writer_reopen(st) == 0) && st->wdb != NULL)
 		rc = write_batch(st, batch, &rows, &bad);
+	else if (st->werr[0] == '\0')
+		writer_error(st, rc);
 	if (rc == SQLITE_OK) {
 		writer_recovered(st);
 		pthread_mutex_lock(&st->mu);
@@ -1555,6 +1601,7 @@ writer_retain(struct store *st, int64_t age, int64_t max_bytes)
 	/* Over the size limit and something went: measure again soon. */
 	return more || (full && deleted > 0);
 fail:
+	writer_error(st, rc);
 	if (!sqlite3_get_autocommit(st->wdb))
 		step_done(st->ws[W_ROLLBACK]);
 	writer_failed(st, rc, "apply retention", 0);

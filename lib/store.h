@@ -15,7 +15,9 @@
  * When the disk is full, read-only or failing, the rows of the batch
  * that could not be committed are dropped and counted, the failure is
  * logged once per error_interval, and the writer tries again with the
- * next batch: the caller never sees it, except in the counters.
+ * next batch: the caller never sees it, except in the counters. A
+ * corrupt database is logged once, with what SQLite found and what to
+ * do, since it does not heal by itself; it stays in the counters.
  *
  * Reads use a second connection (WAL readers do not wait for the
  * writer) and are meant for the caller's own thread, one call at a
@@ -218,6 +220,11 @@ struct store_counters {
 	int64_t		 db_bytes;	/* page_count * page_size */
 	int64_t		 used_bytes;	/* db_bytes less the free pages */
 	int		 failing;	/* the last write failed */
+	int		 corrupt;	/* and SQLite says the file is corrupt */
+	int64_t		 failing_since;	/* when the failure began, 0: none */
+	char		 error[192];	/* what SQLite said about it, with what
+					   failed ("write: database disk image
+					   is malformed"); "" when not failing */
 };
 
 void		 store_counters(struct store *, struct store_counters *);

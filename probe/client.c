@@ -56,6 +56,7 @@ static void
 print_status(json_t *r)
 {
 	json_t	*st = json_object_get(r, "store");
+	char	 w[32];
 
 	printf("uptime        %llds\n", (long long)num(r, "uptime"));
 	printf("targets       %lld\n", (long long)num(r, "targets"));
@@ -67,6 +68,14 @@ print_status(json_t *r)
 	printf("store         %lld bytes, %lld rows, %lld errors, %lld "
 	    "dropped\n", (long long)num(st, "size"), (long long)num(st, "rows"),
 	    (long long)num(st, "errors"), (long long)num(st, "dropped"));
+	if (json_is_true(json_object_get(st, "failing"))) {
+		const char	*e = json_string_value(json_object_get(st,
+				    "error"));
+
+		printf("store         FAILING since %s, results not stored: "
+		    "%s\n", when(num(st, "failing_since"), w, sizeof(w)),
+		    e != NULL ? e : "?");
+	}
 }
 
 static void

@@ -782,6 +782,7 @@ status_json(struct daemon *d)
 {
 	struct store_counters	 sc;
 	const struct dns_stats	*ds = d->res ? dns_resolver_stats(d->res) : NULL;
+	json_t			*o;
 	size_t			 i;
 	int			 open = 0, followers = 0, clients;
 
@@ -791,7 +792,7 @@ status_json(struct daemon *d)
 	if (d->store != NULL)
 		store_counters(d->store, &sc);
 	clients = d->ctl ? ctl_clients(d->ctl, &followers) : 0;
-	return json_pack("{s:b,s:I,s:i,s:I,s:I,s:i,s:i,s:i,s:I,"
+	o = json_pack("{s:b,s:I,s:i,s:I,s:I,s:i,s:i,s:i,s:I,"
 	    "s:{s:I,s:I,s:I,s:I,s:I,s:b},s:{s:I,s:I,s:I},s:{s:i,s:i}}",
 	    "ok", 1, "uptime", (json_int_t)(util_wall() - d->started),
 	    "targets", (int)d->ntargets,
@@ -807,6 +808,16 @@ status_json(struct daemon *d)
 	    (json_int_t)(ds ? ds->cache_hits : 0), "sent",
 	    (json_int_t)(ds ? ds->sent : 0),
 	    "control", "clients", clients, "followers", followers);
+	/* a failing store says since when and what SQLite said */
+	if (o != NULL && sc.failing) {
+		json_t	*f = json_pack("{s:I,s:s,s:b}", "failing_since",
+		    (json_int_t)sc.failing_since, "error", sc.error, "corrupt",
+		    sc.corrupt);
+
+		json_object_update(json_object_get(o, "store"), f);
+		json_decref(f);
+	}
+	return o;
 }
 
 static json_t *
@@ -1278,6 +1289,12 @@ render_metrics(struct evbuffer *o, void *arg)
 			    (double)sc.dropped },
 			{ "smtprobed_store_size_bytes", "gauge",
 			    "Size of the store database", (double)sc.db_bytes },
+			{ "smtprobed_store_failing", "gauge",
+			    "1 while results cannot be written to the store",
+			    sc.failing },
+			{ "smtprobed_store_corrupt", "gauge",
+			    "1 while the store database is corrupt",
+			    sc.corrupt },
 			{ "smtprobed_control_clients", "gauge",
 			    "Control socket clients connected",
 			    d->ctl ? ctl_clients(d->ctl, &followers) : 0 },

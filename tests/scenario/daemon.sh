@@ -1659,3 +1659,85 @@ cq match 0.targets 1
 dend
 kill -TERM "$D5_PID" 2>/dev/null
 wait_exit "$D5_PID" 5
+
+# --- a corrupted database page (d6) ----------------------------------
+
+# A store with the schema and nothing else (the only target waits an
+# hour for its first run), then the root page of the sessions table
+# overwritten with text: opening works, every write fails as corrupt.
+# The daemon says so once, with what SQLite found, goes on probing and
+# alerting, counts what it could not write, and says in status and in
+# the metrics that the store is failing.
+D6_SOCK=$T_DIR/d6.sock
+D6_DB=$T_DIR/d6/smtprobed.db
+D6_METRICS=$(free_port)
+ID_D6=$(id_of "$CLOSED")
+{
+	conf_daemon d6 "metrics = 127.0.0.1:$D6_METRICS"
+	conf_host "$CLOSED" "interval = 1h"
+} >"$T_DIR/d6.conf"
+t_bg d6-schema "$SMTPROBED" -d -f "$T_DIR/d6.conf"
+D6_PID=$T_BG_PID
+wait_answer "$D6_SOCK" 10
+kill -TERM "$D6_PID" 2>/dev/null
+wait_exit "$D6_PID" 5
+D6_ROOT=$(sq "$D6_DB" "SELECT rootpage FROM sqlite_master WHERE name = 'sessions'")
+D6_PAGE=$(sq "$D6_DB" "PRAGMA page_size")
+drow daemon.store.corrupt.setup
+[ -n "$D6_ROOT" ] && [ -n "$D6_PAGE" ] ||
+    why "no sessions table in $D6_DB (root '$D6_ROOT', page size '$D6_PAGE')"
+yes 'this is not a b-tree page' | head -c "${D6_PAGE:-4096}" |
+    dd of="$D6_DB" bs="${D6_PAGE:-4096}" seek=$((${D6_ROOT:-2} - 1)) count=1 \
+    conv=notrunc 2>/dev/null
+grep_row <(sqlite3 "$D6_DB" 'PRAGMA integrity_check' 2>&1) \
+    "Page ${D6_ROOT:-2}" "integrity_check of the damaged file"
+dend
+
+{
+	conf_daemon d6 "metrics = 127.0.0.1:$D6_METRICS"
+	conf_host "$CLOSED"
+} >"$T_DIR/d6.conf"
+t_bg d6 "$SMTPROBED" -d -f "$T_DIR/d6.conf"
+D6_PID=$T_BG_PID
+T_SHOW_LOGS+=("$T_DIR/d6.log")
+wait_answer "$D6_SOCK" 10
+wait_status "$D6_SOCK" probes_run 5 15
+
+drow daemon.store.corrupt.logged-once
+grep_row "$T_DIR/d6.log" "^smtprobed: store: $(re "$D6_DB"): the database is corrupt \\(cannot (write|apply retention): database disk image is malformed\\); probing and alerting go on, their results are not stored .*sqlite3 \\.recover"
+n=$(grep -c 'store: ' "$T_DIR/d6.log")
+[ "$n" = 1 ] || why "$n store lines in d6.log, expected 1"
+nogrep_row "$T_DIR/d6.log" 'not an error'
+dend
+
+drow daemon.store.corrupt.alerting
+grep_row "$T_DIR/d6.log" "^smtprobed: ALERT target=$(re "$ID_D6") .*finding=net\\.connect\\.refused "
+dend
+
+cli daemon.store.corrupt.status "$D6_SOCK" status --json
+want_rc 0
+cq ge 0.probes_run 5
+cq match 0.open_alerts 1
+cq match 0.store.failing true
+cq match 0.store.corrupt true
+cq match 0.store.error '(write|apply retention): database disk image is malformed'
+cq ge 0.store.dropped 5
+cq ge 0.store.failing_since 1
+dend
+
+cli daemon.store.corrupt.status.human "$D6_SOCK" status
+want_rc 0
+grep_row "$ROW_OUT" '^store +FAILING since [0-9-]+ [0-9:]+Z, results not stored: (write|apply retention): database disk image is malformed$'
+dend
+
+drow daemon.store.corrupt.metrics
+ROW_OUT=$T_DIR/d6-metrics.txt
+$PY -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+    "http://127.0.0.1:$D6_METRICS/metrics" >"$ROW_OUT" 2>&1
+grep_row "$ROW_OUT" '^smtprobed_store_failing 1$'
+grep_row "$ROW_OUT" '^smtprobed_store_corrupt 1$'
+grep_row "$ROW_OUT" '^smtprobed_store_dropped_total [1-9][0-9]*$'
+dend
+kill -TERM "$D6_PID" 2>/dev/null
+wait_exit "$D6_PID" 5

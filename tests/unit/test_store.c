@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -1100,6 +1101,10 @@ test_disk_full(void **state)
 	assert_true(c.dropped > 0);
 	assert_true(c.rows > 0);
 	assert_int_equal(c.failing, 1);
+	assert_int_equal(c.corrupt, 0);
+	assert_true(c.failing_since > 0);
+	/* SQLite's own words, not the "not an error" left by ROLLBACK */
+	assert_string_equal(c.error, "write: database or disk is full");
 	assert_int_equal(c.rows + c.dropped, 2 * 20000);
 	assert_int_equal(c.queued, 0);
 
@@ -1117,11 +1122,59 @@ test_disk_full(void **state)
 	assert_int_equal(store_flush(st, 10000), 0);
 	store_counters(st, &c);
 	assert_int_equal(c.failing, 0);
+	assert_int_equal(c.failing_since, 0);
+	assert_string_equal(c.error, "");
 	assert_true(c.rows > rows);
 	store_close(st);
 	assert_string_equal(qs(fx->path, "PRAGMA integrity_check"), "ok");
 	assert_true(q1(fx->path, "SELECT max(started_at) FROM sessions") >=
 	    100000);
+	finding_list_free(&f.fl);
+}
+
+/*
+ * A corrupted page: the root of the sessions table overwritten. The
+ * store opens, every write fails, and the counters say it is corrupt in
+ * SQLite's words, with every row it could not write counted.
+ */
+static void
+test_corrupt_page(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store		*st;
+	struct store_counters	 c;
+	struct fake		 f;
+	char			 page[65536];
+	int64_t			 root, size;
+	int			 fd, i;
+
+	store_close(open_store(fx, NULL));
+	root = q1(fx->path, "SELECT rootpage FROM sqlite_master"
+	    " WHERE name = 'sessions'");
+	size = q1(fx->path, "PRAGMA page_size");
+	assert_true(root > 1);
+	assert_true(size > 0 && size <= (int64_t)sizeof(page));
+	memset(page, 'x', (size_t)size);
+	assert_true((fd = open(fx->path, O_WRONLY)) != -1);
+	assert_int_equal(pwrite(fd, page, (size_t)size, (root - 1) * size),
+	    size);
+	close(fd);
+
+	st = open_store(fx, NULL);
+	fake_session(&f, "192.0.2.1", 25, 1);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(store_add_session(st, "a.test", "mx.a.test",
+		    1000 + i, &f.r, &f.fl), 0);
+	assert_int_equal(store_flush(st, 10000), 0);
+	store_counters(st, &c);
+	assert_int_equal(c.failing, 1);
+	assert_int_equal(c.corrupt, 1);
+	assert_true(c.failing_since > 0);
+	assert_string_equal(c.error, "write: database disk image is malformed");
+	assert_int_equal(c.rows, 0);
+	assert_int_equal(c.dropped, 2 * 10);
+	assert_true(c.errors > 0);
+	store_close(st);
 	finding_list_free(&f.fl);
 }
 
@@ -1306,6 +1359,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_retention_size, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_page, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disk_ioerr, setup,
 		    teardown),
