@@ -63,6 +63,40 @@ MODES = {
     "tls-old": "STARTTLS with TLS 1.0/1.1 only (needs --cert/--key)",
     "weak-key": "STARTTLS at security level 0 (give a 1024 bit RSA cert)",
     "blackhole": "listen backlog 0, queue filled, never accepts: SYNs drop",
+    "hangup": "accepts and closes at once, before any greeting",
+    # Refusals of real mail, for a sending Postfix to log (built-in
+    # scripts, see REFUSALS):
+    "rcpt-greylist": "RCPT 450 4.2.0, postgrey's text via Postfix",
+    "rcpt-ratelimit": "RCPT 450 4.2.1, Gmail's receiving-rate text",
+    "rcpt-unknown": "RCPT 550 5.1.1, Postfix's unknown-user text",
+    "rcpt-blocklisted": "RCPT 554 5.7.1, Postfix's DNSBL text",
+    "rcpt-full": "RCPT 552 5.2.2 Mailbox full",
+    "data-dmarc": "end of DATA 550 5.7.26, Gmail's DMARC text",
+}
+
+# The refusal modes above as built-in scripts (see --script).
+REFUSALS = {
+    # postgrey's reply as Postfix's check_policy_service passes it on
+    "rcpt-greylist": ("rcpt", "450 4.2.0 <user@grey.test>: Recipient "
+                      "address rejected: Greylisted, see "
+                      "http://postgrey.schweikert.ch/help/grey.test.html"),
+    # Gmail's SMTP error reference, 4.2.1
+    "rcpt-ratelimit": ("rcpt", "450 4.2.1 The user you are trying to "
+                       "contact is receiving mail at a rate that prevents "
+                       "additional messages from being delivered. Please "
+                       "resend your message at a later time."),
+    "rcpt-unknown": ("rcpt", "550 5.1.1 <user@unknown.test>: Recipient "
+                     "address rejected: User unknown in virtual mailbox "
+                     "table"),
+    # Postfix's default rbl reply
+    "rcpt-blocklisted": ("rcpt", "554 5.7.1 Service unavailable; Client "
+                         "host [127.0.0.1] blocked using zen.spamhaus.org"),
+    "rcpt-full": ("rcpt", "552 5.2.2 <user@full.test>: Mailbox full"),
+    # Gmail's SMTP error reference, 5.7.26
+    "data-dmarc": ("data", "550 5.7.26 Unauthenticated email from "
+                   "sender.test is not accepted due to domain's DMARC "
+                   "policy. Please contact the administrator of "
+                   "sender.test domain if this was a legitimate mail."),
 }
 
 HOSTNAME = "fake.test.example"
@@ -232,6 +266,9 @@ def session(conn, mode, tls_ctx):
 
     if mode == "tarpit":
         conn.wait_close()
+        return
+    if mode == "hangup":
+        conn.log("closing before the greeting")
         return
     sc = scripted(mode, "banner")
     if sc is not None:
@@ -419,8 +456,12 @@ class Listener:
         if mode not in MODES and not (mode.startswith("script:") and
                                       mode[7:] in SCRIPTS):
             raise SystemExit("fakesmtp: unknown mode %r" % mode)
-        self.mode = mode
         self.label = spec
+        if mode in REFUSALS:
+            phase, text = REFUSALS[mode]
+            SCRIPTS.setdefault(mode, {"phase": phase, "reply": [text]})
+            mode = "script:" + mode
+        self.mode = mode
         cert, key = args.cert, args.key
         if mode == "weak-key":
             cert, key = args.weak_cert, args.weak_key

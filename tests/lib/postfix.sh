@@ -32,6 +32,34 @@
 #	MAIL FROM:<rejectsender@test.example>	553 5.7.1
 # 127.0.0.0/8 is not in mynetworks (except on PF_RELAY), so relaying to
 # another domain is denied.
+#
+# The same instance is a sending relay too (real delivery log lines and
+# real bounces, for smtprobe logs and smtprobe explain):
+#
+#	pf_route DOMAIN NEXTHOP [TRANSPORT]
+#			before pf_start: mail to DOMAIN goes to NEXTHOP
+#			(e.g. "[127.0.0.1]:2525", a fakesmtp.py refusal
+#			mode) through TRANSPORT: smtp (TLS may, the
+#			default), smtp-encrypt (TLS required) or
+#			smtp-verify (a certificate trusted by no CA here)
+#	pf_send FROM TO [SUBJECT]
+#			inject one message with Postfix's sendmail
+#	pf_flush	retry the deferred mail now (postqueue -f)
+#	pf_wait_idle [SECONDS]	wait until the queue is empty or only
+#			holds deferred mail nobody is trying
+#
+# Delivery attempts are logged to $PF_MAILLOG (maillog_file: real Postfix
+# lines, "postfix/smtp[PID]: QUEUEID: to=<...>, relay=..., status=...").
+# Timeouts are short (smtp_connect_timeout, smtp_helo_timeout 2s) so
+# silent servers fail within the test's time. maximal_queue_lifetime is
+# 0 here: mail deferred once is returned to its sender at the next try.
+#
+# Bounces: mail from any address of sender.test bounces to the Maildir
+# $PF_BOUNCES (delivered by Postfix's virtual(8) agent), one file per
+# DSN in $PF_BOUNCES/new/, an RFC 3464 multipart/report written by
+# Postfix itself. A test that wants DSNs: pf_route a refusing domain,
+# pf_send bounces@sender.test user@THAT.DOMAIN, pf_wait_idle (and
+# pf_flush for a deferral to expire), then read $PF_BOUNCES/new/*.
 
 PF_DIR=
 PF_STARTED=0
@@ -59,6 +87,9 @@ pf_setup() {
 	PF_NOPTR=${ports[10]}
 	PF_SUBADDR=127.0.0.$((RANDOM % 249 + 2))
 	PF_MAILLOG=$dir/maillog
+	PF_BOUNCES=$dir/mail/sender.test/bounces
+	printf 'sender.test\tvirtual:\n' >"$dir/transport"
+	mkdir -p "$dir/mail" && chown nobody "$dir/mail" || return 1
 
 	# Certificates are copied so that postfix (running as its own user
 	# for smtpd) can read them whatever the test dir's mode.
@@ -92,9 +123,23 @@ local_recipient_maps =
 maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 # Nothing is ever delivered.
-virtual_mailbox_domains = test.example
+virtual_mailbox_domains = test.example, sender.test
 virtual_mailbox_maps = texthash:$PF_CONF/vmailbox
 virtual_transport = discard:
+# The sending relay (pf_route, pf_send): bounces to sender.test land in
+# a Maildir; mail to the routed test domains goes out over SMTP.
+transport_maps = texthash:$dir/transport
+virtual_mailbox_base = $dir/mail
+virtual_uid_maps = static:$(id -u nobody)
+virtual_gid_maps = static:$(id -g nobody)
+smtp_tls_security_level = may
+smtp_tls_loglevel = 1
+smtp_connect_timeout = 2s
+smtp_helo_timeout = 2s
+maximal_queue_lifetime = 0
+bounce_queue_lifetime = 0
+delay_warning_time = 0
+smtp_dns_support_level = disabled
 default_transport = discard:
 relay_transport = discard:
 local_transport = discard:
@@ -126,6 +171,7 @@ grey@test.example	x
 busy@test.example	x
 later@test.example	x
 blocked@test.example	x
+bounces@sender.test	sender.test/bounces/
 EOF
 	cat >"$PF_CONF/rcpt_access" <<EOF
 grey@test.example	450 4.7.1 greylisted, try again
@@ -167,6 +213,8 @@ verify    unix  -       -       n       -       1       verify
 flush     unix  n       -       n       1000?   0       flush
 proxymap  unix  -       -       n       -       -       proxymap
 smtp      unix  -       -       n       -       -       smtp
+smtp-encrypt unix -     -       n       -       -       smtp -o smtp_tls_security_level=encrypt
+smtp-verify unix -      -       n       -       -       smtp -o smtp_tls_security_level=secure -o smtp_tls_CAfile=
 relay     unix  -       -       n       -       -       smtp
 showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
@@ -242,6 +290,34 @@ pf_start() {
 	done
 	wait_port "$PF_SUBADDR" 587 10 ||
 	    { echo "postfix: nothing listens on $PF_SUBADDR:587" >&2; return 1; }
+}
+
+pf_route() {
+	printf '%s\t%s:%s\n' "$1" "${3:-smtp}" "$2" >>"$PF_DIR/transport"
+}
+
+pf_send() {
+	printf 'From: %s\nTo: %s\nSubject: %s\n\nA test message.\n' \
+	    "$1" "$2" "${3:-smtprobe test}" |
+	    timeout -k 2 20 sendmail -C "$PF_CONF" -f "$1" "$2"
+}
+
+pf_flush() {
+	timeout -k 2 20 postqueue -c "$PF_CONF" -f
+}
+
+# The queue is idle when nothing is in incoming, active or maildrop.
+pf_wait_idle() {
+	local limit=${1:-20} n=0 q=$PF_DIR/spool
+	while [ $n -lt $((limit * 10)) ]; do
+		if [ -z "$(find "$q/maildrop" "$q/incoming" "$q/active" \
+		    -type f 2>/dev/null | head -n 1)" ]; then
+			return 0
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
 }
 
 pf_stop() {
