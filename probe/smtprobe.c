@@ -1,18 +1,21 @@
 /*
- * smtprobe.c - the command line: `smtprobe check TARGET`.
+ * smtprobe.c - the command line: `smtprobe check TARGET`, and the
+ * commands that talk to a running smtprobed (client.c).
  *
  * A domain target is audited (lib/audit.c: MX, addresses, TLSA, the
  * mail-DNS records) and every address of every MX host gets a session
  * probe on every port; a host target (-H, "host:", HOST:PORT, an
- * address, --addr) is probed directly. Everything runs on one libevent
- * loop with the asynchronous resolver: nothing blocks.
+ * address, addr or name) is probed directly. Everything runs on one
+ * libevent loop with the asynchronous resolver: nothing blocks.
+ *
+ * What a check does is a target's settings (lib/target.c): each is an
+ * option of its own name (--tls verify), and -o takes any of them
+ * (-o tls=verify), as smtprobed.conf takes them as keys. Only -4, -6,
+ * -H, -n, -p, -v, --json, --nagios and --resolver belong to the command
+ * line itself.
  */
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,40 +27,51 @@
 
 #include <event2/event.h>
 
+#include "arena.h"
 #include "audit.h"
 #include "check.h"
 #include "client.h"
+#include "dkim.h"
 #include "dns.h"
-#include "finding.h"
 #include "log.h"
 #include "render.h"
-#include "smtp.h"
+#include "target.h"
 #include "tls.h"
 #include "util.h"
 
-#define MAX_ADDRS	CHECK_ADDRS_MAX
-#define MAX_PORTS	CHECK_PORTS_MAX
-#define MAX_RCPTS	64
-#define MAX_LIST	32	/* selectors, SPF addresses, DNSBL zones */
-#define DEFAULT_RELAY_RCPT "relay-test@smtprobe-relay.example"
 #define RESOLV_CONF	"/etc/resolv.conf"
 
 enum out_mode { OUT_HUMAN, OUT_JSON, OUT_NAGIOS };
 
+/* Long options of check's own; a setting's is O_SETTING + its row. */
+enum {
+	O_JSON = 256, O_NAGIOS, O_RESOLVER, O_SETTING,
+};
+
+static const struct option own_options[] = {
+	{ "host",	no_argument,		NULL, 'H' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "json",	no_argument,		NULL, O_JSON },
+	{ "nagios",	no_argument,		NULL, O_NAGIOS },
+	{ "resolver",	required_argument,	NULL, O_RESOLVER },
+};
+
+#define CHECK_USAGE \
+    "usage: smtprobe check [-46Hnv] [-p ports] [-o setting=value]\n" \
+    "                [--setting=value ...] [--json | --nagios]\n" \
+    "                [--resolver addr[:port]] domain | host[:port]\n"
+
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: smtprobe check [-46Hv] [-p ports] [--tls none|may|encrypt|verify|dane]\n"
-	    "                [--helo name] [--mail-from addr] [--rcpt addr]\n"
-	    "                [--rcpt-reject addr] [--relay-test[=addr]] [--ca-file file]\n"
-	    "                [--timeout phase=seconds] [--slow phase=seconds]\n"
-	    "                [--expiry-warn days] [--expiry-crit days] [--implicit-tls]\n"
-	    "                [--name name] [--addr address] [--json | --nagios]\n"
-	    "                [--resolver addr[:port]] [--dns-only | --no-dns]\n"
-	    "                [--dkim-selector sel] [--dkim-key sel=pemfile]\n"
-	    "                [--spf-ip addr] [--dnsbl zone] [--mta-sts-port port]\n"
-	    "                [--allow-private] domain | host[:port]\n");
+	fprintf(stderr, "%s"
+	    "       smtprobe check --help (every setting)\n"
+	    "       smtprobe status|targets|reload [-s socket] [--json]\n"
+	    "       smtprobe show|probe TARGET [-s socket] [--json]\n"
+	    "       smtprobe history TARGET [--since T] [--until T] "
+	    "[--limit N]\n"
+	    "                [-s socket] [--json]\n"
+	    "       smtprobe follow [-s socket] [--json]\n", CHECK_USAGE);
 	exit(3);
 }
 
@@ -74,123 +88,46 @@ die_usage(const char *fmt, ...)
 	exit(3);
 }
 
-static int
-parse_port(const char *s)
+/* `smtprobe check --help`: the options, then every setting of the table. */
+static __attribute__((noreturn)) void
+check_help(void)
 {
-	char	*end;
-	long	 v;
+	char	 opt[96];
+	int	 i;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v < 1 || v > 65535)
-		return -1;
-	return (int)v;
-}
+	printf("%s\n"
+	    "A domain is audited and its mail servers probed; -H, host:NAME,\n"
+	    "NAME:PORT or an address make the target one mail server.\n\n"
+	    "Options:\n"
+	    "  -4, -6                 only IPv4 or only IPv6 (-o family=ipv4, "
+	    "ipv6)\n"
+	    "  -H, --host             the target is one mail host, not a "
+	    "domain\n"
+	    "  -n                     print the settings as a smtprobed.conf "
+	    "section, and exit\n"
+	    "  -o SETTING=VALUE       a setting, as --SETTING=VALUE\n"
+	    "  -p PORTS               the ports setting (-o ports=PORTS)\n"
+	    "  -v                     debugging messages on standard error\n"
+	    "  --json                 one JSON object instead of the report\n"
+	    "  --nagios               one monitoring-plugins line with "
+	    "perfdata\n"
+	    "  --resolver ADDR[:PORT] the resolver to ask (repeatable; "
+	    "default /etc/resolv.conf)\n"
+	    "\n"
+	    "Settings, as in smtprobed.conf(5) (defaults in brackets):\n",
+	    CHECK_USAGE);
+	for (i = 0; i < target_nsettings; i++) {
+		const struct target_setting *s = &target_settings[i];
 
-static void
-parse_ports(struct check_params *c, const char *list)
-{
-	char	*dup, *tok, *save = NULL;
-	int	 port;
-
-	if ((dup = strdup(list)) == NULL)
-		fatal("strdup");
-	c->nports = 0;
-	for (tok = strtok_r(dup, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((port = parse_port(tok)) == -1)
-			die_usage("-p: bad port \"%s\"", tok);
-		if (c->nports == MAX_PORTS)
-			die_usage("-p: more than %d ports", MAX_PORTS);
-		c->ports[c->nports++] = port;
+		if (s->flags & TS_DAEMON)
+			continue;
+		snprintf(opt, sizeof(opt), "--%s%s%s%s", s->name,
+		    s->flags & TS_BOOL ? "[=" : "=", s->arg,
+		    s->flags & TS_BOOL ? "]" : "");
+		printf("  %s\n      %s%s [%s]\n", opt, s->help, s->max > 0 ?
+		    " (repeatable)" : "", s->dflt);
 	}
-	free(dup);
-	if (c->nports == 0)
-		die_usage("-p: no port given");
-}
-
-static double
-parse_seconds(const char *opt, const char *s)
-{
-	char	*end;
-	double	 v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end != '\0' || !(v > 0) || v > 3600)
-		die_usage("%s: \"%s\" is not a number of seconds in (0, 3600]",
-		    opt, s);
-	return v;
-}
-
-/* "phase=seconds" or "all=seconds" into ms[] */
-static void
-parse_phase_secs(const char *opt, const char *arg, int *ms)
-{
-	char		 name[32];
-	const char	*eq = strchr(arg, '=');
-	int		 ph, i, v;
-
-	if (eq == NULL || (size_t)(eq - arg) >= sizeof(name))
-		die_usage("%s: expected PHASE=SECONDS, got \"%s\"", opt, arg);
-	memcpy(name, arg, (size_t)(eq - arg));
-	name[eq - arg] = '\0';
-	v = (int)(parse_seconds(opt, eq + 1) * 1000 + 0.5);
-	if (v < 1)
-		v = 1;
-	if (strcmp(name, "all") == 0) {
-		for (i = 0; i < PH_COUNT; i++)
-			ms[i] = v;
-		return;
-	}
-	if ((ph = smtp_phase_lookup(name)) == -1)
-		die_usage("%s: unknown phase \"%s\" (connect, banner, ehlo, helo,"
-		    " starttls, tls, ehlo2, mail, rcpt, rset, quit or all)", opt,
-		    name);
-	ms[ph] = v;
-	/* the second EHLO is an EHLO too */
-	if (ph == PH_EHLO)
-		ms[PH_EHLO2] = v;
-}
-
-static int
-parse_days(const char *opt, const char *s)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v < 0 || v > 3650)
-		die_usage("%s: \"%s\" is not a number of days", opt, s);
-	return (int)v;
-}
-
-static int
-add_numeric(struct check_params *c, const char *s)
-{
-	struct sockaddr_in	*s4;
-	struct sockaddr_in6	*s6;
-	struct sockaddr_storage	*ss;
-
-	if (c->naddrs == MAX_ADDRS)
-		die_usage("more than %d addresses", MAX_ADDRS);
-	ss = &c->addrs[c->naddrs];
-	memset(ss, 0, sizeof(*ss));
-	s4 = (struct sockaddr_in *)ss;
-	s6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, s, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		c->addrlens[c->naddrs++] = sizeof(*s4);
-		return 0;
-	}
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET6, s, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		c->addrlens[c->naddrs++] = sizeof(*s6);
-		return 0;
-	}
-	return -1;
+	exit(0);
 }
 
 static void
@@ -200,158 +137,112 @@ check_done(struct check *chk, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
-/* A signer's key for --dkim-key: one that cannot be read is a usage error. */
-static void
-read_key(const char *path, struct dkim_pubkey *key)
-{
-	char	*cause = NULL;
+/* A setting as the command line gave it, applied once the target is known. */
+struct given {
+	const char			*opt;	/* "--tls", "-o tls", "-p" */
+	const struct target_setting	*s;
+	const char			*value;
+};
 
-	if (dkim_pubkey_read_file(path, key, &cause) == -1)
-		die_usage("--dkim-key: %s", cause != NULL ? cause :
-		    "out of memory");
+/* How messages name an option: prefix and name ("--tls", "-o tls"). */
+static const char *
+opt_name(struct arena *a, const char *prefix, const char *name)
+{
+	char	 buf[128];
+	char	*d;
+
+	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
+	if ((d = arena_strdup(a, buf)) == NULL)
+		fatalx("out of memory");
+	return d;
 }
 
 static int
 cmd_check(int argc, char **argv)
 {
-	static struct smtp_rcpt_test rcpts[MAX_RCPTS];
-	enum {
-		O_TLS = 256, O_HELO, O_MAILFROM, O_RCPT, O_RCPTREJ, O_RELAY,
-		O_CAFILE, O_TIMEOUT, O_SLOW, O_EXPW, O_EXPC, O_IMPLICIT,
-		O_NAME, O_ADDR, O_JSON, O_NAGIOS, O_RESOLVER, O_DNSONLY,
-		O_NODNS, O_DKIMSEL, O_DKIMKEY, O_SPFIP, O_DNSBL, O_MTASTSPORT,
-		O_ALLOWPRIV,
-	};
-	static const struct option longopts[] = {
-		{ "ports",	 required_argument, NULL, 'p' },
-		{ "host",	 no_argument,	    NULL, 'H' },
-		{ "tls",	 required_argument, NULL, O_TLS },
-		{ "helo",	 required_argument, NULL, O_HELO },
-		{ "mail-from",	 required_argument, NULL, O_MAILFROM },
-		{ "rcpt",	 required_argument, NULL, O_RCPT },
-		{ "rcpt-reject", required_argument, NULL, O_RCPTREJ },
-		{ "relay-test",	 optional_argument, NULL, O_RELAY },
-		{ "ca-file",	 required_argument, NULL, O_CAFILE },
-		{ "timeout",	 required_argument, NULL, O_TIMEOUT },
-		{ "slow",	 required_argument, NULL, O_SLOW },
-		{ "expiry-warn", required_argument, NULL, O_EXPW },
-		{ "expiry-crit", required_argument, NULL, O_EXPC },
-		{ "implicit-tls", no_argument,	    NULL, O_IMPLICIT },
-		{ "name",	 required_argument, NULL, O_NAME },
-		{ "addr",	 required_argument, NULL, O_ADDR },
-		{ "json",	 no_argument,	    NULL, O_JSON },
-		{ "nagios",	 no_argument,	    NULL, O_NAGIOS },
-		{ "resolver",	 required_argument, NULL, O_RESOLVER },
-		{ "dns-only",	 no_argument,	    NULL, O_DNSONLY },
-		{ "no-dns",	 no_argument,	    NULL, O_NODNS },
-		{ "dkim-selector", required_argument, NULL, O_DKIMSEL },
-		{ "dkim-key",	 required_argument, NULL, O_DKIMKEY },
-		{ "spf-ip",	 required_argument, NULL, O_SPFIP },
-		{ "dnsbl",	 required_argument, NULL, O_DNSBL },
-		{ "mta-sts-port", required_argument, NULL, O_MTASTSPORT },
-		{ "allow-private", no_argument,	    NULL, O_ALLOWPRIV },
-		{ NULL, 0, NULL, 0 }
-	};
 	static struct check_params c;
-	static char	 hostbuf[256], helobuf[256];
-	static const char *selectors[MAX_LIST], *spf_ips[MAX_LIST];
-	static const char *dnsbl[MAX_LIST];
-	static struct audit_dkim_key keys[MAX_LIST];
 	static struct dns_config dcfg;
-	struct audit_params *ap = &c.audit;
+	struct option	*longopts;
+	struct given	*given;
+	struct arena	*arena;
+	struct target	 t;
+	struct target_input in;
 	struct dns_resolver *res = NULL;
 	struct event_base *base;
 	struct check	*chk;
 	struct check_report *rep;
-	const char	*ca_file = NULL, *name = NULL, *relay = NULL;
-	const char	*addrs[MAX_ADDRS], *acause;
-	char		*cause, *target, *colon;
+	struct audit_dkim_key *keys = NULL;
 	struct tls_ctx	*tls = NULL;
+	const struct target_setting *s;
 	enum out_mode	 out = OUT_HUMAN;
-	int		 ch, family = AF_UNSPEC, naddrs = 0, nr = 0, i, rv;
-	int		 ports_given = 0, relay_test = 0, pol, host_mode = 0;
-	int		 nsel = 0, nspf = 0, nbl = 0, nkeys = 0, mtasts_port = 443;
-	int		 no_dns = 0, allow_private = 0, nresolvers = 0;
-	int		 literal = 0;
+	const char	*acause, *target, *v;
+	char		*cause, *eq, helo[256], cwd[PATH_MAX];
+	int		 ch, i, n = 0, ngiven = 0, nresolvers = 0, rv;
+	int		 host_mode = 0, print_only = 0, nown;
 
-	memset(&c, 0, sizeof(c));
-	smtp_params_defaults(&c.proto);
+	if ((arena = arena_new()) == NULL ||
+	    (given = calloc((size_t)argc + 1, sizeof(*given))) == NULL ||
+	    (longopts = calloc((size_t)target_nsettings + 8,
+	    sizeof(*longopts))) == NULL)
+		fatalx("out of memory");
+	nown = (int)(sizeof(own_options) / sizeof(own_options[0]));
+	memcpy(longopts, own_options, sizeof(own_options));
+	for (i = 0; i < target_nsettings; i++) {
+		s = &target_settings[i];
+		if (s->flags & TS_DAEMON)
+			continue;
+		longopts[nown + n].name = s->name;
+		longopts[nown + n].has_arg = s->flags & TS_BOOL ?
+		    optional_argument : required_argument;
+		longopts[nown + n++].val = O_SETTING + i;
+	}
 	dns_config_init(&dcfg);
-	if (gethostname(helobuf, sizeof(helobuf)) == 0 && helobuf[0] != '\0')
-		c.proto.helo = helobuf;
-	c.ports[0] = 25;
-	c.nports = 1;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46Hp:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "46Hhno:p:v", longopts,
+	    NULL)) != -1) {
+		struct given	*g = &given[ngiven];
+
 		switch (ch) {
 		case '4':
-			family = AF_INET;
-			break;
 		case '6':
-			family = AF_INET6;
+			g->opt = ch == '4' ? "-4 (family)" : "-6 (family)";
+			g->s = target_setting_find("family");
+			g->value = ch == '4' ? "ipv4" : "ipv6";
+			ngiven++;
 			break;
 		case 'H':
 			host_mode = 1;
 			break;
+		case 'h':
+			check_help();
+		case 'n':
+			print_only = 1;
+			break;
+		case 'o':
+			if ((eq = strchr(optarg, '=')) == NULL)
+				die_usage("-o: \"%s\" is not SETTING=VALUE",
+				    optarg);
+			*eq = '\0';
+			if ((g->s = target_setting_find(optarg)) == NULL)
+				die_usage("-o %s: unknown setting (smtprobe "
+				    "check --help lists them)", optarg);
+			if (g->s->flags & TS_DAEMON)
+				die_usage("-o %s: a setting of smtprobed.conf "
+				    "(the daemon's schedule and alerts), not of "
+				    "smtprobe check", g->s->name);
+			g->opt = opt_name(arena, "-o ", g->s->name);
+			g->value = eq + 1;
+			ngiven++;
+			break;
 		case 'p':
-			parse_ports(&c, optarg);
-			ports_given = 1;
+			g->opt = "-p (ports)";
+			g->s = target_setting_find("ports");
+			g->value = optarg;
+			ngiven++;
 			break;
 		case 'v':
 			log_setverbose(1);
-			break;
-		case O_TLS:
-			if ((pol = smtp_tls_policy_lookup(optarg)) == -1)
-				die_usage("--tls: \"%s\" is not none, may, encrypt,"
-				    " verify or dane", optarg);
-			c.proto.tls_policy = (enum tls_policy)pol;
-			break;
-		case O_HELO:
-			c.proto.helo = optarg;
-			break;
-		case O_MAILFROM:
-			c.proto.mail_from = optarg;
-			break;
-		case O_RCPT:
-		case O_RCPTREJ:
-			if (nr == MAX_RCPTS)
-				die_usage("more than %d RCPT tests", MAX_RCPTS);
-			rcpts[nr].addr = optarg;
-			rcpts[nr++].expect = ch == O_RCPT ? RCPT_EXPECT_ACCEPT :
-			    RCPT_EXPECT_REJECT;
-			break;
-		case O_RELAY:
-			relay_test = 1;
-			relay = optarg;
-			break;
-		case O_CAFILE:
-			ca_file = optarg;
-			break;
-		case O_TIMEOUT:
-			parse_phase_secs("--timeout", optarg, c.proto.timeout_ms);
-			break;
-		case O_SLOW:
-			parse_phase_secs("--slow", optarg, c.proto.slow_ms);
-			break;
-		case O_EXPW:
-			c.proto.expiry_warn_days = parse_days("--expiry-warn",
-			    optarg);
-			break;
-		case O_EXPC:
-			c.proto.expiry_crit_days = parse_days("--expiry-crit",
-			    optarg);
-			break;
-		case O_IMPLICIT:
-			c.implicit_all = 1;
-			break;
-		case O_NAME:
-			name = optarg;
-			break;
-		case O_ADDR:
-			if (naddrs == MAX_ADDRS)
-				die_usage("more than %d --addr", MAX_ADDRS);
-			addrs[naddrs++] = optarg;
 			break;
 		case O_JSON:
 			out = OUT_JSON;
@@ -364,163 +255,95 @@ cmd_check(int argc, char **argv)
 				die_usage("--resolver: %s", cause);
 			nresolvers++;
 			break;
-		case O_DNSONLY:
-			c.dns_only = 1;
-			break;
-		case O_NODNS:
-			no_dns = 1;
-			break;
-		case O_DKIMSEL:
-			if (nsel == MAX_LIST)
-				die_usage("more than %d --dkim-selector", MAX_LIST);
-			if (strpbrk(optarg, " ./\\") != NULL || !*optarg ||
-			    strlen(optarg) > 63)
-				die_usage("--dkim-selector: bad selector \"%s\"",
-				    optarg);
-			selectors[nsel++] = optarg;
-			break;
-		case O_DKIMKEY: {
-			char *eq = strchr(optarg, '=');
-
-			if (eq == NULL || eq == optarg || eq[1] == '\0')
-				die_usage("--dkim-key: expected SELECTOR=PEMFILE");
-			if (nkeys == MAX_LIST)
-				die_usage("more than %d --dkim-key", MAX_LIST);
-			*eq = '\0';
-			keys[nkeys].selector = optarg;
-			keys[nkeys].path = eq + 1;
-			read_key(eq + 1, &keys[nkeys].key);
-			nkeys++;
-			for (i = 0; i < nsel; i++)
-				if (strcmp(selectors[i], optarg) == 0)
-					break;
-			if (i == nsel && nsel < MAX_LIST)
-				selectors[nsel++] = optarg;
-			break;
-		}
-		case O_SPFIP: {
-			unsigned char	 b[16];
-
-			if (nspf == MAX_LIST)
-				die_usage("more than %d --spf-ip", MAX_LIST);
-			if (inet_pton(AF_INET, optarg, b) != 1 &&
-			    inet_pton(AF_INET6, optarg, b) != 1)
-				die_usage("--spf-ip: \"%s\" is not an address",
-				    optarg);
-			spf_ips[nspf++] = optarg;
-			break;
-		}
-		case O_DNSBL:
-			if (nbl == MAX_LIST)
-				die_usage("more than %d --dnsbl", MAX_LIST);
-			dnsbl[nbl++] = optarg;
-			break;
-		case O_MTASTSPORT:
-			if ((mtasts_port = parse_port(optarg)) == -1)
-				die_usage("--mta-sts-port: bad port \"%s\"", optarg);
-			break;
-		case O_ALLOWPRIV:
-			allow_private = 1;
-			break;
 		default:
-			usage();
+			if (ch < O_SETTING || ch >= O_SETTING +
+			    target_nsettings)
+				usage();
+			g->s = &target_settings[ch - O_SETTING];
+			g->opt = opt_name(arena, "--", g->s->name);
+			/* --implicit-tls alone is --implicit-tls=yes */
+			g->value = optarg != NULL ? optarg : "yes";
+			ngiven++;
+			break;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
 		usage();
-	if (c.dns_only && no_dns)
-		die_usage("--dns-only and --no-dns exclude each other");
-	if (relay_test) {
-		if (nr == MAX_RCPTS)
-			die_usage("more than %d RCPT tests", MAX_RCPTS);
-		rcpts[nr].addr = relay ? relay : DEFAULT_RELAY_RCPT;
-		rcpts[nr++].expect = RCPT_EXPECT_RELAY_REJECT;
-	}
-	for (i = 0; i < nr; i++)
-		if (strpbrk(rcpts[i].addr, "<>\r\n ") != NULL ||
-		    strlen(rcpts[i].addr) > 254)
-			die_usage("bad recipient address \"%s\"", rcpts[i].addr);
-	if (strpbrk(c.proto.mail_from, "<>\r\n ") != NULL ||
-	    strlen(c.proto.mail_from) > 254)
-		die_usage("--mail-from: bad address \"%s\"", c.proto.mail_from);
-	if (strpbrk(c.proto.helo, "\r\n ") != NULL || *c.proto.helo == '\0' ||
-	    strlen(c.proto.helo) > 255)
-		die_usage("--helo: bad name \"%s\"", c.proto.helo);
-	c.proto.rcpts = rcpts;
-	c.proto.nrcpts = nr;
 
-	/* host:NAME, host[:port], [v6]:port, a bare IPv6 address, a domain */
+	/*
+	 * The target: host:NAME, NAME:PORT, [IPV6]:PORT, a bare address, or
+	 * a domain; a setting only a host has (addr, name) makes it a host.
+	 */
 	target = argv[0];
 	if (strncmp(target, "host:", 5) == 0) {
 		host_mode = 1;
 		target += 5;
 	}
-	if (strlen(target) >= sizeof(hostbuf))
-		die_usage("host name too long");
-	if (target[0] == '[') {
-		char *rb = strchr(target, ']');
+	{
+		const char	*colon = strchr(target, ':');
+		char		 a[VALUE_ADDR_STRLEN];
+		int		 fam;
 
-		if (rb == NULL)
-			die_usage("\"%s\": missing ']'", target);
-		memcpy(hostbuf, target + 1, (size_t)(rb - target - 1));
-		hostbuf[rb - target - 1] = '\0';
-		if (rb[1] == ':') {
-			if (ports_given)
-				die_usage("give the port either in HOST:PORT or "
-				    "with -p");
-			if ((c.ports[0] = parse_port(rb + 2)) == -1)
-				die_usage("\"%s\": bad port", target);
-			c.nports = 1;
-		} else if (rb[1] != '\0')
-			die_usage("\"%s\": junk after ']'", target);
-		host_mode = 1;
-	} else if ((colon = strchr(target, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		memcpy(hostbuf, target, (size_t)(colon - target));
-		hostbuf[colon - target] = '\0';
-		if (ports_given)
-			die_usage("give the port either in HOST:PORT or with -p");
-		if ((c.ports[0] = parse_port(colon + 1)) == -1)
-			die_usage("\"%s\": bad port", target);
-		c.nports = 1;
-		host_mode = 1;
-	} else
-		util_strlcpy(hostbuf, target, sizeof(hostbuf));
-	if (hostbuf[0] == '\0')
-		die_usage("empty host");
+		if (target[0] == '[' || value_addr(target, a, &fam) == 0 ||
+		    (colon != NULL && strchr(colon + 1, ':') == NULL))
+			host_mode = 1;
+	}
+	for (i = 0; i < ngiven; i++)
+		if (given[i].s->flags & TS_HOST)
+			host_mode = 1;
+	target_input_init(&in, arena, getcwd(cwd, sizeof(cwd)));
+	in.whole = 1;
+	target_defaults(&t);
+	if (target_ident(&t, &in, host_mode ? TARGET_HOST : TARGET_DOMAIN,
+	    target) == -1)
+		die_usage("%s", in.why);
+	for (i = 0; i < ngiven; i++) {
+		v = given[i].value;
+		switch (target_set(&t, &in, given[i].s->name, v)) {
+		case TARGET_OK:
+			break;
+		case TARGET_UNKNOWN:
+			fatalx("%s: not in the table", given[i].s->name);
+		default:
+			die_usage("%s: %s", given[i].opt, in.why);
+		}
+	}
+	if (target_end(&t, &in) == -1)
+		die_usage("%s", in.why);
+	if (print_only) {
+		size_t	 kl = t.kind == TARGET_DOMAIN ? 6 : 4;
 
-	c.target = argv[0];
-	/* --name: what certificates must show and SNI, not what is resolved */
-	c.name = hostbuf;
-	c.cert_name = name;
-	c.proto.host = name ? name : hostbuf;
-
-	/* addresses given: probe exactly those, no DNS at all */
-	for (i = 0; i < naddrs; i++)
-		if (add_numeric(&c, addrs[i]) == -1)
-			die_usage("--addr: \"%s\" is not an IPv4 or IPv6 address",
-			    addrs[i]);
-	if (naddrs == 0 && add_numeric(&c, hostbuf) == 0)
-		literal = 1;
-	if (naddrs > 0 || literal || name != NULL)
-		host_mode = 1;
-	if (c.dns_only && (naddrs > 0 || literal))
-		die_usage("--dns-only needs a domain or host name");
-	if (family != AF_UNSPEC) {
-		int	 j = 0;
-
-		for (i = 0; i < c.naddrs; i++)
-			if (c.addrs[i].ss_family == family) {
-				c.addrs[j] = c.addrs[i];
-				c.addrlens[j++] = c.addrlens[i];
-			}
-		c.naddrs = j;
+		printf("[%.*s %s]\n", (int)kl, t.id, t.id + kl + 1);
+		target_print(stdout, &t);
+		return fflush(stdout) == 0 ? 0 : 3;
 	}
 
+	if (gethostname(helo, sizeof(helo)) != 0)
+		helo[0] = '\0';
+	helo[sizeof(helo) - 1] = '\0';
+	target_check_params(&t, helo[0] != '\0' ? helo : NULL, &c);
+	c.target = argv[0];
+
+	/* a signer's key that cannot be read is a usage error */
+	if (t.ndkim_keys > 0 &&
+	    (keys = calloc((size_t)t.ndkim_keys, sizeof(*keys))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < t.ndkim_keys; i++) {
+		keys[i].selector = t.dkim_keys[i].selector;
+		keys[i].path = t.dkim_keys[i].path;
+		cause = NULL;
+		if (dkim_pubkey_read_file(keys[i].path, &keys[i].key,
+		    &cause) == -1)
+			die_usage("--dkim-key: %s", cause != NULL ? cause :
+			    "out of memory");
+	}
+	c.audit.dkim_keys = keys;
+	c.audit.ndkim_keys = t.ndkim_keys;
+
 	/* even with --tls none: port 465 speaks TLS from the first byte */
-	if ((tls = tls_ctx_new(ca_file, &cause)) == NULL) {
+	if ((tls = tls_ctx_new(t.ca_file, &cause)) == NULL) {
 		fprintf(stderr, "smtprobe: %s\n", cause);
 		return 3;
 	}
@@ -528,8 +351,6 @@ cmd_check(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	c.use_addrs = naddrs > 0 || literal;
-	c.host_mode = host_mode;
 	if (!c.use_addrs) {
 		if (nresolvers == 0 &&
 		    dns_config_resolv_conf(&dcfg, RESOLV_CONF, &cause) == -1)
@@ -539,20 +360,6 @@ cmd_check(int argc, char **argv)
 			return 3;
 		}
 	}
-	ap->family = family;
-	ap->dkim_selectors = selectors;
-	ap->ndkim = nsel;
-	ap->dkim_keys = keys;
-	ap->ndkim_keys = nkeys;
-	ap->spf_ips = spf_ips;
-	ap->nspf_ips = nspf;
-	ap->dnsbl_zones = dnsbl;
-	ap->ndnsbl = nbl;
-	ap->mtasts_port = mtasts_port;
-	ap->fetch_timeout_ms = c.proto.timeout_ms[PH_CONNECT] < 10000 ?
-	    c.proto.timeout_ms[PH_CONNECT] * 2 : 20000;
-	ap->allow_private = allow_private;
-	ap->minimal = no_dns;
 	if ((chk = check_start(base, res, tls, &c, NULL, check_done, base,
 	    &acause)) == NULL) {
 		fprintf(stderr, "smtprobe: %s\n", acause);
@@ -580,8 +387,12 @@ cmd_check(int argc, char **argv)
 	dns_resolver_free(res);
 	tls_ctx_free(tls);
 	event_base_free(base);
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < t.ndkim_keys; i++)
 		dkim_pubkey_free(&keys[i].key);
+	free(keys);
+	free(given);
+	free(longopts);
+	arena_free(arena);
 	return rv;
 }
 

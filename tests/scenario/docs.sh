@@ -4,10 +4,11 @@
 #	docs.lint.PAGE	mandoc -T lint -W warning reports nothing for man/PAGE
 #	docs.findings	every id of the table in lib/finding.c has an entry
 #			in man/smtprobe-findings.7
-#	docs.options	every long option of the getopt_long tables of
-#			probe/smtprobe.c and probe/client.c is documented in
-#			man/smtprobe.1 (skipped with a notice until
-#			probe/smtprobe.c exists)
+#	docs.options	every setting of lib/target.c but the daemon's is
+#			an option in `smtprobe check --help`, and every long
+#			option that help lists, and those of the getopt_long
+#			table of probe/client.c, is documented in
+#			man/smtprobe.1
 #	docs.conf-keys	every target setting of lib/target.c and every
 #			[daemon] key of lib/conf.c, as tests/tools/vocab
 #			prints the tables, has an entry (.It Cm KEY) in
@@ -41,6 +42,8 @@ else
 		DOCS_FAILED=1
 	}
 fi
+
+VOCAB=$TOP/tests/tools/vocab
 
 # Escape a literal string for use in an extended regular expression.
 ere_quote() {
@@ -102,40 +105,53 @@ check_findings() {
 	fi
 }
 
-# (c) every long option is in the rendered smtprobe(1).
+# (c) every setting is an option of check, and every option is in the
+# rendered smtprobe(1).
 check_options() {
-	local src=$TOP/probe/smtprobe.c page=$TOP/man/smtprobe.1
-	local srcs=("$src") opts opt text missing=() n=0
+	local bin=$TOP/probe/smtprobe page=$TOP/man/smtprobe.1
+	local help opts opt text missing=() n=0 name flags
 
-	if [ ! -f "$src" ]; then
-		echo "# docs.options: skipped, probe/smtprobe.c does not exist yet"
+	if [ ! -x "$bin" ] || [ ! -x "$VOCAB" ]; then
+		fail docs.options "probe/smtprobe or tests/tools/vocab is not" \
+		    "built (make check)"
 		return
 	fi
 	if [ ! -f "$page" ]; then
 		fail docs.options "man/smtprobe.1 not found"
 		return
 	fi
-	# the daemon commands (smtprobe status ...) have their own table
-	[ -f "$TOP/probe/client.c" ] && srcs+=("$TOP/probe/client.c")
-	# The entries of the struct option array(s): { "name", ...
-	opts=$(awk '/struct[[:space:]]+option[[:space:]]/ { on = 1 }
-	    on { print } on && /};/ { on = 0 }' "${srcs[@]}" |
+	if ! help=$("$bin" check --help 2>&1); then
+		fail docs.options "smtprobe check --help failed: $help"
+		return
+	fi
+	# every setting of a check is in its help, as --NAME
+	while read -r name flags; do
+		case ",$flags," in *,daemon,*) continue ;; esac
+		n=$((n + 1))
+		printf '%s\n' "$help" |
+		    grep -Eq -- "(^|[^A-Za-z0-9-])--$(ere_quote "$name")([^A-Za-z0-9-]|$)" ||
+		    missing+=("--$name (not in smtprobe check --help)")
+	done < <("$VOCAB" | awk '$1 == "setting" { print $2, $3 }')
+	# the long options help lists, and the daemon commands' own table
+	opts=$( { printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]+'
+	    awk '/struct[[:space:]]+option[[:space:]]/ { on = 1 }
+	    on { print } on && /};/ { on = 0 }' "$TOP/probe/client.c" |
 	    grep -oE '\{[[:space:]]*"[A-Za-z0-9-]+"[[:space:]]*,' |
-	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
+	    sed -E 's/.*"([^"]+)".*/--\1/'; } | sort -u)
 	# Rendered text, overstrike removed, so "Fl Fl ports" reads --ports.
 	text=$(mandoc -T ascii "$page" 2>/dev/null | sed 's/.\x08//g')
 	for opt in $opts; do
 		n=$((n + 1))
 		if ! printf '%s\n' "$text" |
-		    grep -Eq -- "--$(ere_quote "$opt")([^A-Za-z0-9-]|$)"; then
-			missing+=("--$opt")
+		    grep -Eq -- "$(ere_quote "$opt")([^A-Za-z0-9-]|$)"; then
+			missing+=("$opt")
 		fi
 	done
 	if [ $n -eq 0 ]; then
-		fail docs.options "no long option found in ${srcs[*]#"$TOP"/}"
+		fail docs.options "no option found"
 	elif [ ${#missing[@]} -ne 0 ]; then
-		fail docs.options "${#missing[@]} of $n long options not in" \
-		    "smtprobe(1): ${missing[*]}"
+		fail docs.options "${#missing[@]} of $n options missing:" \
+		    "${missing[*]}"
 	else
 		pass docs.options
 	fi
@@ -172,9 +188,7 @@ entries() {
 }
 
 # The tables of the library, as tests/tools/vocab prints them: the rows
-# of kind $1, one name a line (empty, with a FAIL row, when the tool is
-# missing).
-VOCAB=$TOP/tests/tools/vocab
+# of kind $1, one name a line (nothing when the tool is missing).
 vocab() {
 	[ -x "$VOCAB" ] || return 0
 	"$VOCAB" | awk -v k="$1" '$1 == k { print $2 }'
