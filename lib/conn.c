@@ -68,6 +68,7 @@ struct conn {
 	size_t			 out_cap;
 	int			 write_wants_read;	/* SSL_write: WANT_READ */
 	uint64_t		 sent;		/* plain-text bytes sent */
+	uint64_t		 tls_in;	/* plain-text bytes read over TLS */
 };
 
 static void	conn_on_read(evutil_socket_t, short, void *);
@@ -95,18 +96,64 @@ conn_done(struct conn *c, enum conn_event ev, const char *t, size_t len,
 	conn_emit(c, ev, t, len, err);
 }
 
-/* The reason of OpenSSL error e (0: fallback), the queue emptied. */
+/* The alerts of RFC 8446 6 and RFC 5246 7.2 by their names there. */
+static const char *
+conn_alert_name(int a)
+{
+	static const struct {
+		int		 a;
+		const char	*name;
+	} t[] = {
+		{ 0, "close_notify" }, { 10, "unexpected_message" },
+		{ 20, "bad_record_mac" }, { 21, "decryption_failed" },
+		{ 22, "record_overflow" }, { 30, "decompression_failure" },
+		{ 40, "handshake_failure" }, { 41, "no_certificate" },
+		{ 42, "bad_certificate" }, { 43, "unsupported_certificate" },
+		{ 44, "certificate_revoked" }, { 45, "certificate_expired" },
+		{ 46, "certificate_unknown" }, { 47, "illegal_parameter" },
+		{ 48, "unknown_ca" }, { 49, "access_denied" },
+		{ 50, "decode_error" }, { 51, "decrypt_error" },
+		{ 60, "export_restriction" }, { 70, "protocol_version" },
+		{ 71, "insufficient_security" }, { 80, "internal_error" },
+		{ 86, "inappropriate_fallback" }, { 90, "user_canceled" },
+		{ 100, "no_renegotiation" }, { 109, "missing_extension" },
+		{ 110, "unsupported_extension" }, { 112, "unrecognized_name" },
+		{ 113, "bad_certificate_status_response" },
+		{ 115, "unknown_psk_identity" }, { 116, "certificate_required" },
+		{ 120, "no_application_protocol" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].a == a)
+			return t[i].name;
+	return "unknown";
+}
+
+/*
+ * The reason of OpenSSL error e (0: fallback), the queue emptied. An
+ * alert the peer sent is named as the RFCs name it, with OpenSSL's words.
+ */
 static void
 conn_tls_fail(struct conn *c, unsigned long e, const char *fallback)
 {
-	char		 buf[256];
+	char		 buf[256], why[200];
+	int		 r = ERR_GET_REASON(e);
 
 	if (e == 0) {
 		conn_done(c, CONN_TLS_ERROR, fallback, strlen(fallback), 0);
 		return;
 	}
-	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_error_string_n(e, why, sizeof(why));
 	ERR_clear_error();
+	/* OpenSSL reports a received alert as SSL_AD_REASON_OFFSET + it */
+	if (ERR_GET_LIB(e) == ERR_LIB_SSL && r >= SSL_AD_REASON_OFFSET &&
+	    r < SSL_AD_REASON_OFFSET + 256)
+		snprintf(buf, sizeof(buf), "the server sent the TLS alert %s "
+		    "(%d): %s", conn_alert_name(r - SSL_AD_REASON_OFFSET),
+		    r - SSL_AD_REASON_OFFSET, why);
+	else
+		snprintf(buf, sizeof(buf), "%s", why);
 	conn_done(c, CONN_TLS_ERROR, buf, strlen(buf), 0);
 }
 
@@ -128,6 +175,34 @@ conn_ssl_end(struct conn *c, int r, int e)
 		conn_tls_fail(c, ERR_get_error(), "TLS layer error");
 }
 
+/*
+ * A TLS 1.3 server that refuses the handshake (certificate_required)
+ * sends its alert and closes once the client has finished: the client's
+ * first write may then fail (EPIPE, ECONNRESET) before it reads anything.
+ * The alert may still wait in the socket: when it does, it says why.
+ */
+static int
+conn_tls_alert_waiting(struct conn *c)
+{
+	unsigned long	 e;
+	char		 b;
+	int		 r, reason;
+
+	if (c->ssl == NULL || c->state != CS_OPEN || c->tls_in > 0)
+		return 0;
+	ERR_clear_error();
+	r = SSL_peek(c->ssl, &b, 1);
+	if (r <= 0 && SSL_get_error(c->ssl, r) == SSL_ERROR_SSL &&
+	    ERR_GET_LIB(e = ERR_peek_error()) == ERR_LIB_SSL &&
+	    (reason = ERR_GET_REASON(e)) >= SSL_AD_REASON_OFFSET &&
+	    reason < SSL_AD_REASON_OFFSET + 256) {
+		conn_tls_fail(c, ERR_get_error(), "TLS alert");
+		return 1;
+	}
+	ERR_clear_error();
+	return 0;
+}
+
 static void
 conn_fail_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -137,7 +212,7 @@ conn_fail_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (c->fail_err == 0)
 		conn_tls_fail(c, c->fail_tls, "TLS write failed");
-	else
+	else if (!conn_tls_alert_waiting(c))
 		conn_done(c, CONN_ERROR, NULL, 0, c->fail_err);
 }
 
@@ -442,6 +517,7 @@ conn_fill(struct conn *c)
 		ERR_clear_error();
 		r = SSL_read(ssl, c->in + c->in_len, (int)room);
 		if (r > 0) {
+			c->tls_in += (uint64_t)r;
 			c->in_len += (size_t)r;
 			conn_lines(c);
 			continue;
@@ -573,6 +649,12 @@ size_t
 conn_pending(struct conn *c)
 {
 	return c->in_len - c->in_off;
+}
+
+uint64_t
+conn_tls_in(const struct conn *c)
+{
+	return c->tls_in;
 }
 
 void

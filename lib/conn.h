@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 
@@ -28,7 +29,8 @@ enum conn_event {
 	CONN_LINE_TOO_LONG,	/* more than CONN_LINE_MAX bytes without LF */
 	CONN_EOF,		/* the peer closed the connection */
 	CONN_ERROR,		/* a socket error; err holds errno */
-	CONN_TLS_ERROR,		/* the TLS layer failed; text holds why */
+	CONN_TLS_ERROR,		/* the TLS layer failed; text holds why (an
+				   alert from the peer by its RFC name) */
 };
 
 /*
@@ -65,6 +67,12 @@ SSL		*conn_ssl(struct conn *);
 
 /* Bytes waiting in the input buffer (a partial line). */
 size_t		 conn_pending(struct conn *);
+
+/*
+ * Bytes read over TLS since the handshake completed: 0 until the server
+ * has sent any data (a TLS 1.3 server refuses the client only then).
+ */
+uint64_t	 conn_tls_in(const struct conn *);
 
 /* Local and remote end as "addr port" / "addr". */
 void		 conn_local(struct conn *, char *, size_t);

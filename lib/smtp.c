@@ -998,7 +998,8 @@ on_tls_ready(struct smtp_session *s)
 			st->text = strdup(t);
 		}
 	}
-	tls_findings(&s->res.tls, req, s->p.expiry_warn_days,
+	tls_findings(&s->res.tls, req ? TLS_NEED_VERIFY : tls_required(s) ?
+	    TLS_NEED_ENCRYPT : TLS_NEED_NONE, s->p.expiry_warn_days,
 	    s->p.expiry_crit_days, s->p.host, s->addr, s->res.port,
 	    &s->res.findings);
 	check_slow(s);
@@ -1067,10 +1068,23 @@ smtp_conn_cb(struct conn *c, enum conn_event ev, const char *text, size_t len,
 		if (s->phase == PH_TLS)
 			add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
 			    "handshake failed: %.*s", (int)len, text);
+		else if (s->in_tls && conn_tls_in(c) == 0)
+			/*
+			 * TLS 1.3 ends the handshake on the client's side
+			 * before the server has judged it: its refusal, e.g.
+			 * certificate_required (RFC 8446 4.4.2.4), comes on
+			 * the first read, before any data.
+			 */
+			add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
+			    "handshake refused by the server after the client's"
+			    " Finished, before any data (%s, during %s): %.*s",
+			    s->res.tls.version, smtp_phase_name(s->phase),
+			    (int)len, text);
 		else
 			add(s, F_NET_RESET, -1, "TLS error during %s: %.*s",
 			    smtp_phase_name(s->phase), (int)len, text);
-		smtp_finish(s, s->phase == PH_TLS ? SMTP_TLS : SMTP_NET);
+		smtp_finish(s, s->phase == PH_TLS || (s->in_tls &&
+		    conn_tls_in(c) == 0) ? SMTP_TLS : SMTP_NET);
 		return;
 	}
 }

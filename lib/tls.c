@@ -346,6 +346,78 @@ spki_sha256_hex(X509 *x)
 	return hex;
 }
 
+/*
+ * The first certificate of the chain whose signature a verifying OpenSSL
+ * 3 sender refuses at its default security level 1 (80 bits: SHA-1
+ * counts 63 there, MD5 39): X509_V_ERR_CA_MD_TOO_WEAK, "CA signature
+ * digest algorithm too weak". We accept it at level 0 to see the rest.
+ * The chain is the one the verifier built, as a sender's would (a
+ * certificate sent but not on the path does not count), else the one
+ * sent; a self-signed certificate's own signature is not checked (a
+ * trust anchor is trusted for itself).
+ */
+static void
+weak_signature(SSL *ssl, struct tls_info *info)
+{
+	STACK_OF(X509)	*chain = SSL_get0_verified_chain(ssl);
+	X509		*x;
+	int		 i, md, sec, nid;
+
+	if (chain == NULL || sk_X509_num(chain) == 0)
+		chain = SSL_get_peer_cert_chain(ssl);
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
+		x = sk_X509_value(chain, i);
+		if (X509_get_extension_flags(x) & EXFLAG_SS)
+			continue;
+		if (X509_get_signature_info(x, &md, NULL, &sec, NULL) != 1 ||
+		    sec >= 80)
+			continue;
+		nid = X509_get_signature_nid(x);
+		info->verify_flags |= TLS_V_WEAK_SIG;
+		info->weak_sig_depth = i;
+		util_strlcpy(info->weak_sig, OBJ_nid2ln(nid) ? OBJ_nid2ln(nid) :
+		    OBJ_nid2sn(md) ? OBJ_nid2sn(md) : "?",
+		    sizeof(info->weak_sig));
+		name_str(X509_get_subject_name(x), info->weak_sig_subject,
+		    sizeof(info->weak_sig_subject));
+		if (info->verify_error[0] == '\0') {
+			info->verify_err = X509_V_ERR_CA_MD_TOO_WEAK;
+			info->verify_depth = i;
+			snprintf(info->verify_error, sizeof(info->verify_error),
+			    "%s (depth %d)", X509_verify_cert_error_string(
+			    X509_V_ERR_CA_MD_TOO_WEAK), i);
+		}
+		return;
+	}
+	ERR_clear_error();
+}
+
+/*
+ * Whether the leaf names host as senders check it: SAN DNS names only,
+ * never the subject CN (RFC 9525; RFC 8461 4.2 for MTA-STS), and no
+ * partial wildcard ("m*.example.com"). When it does not, why: a check
+ * that also reads the CN, or allows partial wildcards, tells.
+ */
+static int
+host_matches(X509 *leaf, const char *host, enum tls_name_why *why)
+{
+	const unsigned int strict = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
+
+	*why = TLS_NAME_OTHER;
+	if (X509_check_host(leaf, host, 0, strict, NULL) == 1)
+		return 1;
+	if (X509_check_host(leaf, host, 0,
+	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, NULL) == 1)
+		*why = TLS_NAME_PARTIAL;
+	else if (X509_check_host(leaf, host, 0,
+	    X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT |
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1)
+		*why = TLS_NAME_CN_ONLY;
+	ERR_clear_error();
+	return 0;
+}
+
 void
 tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 {
@@ -379,6 +451,7 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 	leaf = SSL_get0_peer_certificate(ssl);
 	if (leaf != NULL && info->nchain == 0)
 		cert_fill(leaf, &info->chain[info->nchain++]);
+	weak_signature(ssl, info);
 
 	info->verified = leaf != NULL && info->verify_flags == 0 &&
 	    SSL_get_verify_result(ssl) == X509_V_OK;
@@ -401,6 +474,9 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 			SSL_get0_dane_tlsa(ssl, &usage, NULL, NULL, NULL,
 			    NULL);
 			info->dane_ee = usage == 3;	/* DANE-EE */
+			/* DANE-EE matches the key: no signature is checked */
+			if (info->dane_ee)
+				info->verify_flags &= ~TLS_V_WEAK_SIG;
 			/* nor, for DANE-EE, the certificate's dates */
 			info->verified = (info->verify_flags & ~(info->dane_ee ?
 			    TLS_V_EXPIRED | TLS_V_NOT_YET_VALID : 0)) == 0;
@@ -416,8 +492,8 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 		if (is_ip_literal(host))
 			info->hostname_ok = X509_check_ip_asc(leaf, host, 0) == 1;
 		else
-			info->hostname_ok = X509_check_host(leaf, host, 0, 0,
-			    NULL) == 1;
+			info->hostname_ok = host_matches(leaf, host,
+			    &info->hostname_why);
 	}
 	if (info->dane_ok)
 		info->hostname_ok = 1;
@@ -533,18 +609,46 @@ chain_expired(const struct tls_info *info, const char *host,
 	    t2);
 }
 
+/* Why the leaf does not name the host, for tls.cert.hostname. */
+static const char *
+hostname_why(const struct tls_info *info)
+{
+	switch (info->hostname_why) {
+	case TLS_NAME_CN_ONLY:
+		return ": the name is only in the subject CN, which senders"
+		    " do not read (RFC 9525; MTA-STS, RFC 8461 4.2): it must"
+		    " be a SAN DNS name";
+	case TLS_NAME_PARTIAL:
+		return ": only a partial wildcard SAN (a '*' beside other"
+		    " characters in the label) would match it, which senders"
+		    " refuse";
+	default:
+		return "";
+	}
+}
+
 void
-tls_findings(const struct tls_info *info, int required, int warn_days,
+tls_findings(const struct tls_info *info, enum tls_need need, int warn_days,
     int crit_days, const char *host, const char *addr, int port,
     struct finding_list *fl)
 {
 	const struct tls_cert	*leaf;
 	char			 t1[32], why[TLS_NAME_MAX * 2 + 200];
-	int			 sev_req = required ? SEV_CRIT : SEV_WARN;
+	int			 sev_req = need == TLS_NEED_VERIFY ? SEV_CRIT :
+				    SEV_WARN;
 
+	/*
+	 * OpenSSL 3 at its default security level does not speak TLS 1.0
+	 * or 1.1 at all: such senders cannot complete this handshake, and
+	 * where TLS is required that is no delivery.
+	 */
 	if (info->version_num != 0 && info->version_num < TLS1_2_VERSION)
-		finding_add(fl, F_TLS_PROTOCOL_OLD, -1, host, addr, port,
-		    "negotiated %s with cipher %s", info->version, info->cipher);
+		finding_add(fl, F_TLS_PROTOCOL_OLD, need >= TLS_NEED_ENCRYPT ?
+		    SEV_CRIT : -1, host, addr, port, "negotiated %s with cipher"
+		    " %s: senders on OpenSSL 3 at its default security level"
+		    " cannot complete this handshake (TLS 1.2 at least)%s",
+		    info->version, info->cipher, need >= TLS_NEED_ENCRYPT ?
+		    ", and the policy requires TLS" : "");
 	if (info->nchain == 0) {
 		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
 		    "server presented no certificate (cipher %s)", info->cipher);
@@ -581,11 +685,18 @@ tls_findings(const struct tls_info *info, int required, int warn_days,
 		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
 		    "%s; issuer=%s%s", info->verify_error, leaf->issuer,
 		    untrusted_why(info, why, sizeof(why)));
+	if (info->verify_flags & TLS_V_WEAK_SIG)
+		finding_add(fl, F_TLS_CERT_UNTRUSTED, sev_req, host, addr, port,
+		    "the certificate at depth %d (subject=%s) is signed with"
+		    " %s: senders that verify with OpenSSL 3 refuse the chain"
+		    " (CA signature digest algorithm too weak)",
+		    info->weak_sig_depth, info->weak_sig_subject,
+		    info->weak_sig);
 	if (!info->hostname_ok && info->hostname[0] != '\0')
 		finding_add(fl, F_TLS_CERT_HOSTNAME, sev_req, host, addr, port,
-		    "certificate for subject=%s SAN=%s does not name %s",
+		    "certificate for subject=%s SAN=%s does not name %s%s",
 		    leaf->subject, leaf->sans[0] ? leaf->sans : "(none)",
-		    info->hostname);
+		    info->hostname, hostname_why(info));
 	if ((strcmp(leaf->key_type, "RSA") == 0 ||
 	    strcmp(leaf->key_type, "DSA") == 0) && leaf->key_bits < 2048)
 		finding_add(fl, F_TLS_KEY_WEAK,

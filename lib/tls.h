@@ -36,6 +36,22 @@ struct tls_cert {
 #define TLS_V_UNTRUSTED		0x04	/* no path to a trust anchor */
 #define TLS_V_OTHER		0x08	/* any other X.509 error */
 #define TLS_V_DANE		0x10	/* no TLSA record matched */
+#define TLS_V_WEAK_SIG		0x20	/* a certificate sent is signed with a
+					   digest senders refuse (SHA-1, MD5) */
+
+/* Why the host name does not match, when it does not. */
+enum tls_name_why {
+	TLS_NAME_OTHER,		/* no SAN DNS name matches it */
+	TLS_NAME_CN_ONLY,	/* only the subject CN names it */
+	TLS_NAME_PARTIAL,	/* only a partial wildcard ("m*.example") does */
+};
+
+/* What the TLS policy needs: the severities of tls_findings() follow. */
+enum tls_need {
+	TLS_NEED_NONE,		/* opportunistic: a sender falls back */
+	TLS_NEED_ENCRYPT,	/* TLS required, not a verified certificate */
+	TLS_NEED_VERIFY,	/* a verified certificate required */
+};
 
 /* One TLSA record (RFC 6698 2.1), data borrowed. */
 struct tls_tlsa {
@@ -63,8 +79,15 @@ struct tls_info {
 	char		*verify_issuer;		/* and its issuer's name, or NULL
 					   (allocated; tls_info_free) */
 	int		 verified;		/* chain verifies to a trust anchor */
-	int		 hostname_ok;		/* leaf names the host probed */
+	int		 hostname_ok;		/* a SAN DNS name of the leaf names
+					   the host probed (never the CN, no
+					   partial wildcard: RFC 9525) */
+	enum tls_name_why hostname_why;	/* and why not */
 	char		 hostname[TLS_NAME_MAX]; /* the name checked */
+	int		 weak_sig_depth;	/* TLS_V_WEAK_SIG: the certificate's
+					   depth in the chain verified */
+	char		 weak_sig_subject[TLS_NAME_MAX]; /* its subject */
+	char		 weak_sig[48];		/* its signature algorithm */
 	int		 days_left;		/* leaf notAfter - now, in days */
 	int		 dane_checked;	/* TLSA records were given to the handshake */
 	int		 dane_usable;	/* of which usable for SMTP (DANE-TA/DANE-EE) */
@@ -116,11 +139,12 @@ void		 tls_info_free(struct tls_info *);
 void		 tls_inspect(SSL *, const char *host, struct tls_info *);
 
 /*
- * Turn an inspected handshake into findings for host/addr/port.
- * required: the policy needs a verified certificate (crit on failure
- * instead of warn).
+ * Turn an inspected handshake into findings for host/addr/port. need:
+ * what the policy needs; certificate problems are crit when it needs a
+ * verified certificate, an old protocol when it needs TLS at all (else
+ * warn).
  */
-void		 tls_findings(const struct tls_info *, int required,
+void		 tls_findings(const struct tls_info *, enum tls_need need,
 		    int expiry_warn_days, int expiry_crit_days,
 		    const char *host, const char *addr, int port,
 		    struct finding_list *);

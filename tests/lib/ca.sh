@@ -15,8 +15,12 @@
 #	expiring	notAfter in three and a half days
 #	selfsigned	self-signed, not from the CA
 #	weak		RSA 1024 bit key, signed by the CA, valid
+#	cnonly		valid, the name in the subject CN only: no
+#			subjectAltName at all
+#	sha1		valid, signed by the CA with SHA-1 (ecdsa-with-SHA1)
 # CN (default mx.test.example) is also the only subjectAltName; a
-# "wrong name" certificate is a valid one made with another CN.
+# "wrong name" certificate is a valid one made with another CN, a
+# partial wildcard one a valid one for "m*.test.example".
 # Keys are EC P-256 (fast) except for "weak".
 
 CA_DEFAULT_CN=mx.test.example
@@ -95,11 +99,15 @@ ca_csr() {
 
 ca_cert() {
 	local dir=$1 name=$2 kind=$3 cn=${4:-$CA_DEFAULT_CN}
-	local start end keyopt
+	local start end keyopt md=sha256 san="subjectAltName=DNS:$cn"
 	local cnf=$dir/openssl.cnf log=$dir/$name.log
 	keyopt="-newkey ec -pkeyopt ec_paramgen_curve:P-256"
 	case $kind in
 	valid)		start=$(ca_date "-1 day"); end=$(ca_date "+365 days") ;;
+	cnonly)		start=$(ca_date "-1 day"); end=$(ca_date "+365 days")
+			san= ;;
+	sha1)		start=$(ca_date "-1 day"); end=$(ca_date "+365 days")
+			md=sha1 ;;
 	expired)	start=$(ca_date "-400 days"); end=$(ca_date "-2 days") ;;
 	notyet)		start=$(ca_date "+30 days"); end=$(ca_date "+400 days") ;;
 	expiring)	start=$(ca_date "-30 days"); end=$(ca_date "+84 hours") ;;
@@ -116,11 +124,11 @@ ca_cert() {
 	*)	echo "ca_cert: unknown kind $kind" >&2; return 1 ;;
 	esac
 	# shellcheck disable=SC2086
-	ca_csr "$dir" "$name" "$cn" $keyopt \
-	    -addext "subjectAltName=DNS:$cn" || return 1
-	openssl ca -config "$cnf" -batch -notext -in "$dir/$name.csr" \
-	    -out "$dir/$name.crt" -startdate "$start" -enddate "$end" \
-	    >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
+	ca_csr "$dir" "$name" "$cn" $keyopt ${san:+-addext "$san"} ||
+	    return 1
+	openssl ca -config "$cnf" -batch -notext -md "$md" \
+	    -in "$dir/$name.csr" -out "$dir/$name.crt" -startdate "$start" \
+	    -enddate "$end" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
 	chmod 644 "$dir/$name.crt" "$dir/$name.key"
 }
 

@@ -2,7 +2,7 @@
 """fakesmtp.py - a scripted, misbehaving SMTP server for scenario tests.
 
     fakesmtp.py [--addr A] [--port P] [--ready FILE] [--cert F --key F]
-                [--weak-cert F --weak-key F] [--lifetime S]
+                [--weak-cert F --weak-key F] [--seclevel0] [--lifetime S]
                 [--script FILE] MODE[@ADDR] ...
 
 One listener per MODE argument, on ADDR (default --addr, 127.0.0.1; ::1
@@ -13,8 +13,10 @@ listener's MODE says. Exits after --lifetime seconds or on SIGTERM.
 Python 3 standard library only. Every line sent and received is logged
 to stderr with the mode, so a failing test can show what the server saw.
 
---cert/--key serve STARTTLS in the TLS modes (normal, tls-old);
---weak-cert/--weak-key are used by weak-key. Modes: see MODES below.
+--cert/--key serve STARTTLS in the TLS modes (normal, tls-old,
+tls13-client-cert); --weak-cert/--weak-key are used by weak-key;
+--seclevel0 lets every listener use a certificate OpenSSL would refuse
+to load (one signed with SHA-1). Modes: see MODES below.
 
 Scripted refusals: --script FILE is a JSON object of named refusals,
 
@@ -62,6 +64,9 @@ MODES = {
     "mail-421": "MAIL answered 421 4.3.2, connection closed at once",
     "tls-old": "STARTTLS with TLS 1.0/1.1 only (needs --cert/--key)",
     "weak-key": "STARTTLS at security level 0 (give a 1024 bit RSA cert)",
+    "tls13-client-cert": "STARTTLS, TLS 1.3 only, a client certificate "
+                         "required: the handshake ends with the alert "
+                         "certificate_required after the client's Finished",
     "blackhole": "listen backlog 0, queue filled, never accepts: SYNs drop",
     "hangup": "accepts and closes at once, before any greeting",
     # Refusals of real mail, for a sending Postfix to log (built-in
@@ -214,7 +219,7 @@ class Conn:
         self.sock.close()
 
 
-def tls_context(cert, key, old=False, seclevel0=False):
+def tls_context(cert, key, old=False, seclevel0=False, client_cert=False):
     if not cert:
         return None
     with warnings.catch_warnings():
@@ -226,6 +231,12 @@ def tls_context(cert, key, old=False, seclevel0=False):
             ctx.maximum_version = ssl.TLSVersion.TLSv1_1
         if old or seclevel0:
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    if client_cert:
+        # TLS 1.3: the server judges the client's (empty) Certificate
+        # after the client has finished, and answers with an alert.
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(cert)
     ctx.load_cert_chain(cert, key)
     return ctx
 
@@ -465,10 +476,12 @@ class Listener:
         cert, key = args.cert, args.key
         if mode == "weak-key":
             cert, key = args.weak_cert, args.weak_key
-        if mode in ("tls-old", "weak-key") and not cert:
+        if mode in ("tls-old", "weak-key", "tls13-client-cert") and not cert:
             raise SystemExit("fakesmtp: mode %s needs a certificate" % mode)
         self.tls_ctx = tls_context(cert, key, old=(mode == "tls-old"),
-                                   seclevel0=(mode == "weak-key"))
+                                   seclevel0=(mode == "weak-key" or
+                                              args.seclevel0),
+                                   client_cert=(mode == "tls13-client-cert"))
         family = socket.AF_INET6 if ":" in addr else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -526,6 +539,8 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--weak-cert")
     ap.add_argument("--weak-key")
+    ap.add_argument("--seclevel0", action="store_true",
+                    help="accept certificates OpenSSL would refuse to load")
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--script", help="JSON file of scripted refusals")
     args = ap.parse_args()

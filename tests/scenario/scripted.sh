@@ -12,7 +12,11 @@
 
 t_init scripted
 need_probe
-if ! ca_all "$T_DIR/ca" >"$T_DIR/ca.log" 2>&1; then
+# and the certificates senders refuse although they verify here at
+# security level 0: the name only in the CN, a partial wildcard, SHA-1
+if ! { ca_all "$T_DIR/ca" && ca_cert "$T_DIR/ca" cnonly cnonly &&
+    ca_cert "$T_DIR/ca" partialwild valid 'm*.test.example' &&
+    ca_cert "$T_DIR/ca" sha1 sha1; } >"$T_DIR/ca.log" 2>&1; then
 	T_SHOW_LOGS+=("$T_DIR/ca.log")
 	fail scripted.setup "test CA: openssl failed"
 	exit 1
@@ -22,7 +26,7 @@ CA=$T_DIR/ca/ca.crt
 MODES=(normal greet421 greet421-toomany greet554 greet554-rbl tarpit drip endless-line
     endless-multiline reset-mid-reply starttls-refused tls-garbage malformed
     ehlo-reject ehlo-helo-reject auth-plaintext mail-timeout slow-ehlo
-    tls-old weak-key blackhole mail-421 normal@::1)
+    tls-old weak-key tls13-client-cert blackhole mail-421 normal@::1)
 # Refusals of the knowledge base (lib/replydb_rows.h), each served at
 # one phase by a "script:NAME" listener: the words are the sources' own
 # (their rows' examples), at the phase where the session meets them.
@@ -98,10 +102,13 @@ done <"$T_DIR/ports"
 # More well-behaved servers with a certificate from an intermediate CA
 # (tests/lib/ca.sh, ca_intermediate): sent without the intermediate, with
 # it, with the wrong one, and with an intermediate that has expired.
-for c in viaint viaint-chain viaint-wrongchain viaold-chain; do
+# And the certificates senders refuse (the SHA-1 one loads only at
+# security level 0).
+for c in viaint viaint-chain viaint-wrongchain viaold-chain cnonly \
+    partialwild sha1; do
 	t_bg "fakesmtp-$c" python3 "$T_LIB/fakesmtp.py" \
 	    --ready "$T_DIR/ports.$c" --cert "$T_DIR/ca/$c.crt" \
-	    --key "$T_DIR/ca/${c%%-*}.key" --lifetime 300 normal
+	    --key "$T_DIR/ca/${c%%-*}.key" --lifetime 300 --seclevel0 normal
 	T_SHOW_LOGS+=("$T_DIR/fakesmtp-$c.log")
 	if ! wait_file "$T_DIR/ports.$c" 15; then
 		fail scripted.setup "fakesmtp.py ($c) did not start"
@@ -459,8 +466,77 @@ end_row
 row fk.tls.protocol.old 1 "127.0.0.1:${P[tls-old]}" "${B[@]}"
 expect finding tls.protocol.old --layer tls --severity warn \
     --evidence 'TLSv1(\.1)?\b'
+expect finding tls.protocol.old \
+    --evidence 'senders on OpenSSL 3 at its default security level cannot complete this handshake \(TLS 1\.2 at least\)$'
 expect tls --version 'TLSv1(\.1)?'
 expect no-finding tls.handshake
+end_row
+
+# Where TLS is required, a server that speaks only TLS 1.0/1.1 gets no
+# mail from OpenSSL 3 senders at all: critical.
+row fk.tls.protocol.old.encrypt 2 "127.0.0.1:${P[tls-old]}" "${B[@]}" \
+    --tls encrypt
+expect finding tls.protocol.old --layer tls --severity crit \
+    --evidence 'cannot complete this handshake \(TLS 1\.2 at least\), and the policy requires TLS$'
+expect no-finding tls.handshake
+end_row
+
+# TLS 1.3 and a server that wants a client certificate: the client's
+# handshake is over when the server refuses it, with the alert
+# certificate_required on the first read. A handshake failure named by
+# its alert, not a connection reset.
+row fk.tls.handshake.certificate-required 2 \
+    "127.0.0.1:${P[tls13-client-cert]}" "${B[@]}" --tls encrypt
+expect finding tls.handshake --layer tls --severity crit \
+    --evidence 'handshake refused by the server after the client.s Finished, before any data \(TLSv1\.3, during ehlo2?\): the server sent the TLS alert certificate_required \(116\)'
+expect no-finding net.reset
+expect session --outcome tls
+end_row
+
+row fk.tls.handshake.certificate-required.may 1 \
+    "127.0.0.1:${P[tls13-client-cert]}" "${B[@]}"
+expect finding tls.handshake --layer tls --severity warn \
+    --evidence 'certificate_required \(116\)'
+expect no-finding net.reset
+end_row
+
+# The name only in the subject CN: senders match SAN DNS names only.
+row fk.tls.cert.hostname.cn-only 2 "127.0.0.1:${P[cnonly]}" "${B[@]}" \
+    --tls verify
+expect finding tls.cert.hostname --layer tls --severity crit \
+    --evidence 'subject=CN=mx\.test\.example SAN=\(none\) does not name mx\.test\.example: the name is only in the subject CN, which senders do not read'
+expect tls --verified true --hostname-ok false
+expect session --outcome tls
+end_row
+
+row fk.tls.cert.hostname.cn-only.may 1 "127.0.0.1:${P[cnonly]}" "${B[@]}"
+expect finding tls.cert.hostname --layer tls --severity warn \
+    --evidence 'only in the subject CN'
+end_row
+
+# A partial wildcard (m*.test.example) matches no sender's check.
+row fk.tls.cert.hostname.partial-wildcard 2 "127.0.0.1:${P[partialwild]}" \
+    "${B[@]}" --tls verify
+expect finding tls.cert.hostname --layer tls --severity crit \
+    --evidence 'SAN=m\*\.test\.example does not name mx\.test\.example: only a partial wildcard SAN'
+expect tls --hostname-ok false
+end_row
+
+# A chain signed with SHA-1 verifies at security level 0 (the probe's),
+# but OpenSSL 3 senders that verify refuse it: critical when the policy
+# verifies, a warning otherwise.
+row fk.tls.cert.untrusted.sha1 2 "127.0.0.1:${P[sha1]}" "${B[@]}" \
+    --tls verify
+expect finding tls.cert.untrusted --layer tls --severity crit \
+    --evidence 'the certificate at depth 0 \(subject=CN=mx\.test\.example\) is signed with ecdsa-with-SHA1: senders that verify with OpenSSL 3 refuse the chain \(CA signature digest algorithm too weak\)'
+expect no-finding tls.cert.hostname
+expect tls --verified false --hostname-ok true
+expect session --outcome tls
+end_row
+
+row fk.tls.cert.untrusted.sha1.may 1 "127.0.0.1:${P[sha1]}" "${B[@]}"
+expect finding tls.cert.untrusted --layer tls --severity warn \
+    --evidence 'ecdsa-with-SHA1'
 end_row
 
 row fk.tls.key.weak 1 "127.0.0.1:${P[weak-key]}" "${B[@]}"
