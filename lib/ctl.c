@@ -119,6 +119,54 @@ client_error_close(struct ctl_client *c, const char *msg)
 		client_free(c);
 }
 
+const struct ctl_command ctl_commands[CTL_NCMDS] = {
+	{ CTL_STATUS, "status", 0, CTL_TIMEOUT_MS,
+	    "uptime, targets, runs, open alerts, the store" },
+	{ CTL_TARGETS, "targets", 0, CTL_TIMEOUT_MS,
+	    "every target, its status and next run" },
+	{ CTL_SHOW, "show", CTL_TARGET, CTL_TIMEOUT_MS,
+	    "a target's alerts and last run" },
+	{ CTL_HISTORY, "history", CTL_TARGET | CTL_RANGE, CTL_TIMEOUT_MS,
+	    "a target's sessions, audits and alert events from the store" },
+	{ CTL_PROBE, "probe", CTL_TARGET, CTL_PROBE_TIMEOUT_MS,
+	    "run a target's full check now and wait for it" },
+	{ CTL_FOLLOW, "follow", CTL_STREAM, 0,
+	    "results and alerts as they happen" },
+	{ CTL_RELOAD, "reload", 0, CTL_TIMEOUT_MS,
+	    "read the configuration again" },
+};
+
+const struct ctl_command *
+ctl_command_find(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < CTL_NCMDS; i++)
+		if (strcmp(ctl_commands[i].name, name) == 0)
+			return &ctl_commands[i];
+	return NULL;
+}
+
+/* "unknown command (status, targets, ... or reload)", from the table. */
+static const char *
+unknown_command(void)
+{
+	static char	 buf[256];
+	size_t		 o;
+	int		 i;
+
+	if (buf[0] != '\0')
+		return buf;
+	o = (size_t)snprintf(buf, sizeof(buf), "unknown command (");
+	for (i = 0; i < CTL_NCMDS && o < sizeof(buf); i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
+		    i == 0 ? "" : i == CTL_NCMDS - 1 ? " or " : ", ",
+		    ctl_commands[i].name);
+	if (o < sizeof(buf))
+		snprintf(buf + o, sizeof(buf) - o, ")");
+	return buf;
+}
+
 json_t *
 ctl_parse_request(const char *line, size_t len, const char **cmd,
     const char **why)
@@ -160,6 +208,7 @@ client_read(struct bufferevent *bev, void *arg)
 	struct ctl_server	*s = c->srv;
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 p;
+	const struct ctl_command *cc;
 	json_t			*req;
 	const char		*cmd, *why;
 	char			*line;
@@ -191,8 +240,15 @@ client_read(struct bufferevent *bev, void *arg)
 			ctl_reply_error(s, id, why);
 			continue;
 		}
-		c->pending++;
-		s->cb(s, id, cmd, req, s->arg);
+		if ((cc = ctl_command_find(cmd)) == NULL)
+			ctl_reply_error(s, id, unknown_command());
+		else if ((cc->flags & CTL_TARGET) &&
+		    !json_is_string(json_object_get(req, "target")))
+			ctl_reply_error(s, id, "\"target\" missing");
+		else {
+			c->pending++;
+			s->cb(s, id, cc, req, s->arg);
+		}
 		json_decref(req);
 	}
 }

@@ -25,12 +25,56 @@ struct ctl_server;
 #define CTL_IDLE_SECONDS	60		/* a silent client is dropped */
 
 /*
+ * The commands, one row each: what a request carries besides "cmd", and
+ * how long a client waits for a line of the reply. The daemon's handler
+ * and the client's printer of each are indexed by enum ctl_cmd.
+ */
+enum ctl_cmd {
+	CTL_STATUS,
+	CTL_TARGETS,
+	CTL_SHOW,
+	CTL_HISTORY,
+	CTL_PROBE,
+	CTL_FOLLOW,
+	CTL_RELOAD,
+	CTL_NCMDS
+};
+
+#define CTL_TARGET	0x1	/* "target": a target id, required */
+#define CTL_RANGE	0x2	/* "since", "until", "limit": optional */
+#define CTL_STREAM	0x4	/* replies, then events until the client goes */
+
+#define CTL_TIMEOUT_MS		(30 * 1000)	/* a reply, as a rule */
+/*
+ * A probe is answered when the run ends, as long as its sessions take:
+ * every phase has its own deadline (at most 1h each, 5m by default), so
+ * this is a bound for a stuck daemon, not for a slow server.
+ */
+#define CTL_PROBE_TIMEOUT_MS	(15 * 60 * 1000)
+
+struct ctl_command {
+	enum ctl_cmd	 cmd;		/* its index in ctl_commands */
+	const char	*name;		/* "cmd" of the request */
+	unsigned	 flags;		/* CTL_TARGET, CTL_RANGE, CTL_STREAM */
+	int		 timeout_ms;	/* the client's wait for each line; 0:
+					   none (a stream) */
+	const char	*help;		/* one line */
+};
+
+extern const struct ctl_command ctl_commands[CTL_NCMDS];
+
+/* The command named name, or NULL. */
+const struct ctl_command *ctl_command_find(const char *name);
+
+/*
  * A request. id names the client for ctl_reply(), which may come later
- * (the client may be gone by then: the reply is dropped). cmd is the
- * request's "cmd"; req the whole object (borrowed for the call).
+ * (the client may be gone by then: the reply is dropped). cmd is a row
+ * of ctl_commands; a request whose "cmd" is not one, or that lacks a
+ * "target" its command takes, is answered with an error by the server
+ * and never gets here. req is the whole object (borrowed for the call).
  */
 typedef void (*ctl_request_cb)(struct ctl_server *, uint64_t id,
-    const char *cmd, json_t *req, void *arg);
+    const struct ctl_command *cmd, json_t *req, void *arg);
 
 struct ctl_config {
 	const char	*path;

@@ -1,7 +1,8 @@
 /*
- * client.c - `smtprobe status|targets|show|history|probe|follow|reload`:
- * one request to a running smtprobed over its control socket, the reply
- * as a table (or as JSON with --json).
+ * client.c - the commands of a running smtprobed, one per row of
+ * lib/ctl.h's table (status, targets, show, history, probe, follow,
+ * reload): one request over its control socket, the reply as a table
+ * (its printer, below) or as JSON with --json.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,9 +20,8 @@
 #define DEFAULT_SOCKET	"/run/smtprobed/control.sock"
 
 struct reply_ctx {
-	const char	*cmd;
+	const struct ctl_command *cmd;
 	int		 json;
-	int		 follow;
 	int		 status;	/* exit status */
 };
 
@@ -190,6 +190,39 @@ print_event(json_t *r)
 	fflush(stdout);
 }
 
+static void
+print_probe(json_t *r)
+{
+	json_t	*res = json_object_get(r, "result");
+
+	printf("%s: %s\n", str(res, "target"), str(res, "status"));
+	print_findings(res);
+}
+
+static void
+print_follow(json_t *r)
+{
+	(void)r;
+	fprintf(stderr, "following; ^C to stop\n");
+}
+
+static void
+print_reload(json_t *r)
+{
+	printf("reloaded: %lld target(s)\n", (long long)num(r, "targets"));
+}
+
+/* The printer of each command's reply (lib/ctl.h's table). */
+static void (*const printers[CTL_NCMDS])(json_t *) = {
+	[CTL_STATUS] = print_status,
+	[CTL_TARGETS] = print_targets,
+	[CTL_SHOW] = print_show,
+	[CTL_HISTORY] = print_history,
+	[CTL_PROBE] = print_probe,
+	[CTL_FOLLOW] = print_follow,
+	[CTL_RELOAD] = print_reload,
+};
+
 static int
 on_reply(json_t *r, void *arg)
 {
@@ -210,44 +243,39 @@ on_reply(json_t *r, void *arg)
 		return 0;
 	}
 	if (!json_is_true(json_object_get(r, "ok"))) {
-		fprintf(stderr, "smtprobe: %s: %s\n", c->cmd, str(r, "error"));
+		fprintf(stderr, "smtprobe: %s: %s\n", c->cmd->name,
+		    str(r, "error"));
 		c->status = 1;
 		return 1;
 	}
-	if (!c->json) {
-		if (strcmp(c->cmd, "status") == 0)
-			print_status(r);
-		else if (strcmp(c->cmd, "targets") == 0)
-			print_targets(r);
-		else if (strcmp(c->cmd, "show") == 0)
-			print_show(r);
-		else if (strcmp(c->cmd, "history") == 0)
-			print_history(r);
-		else if (strcmp(c->cmd, "probe") == 0) {
-			json_t *res = json_object_get(r, "result");
+	if (!c->json)
+		printers[c->cmd->cmd](r);
+	return !(c->cmd->flags & CTL_STREAM);
+}
 
-			printf("%s: %s\n", str(res, "target"), str(res, "status"));
-			print_findings(res);
-		} else if (strcmp(c->cmd, "reload") == 0)
-			printf("reloaded: %lld target(s)\n",
-			    (long long)num(r, "targets"));
-		else if (strcmp(c->cmd, "follow") == 0)
-			fprintf(stderr, "following; ^C to stop\n");
+void
+client_usage(FILE *fp)
+{
+	int	 i;
+
+	for (i = 0; i < CTL_NCMDS; i++) {
+		const struct ctl_command *c = &ctl_commands[i];
+
+		fprintf(fp, "       smtprobe %s%s%s [-s socket] [--json]\n",
+		    c->name, c->flags & CTL_TARGET ? " TARGET" : "",
+		    c->flags & CTL_RANGE ? " [--since T] [--until T] "
+		    "[--limit N]" : "");
 	}
-	return !c->follow;
+	fprintf(fp, "TARGET is an id as `smtprobe targets` lists it, e.g. "
+	    "domain:example.com\n");
 }
 
 static __attribute__((noreturn)) void
-client_usage(void)
+usage(const struct ctl_command *c)
 {
-	fprintf(stderr, "usage: smtprobe status|targets|reload [-s socket] "
-	    "[--json]\n"
-	    "       smtprobe show|probe TARGET [-s socket] [--json]\n"
-	    "       smtprobe history TARGET [--since T] [--until T] "
-	    "[--limit N] [-s socket] [--json]\n"
-	    "       smtprobe follow [-s socket] [--json]\n"
-	    "TARGET is an id as `smtprobe targets` lists it, e.g. "
-	    "domain:example.com\n");
+	fprintf(stderr, "usage: smtprobe %s%s%s [-s socket] [--json]\n",
+	    c->name, c->flags & CTL_TARGET ? " TARGET" : "",
+	    c->flags & CTL_RANGE ? " [--since T] [--until T] [--limit N]" : "");
 	exit(3);
 }
 
@@ -267,7 +295,7 @@ parse_num(const char *opt, const char *s)
 }
 
 int
-client_main(int argc, char **argv)
+client_main(const struct ctl_command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "socket",	required_argument, NULL, 's' },
@@ -281,13 +309,15 @@ client_main(int argc, char **argv)
 	const char	*sock = getenv("SMTPROBED_SOCKET");
 	json_t		*req;
 	char		 err[512];
-	int		 ch, needs_target, timeout;
+	int		 ch, needs_target;
 
+	if (printers[cmd->cmd] == NULL)
+		abort();	/* a row of the table without a printer */
 	memset(&c, 0, sizeof(c));
-	c.cmd = argv[0];
+	c.cmd = cmd;
 	if (sock == NULL)
 		sock = DEFAULT_SOCKET;
-	req = json_pack("{s:s}", "cmd", c.cmd);
+	req = json_pack("{s:s}", "cmd", cmd->name);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -298,34 +328,28 @@ client_main(int argc, char **argv)
 			c.json = 1;
 			break;
 		case 'S':
-			json_object_set_new(req, "since",
-			    json_integer(parse_num("--since", optarg)));
-			break;
 		case 'U':
-			json_object_set_new(req, "until",
-			    json_integer(parse_num("--until", optarg)));
-			break;
 		case 'l':
-			json_object_set_new(req, "limit",
-			    json_integer(parse_num("--limit", optarg)));
+			if (!(cmd->flags & CTL_RANGE))
+				usage(cmd);
+			json_object_set_new(req, ch == 'S' ? "since" : ch ==
+			    'U' ? "until" : "limit", json_integer(parse_num(
+			    ch == 'S' ? "--since" : ch == 'U' ? "--until" :
+			    "--limit", optarg)));
 			break;
 		default:
-			client_usage();
+			usage(cmd);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	needs_target = strcmp(c.cmd, "show") == 0 ||
-	    strcmp(c.cmd, "history") == 0 || strcmp(c.cmd, "probe") == 0;
+	needs_target = (cmd->flags & CTL_TARGET) != 0;
 	if (argc != needs_target)
-		client_usage();
+		usage(cmd);
 	if (needs_target)
 		json_object_set_new(req, "target", json_string(argv[0]));
-	c.follow = strcmp(c.cmd, "follow") == 0;
-	/* a probe takes as long as its sessions: up to the phase deadlines */
-	timeout = c.follow ? 0 : strcmp(c.cmd, "probe") == 0 ? 900000 : 30000;
 	signal(SIGPIPE, SIG_IGN);
-	if (ctl_request(sock, req, timeout, on_reply, &c, err,
+	if (ctl_request(sock, req, cmd->timeout_ms, on_reply, &c, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "smtprobe: %s\n", err);
 		json_decref(req);

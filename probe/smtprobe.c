@@ -31,6 +31,7 @@
 #include "audit.h"
 #include "check.h"
 #include "client.h"
+#include "ctl.h"
 #include "dkim.h"
 #include "dns.h"
 #include "log.h"
@@ -61,19 +62,7 @@ static const struct option own_options[] = {
     "                [--setting=value ...] [--json | --nagios]\n" \
     "                [--resolver addr[:port]] domain | host[:port]\n"
 
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "%s"
-	    "       smtprobe check --help (every setting)\n"
-	    "       smtprobe status|targets|reload [-s socket] [--json]\n"
-	    "       smtprobe show|probe TARGET [-s socket] [--json]\n"
-	    "       smtprobe history TARGET [--since T] [--until T] "
-	    "[--limit N]\n"
-	    "                [-s socket] [--json]\n"
-	    "       smtprobe follow [-s socket] [--json]\n", CHECK_USAGE);
-	exit(3);
-}
+static __attribute__((noreturn)) void usage(void);
 
 static __attribute__((noreturn, format(printf, 1, 2))) void
 die_usage(const char *fmt, ...)
@@ -396,22 +385,54 @@ cmd_check(int argc, char **argv)
 	return rv;
 }
 
+/*
+ * The commands: check, then one per control command of a running
+ * smtprobed (lib/ctl.h's table, run by client.c).
+ */
+static const struct command {
+	const char	*name;
+	int		(*run)(int argc, char **argv);
+	const char	*usage;
+} commands[] = {
+	{ "check", cmd_check, CHECK_USAGE
+	    "       smtprobe check --help (every setting)\n" },
+};
+
+/* The usage of every command: on stderr with exit 3, or asked for. */
+static __attribute__((noreturn)) void
+usage_to(FILE *fp, int status)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fputs(commands[i].usage, fp);
+	client_usage(fp);
+	exit(status);
+}
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	usage_to(stderr, 3);
+}
+
 int
 main(int argc, char *argv[])
 {
+	const struct ctl_command *cc;
+	size_t		 i;
+
 	log_init(1, "smtprobe", 0);
 	if (argc < 2)
 		usage();
-	if (strcmp(argv[1], "check") == 0)
-		return cmd_check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "targets") == 0 ||
-	    strcmp(argv[1], "show") == 0 || strcmp(argv[1], "history") == 0 ||
-	    strcmp(argv[1], "probe") == 0 || strcmp(argv[1], "follow") == 0 ||
-	    strcmp(argv[1], "reload") == 0)
-		return client_main(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	if ((cc = ctl_command_find(argv[1])) != NULL)
+		return client_main(cc, argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0)
-		usage();
+		usage_to(stdout, 0);
 	fprintf(stderr, "smtprobe: unknown command \"%s\"\n", argv[1]);
 	usage();
 }

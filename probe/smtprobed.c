@@ -868,77 +868,143 @@ show_json(struct watch *t)
 
 static int	reload(struct daemon *, char **why);
 
+/*
+ * The handlers of the control commands (lib/ctl.h's table), one each.
+ * t is the request's target for the commands that take one (the server
+ * has checked that it names one; whether it exists is ours to say).
+ */
+typedef void (*ctl_handler)(struct daemon *, struct ctl_server *,
+    uint64_t id, json_t *req, struct watch *t);
+
 static void
-on_request(struct ctl_server *s, uint64_t id, const char *cmd, json_t *req,
-    void *arg)
+h_status(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
 {
-	struct daemon	*d = arg;
-	struct watch	*t = NULL;
-	const char	*tn = json_string_value(json_object_get(req, "target"));
-	char		*why = NULL, *cause = NULL;
+	(void)req;
+	(void)t;
+	ctl_reply(s, id, status_json(d));
+}
+
+static void
+h_targets(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)req;
+	(void)t;
+	ctl_reply(s, id, targets_json(d));
+}
+
+static void
+h_show(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)d;
+	(void)req;
+	ctl_reply(s, id, show_json(t));
+}
+
+static void
+h_history(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	json_int_t	 since = json_integer_value(json_object_get(req, "since"));
+	json_int_t	 until = json_integer_value(json_object_get(req, "until"));
+	json_int_t	 limit = json_integer_value(json_object_get(req, "limit"));
+	char		*cause = NULL;
 	json_t		*h;
 
-	if (tn != NULL)
-		t = target_find(d, tn);
-	if (strcmp(cmd, "status") == 0)
-		ctl_reply(s, id, status_json(d));
-	else if (strcmp(cmd, "targets") == 0)
-		ctl_reply(s, id, targets_json(d));
-	else if (strcmp(cmd, "follow") == 0) {
-		ctl_follow(s, id);
-		ctl_reply(s, id, json_pack("{s:b,s:b}", "ok", 1, "following", 1));
-	} else if (strcmp(cmd, "reload") == 0) {
-		if (reload(d, &why) == 0)
-			ctl_reply(s, id, json_pack("{s:b,s:i}", "ok", 1,
-			    "targets", (int)d->ntargets));
-		else {
-			ctl_reply_error(s, id, why ? why : "reload failed");
-			free(why);
-		}
-	} else if (strcmp(cmd, "show") != 0 && strcmp(cmd, "history") != 0 &&
-	    strcmp(cmd, "probe") != 0)
-		ctl_reply_error(s, id, "unknown command (status, targets, show, "
-		    "history, probe, follow, reload)");
-	else if (tn == NULL)
-		ctl_reply_error(s, id, "\"target\" missing");
-	else if (t == NULL)
-		ctl_reply_error(s, id, "no such target");
-	else if (strcmp(cmd, "show") == 0)
-		ctl_reply(s, id, show_json(t));
-	else if (strcmp(cmd, "history") == 0) {
-		json_int_t since = json_integer_value(json_object_get(req, "since"));
-		json_int_t until = json_integer_value(json_object_get(req, "until"));
-		json_int_t limit = json_integer_value(json_object_get(req, "limit"));
+	if (d->store == NULL ||
+	    (h = store_history(d->store, t->id, since, until ? until :
+	    INT64_MAX, limit <= 0 ? 100 : limit > STORE_LIMIT_MAX ?
+	    STORE_LIMIT_MAX : (int)limit, &cause)) == NULL) {
+		ctl_reply_error(s, id, cause ? cause : "no store");
+		free(cause);
+	} else
+		ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1,
+		    "target", t->id, "history", h));
+}
 
-		if (d->store == NULL ||
-		    (h = store_history(d->store, t->id, since, until ? until :
-		    INT64_MAX, limit <= 0 ? 100 : limit > STORE_LIMIT_MAX ?
-		    STORE_LIMIT_MAX : (int)limit, &cause)) == NULL) {
-			ctl_reply_error(s, id, cause ? cause : "no store");
-			free(cause);
-		} else
-			ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1,
-			    "target", t->id, "history", h));
-	} else if (t->running != NULL) {	/* probe: after the running run */
+/* Run the target now and reply when the run ends, or after the running one. */
+static void
+h_probe(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)req;
+	if (t->running != NULL) {
 		if (t->nnext == WAITERS_MAX) {
 			ctl_reply_error(s, id, "too many waiting for this target");
 			return;
 		}
 		t->next[t->nnext++] = id;
-	} else {			/* probe: run now, reply when done */
-		if (t->nwaiters == WAITERS_MAX) {
-			ctl_reply_error(s, id, "too many waiting for this target");
+		return;
+	}
+	if (t->nwaiters == WAITERS_MAX) {
+		ctl_reply_error(s, id, "too many waiting for this target");
+		return;
+	}
+	t->waiters[t->nwaiters++] = id;
+	timetable_remove(&d->tt, &t->item);
+	if (run_start(t, 1) == -1) {
+		t->nwaiters--;
+		ctl_reply_error(s, id, "cannot start the check");
+		timetable_put(&d->tt, &t->item, now_ms() + t->ct->interval_ms);
+	}
+}
+
+static void
+h_follow(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)d;
+	(void)req;
+	(void)t;
+	ctl_follow(s, id);
+	ctl_reply(s, id, json_pack("{s:b,s:b}", "ok", 1, "following", 1));
+}
+
+static void
+h_reload(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	char	*why = NULL;
+
+	(void)req;
+	(void)t;
+	if (reload(d, &why) == 0)
+		ctl_reply(s, id, json_pack("{s:b,s:i}", "ok", 1, "targets",
+		    (int)d->ntargets));
+	else {
+		ctl_reply_error(s, id, why ? why : "reload failed");
+		free(why);
+	}
+}
+
+static const ctl_handler handlers[CTL_NCMDS] = {
+	[CTL_STATUS] = h_status,
+	[CTL_TARGETS] = h_targets,
+	[CTL_SHOW] = h_show,
+	[CTL_HISTORY] = h_history,
+	[CTL_PROBE] = h_probe,
+	[CTL_FOLLOW] = h_follow,
+	[CTL_RELOAD] = h_reload,
+};
+
+static void
+on_request(struct ctl_server *s, uint64_t id, const struct ctl_command *cmd,
+    json_t *req, void *arg)
+{
+	struct daemon	*d = arg;
+	struct watch	*t = NULL;
+
+	if (cmd->flags & CTL_TARGET) {
+		t = target_find(d, json_string_value(json_object_get(req,
+		    "target")));
+		if (t == NULL) {
+			ctl_reply_error(s, id, "no such target");
 			return;
 		}
-		t->waiters[t->nwaiters++] = id;
-		timetable_remove(&d->tt, &t->item);
-		if (run_start(t, 1) == -1) {
-			t->nwaiters--;
-			ctl_reply_error(s, id, "cannot start the check");
-			timetable_put(&d->tt, &t->item, now_ms() +
-			    t->ct->interval_ms);
-		}
 	}
+	handlers[cmd->cmd](d, s, id, req, t);
 }
 
 /* ---- life cycle ---- */
@@ -1438,6 +1504,10 @@ main(int argc, char *argv[])
 		}
 		free(dir);
 	}
+	for (i = 0; i < CTL_NCMDS; i++)
+		if (handlers[i] == NULL)
+			fatalx("control command %s has no handler",
+			    ctl_commands[i].name);
 	if ((d.ctl = ctl_listen(d.base, &cc, on_request, &d, &cause)) == NULL)
 		fatalx("control socket: %s", cause);
 

@@ -6,20 +6,19 @@
 #			in man/smtprobe-findings.7
 #	docs.options	every setting of lib/target.c but the daemon's is
 #			an option in `smtprobe check --help`, and every long
-#			option that help lists, and those of the getopt_long
-#			table of probe/client.c, is documented in
-#			man/smtprobe.1
+#			option that help and `smtprobe help` list is
+#			documented in man/smtprobe.1
 #	docs.conf-keys	every target setting of lib/target.c and every
 #			[daemon] key of lib/conf.c, as tests/tools/vocab
 #			prints the tables, has an entry (.It Cm KEY) in
 #			man/smtprobed.conf.5
 #	docs.ctl-commands
-#			every control command that on_request() in
-#			probe/smtprobed.c handles has an entry in
+#			every control command of lib/ctl.c's table, as
+#			tests/tools/vocab prints it, has an entry in
 #			man/smtprobed.8
 #	docs.client-commands
-#			every subcommand that probe/smtprobe.c hands to
-#			client_main() has an entry in man/smtprobe.1
+#			every control command is a command of smtprobe
+#			(smtprobe help) and has an entry in man/smtprobe.1
 #	docs.conf-shipped
 #			probe/smtprobed -n accepts conf/smtprobed.conf
 #			(skipped with a notice when either is missing)
@@ -132,12 +131,9 @@ check_options() {
 		    grep -Eq -- "(^|[^A-Za-z0-9-])--$(ere_quote "$name")([^A-Za-z0-9-]|$)" ||
 		    missing+=("--$name (not in smtprobe check --help)")
 	done < <("$VOCAB" | awk '$1 == "setting" { print $2, $3 }')
-	# the long options help lists, and the daemon commands' own table
-	opts=$( { printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]+'
-	    awk '/struct[[:space:]]+option[[:space:]]/ { on = 1 }
-	    on { print } on && /};/ { on = 0 }' "$TOP/probe/client.c" |
-	    grep -oE '\{[[:space:]]*"[A-Za-z0-9-]+"[[:space:]]*,' |
-	    sed -E 's/.*"([^"]+)".*/--\1/'; } | sort -u)
+	# the long options check's help and smtprobe's usage list
+	opts=$( { printf '%s\n' "$help"; "$bin" help; } |
+	    grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 	# Rendered text, overstrike removed, so "Fl Fl ports" reads --ports.
 	text=$(mandoc -T ascii "$page" 2>/dev/null | sed 's/.\x08//g')
 	for opt in $opts; do
@@ -208,43 +204,39 @@ check_conf_keys() {
 	    $keys
 }
 
-# (e) every control command the daemon handles is in smtprobed(8).
+# (e) every control command is in smtprobed(8).
 check_ctl_commands() {
-	local src=$TOP/probe/smtprobed.c cmds
-
-	if [ ! -f "$src" ]; then
-		fail docs.ctl-commands "probe/smtprobed.c not found"
+	if [ ! -x "$VOCAB" ]; then
+		fail docs.ctl-commands "tests/tools/vocab is not built (make" \
+		    "check)"
 		return
 	fi
-	# on_request(): the commands are compared as strcmp(cmd, "name").
-	cmds=$(awk '/^on_request\(/ { on = 1 } on { print } on && /^}/ { on = 0 }' \
-	    "$src" | grep -oE 'strcmp\(cmd,[[:space:]]*"[a-z0-9-]+"\)' |
-	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046
 	entries docs.ctl-commands "$TOP/man/smtprobed.8" "control commands" \
-	    $cmds
+	    $(vocab ctl)
 }
 
-# (f) every daemon subcommand of smtprobe is in smtprobe(1).
+# (f) every control command is a command of smtprobe, in smtprobe(1).
 check_client_commands() {
-	local src=$TOP/probe/smtprobe.c cmds
+	local bin=$TOP/probe/smtprobe usage cmd missing=()
 
-	if [ ! -f "$src" ]; then
-		echo "# docs.client-commands: skipped, probe/smtprobe.c does not" \
-		    "exist yet"
+	if [ ! -x "$VOCAB" ] || [ ! -x "$bin" ]; then
+		fail docs.client-commands "probe/smtprobe or tests/tools/vocab" \
+		    "is not built (make check)"
 		return
 	fi
-	# main(): the if whose strcmp(argv[1], "name") tests lead to
-	# client_main(); a statement that ends elsewhere is dropped.
-	cmds=$(awk '/if[[:space:]]*\(strcmp\(argv\[1\]/ { buf = ""; on = 1 }
-	    on { buf = buf $0 "\n" }
-	    on && /client_main\(/ { printf "%s", buf; on = 0; next }
-	    on && /;[[:space:]]*$/ { on = 0 }' "$src" |
-	    grep -oE 'strcmp\(argv\[1\],[[:space:]]*"[a-z0-9-]+"\)' |
-	    sed -E 's/.*"([^"]+)".*/\1/' | sort -u)
-	# shellcheck disable=SC2086
+	usage=$("$bin" help)
+	for cmd in $(vocab ctl); do
+		printf '%s\n' "$usage" | grep -Eq "smtprobe $cmd( |\$)" ||
+		    missing+=("$cmd")
+	done
+	if [ ${#missing[@]} -ne 0 ]; then
+		fail docs.client-commands "not in smtprobe help: ${missing[*]}"
+		return
+	fi
+	# shellcheck disable=SC2046
 	entries docs.client-commands "$TOP/man/smtprobe.1" "client commands" \
-	    $cmds
+	    $(vocab ctl)
 }
 
 # (g) the shipped configuration is valid as shipped.
