@@ -31,7 +31,7 @@ LIB_SRCS  = $(sort $(wildcard lib/*.c))
 LIB_OBJS  = $(LIB_SRCS:.c=.o)
 LIB	  = lib/libsmtprobe.a
 
-PROBE_SRCS = probe/smtprobe.c probe/render.c probe/client.c
+PROBE_SRCS = probe/smtprobe.c probe/render.c probe/client.c probe/explain.c
 PROBE_OBJS = $(PROBE_SRCS:.c=.o)
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))

@@ -134,8 +134,9 @@ append_raw(struct reply *r, const char *line, size_t len)
 	size_t		 off = len > 4 ? 4 : len, i;
 
 	off += reply_enhcode_parse(line + off, len - off, 0, &e);
+	/* a space: providers wrap one sentence over several lines */
 	if (r->rawlen > 0 && r->rawlen < REPLY_RAW_MAX)
-		r->raw[r->rawlen++] = '\n';
+		r->raw[r->rawlen++] = ' ';
 	for (i = off; i < len && r->rawlen < REPLY_RAW_MAX; i++)
 		r->raw[r->rawlen++] = line[i];
 	r->raw[r->rawlen] = '\0';

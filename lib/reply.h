@@ -30,7 +30,7 @@ struct reply {
 	/*
 	 * A 4xx or 5xx reply's text as sent (8-bit bytes kept: UTF-8 or
 	 * GBK; control bytes dropped), every line after its codes, lines
-	 * joined by '\n', cut at REPLY_RAW_MAX: what the knowledge base of
+	 * joined by a space, cut at REPLY_RAW_MAX: what the knowledge base of
 	 * refusals (replydb.h) matches. Empty for 2xx and 3xx replies.
 	 */
 	size_t		 rawlen;

@@ -88,6 +88,35 @@ int		 replydb_classify(int code, const char *text, size_t len,
 int		 replydb_classify_reply(const struct reply *r,
 		    struct replydb_match *m);
 
+/* The command a refusal answered, as far as it matters for its name. */
+enum replydb_cmd {
+	REPLYDB_CMD_NONE,	/* not known (a reply on its own) */
+	REPLYDB_CMD_BANNER,	/* the greeting */
+	REPLYDB_CMD_HELO,	/* EHLO, HELO, LHLO */
+	REPLYDB_CMD_MAIL,
+	REPLYDB_CMD_RCPT,
+	REPLYDB_CMD_DATA,	/* DATA, BDAT and the end of the data */
+	REPLYDB_CMD_OTHER,	/* STARTTLS, RSET, QUIT, AUTH ... */
+};
+
+/*
+ * The finding a classified refusal makes when it answered cmd: the
+ * match's cause, or, when that says no more than "refused" or
+ * "deferred", the command's own id (smtp.banner.5xx, smtp.ehlo.rejected,
+ * policy.mail.rejected, policy.rcpt.rejected, policy.deferred ...). A
+ * cause that blames the client keeps its id at every command; a
+ * permanent refusal of MAIL FROM:<> (null_sender) that names no client
+ * cause is policy.null-sender.rejected (RFC 5321 4.5.5).
+ */
+enum finding_id	 replydb_finding(const struct replydb_match *m,
+		    enum replydb_cmd cmd, int null_sender);
+
+/* "RCPT TO", "rcpt", "MAIL FROM", "end of data", "greeting" ... */
+enum replydb_cmd replydb_cmd_lookup(const char *command);
+
+/* Does the cause refuse the client itself (its address or its name)? */
+int		 replydb_refuses_client(enum finding_id);
+
 /* The whole table, in table order; *n gets the row count. */
 const struct replydb_row *replydb_table(size_t *n);
 

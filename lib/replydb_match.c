@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "replydb.h"
 #include "util.h"
@@ -548,6 +549,32 @@ lead_code(const char *s, size_t len, size_t *used)
 	return (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
 }
 
+/*
+ * At s, the reply's own codes again: "550-5.7.27 " or "550 5.7.27 "
+ * (the same basic and enhanced code), or "550-" alone. *used gets their
+ * length.
+ */
+static int
+repeated_code(const char *s, size_t len, int code, const struct enhcode *e,
+    size_t *used)
+{
+	struct enhcode	 x;
+	size_t		 n, k;
+
+	if (lead_code(s, len, &n) != code || n < 4)
+		return 0;
+	if (e->cls != 0 && (k = reply_enhcode_parse(s + n, len - n, 0, &x)) > 0 &&
+	    x.subject == e->subject && x.detail == e->detail) {
+		*used = n + k;
+		return 1;
+	}
+	if (s[3] == '-') {
+		*used = n;
+		return 1;
+	}
+	return 0;
+}
+
 int
 replydb_classify(int code, const char *text, size_t len,
     struct replydb_match *m)
@@ -571,8 +598,11 @@ replydb_classify(int code, const char *text, size_t len,
 	lead_enh(text, len, &e);
 	/*
 	 * The text as the session engine keeps it (reply.h, raw): every
-	 * line without the codes that start it, so that a pattern matches
-	 * a reply copied from a log or a bounce as it matches one read.
+	 * line without the codes that start it, lines joined by a space,
+	 * so that a pattern matches a reply copied from a log or a bounce
+	 * as it matches one read. Postfix logs a multi-line reply as one
+	 * line ("550-5.7.27 first. 550 5.7.27 second"): the codes repeated
+	 * inside are taken out too.
 	 */
 	while (off < len && n < sizeof(norm) - 1) {
 		for (end = off; end < len && text[end] != '\n'; end++)
@@ -585,9 +615,17 @@ replydb_classify(int code, const char *text, size_t len,
 		if (c != 0 || n == 0)
 			off += lead_enh(text + off, end - off, &(struct enhcode){ 0 });
 		if (n > 0)
-			norm[n++] = '\n';
-		while (off < end && n < sizeof(norm) - 1)
+			norm[n++] = ' ';
+		while (off < end && n < sizeof(norm) - 1) {
+			if (text[off] == ' ' && code != 0 &&
+			    repeated_code(text + off + 1, end - off - 1, code,
+			    &e, &used)) {
+				off += 1 + used;
+				norm[n++] = ' ';
+				continue;
+			}
 			norm[n++] = text[off++];
+		}
 		off = end + 1;
 	}
 	norm[n] = '\0';
@@ -622,4 +660,110 @@ replydb_label(const struct replydb_match *m, char *buf, size_t sz)
 		snprintf(buf, sz, "%s%s%s: %s", m->source, sep, m->enh,
 		    m->meaning);
 	return buf;
+}
+
+/* ---- naming a refusal after its command ---- */
+
+/* A cause about the recipient's mailbox or domain: RCPT only. */
+static int
+recipient_cause(enum finding_id id)
+{
+	switch (id) {
+	case F_POLICY_RCPT_UNKNOWN_USER:
+	case F_POLICY_RCPT_REJECTED:
+	case F_POLICY_RCPT_MAILBOX_FULL:
+	case F_POLICY_RCPT_MAILBOX_DISABLED:
+	case F_POLICY_RCPT_RELAY_DENIED:
+	case F_DNS_NXDOMAIN:
+	case F_MX_NULL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+replydb_refuses_client(enum finding_id id)
+{
+	switch (id) {
+	case F_POLICY_CLIENT_REJECTED:
+	case F_POLICY_CLIENT_BLOCKLISTED:
+	case F_POLICY_CLIENT_REPUTATION:
+	case F_POLICY_CLIENT_REVERSE_DNS:
+	case F_POLICY_HELO_REJECTED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+enum finding_id
+replydb_finding(const struct replydb_match *m, enum replydb_cmd cmd,
+    int null_sender)
+{
+	enum finding_id	 id = m->cause;
+	int		 perm = m->permanent;
+	int		 client = finding_def(id)->blame == BLAME_CLIENT;
+
+	switch (cmd) {
+	case REPLYDB_CMD_BANNER:
+		if (client || id == F_POLICY_RATE_LIMITED ||
+		    id == F_POLICY_GREYLISTED)
+			return id;
+		return perm ? F_SMTP_BANNER_5XX : F_SMTP_BANNER_4XX;
+	case REPLYDB_CMD_HELO:
+		if (client || id == F_POLICY_RATE_LIMITED)
+			return id;
+		return F_SMTP_EHLO_REJECTED;
+	case REPLYDB_CMD_MAIL:
+		if (client && id != F_POLICY_SENDER_UNKNOWN_DOMAIN)
+			return id;
+		if (!perm && (m->generic || recipient_cause(id)))
+			return F_POLICY_DEFERRED;
+		/* RFC 5321 4.5.5: the null sender must be accepted */
+		if (perm && null_sender && (m->generic ||
+		    recipient_cause(id) || id == F_POLICY_MAIL_REJECTED ||
+		    id == F_POLICY_SENDER_UNKNOWN_DOMAIN))
+			return F_POLICY_NULL_SENDER_REJECTED;
+		if (m->generic || recipient_cause(id))
+			return F_POLICY_MAIL_REJECTED;
+		return id;
+	case REPLYDB_CMD_RCPT:
+		if (m->generic)
+			return perm ? F_POLICY_RCPT_REJECTED : F_POLICY_DEFERRED;
+		return id;
+	default:
+		if (m->generic)
+			return perm ? F_POLICY_REJECTED : F_POLICY_DEFERRED;
+		return id;
+	}
+}
+
+enum replydb_cmd
+replydb_cmd_lookup(const char *c)
+{
+	static const struct {
+		const char	*word;
+		enum replydb_cmd cmd;
+	} words[] = {
+		{ "RCPT", REPLYDB_CMD_RCPT }, { "MAIL", REPLYDB_CMD_MAIL },
+		{ "DATA", REPLYDB_CMD_DATA }, { "BDAT", REPLYDB_CMD_DATA },
+		{ "end of data", REPLYDB_CMD_DATA },
+		{ "end of message", REPLYDB_CMD_DATA },
+		{ "message body", REPLYDB_CMD_DATA },
+		{ "EHLO", REPLYDB_CMD_HELO }, { "HELO", REPLYDB_CMD_HELO },
+		{ "LHLO", REPLYDB_CMD_HELO }, { "greeting", REPLYDB_CMD_BANNER },
+		{ "banner", REPLYDB_CMD_BANNER },
+		{ "initial server greeting", REPLYDB_CMD_BANNER },
+	};
+	size_t	 i;
+
+	if (c == NULL || *c == '\0')
+		return REPLYDB_CMD_NONE;
+	while (*c == ' ')
+		c++;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strncasecmp(c, words[i].word, strlen(words[i].word)) == 0)
+			return words[i].cmd;
+	return REPLYDB_CMD_OTHER;
 }

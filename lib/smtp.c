@@ -521,88 +521,31 @@ check_slow(struct smtp_session *s)
 		    s->p.slow_ms[s->phase]);
 }
 
-/* A cause about the recipient's mailbox or domain: RCPT only. */
-static int
-recipient_cause(enum finding_id id)
+/* The command a phase sends, as the knowledge base names commands. */
+static enum replydb_cmd
+phase_cmd(enum smtp_phase ph)
 {
-	switch (id) {
-	case F_POLICY_RCPT_UNKNOWN_USER:
-	case F_POLICY_RCPT_REJECTED:
-	case F_POLICY_RCPT_MAILBOX_FULL:
-	case F_POLICY_RCPT_MAILBOX_DISABLED:
-	case F_POLICY_RCPT_RELAY_DENIED:
-	case F_DNS_NXDOMAIN:
-	case F_MX_NULL:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/*
- * The finding a refusal of the phase's command makes: the knowledge
- * base's cause (replydb.h), or, when it says no more than "refused" or
- * "deferred", the phase's own id. A refusal that blames the client (its
- * address, HELO name, sender, TLS) is named as such at every phase:
- * Postfix delays HELO and MAIL refusals to RCPT (smtpd_delay_reject).
- */
-static enum finding_id
-refusal_id(const struct smtp_session *s, const struct replydb_match *m)
-{
-	enum finding_id	 id = m->cause;
-	int		 perm = m->permanent;
-	int		 client = finding_def(id)->blame == BLAME_CLIENT;
-
-	switch (s->phase) {
+	switch (ph) {
 	case PH_BANNER:
-		if (client || id == F_POLICY_RATE_LIMITED ||
-		    id == F_POLICY_GREYLISTED)
-			return id;
-		return perm ? F_SMTP_BANNER_5XX : F_SMTP_BANNER_4XX;
+		return REPLYDB_CMD_BANNER;
 	case PH_EHLO:
 	case PH_HELO:
 	case PH_EHLO2:
-		if (client || id == F_POLICY_RATE_LIMITED)
-			return id;
-		return F_SMTP_EHLO_REJECTED;
+		return REPLYDB_CMD_HELO;
 	case PH_MAIL:
-		if (client && id != F_POLICY_SENDER_UNKNOWN_DOMAIN)
-			return id;
-		if (!perm && (m->generic || recipient_cause(id)))
-			return F_POLICY_DEFERRED;
-		/* RFC 5321 4.5.5: the null sender must be accepted */
-		if (perm && s->p.mail_from[0] == '\0' && (m->generic ||
-		    recipient_cause(id) || id == F_POLICY_MAIL_REJECTED ||
-		    id == F_POLICY_SENDER_UNKNOWN_DOMAIN))
-			return F_POLICY_NULL_SENDER_REJECTED;
-		if (m->generic || recipient_cause(id))
-			return F_POLICY_MAIL_REJECTED;
-		return id;
+		return REPLYDB_CMD_MAIL;
 	case PH_RCPT:
-		if (m->generic)
-			return perm ? F_POLICY_RCPT_REJECTED : F_POLICY_DEFERRED;
-		return id;
+		return REPLYDB_CMD_RCPT;
 	default:
-		if (m->generic)
-			return perm ? F_POLICY_REJECTED : F_POLICY_DEFERRED;
-		return id;
+		return REPLYDB_CMD_OTHER;
 	}
 }
 
-/* A cause that refuses the client itself: its address or its name. */
-static int
-refuses_address(enum finding_id id)
+static enum finding_id
+refusal_id(const struct smtp_session *s, const struct replydb_match *m)
 {
-	switch (id) {
-	case F_POLICY_CLIENT_REJECTED:
-	case F_POLICY_CLIENT_BLOCKLISTED:
-	case F_POLICY_CLIENT_REPUTATION:
-	case F_POLICY_CLIENT_REVERSE_DNS:
-	case F_POLICY_HELO_REJECTED:
-		return 1;
-	default:
-		return 0;
-	}
+	return replydb_finding(m, phase_cmd(s->phase),
+	    s->p.mail_from[0] == '\0');
 }
 
 /*
@@ -639,7 +582,7 @@ add_refusal(struct smtp_session *s, const char *what, int sev)
 		    " (the enhanced code's class disagrees with %d: the "
 		    "basic code decides, the refusal is %s)", s->reply.code,
 		    m.permanent ? "permanent" : "temporary");
-	if (refuses_address(id)) {
+	if (replydb_refuses_client(id)) {
 		util_strlcpy(a, s->res.local, sizeof(a));
 		a[strcspn(a, " ")] = '\0';
 		f = finding_add(&s->res.findings, id, sev, s->p.host, s->addr,

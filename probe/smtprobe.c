@@ -34,6 +34,7 @@
 #include "ctl.h"
 #include "dkim.h"
 #include "dns.h"
+#include "explain_cmd.h"
 #include "log.h"
 #include "render.h"
 #include "target.h"
@@ -386,7 +387,7 @@ cmd_check(int argc, char **argv)
 }
 
 /*
- * The commands: check, then one per control command of a running
+ * The commands: check and explain, then one per control command of a running
  * smtprobed (lib/ctl.h's table, run by client.c).
  */
 static const struct command {
@@ -396,6 +397,8 @@ static const struct command {
 } commands[] = {
 	{ "check", cmd_check, CHECK_USAGE
 	    "       smtprobe check --help (every setting)\n" },
+	{ "explain", cmd_explain,
+	    "usage: smtprobe explain [--json] [-v] [reply ...]\n" },
 };
 
 /* The usage of every command: on stderr with exit 3, or asked for. */

@@ -38,6 +38,16 @@ one run, separated by "::", save a Python start-up each. Checks:
   no-command REGEX [--port P]
       no phase of any session sent a command matching REGEX (never
       DATA, never AUTH)
+  explain-valid
+      a `smtprobe explain --json` document: status, input, refusals each
+      with the finding fields (id, layer, severity, blame, evidence,
+      hint) and the reply; status agreeing with the worst severity
+  refusal ID [--recipient R] [--command REGEX] [--layer L]
+          [--severity S] [--blame B] [--evidence REGEX] [--source S]
+          [--level row|enhanced|basic] [--check REGEX] [--host H]
+          [--count N]
+      some refusal of an explain document (exactly N with --count) has
+      this id and these fields
   value PATH REGEX
       the value at PATH (keys and list indices joined by ".", e.g.
       dns.mx.0.addrs.0.ptr) matches REGEX in full: a string as it is,
@@ -389,6 +399,19 @@ def build_parser():
     p.add_argument("--host")
     p.add_argument("--count", type=int)
     p.set_defaults(fn=check_finding)
+    p = sub.add_parser("explain-valid")
+    p.set_defaults(fn=check_explain_valid)
+    p = sub.add_parser("refusal")
+    p.add_argument("id")
+    for o in ("--recipient", "--command", "--evidence", "--source",
+              "--check", "--host"):
+        p.add_argument(o)
+    p.add_argument("--layer", choices=sorted(LAYERS))
+    p.add_argument("--severity", choices=sorted(SEVERITY_RANK))
+    p.add_argument("--blame", choices=sorted(BLAMES))
+    p.add_argument("--level", choices=["row", "enhanced", "basic"])
+    p.add_argument("--count", type=int)
+    p.set_defaults(fn=check_refusal)
     p = sub.add_parser("no-finding")
     p.add_argument("id")
     where(p)
@@ -472,6 +495,74 @@ def check_no_command(doc, args):
                 if line.startswith("C: ") and re.search(args.regex, line[3:],
                                                         re.I):
                     raise Fail("transcript shows %r" % line)
+
+
+def check_explain_valid(doc, args):
+    if not isinstance(doc, dict):
+        raise Fail("not an object")
+    for k in ("status", "input", "refusals"):
+        if k not in doc:
+            raise Fail("no %r" % k)
+    worst = 0
+    for i, r in enumerate(doc["refusals"]):
+        where = "refusals[%d]" % i
+        for k in ("id", "layer", "severity", "blame", "evidence", "hint",
+                  "reply", "source", "check", "recipient"):
+            if k not in r:
+                raise Fail("%s: no %r" % (where, k))
+        if r["layer"] not in LAYERS or r["blame"] not in BLAMES or \
+                r["severity"] not in SEVERITY_RANK:
+            raise Fail("%s: layer/blame/severity %r" % (where, r))
+        if not r["id"].startswith(r["layer"] + ".") and r["layer"] != "dns":
+            raise Fail("%s: id does not start with its layer" % where)
+        worst = max(worst, SEVERITY_RANK[r["severity"]])
+    want = STATUS_FOR_RANK[worst] if doc["refusals"] else "unknown"
+    if doc["status"] != want:
+        raise Fail("status %r, the refusals say %r" % (doc["status"], want))
+
+
+def check_refusal(doc, args):
+    rs = doc.get("refusals") or []
+    good, why = [], []
+    for r in rs:
+        if r.get("id") != args.id:
+            continue
+        bad = []
+        if args.recipient and r.get("recipient") != args.recipient:
+            bad.append("recipient %r" % r.get("recipient"))
+        if args.command and not re.fullmatch(args.command,
+                                             str(r.get("command")), re.I):
+            bad.append("command %r" % r.get("command"))
+        if args.layer and r.get("layer") != args.layer:
+            bad.append("layer %r" % r.get("layer"))
+        if args.severity and r.get("severity") != args.severity:
+            bad.append("severity %r" % r.get("severity"))
+        if args.blame and r.get("blame") != args.blame:
+            bad.append("blame %r" % r.get("blame"))
+        if args.source and r.get("source") != args.source:
+            bad.append("source %r" % r.get("source"))
+        if args.level and r.get("level") != args.level:
+            bad.append("level %r" % r.get("level"))
+        if args.host and r.get("host") != args.host:
+            bad.append("host %r" % r.get("host"))
+        if args.evidence and not re.search(args.evidence,
+                                           str(r.get("evidence")), re.I):
+            bad.append("evidence %r !~ /%s/" % (r.get("evidence"),
+                                                args.evidence))
+        if args.check and not re.search(args.check, str(r.get("check"))):
+            bad.append("check %r !~ /%s/" % (r.get("check"), args.check))
+        if bad:
+            why.append(", ".join(bad))
+        else:
+            good.append(r)
+    if not good:
+        raise Fail("no refusal %s%s (refusals: %s)" % (
+            args.id, ": " + " | ".join(why) if why else "",
+            "; ".join("%s %s" % (r.get("recipient"), r.get("id"))
+                      for r in rs) or "none"))
+    if args.count is not None and len(good) != args.count:
+        raise Fail("%d refusals %s, expected %d" % (len(good), args.id,
+                                                     args.count))
 
 
 def check_value(doc, args):
