@@ -14,7 +14,9 @@
  *		steps slow enough to be a Nagle/delayed-ACK stall. With the
  *		malloc_count.so shim preloaded, also allocations per probe,
  *		OpenSSL's share apart. -S appends each probe's wall time
- *		(us) to FILE.
+ *		(us) to FILE. PROBE_BENCH_RCPT in the environment names
+ *		another recipient than user@test.example (one the server
+ *		refuses, to time the refusal path).
  *
  *	probe_bench mem -k K [-T -c CA -C CERT -K KEY]
  *		K sessions held open at once against a tarpit (a child
@@ -192,7 +194,9 @@ bench_params(struct bench *b, const char *addr, int port, const char *host)
 	b->params.sslen = sizeof(*sin);
 	b->params.host = host;
 	b->params.helo = "bench.test.example";
-	b->rcpt.addr = RCPT_ADDR;
+	/* PROBE_BENCH_RCPT: another recipient, e.g. one that is refused */
+	b->rcpt.addr = getenv("PROBE_BENCH_RCPT") != NULL ?
+	    getenv("PROBE_BENCH_RCPT") : RCPT_ADDR;
 	b->rcpt.expect = RCPT_EXPECT_ACCEPT;
 	b->params.rcpts = &b->rcpt;
 	b->params.nrcpts = 1;
