@@ -669,6 +669,50 @@ R("yahoo", 451, NULL, "unresolvable RFC.5321",
     "https://senders.yahooinc.com/smtp-error-codes/",
     "451 Message temporarily deferred due to unresolvable RFC.5321 from domain. See https://senders.yahooinc.com/error-codes#unresolvable-from-domain"),
 
+/* ---- Apple: iCloud Mail (icloud.com, me.com, mac.com) ---- */
+
+/*
+ * Apple's postmaster page (support.apple.com/en-us/102322, formerly
+ * HT204137, which the replies link) gives advice, not reply texts; the
+ * texts below are iCloud's replies as collected at smtp.codes/icloud
+ * and quoted in deliverability write-ups (suped.com on CS01 and CS02).
+ */
+R("apple", 421, "4.7.1", "deferred due to excessive volume",
+    F_POLICY_RATE_LIMITED,
+    "the iCloud mailbox receives too much too fast: spread the sending out and retry later",
+    "https://support.apple.com/en-us/102322",
+    "421 4.7.1 Messages to example@icloud.com deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137"),
+R("apple", 451, "4.7.1", "Service unavailable - try again later",
+    F_SMTP_SERVER_ERROR,
+    "iCloud is not taking mail right now (often at the top of the hour): retry, and avoid sending in bursts",
+    "https://support.apple.com/en-us/102322",
+    "451 4.7.1 Service unavailable - try again later"),
+R("apple", 550, "5.1.1", "user does not exist",
+    F_POLICY_RCPT_UNKNOWN_USER,
+    "the iCloud address does not exist: check it for typos and remove it from lists",
+    "https://support.apple.com/en-us/102322",
+    "550 5.1.1 <example@icloud.com>: user does not exist"),
+R("apple", 550, "5.7.1", "[CS01]",
+    F_POLICY_CLIENT_REPUTATION,
+    "iCloud's filter (Cloudmark) refused the sender: check authentication and reputation, then write to Apple's postmaster",
+    "https://support.apple.com/en-us/102322",
+    "550 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137"),
+R("apple", 554, "5.7.1", "[CS02]",
+    F_POLICY_CLIENT_REPUTATION,
+    "iCloud refuses the sending IP's reputation (shared IPs too): ask the provider, or Apple's postmaster, with logs",
+    "https://support.apple.com/en-us/102322",
+    "554 5.7.1 [CS02] Message rejected due to local policy"),
+R("apple", 550, "5.7.1", "DMARC policy",
+    F_POLICY_AUTH_DMARC,
+    "make SPF or DKIM pass aligned with the From domain: its DMARC policy rejects what fails",
+    "https://support.apple.com/en-us/102322",
+    "550 5.7.1 Your message was rejected due to example.com DMARC policy."),
+R("apple", 550, "5.7.1", "present in the Spamhaus DBL",
+    F_POLICY_CONTENT_SPAM,
+    "a domain in the message's links is on Spamhaus DBL: remove the link or get the domain delisted",
+    "https://support.apple.com/en-us/102322",
+    "550 5.7.1 Your email was rejected due to having a domain present in the Spamhaus DBL -- see https://www.spamhaus.org/dbl/"),
+
 /* ---- Comcast (postmaster.comcast.net) ---- */
 
 /* postmaster.comcast.net 'Mail delivery error codes', Specific Error Codes table, cell ES000001 (page says the 550 notification carries this block code); code left open: the page speaks of a 550 notification, but Comcast refusals seen in public bounces use 554 */
