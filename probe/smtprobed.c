@@ -1421,6 +1421,8 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	/* until the configuration says where: what reading it logs */
+	log_init(1, "smtprobed", LOG_DAEMON);
 	if (conf_load(d.conf_path, &conf, &cause) == -1 ||
 	    keys_load(d.conf_path, conf, &keys, &nkeys, &cause) == -1) {
 		fprintf(stderr, "smtprobed: %s\n", cause);

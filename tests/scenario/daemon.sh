@@ -512,7 +512,7 @@ ROW_OUT=$T_DIR/n-dkim-key.out
 ROW_RC=$?
 want_rc 0
 grep_row "$ROW_OUT" "configuration ok, 7 target"
-grep_row "$ROW_OUT" "$(re "$T_DIR/dkim-key.conf"):$DKIM_LINE: dkim-key: $(re "$T_DIR/dkim.key") is a private key: only its public half is kept"
+grep_row "$ROW_OUT" "^smtprobed: $(re "$T_DIR/dkim-key.conf"):$DKIM_LINE: dkim-key: $(re "$T_DIR/dkim.key") is a private key: only its public half is kept"
 dend
 
 drow daemon.conf.check.dkim-key.unreadable
