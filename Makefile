@@ -11,7 +11,7 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson ldns sqlite3 libsystemd
+PKGS	 = libevent libevent_openssl openssl jansson ldns sqlite3 libsystemd zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -31,7 +31,8 @@ LIB_SRCS  = $(sort $(wildcard lib/*.c))
 LIB_OBJS  = $(LIB_SRCS:.c=.o)
 LIB	  = lib/libsmtprobe.a
 
-PROBE_SRCS = probe/smtprobe.c probe/render.c probe/client.c probe/explain.c
+PROBE_SRCS = probe/smtprobe.c probe/render.c probe/client.c probe/explain.c \
+	probe/logs.c
 PROBE_OBJS = $(PROBE_SRCS:.c=.o)
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
@@ -92,7 +93,7 @@ DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
 	libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
-	monitoring-plugins-standard
+	monitoring-plugins-standard zlib1g-dev pflogsumm
 
 deps:
 	echo "postfix postfix/main_mailer_type select No configuration" | \

@@ -36,6 +36,7 @@
 #include "dns.h"
 #include "explain_cmd.h"
 #include "log.h"
+#include "logs.h"
 #include "render.h"
 #include "target.h"
 #include "tls.h"
@@ -387,7 +388,8 @@ cmd_check(int argc, char **argv)
 }
 
 /*
- * The commands: check and explain, then one per control command of a running
+ * The commands: check, explain and logs, then one per control command of a
+ * running
  * smtprobed (lib/ctl.h's table, run by client.c).
  */
 static const struct command {
@@ -399,6 +401,7 @@ static const struct command {
 	    "       smtprobe check --help (every setting)\n" },
 	{ "explain", cmd_explain,
 	    "usage: smtprobe explain [--json] [-v] [reply ...]\n" },
+	{ "logs", logs_main, LOGS_USAGE },
 };
 
 /* The usage of every command: on stderr with exit 3, or asked for. */
