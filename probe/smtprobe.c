@@ -388,9 +388,8 @@ cmd_check(int argc, char **argv)
 }
 
 /*
- * The commands: check, explain and logs, then one per control command of a
- * running
- * smtprobed (lib/ctl.h's table, run by client.c).
+ * The commands: check, explain and logs, then one per control command
+ * of a running smtprobed (lib/ctl.h's table, run by client.c).
  */
 static const struct command {
 	const char	*name;

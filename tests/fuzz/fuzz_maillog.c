@@ -5,13 +5,15 @@
  * heap copy so that any read past its end trips ASan. Invariants of the
  * result are checked (every slice lies inside the line, enums in range,
  * a BAD result has a reason); a break abort()s. maillog_time runs on
- * every stamp with a fixed reference.
+ * every stamp with a fixed reference. Every line is also fed to a
+ * logsum (lib/logsum.c), whose rows and domains are read at the end.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "logsum.h"
 #include "maillog.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -85,8 +87,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t	*p = data, *end = data + size, *nl;
 	char		*line;
-	size_t		 len;
+	size_t		 len, n, i;
+	struct logsum_params sp;
+	struct logsum	*sum;
+	const struct logsum_row *const *rows;
+	const struct logsum_domain *const *doms;
 
+	memset(&sp, 0, sizeof(sp));
+	sp.now = 1796551096;
+	if ((sum = logsum_new(&sp)) == NULL)
+		abort();
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		len = (size_t)((nl ? nl : end) - p);
@@ -94,8 +104,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(line, p, len);
 		one_line(line, len);
+		(void)logsum_feed(sum, line, len);
 		free(line);
 		p = nl ? nl + 1 : end;
 	}
+	rows = logsum_rows(sum, &n);
+	for (i = 0; i < n; i++)
+		if (rows[i]->attempts == 0 || rows[i]->cause >= F_COUNT ||
+		    strlen(rows[i]->sample) > LOGSUM_SAMPLE_MAX)
+			abort();
+	doms = logsum_domains(sum, &n);
+	for (i = 0; i < n; i++)
+		if (doms[i]->domain == NULL)
+			abort();
+	logsum_free(sum);
 	return 0;
 }
