@@ -153,9 +153,11 @@ cmd_check(int argc, char **argv)
 {
 	static struct check_params c;
 	static struct dns_config dcfg;
-	struct option	*longopts;
-	struct given	*given;
-	struct arena	*arena;
+	/* static: the usage and error paths exit from deeper down, and
+	 * what the process exits with must stay reachable (LeakSanitizer) */
+	static struct option	*longopts;
+	static struct given	*given;
+	static struct arena	*arena;
 	struct target	 t;
 	struct target_input in;
 	struct dns_resolver *res = NULL;
