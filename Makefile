@@ -11,7 +11,8 @@ AR	?= ar
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = libevent libevent_openssl openssl jansson ldns sqlite3 libsystemd zlib
+PKGS	 = libevent libevent_openssl openssl jansson ldns sqlite3 libsystemd zlib \
+	   libpsl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -93,7 +94,7 @@ DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
 	libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
-	monitoring-plugins-standard zlib1g-dev pflogsumm
+	monitoring-plugins-standard zlib1g-dev pflogsumm libpsl-dev publicsuffix
 
 deps:
 	echo "postfix postfix/main_mailer_type select No configuration" | \

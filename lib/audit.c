@@ -784,45 +784,37 @@ on_dnsbl_txt(struct audit *a, struct aq *q, const struct dns_result *res)
 
 /* ---- DMARC, DKIM, TLS-RPT ---- */
 
-/* The organisational domain, approximated as dmarc_same_org() does. */
-static const char *
-org_domain(const char *d)
-{
-	const char	*p = d + strlen(d);
-	int		 dots = 0;
-
-	while (p > d) {
-		p--;
-		if (*p == '.' && ++dots == 2)
-			return p + 1;
-	}
-	return d;
-}
-
 static void
 on_dmarc(struct audit *a, struct aq *q, const struct dns_result *res)
 {
 	struct txts	 t;
 	size_t		 n, i, first;
-	char		 qn[AUDIT_NAME_MAX + 16];
-	const char	*dom = q->idx ? org_domain(a->r.domain) : a->r.domain;
+	char		 qn[AUDIT_NAME_MAX + 16], org[AUDIT_NAME_MAX];
+	const char	*dom = a->r.domain;
 
 	if (dns_failed(a, res, a->r.domain, "DMARC TXT"))
 		return;
+	if (dmarc_org_domain(a->r.domain, org, sizeof(org)) == -1)
+		util_strlcpy(org, a->r.domain, sizeof(org));
+	if (q->idx)
+		dom = org;
 	txts_get(res, &t);
 	/* RFC 7489 6.6.3: no record here, ask the organisational domain */
 	if (q->idx == 0 && txtrec_select((const char *const *)t.s, t.len, t.n,
 	    "DMARC1", TXTREC_NOCASE, &first) == 0 &&
-	    strcmp(org_domain(a->r.domain), a->r.domain) != 0) {
+	    strcasecmp(org, a->r.domain) != 0) {
 		txts_free(&t);
-		snprintf(qn, sizeof(qn), "_dmarc.%s", org_domain(a->r.domain));
+		snprintf(qn, sizeof(qn), "_dmarc.%s", org);
 		lookup(a, qn, LDNS_RR_TYPE_TXT, K_DMARC, 0, 0, 1, 0, NULL);
 		return;
 	}
 	a->r.dmarc = txts_pick(&t, "v=DMARC1");
 	util_strlcpy(a->dmarc_dom, dom, sizeof(a->dmarc_dom));
-	if (dmarc_check(dom, (const char *const *)t.s, t.len, t.n,
-	    &a->dmarc, &a->r.findings) == 0) {
+	if (a->r.dmarc != NULL)
+		util_strlcpy(a->r.dmarc_domain, dom,
+		    sizeof(a->r.dmarc_domain));
+	if (dmarc_check(a->r.domain, dom, (const char *const *)t.s, t.len,
+	    t.n, &a->dmarc, &a->r.findings) == 0) {
 		n = dmarc_report_dests(dom, &a->dmarc, a->dests,
 		    DMARC_DESTS_MAX);
 		for (i = 0; i < n; i++) {

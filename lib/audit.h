@@ -104,6 +104,9 @@ struct audit_result {
 	int		 nmx;
 	char		*spf;		/* the SPF record, or NULL */
 	char		*dmarc;		/* the DMARC record, or NULL */
+	char		 dmarc_domain[AUDIT_NAME_MAX]; /* where it was found: the
+					   domain or its organisational
+					   domain; "" without a record */
 	char		*tlsrpt;
 	char		*mtasts_txt;
 	char		*mtasts_body;	/* the policy as fetched */

@@ -8,9 +8,12 @@
  * valid URI, and drop the record otherwise. So only a record receivers
  * drop is crit; a tag falling back to its default is warn.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libpsl.h>
 
 #include "dmarc.h"
 #include "util.h"
@@ -19,7 +22,8 @@
 
 /* What one parse knows beyond the record itself. */
 struct dmarc_ctx {
-	const char		*domain;
+	const char		*subject;	/* the domain audited */
+	const char		*domain;	/* whose record it is */
 	char			 name[300];	/* _dmarc.DOMAIN */
 	struct dmarc_record	*rec;
 	struct finding_list	*fl;
@@ -245,8 +249,64 @@ rec_defaults(struct dmarc_record *rec)
 	rec->ri = 86400;
 }
 
-int
-dmarc_parse(const char *domain, const char *s, size_t len,
+/* Is the name the same, case and a final dot ignored? */
+static int
+name_equal(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b);
+
+	if (la > 0 && a[la - 1] == '.')
+		la--;
+	if (lb > 0 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/*
+ * The policy receivers apply to the subject, judged once the record is
+ * parsed. RFC 7489 6.3: sp= is for subdomains, and a subdomain without a
+ * record of its own gets its organisational domain's (6.6.3), so there
+ * sp= (else p=) is the subject's policy; on the organisational domain
+ * itself it is p=. 6.6.4: receivers enact the policy on pct percent of
+ * the failing mail, none with pct=0: quarantine then falls back to the
+ * receiver's usual handling, reject to quarantine at most.
+ */
+static void
+judge(struct dmarc_ctx *c, int fallback, int sp_given)
+{
+	struct dmarc_record	*rec = c->rec;
+	int			 sub = !name_equal(c->subject, c->domain);
+	const char		*tag = sub && sp_given ? "sp" : "p";
+	char			 whose[TXTREC_HOST_MAX + 96] = "";
+
+	rec->applied = sub ? rec->sp : rec->p;
+	if (sub)
+		snprintf(whose, sizeof(whose), ", the policy of %s, which has "
+		    "no record and gets its organisational domain's (RFC 7489 "
+		    "6.6.3)", c->subject);
+	if (fallback)
+		finding_add(c->fl, F_DMARC_POLICY_NONE, -1, c->domain, NULL, 0,
+		    "%s: acted on as p=none (RFC 7489 6.6.3 fallback)%s",
+		    c->name, whose);
+	else if (rec->applied == DMARC_P_NONE)
+		finding_add(c->fl, F_DMARC_POLICY_NONE, -1, c->domain, NULL, 0,
+		    "%s: %s=none%s%s", c->name, tag,
+		    sub && !sp_given ? " (no sp=)" : "", whose);
+	else if (rec->pct == 0)
+		finding_add(c->fl, F_DMARC_POLICY_NONE, -1, c->domain, NULL, 0,
+		    "%s: pct=0: %s=%s is enacted on no message%s, so %s (RFC "
+		    "7489 6.6.4: %s); DMARCbis (RFC 9989) drops pct, and t=y "
+		    "is its way to mark a policy under test", c->name, tag,
+		    dmarc_policy_name(rec->applied), whose,
+		    rec->applied == DMARC_P_REJECT ? "nothing is rejected" :
+		    "it protects nothing",
+		    rec->applied == DMARC_P_REJECT ? "receivers quarantine "
+		    "instead" : "receivers handle failing mail as they would "
+		    "without DMARC");
+}
+
+static int
+parse(const char *subject, const char *domain, const char *s, size_t len,
     struct dmarc_record *rec, struct finding_list *fl)
 {
 	struct dmarc_ctx	 c;
@@ -258,6 +318,7 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 	enum dmarc_policy	 sp = DMARC_P_UNSET;
 
 	memset(&c, 0, sizeof(c));
+	c.subject = subject;
 	c.domain = domain;
 	c.rec = rec;
 	c.fl = fl;
@@ -353,25 +414,33 @@ dmarc_parse(const char *domain, const char *s, size_t len,
 		sp = DMARC_P_NONE;
 	}
 	rec->sp = sp != DMARC_P_UNSET ? sp : rec->p;
-
-	if (fallback)
-		finding_add(fl, F_DMARC_POLICY_NONE, -1, domain, NULL, 0,
-		    "%s: acted on as p=none (RFC 7489 6.6.3 fallback)",
-		    c.name);
-	else if (rec->p == DMARC_P_NONE)
-		finding_add(fl, F_DMARC_POLICY_NONE, -1, domain, NULL, 0,
-		    "%s: p=none", c.name);
+	judge(&c, fallback, spt.val != NULL);
 	return 0;
 }
 
 int
-dmarc_check(const char *domain, const char *const *txt, const size_t *len,
-    size_t n, struct dmarc_record *rec, struct finding_list *fl)
+dmarc_parse(const char *domain, const char *s, size_t len,
+    struct dmarc_record *rec, struct finding_list *fl)
+{
+	return parse(domain, domain, s, len, rec, fl);
+}
+
+int
+dmarc_check(const char *subject, const char *domain, const char *const *txt,
+    const size_t *len, size_t n, struct dmarc_record *rec,
+    struct finding_list *fl)
 {
 	size_t	 first = 0, second, count;
 
 	rec_defaults(rec);
 	count = txtrec_select(txt, len, n, "DMARC1", TXTREC_NOCASE, &first);
+	if (count == 0 && !name_equal(subject, domain)) {
+		finding_add(fl, F_DMARC_NONE, -1, domain, NULL, 0,
+		    "_dmarc.%s: no TXT record starts with v=DMARC1, nor at "
+		    "_dmarc.%s, its organisational domain's (%zu TXT records "
+		    "there)", subject, domain, n);
+		return -1;
+	}
 	if (count == 0) {
 		finding_add(fl, F_DMARC_NONE, -1, domain, NULL, 0,
 		    "_dmarc.%s: no TXT record starts with v=DMARC1 "
@@ -389,34 +458,60 @@ dmarc_check(const char *domain, const char *const *txt, const size_t *len,
 		    EV(txt[first], len[first]), EV(txt[second], len[second]));
 		return -1;
 	}
-	return dmarc_parse(domain, txt[first], len[first], rec, fl);
+	return parse(subject, domain, txt[first], len[first], rec, fl);
 }
 
-/* The last two labels of a name (the whole name if it has one label). */
-static const char *
-org_suffix(const char *d, size_t *outlen)
-{
-	size_t	 len = strlen(d), i;
-	int	 dots = 0;
+static pthread_once_t	 psl_once = PTHREAD_ONCE_INIT;
+static const psl_ctx_t	*psl;
 
-	if (len > 0 && d[len - 1] == '.')
+static void
+psl_load(void)
+{
+	/*
+	 * The newer of the list compiled into libpsl and the one of the
+	 * publicsuffix package, which Debian updates more often. Loaded
+	 * once and kept: the list changes with a package upgrade, after
+	 * which the daemon is restarted like any other.
+	 */
+	psl = psl_latest(NULL);
+	if (psl == NULL)
+		psl = psl_builtin();
+}
+
+int
+dmarc_org_domain(const char *domain, char *out, size_t outlen)
+{
+	char		 name[TXTREC_HOST_MAX + 1];
+	const char	*reg = NULL;
+	size_t		 len = strlen(domain), i;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (len > 0 && domain[len - 1] == '.')
 		len--;
-	for (i = len; i > 0; i--)
-		if (d[i - 1] == '.' && ++dots == 2)
-			break;
-	*outlen = len - i;
-	return d + i;
+	if (len > TXTREC_HOST_MAX || len >= outlen)
+		return -1;
+	/* libpsl wants lowercase; A-labels (xn--) are on its list too. */
+	for (i = 0; i < len; i++)
+		name[i] = domain[i] >= 'A' && domain[i] <= 'Z' ?
+		    (char)(domain[i] | 0x20) : domain[i];
+	name[len] = '\0';
+	pthread_once(&psl_once, psl_load);
+	if (psl != NULL)
+		reg = psl_registrable_domain(psl, name);
+	util_strlcpy(out, reg != NULL ? reg : name, outlen);
+	return 0;
 }
 
 int
 dmarc_same_org(const char *a, const char *b)
 {
-	const char	*sa, *sb;
-	size_t		 la, lb;
+	char	 oa[TXTREC_HOST_MAX + 1], ob[TXTREC_HOST_MAX + 1];
 
-	sa = org_suffix(a, &la);
-	sb = org_suffix(b, &lb);
-	return la == lb && strncasecmp(sa, sb, la) == 0;
+	if (dmarc_org_domain(a, oa, sizeof(oa)) == -1 ||
+	    dmarc_org_domain(b, ob, sizeof(ob)) == -1)
+		return name_equal(a, b);
+	return strcmp(oa, ob) == 0;
 }
 
 static void

@@ -5,6 +5,9 @@
  * Pure logic: the caller resolves the TXT records (each one's strings
  * already joined) and hands them in; findings go to a finding_list with
  * host = DOMAIN and evidence naming the record, the tag and the value.
+ * Organisational domains (RFC 7489 3.2) come from the Public Suffix List
+ * through libpsl: the newer of the list built into libpsl and the one the
+ * publicsuffix package installs, read once per process.
  */
 #ifndef SMTPROBE_DMARC_H
 #define SMTPROBE_DMARC_H
@@ -44,6 +47,8 @@ struct dmarc_uri {
 struct dmarc_record {
 	enum dmarc_policy p;		/* effective p=: DMARC_P_NONE on the 6.6.3 fallback */
 	enum dmarc_policy sp;		/* sp=, else p */
+	enum dmarc_policy applied;	/* for the subject: p, or sp when the
+					   record is its organisational domain's */
 	int		 pct;		/* 0..100, default 100 */
 	char		 adkim;		/* 'r' or 's', default 'r' */
 	char		 aspf;		/* 'r' or 's', default 'r' */
@@ -64,14 +69,18 @@ struct dmarc_dest {
 };
 
 /*
- * Audit the n TXT records at _dmarc.DOMAIN (txt[i] has len[i] bytes).
+ * Audit the n TXT records at _dmarc.DOMAIN (txt[i] has len[i] bytes) as
+ * the policy of SUBJECT, the domain audited: DOMAIN itself, or its
+ * organisational domain when SUBJECT has no record (RFC 7489 6.6.3).
  * Only records starting "v=DMARC1" count: none is dmarc.none, more than
- * one is dmarc.multiple; the one is parsed by dmarc_parse(). Returns 0
- * when receivers apply a record (filled in *rec), -1 when they apply none.
+ * one is dmarc.multiple; the one is parsed as dmarc_parse() does, except
+ * that for a SUBJECT other than DOMAIN the policy judged is sp= (6.3).
+ * Returns 0 when receivers apply a record (filled in *rec), -1 when they
+ * apply none.
  */
-int		 dmarc_check(const char *domain, const char *const *txt,
-		    const size_t *len, size_t n, struct dmarc_record *rec,
-		    struct finding_list *fl);
+int		 dmarc_check(const char *subject, const char *domain,
+		    const char *const *txt, const size_t *len, size_t n,
+		    struct dmarc_record *rec, struct finding_list *fl);
 
 /*
  * Parse one record. dmarc.syntax is crit when receivers drop the record
@@ -79,18 +88,30 @@ int		 dmarc_check(const char *domain, const char *const *txt,
  * rua URI), warn when a tag is ignored or its default used (bad value,
  * malformed or duplicate tag-spec, p/sp invalid with the p=none fallback
  * of 6.6.3, a URI scheme other than mailto:), info for an unknown tag
- * (ignored, 6.3). dmarc.policy-none when the effective policy is none.
- * Returns 0 when receivers apply the record, -1 otherwise.
+ * (ignored, 6.3). dmarc.policy-none when the effective policy is none,
+ * or when pct=0 has receivers enact it on no message (6.6.4). Returns 0
+ * when receivers apply the record, -1 otherwise.
  */
 int		 dmarc_parse(const char *domain, const char *s, size_t len,
 		    struct dmarc_record *rec, struct finding_list *fl);
 
 /*
- * Are two domains in the same organisation? Approximated by comparing
- * their last two labels, case-insensitively: no public-suffix list, so
- * "a.example.co.uk" and "b.other.co.uk" count as the same (an external
- * destination goes unchecked, never a false alarm). A single-label name
- * is compared whole.
+ * The organisational domain of DOMAIN (RFC 7489 3.2): its longest public
+ * suffix on the Public Suffix List plus one label, so example.co.uk for
+ * mail.example.co.uk and example.com.cn for a.b.example.com.cn (a name
+ * under a suffix the list does not know takes its last label as the
+ * suffix). A public suffix, a single label and a name without a list are
+ * their own organisational domain. Written lowercase, without a final
+ * dot, to out (outlen bytes). Returns 0, or -1 when DOMAIN is longer
+ * than TXTREC_HOST_MAX or out too small (out is then "").
+ */
+int		 dmarc_org_domain(const char *domain, char *out,
+		    size_t outlen);
+
+/*
+ * Are two domains in the same organisation: the same organisational
+ * domain, case and a final dot ignored? Names too long for DNS are
+ * compared whole.
  */
 int		 dmarc_same_org(const char *a, const char *b);
 

@@ -228,6 +228,8 @@ json_dns(const struct audit_result *a)
 	json_object_set_new(o, "mx", mxs);
 	json_object_set_new(o, "spf", jstr(a->spf));
 	json_object_set_new(o, "dmarc", jstr(a->dmarc));
+	json_object_set_new(o, "dmarc_domain",
+	    jstr(a->dmarc_domain[0] != '\0' ? a->dmarc_domain : NULL));
 	for (i = 0; i < a->ndkim; i++)
 		json_object_set_new(dk, a->dkim[i].selector,
 		    jstr(a->dkim[i].record));

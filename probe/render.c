@@ -181,6 +181,9 @@ human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 	}
 	human_record(f, "SPF", a->spf);
 	human_record(f, "DMARC", a->dmarc);
+	if (a->dmarc != NULL && strcmp(a->dmarc_domain, a->domain) != 0)
+		fprintf(f, "            at _dmarc.%s, the organisational "
+		    "domain's\n", a->dmarc_domain);
 	for (i = 0; i < a->ndkim; i++) {
 		char	 w[80];
 

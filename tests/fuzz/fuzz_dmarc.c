@@ -3,8 +3,10 @@
  *
  * The input is the TXT answer at _dmarc.DOMAIN: records split on LF,
  * each in an exact-size heap copy so a read past its length trips ASan.
- * A usable record's report destinations are listed and judged against
- * the same records as the authorisation answer. Invariant breaks abort().
+ * It is judged twice: as the domain's own record and as the record of
+ * the organisational domain of a subdomain (RFC 7489 6.6.3). A usable
+ * record's report destinations are listed and judged against the same
+ * records as the authorisation answer. Invariant breaks abort().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +47,7 @@ check_record(const char *domain, const struct dmarc_record *rec,
 
 	if (rec->p < DMARC_P_NONE || rec->p > DMARC_P_REJECT ||
 	    rec->sp < DMARC_P_NONE || rec->sp > DMARC_P_REJECT ||
+	    (rec->applied != rec->p && rec->applied != rec->sp) ||
 	    rec->pct < 0 || rec->pct > 100 ||
 	    (rec->adkim != 'r' && rec->adkim != 's') ||
 	    (rec->aspf != 'r' && rec->aspf != 's') ||
@@ -88,10 +91,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = nl ? nl + 1 : end;
 	}
 
-	if (dmarc_check("example.com", (const char *const *)txt, len, n, &rec,
-	    &fl) == 0)
+	if (dmarc_check("example.com", "example.com",
+	    (const char *const *)txt, len, n, &rec, &fl) == 0)
 		check_record("example.com", &rec, (const char *const *)txt,
 		    len, n, &fl);
+	check_findings(&fl);
+	finding_list_free(&fl);
+
+	if (dmarc_check("mail.example.co.uk", "example.co.uk",
+	    (const char *const *)txt, len, n, &rec, &fl) == 0) {
+		if (rec.applied != rec.sp)
+			abort();
+		check_record("example.co.uk", &rec, (const char *const *)txt,
+		    len, n, &fl);
+	}
 	check_findings(&fl);
 	finding_list_free(&fl);
 

@@ -295,6 +295,30 @@ sts() {
 	printf 'dmarcruaok.bad.example._report._dmarc\tTXT\t"v=DMARC1"\n'
 } >"$Z/example.net.zone"
 
+# Public suffixes of two labels (RFC 7489 3.2): the organisational
+# domain of mail.example.com.cn is example.com.cn, not com.cn, whose
+# own record is a trap a two-label guess would fall into (p=reject: the
+# sp=none of example.com.cn would go unseen). rua.com.cn sends reports
+# to other.com.cn, another organisation that has not agreed. Under
+# co.uk: pct=0 at example.co.uk, reports within the organisation, and
+# a trap at co.uk (p=none, which would hide pct=0).
+{
+	soa com.cn
+	printf '_dmarc\tTXT\t"v=DMARC1; p=reject"\n'
+	std example dmarc
+	printf '_dmarc.example\tTXT\t"v=DMARC1; p=reject; sp=none; rua=mailto:dmarc@example.com.cn"\n'
+	std mail.example dmarc
+	std rua dmarc
+	printf '_dmarc.rua\tTXT\t"v=DMARC1; p=reject; rua=mailto:agg@other.com.cn"\n'
+} >"$Z/com.cn.zone"
+{
+	soa co.uk
+	printf '_dmarc\tTXT\t"v=DMARC1; p=none"\n'
+	std example dmarc
+	printf '_dmarc.example\tTXT\t"v=DMARC1; p=quarantine; pct=0; rua=mailto:agg@reports.example.co.uk"\n'
+	std mail.example dmarc
+} >"$Z/co.uk.zone"
+
 # Blocklists (RFC 5782): 127.0.0.1 listed with a reason; a list that
 # answers its error code; a list that answers outside 127/8.
 {
@@ -359,7 +383,8 @@ then
 fi
 
 nsd_setup "$T_DIR/nsd" "$P_NSD" || setup_fail "nsd_setup failed"
-for z in test.example 127.in-addr.arpa bad.example example.net bl.example; do
+for z in test.example 127.in-addr.arpa bad.example example.net bl.example \
+    com.cn co.uk; do
 	nsd_zone "$z" "$Z/$z.zone"
 done
 nsd_zone sec.example "$Z/sec.example.zone.signed"
@@ -683,8 +708,9 @@ end_row
 # applies; bad.example has none either.
 drow domain.dmarc.none 1 dmarcnone.$B "${R[@]}" --dns-only
 expect finding dmarc.none --layer dns --severity warn \
-    --evidence '_dmarc\.(dmarcnone\.)?bad\.example: no TXT record starts with v=DMARC1'
+    --evidence '_dmarc\.dmarcnone\.bad\.example: no TXT record starts with v=DMARC1, nor at _dmarc\.bad\.example, its organisational domain'"'"'s'
 expect value dns.dmarc null
+expect value dns.dmarc_domain null
 expect max-severity warn
 end_row
 
@@ -692,7 +718,43 @@ end_row
 drow domain.dmarc.org-fallback 0 fallback.test.example "${R[@]}" --dns-only
 expect no-finding dmarc.none
 expect value dns.dmarc 'v=DMARC1; p=reject; rua=mailto:dmarc-reports@test\.example'
+expect value dns.dmarc_domain test.example
 expect max-severity none
+end_row
+
+# The organisational domain from the Public Suffix List (RFC 7489 3.2)
+# and, for a subdomain, its sp= (6.3): sp=none at example.com.cn leaves
+# mail.example.com.cn unprotected.
+drow domain.dmarc.psl-com-cn 0 mail.example.com.cn "${R[@]}" --dns-only
+expect finding dmarc.policy-none --layer dns --severity info \
+    --evidence '_dmarc\.example\.com\.cn: sp=none, the policy of mail\.example\.com\.cn, which has no record'
+expect value dns.dmarc 'v=DMARC1; p=reject; sp=none; rua=mailto:dmarc@example\.com\.cn'
+expect value dns.dmarc_domain example.com.cn
+expect max-severity info
+end_row
+
+# The organisational domain itself: p=reject applies, sp=none does not.
+drow domain.dmarc.psl-org-itself 0 example.com.cn "${R[@]}" --dns-only
+expect no-finding dmarc.policy-none
+expect value dns.dmarc_domain example.com.cn
+expect max-severity none
+end_row
+
+# other.com.cn is another organisation: its consent is asked for.
+drow domain.dmarc.psl-rua 1 rua.com.cn "${R[@]}" --dns-only
+expect finding dmarc.rua-unauthorized --layer dns --severity warn \
+    --evidence 'rua="mailto:agg@other\.com\.cn".*rua\.com\.cn\._report\._dmarc\.other\.com\.cn'
+expect max-severity warn
+end_row
+
+# pct=0 at example.co.uk, seen from its subdomain; the reports stay in
+# the organisation (reports.example.co.uk), so no consent is needed.
+drow domain.dmarc.psl-co-uk-pct0 0 mail.example.co.uk "${R[@]}" --dns-only
+expect finding dmarc.policy-none --layer dns --severity info \
+    --evidence '_dmarc\.example\.co\.uk: pct=0: p=quarantine is enacted on no message, the policy of mail\.example\.co\.uk.*protects nothing.*DMARCbis \(RFC 9989\) drops pct'
+expect no-finding dmarc.rua-unauthorized
+expect value dns.dmarc_domain example.co.uk
+expect max-severity info
 end_row
 
 drow domain.dmarc.multiple 2 dmarcmulti.$B "${R[@]}" --dns-only

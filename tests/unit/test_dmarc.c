@@ -1,6 +1,7 @@
 /*
  * test_dmarc.c - the DMARC record audit: selection, tag errors,
- * the p=none fallback, external report destinations.
+ * the p=none fallback, the policy of a subdomain, pct=0, organisational
+ * domains from the Public Suffix List, external report destinations.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +69,21 @@ static const struct dcase cases[] = {
 	    { { F_DMARC_SYNTAX, SEV_WARN, R "sp=\"rejct\": not none, "
 	    "quarantine or reject; receivers act as if p=none" },
 	      { F_DMARC_POLICY_NONE, SEV_INFO, "acted on as p=none" } } },
+	{ "pct=0 quarantine", { "v=DMARC1; p=quarantine; pct=0" }, 0,
+	    { { F_DMARC_POLICY_NONE, SEV_INFO, R "pct=0: p=quarantine is "
+	    "enacted on no message, so it protects nothing (RFC 7489 6.6.4: "
+	    "receivers handle failing mail as they would without DMARC); "
+	    "DMARCbis (RFC 9989) drops pct" } } },
+	{ "pct=0 reject", { "v=DMARC1; p=reject; pct=0" }, 0,
+	    { { F_DMARC_POLICY_NONE, SEV_INFO, R "pct=0: p=reject is enacted "
+	    "on no message, so nothing is rejected (RFC 7489 6.6.4: "
+	    "receivers quarantine instead); DMARCbis (RFC 9989) drops "
+	    "pct" } } },
+	{ "pct=1", { "v=DMARC1; p=reject; pct=1" }, 0, { { 0 } } },
+	{ "pct=0 with p=none: one finding", { "v=DMARC1; p=none; pct=0" }, 0,
+	    { { F_DMARC_POLICY_NONE, SEV_INFO, R "p=none" } } },
+	{ "sp=none on the domain itself", { "v=DMARC1; p=reject; sp=none" },
+	    0, { { 0 } } },
 	{ "pct over 100", { "v=DMARC1; p=reject; pct=150" }, 0,
 	    { { F_DMARC_SYNTAX, SEV_WARN, R "pct=\"150\": not an integer "
 	    "0-100; receivers use 100" } } },
@@ -146,7 +162,7 @@ test_cases(void **state)
 		memset(&fl, 0, sizeof(fl));
 		for (n = 0; n < 4 && cases[i].txt[n] != NULL; n++)
 			len[n] = strlen(cases[i].txt[n]);
-		if (dmarc_check(D, cases[i].txt, len, n, &rec, &fl) !=
+		if (dmarc_check(D, D, cases[i].txt, len, n, &rec, &fl) !=
 		    cases[i].ret) {
 			print_error("%s: want return %d\n", cases[i].name,
 			    cases[i].ret);
@@ -251,6 +267,121 @@ test_bounds(void **state)
 	free(s);
 }
 
+/* The record of the organisational domain, judged for a subdomain. */
+#define SUB	"mail.example.com.cn"
+#define ORG	"example.com.cn"
+#define RO	"_dmarc.example.com.cn: "
+#define OF	", the policy of mail.example.com.cn, which has no record and " \
+		"gets its organisational domain's (RFC 7489 6.6.3)"
+
+static const struct dcase subcases[] = {
+	{ "sp=none", { "v=DMARC1; p=reject; sp=none" }, 0,
+	    { { F_DMARC_POLICY_NONE, SEV_INFO, RO "sp=none" OF } } },
+	{ "sp=reject, p=none", { "v=DMARC1; p=none; sp=reject" }, 0,
+	    { { 0 } } },
+	{ "p=none, no sp", { "v=DMARC1; p=none" }, 0,
+	    { { F_DMARC_POLICY_NONE, SEV_INFO, RO "p=none (no sp=)" OF } } },
+	{ "p=reject, no sp", { "v=DMARC1; p=reject" }, 0, { { 0 } } },
+	{ "sp=quarantine, pct=0", { "v=DMARC1; p=reject; sp=quarantine; "
+	    "pct=0" }, 0,
+	    { { F_DMARC_POLICY_NONE, SEV_INFO, RO "pct=0: sp=quarantine is "
+	    "enacted on no message" OF ", so it protects nothing" } } },
+	{ "bad sp, rua: fallback", { "v=DMARC1; p=reject; sp=x; "
+	    "rua=mailto:d@example.com.cn" }, 0,
+	    { { F_DMARC_SYNTAX, SEV_WARN, RO "sp=\"x\"" },
+	      { F_DMARC_POLICY_NONE, SEV_INFO, RO "acted on as p=none (RFC "
+	    "7489 6.6.3 fallback)" OF } } },
+	{ "none at either", { "v=spf1 -all" }, -1,
+	    { { F_DMARC_NONE, SEV_WARN, "_dmarc.mail.example.com.cn: no TXT "
+	    "record starts with v=DMARC1, nor at _dmarc.example.com.cn, its "
+	    "organisational domain's (1 TXT records there)" } } },
+};
+
+static void
+test_subdomain(void **state)
+{
+	struct dmarc_record	 rec;
+	struct finding_list	 fl;
+	size_t			 i, n, len[4];
+
+	(void)state;
+	for (i = 0; i < sizeof(subcases) / sizeof(subcases[0]); i++) {
+		memset(&fl, 0, sizeof(fl));
+		for (n = 0; n < 4 && subcases[i].txt[n] != NULL; n++)
+			len[n] = strlen(subcases[i].txt[n]);
+		if (dmarc_check(SUB, ORG, subcases[i].txt, len, n, &rec,
+		    &fl) != subcases[i].ret) {
+			print_error("%s: want return %d\n", subcases[i].name,
+			    subcases[i].ret);
+			want_dump(&fl);
+			fail();
+		}
+		want_findings(subcases[i].name, &fl, subcases[i].want);
+		finding_list_free(&fl);
+	}
+
+	/* applied: sp for the subdomain, p for the domain itself. */
+	{
+		const char	*s[] = { "v=DMARC1; p=reject; sp=none" };
+		size_t		 l[] = { strlen(s[0]) };
+
+		memset(&fl, 0, sizeof(fl));
+		assert_int_equal(dmarc_check(SUB, ORG, s, l, 1, &rec, &fl), 0);
+		assert_int_equal(rec.applied, DMARC_P_NONE);
+		assert_int_equal(dmarc_check("Example.COM.CN.", ORG, s, l, 1,
+		    &rec, &fl), 0);
+		assert_int_equal(rec.applied, DMARC_P_REJECT);
+		finding_list_free(&fl);
+	}
+}
+
+static void
+test_org_domain(void **state)
+{
+	static const struct {
+		const char	*in, *org;
+	} t[] = {
+		/* Suffixes of two labels (RFC 7489 3.2): the cases. */
+		{ "example.com.cn", "example.com.cn" },
+		{ "mail.example.com.cn", "example.com.cn" },
+		{ "a.b.example.edu.cn", "example.edu.cn" },
+		{ "www.example.co.uk", "example.co.uk" },
+		{ "x.example.com.au", "example.com.au" },
+		{ "a.b.example.com", "example.com" },
+		{ "Mail.Example.CO.UK.", "example.co.uk" },
+		/* A suffix is its own; so is a single label. */
+		{ "com.cn", "com.cn" },
+		{ "co.uk", "co.uk" },
+		{ "com", "com" },
+		{ "localhost", "localhost" },
+		/* Not on the list: the last label is the suffix ("*"). */
+		{ "a.b.example.test", "example.test" },
+		{ "sub.bad.example", "bad.example" },
+		/* A-labels: xn--fiqs8s is .中国 on the list. */
+		{ "mail.xn--fsqu00a.xn--fiqs8s", "xn--fsqu00a.xn--fiqs8s" },
+		{ "", "" },
+	};
+	char	 out[TXTREC_HOST_MAX + 1], longname[300];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(dmarc_org_domain(t[i].in, out, sizeof(out)),
+		    0);
+		if (strcmp(out, t[i].org) != 0) {
+			print_error("%s: want %s, got %s\n", t[i].in, t[i].org,
+			    out);
+			fail();
+		}
+	}
+	/* Too long for DNS, or for out. */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(dmarc_org_domain(longname, out, sizeof(out)), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(dmarc_org_domain("mail.example.com", out, 8), -1);
+}
+
 static void
 test_same_org(void **state)
 {
@@ -266,8 +397,14 @@ test_same_org(void **state)
 		{ "example.com", "vendor.com", 0 },
 		{ "com", "example.com", 0 },
 		{ "localhost", "localhost", 1 },
-		/* The documented approximation: no public-suffix list. */
-		{ "a.example.co.uk", "b.other.co.uk", 1 },
+		/* Public suffixes of two labels: each registrant is its own. */
+		{ "a.example.co.uk", "b.other.co.uk", 0 },
+		{ "a.example.co.uk", "reports.example.co.uk", 1 },
+		{ "example.com.cn", "other.com.cn", 0 },
+		{ "mail.example.com.cn", "EXAMPLE.com.cn.", 1 },
+		{ "example.edu.cn", "example.com.cn", 0 },
+		{ "example.com.au", "vendor.com.au", 0 },
+		{ "com.cn", "example.com.cn", 0 },
 	};
 	size_t	 i;
 
@@ -310,6 +447,18 @@ test_report_dests(void **state)
 	    "example.com._report._dmarc.fail.example.org");
 	/* max bounds the output. */
 	assert_int_equal(dmarc_report_dests("example.com", &rec, d, 1), 1);
+
+	/* Under com.cn, every registrant is an organisation of its own. */
+	s = "v=DMARC1; p=reject; rua=mailto:a@reports.example.com.cn,"
+	    "mailto:b@other.com.cn";
+	assert_int_equal(dmarc_parse("example.com.cn", s, strlen(s), &rec,
+	    &fl), 0);
+	assert_int_equal(fl.n, 0);
+	n = dmarc_report_dests("example.com.cn", &rec, d, DMARC_DESTS_MAX);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].host, "other.com.cn");
+	assert_string_equal(d[0].qname,
+	    "example.com.cn._report._dmarc.other.com.cn");
 }
 
 static void
@@ -380,6 +529,8 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_subdomain),
+		cmocka_unit_test(test_org_domain),
 		cmocka_unit_test(test_same_org),
 		cmocka_unit_test(test_report_dests),
 		cmocka_unit_test(test_report_check),
