@@ -65,7 +65,8 @@ $(LIB): $(LIB_OBJS)
 probe/smtprobe: $(PROBE_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(PROBE_OBJS) $(LIB) $(PKG_LIBS)
 
-DAEMON_OBJS = probe/smtprobed.o probe/metrics.o
+DAEMON_OBJS = probe/smtprobed.o probe/runs.o probe/control.o \
+	probe/exporter.o probe/metrics.o
 
 probe/smtprobed: $(DAEMON_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(PKG_LIBS) -lm

@@ -1,0 +1,253 @@
+/*
+ * control.c - the daemon's side of the control commands: a handler per
+ * row of lib/ctl.h's table, on the daemon's state.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "dns.h"
+#include "finding.h"
+#include "smtprobed.h"
+#include "store.h"
+#include "util.h"
+
+static json_t *
+status_json(struct daemon *d)
+{
+	struct store_counters	 sc;
+	const struct dns_stats	*ds = d->res ? dns_resolver_stats(d->res) : NULL;
+	json_t			*o;
+	size_t			 i;
+	int			 open = 0, followers = 0, clients;
+
+	for (i = 0; i < d->ntargets; i++)
+		open += d->targets[i]->alerts.nopen;
+	memset(&sc, 0, sizeof(sc));
+	if (d->store != NULL)
+		store_counters(d->store, &sc);
+	clients = d->ctl ? ctl_clients(d->ctl, &followers) : 0;
+	o = json_pack("{s:b,s:I,s:i,s:I,s:I,s:i,s:i,s:i,s:I,"
+	    "s:{s:I,s:I,s:I,s:I,s:I,s:b},s:{s:I,s:I,s:I},s:{s:i,s:i}}",
+	    "ok", 1, "uptime", (json_int_t)(util_wall() - d->started),
+	    "targets", (int)d->ntargets,
+	    "probes_run", (json_int_t)d->probes_run,
+	    "probes_failed", (json_int_t)d->probes_failed,
+	    "in_flight", d->checks, "sessions_in_flight", d->admit.sessions,
+	    "open_alerts", open, "alerts_raised", (json_int_t)d->alerts_raised,
+	    "store", "size", (json_int_t)sc.db_bytes, "rows",
+	    (json_int_t)sc.rows, "errors", (json_int_t)sc.errors, "dropped",
+	    (json_int_t)sc.dropped, "queued", (json_int_t)sc.queued,
+	    "failing", sc.failing,
+	    "dns", "lookups", (json_int_t)(ds ? ds->lookups : 0), "cache_hits",
+	    (json_int_t)(ds ? ds->cache_hits : 0), "sent",
+	    (json_int_t)(ds ? ds->sent : 0),
+	    "control", "clients", clients, "followers", followers);
+	/* a failing store says since when and what SQLite said */
+	if (o != NULL && sc.failing) {
+		json_t	*f = json_pack("{s:I,s:s,s:b}", "failing_since",
+		    (json_int_t)sc.failing_since, "error", sc.error, "corrupt",
+		    sc.corrupt);
+
+		json_object_update(json_object_get(o, "store"), f);
+		json_decref(f);
+	}
+	return o;
+}
+
+static json_t *
+targets_json(struct daemon *d)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+	int64_t	 now = admit_now(&d->admit);
+
+	for (i = 0; i < d->ntargets; i++) {
+		struct watch	*t = d->targets[i];
+		json_t		*st = t->last ? json_object_get(t->last, "status") :
+				    NULL;
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:O,s:I,s:i,"
+		    "s:b,s:I}", "target", t->id, "kind",
+		    t->ct->kind == TARGET_DOMAIN ? "domain" : "host",
+		    "interval_s", (json_int_t)(t->ct->interval_ms / 1000),
+		    "status", st ? st : json_null(),
+		    "last_run", (json_int_t)(t->last ? json_integer_value(
+		    json_object_get(t->last, "at")) : 0),
+		    "open_alerts", t->alerts.nopen,
+		    "running", t->running != NULL,
+		    "next_run_in_s", (json_int_t)(timetable_queued(&t->item) ?
+		    (t->item.due - now) / 1000 : 0)));
+	}
+	return json_pack("{s:b,s:o}", "ok", 1, "targets", a);
+}
+
+static json_t *
+show_json(struct watch *t)
+{
+	json_t			*al = json_array();
+	const struct alert	*a;
+
+	LIST_FOREACH(a, &t->alerts.alerts, entry)
+		json_array_append_new(al, json_pack("{s:s,s:s,s:i,s:s,s:s,"
+		    "s:s,s:b,s:i,s:i,s:I,s:s}", "host", a->host, "addr", a->addr,
+		    "port", a->port, "finding", finding_def(a->id)->id,
+		    "layer", finding_layer_name(finding_def(a->id)->layer),
+		    "severity", finding_severity_name(a->severity),
+		    "open", a->open, "fails", a->fails, "passes", a->passes,
+		    "since", (json_int_t)(a->open ? a->raised_at : a->first_seen),
+		    "evidence", a->evidence));
+	return json_pack("{s:b,s:s,s:o,s:O}", "ok", 1, "target", t->id,
+	    "alerts", al, "last", t->last ? t->last : json_null());
+}
+
+/*
+ * The handlers of the control commands (lib/ctl.h's table), one each.
+ * t is the request's target for the commands that take one (the server
+ * has checked that it names one; whether it exists is ours to say).
+ */
+typedef void (*ctl_handler)(struct daemon *, struct ctl_server *,
+    uint64_t id, json_t *req, struct watch *t);
+
+static void
+h_status(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)req;
+	(void)t;
+	ctl_reply(s, id, status_json(d));
+}
+
+static void
+h_targets(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)req;
+	(void)t;
+	ctl_reply(s, id, targets_json(d));
+}
+
+static void
+h_show(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)d;
+	(void)req;
+	ctl_reply(s, id, show_json(t));
+}
+
+static void
+h_history(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	json_int_t	 since = json_integer_value(json_object_get(req, "since"));
+	json_int_t	 until = json_integer_value(json_object_get(req, "until"));
+	json_int_t	 limit = json_integer_value(json_object_get(req, "limit"));
+	char		*cause = NULL;
+	json_t		*h;
+
+	if (d->store == NULL ||
+	    (h = store_history(d->store, t->id, since, until ? until :
+	    INT64_MAX, limit <= 0 ? 100 : limit > STORE_LIMIT_MAX ?
+	    STORE_LIMIT_MAX : (int)limit, &cause)) == NULL) {
+		ctl_reply_error(s, id, cause ? cause : "no store");
+		free(cause);
+	} else
+		ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1,
+		    "target", t->id, "history", h));
+}
+
+/* Run the target now and reply when the run ends, or after the running one. */
+static void
+h_probe(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)req;
+	if (t->running != NULL) {
+		if (t->nnext == WAITERS_MAX) {
+			ctl_reply_error(s, id, "too many waiting for this target");
+			return;
+		}
+		t->next[t->nnext++] = id;
+		return;
+	}
+	if (t->nwaiters == WAITERS_MAX) {
+		ctl_reply_error(s, id, "too many waiting for this target");
+		return;
+	}
+	t->waiters[t->nwaiters++] = id;
+	timetable_remove(&d->tt, &t->item);
+	if (runs_start(t, 1) == -1) {
+		t->nwaiters--;
+		ctl_reply_error(s, id, "cannot start the check");
+		timetable_put(&d->tt, &t->item, admit_now(&d->admit) + t->ct->interval_ms);
+	}
+}
+
+static void
+h_follow(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	(void)d;
+	(void)req;
+	(void)t;
+	ctl_follow(s, id);
+	ctl_reply(s, id, json_pack("{s:b,s:b}", "ok", 1, "following", 1));
+}
+
+static void
+h_reload(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	char	*why = NULL;
+
+	(void)req;
+	(void)t;
+	if (smtprobed_reload(d, &why) == 0)
+		ctl_reply(s, id, json_pack("{s:b,s:i}", "ok", 1, "targets",
+		    (int)d->ntargets));
+	else {
+		ctl_reply_error(s, id, why ? why : "reload failed");
+		free(why);
+	}
+}
+
+static const ctl_handler handlers[CTL_NCMDS] = {
+	[CTL_STATUS] = h_status,
+	[CTL_TARGETS] = h_targets,
+	[CTL_SHOW] = h_show,
+	[CTL_HISTORY] = h_history,
+	[CTL_PROBE] = h_probe,
+	[CTL_FOLLOW] = h_follow,
+	[CTL_RELOAD] = h_reload,
+};
+
+void
+control_request(struct ctl_server *s, uint64_t id, const struct ctl_command *cmd,
+    json_t *req, void *arg)
+{
+	struct daemon	*d = arg;
+	struct watch	*t = NULL;
+
+	if (cmd->flags & CTL_TARGET) {
+		t = runs_find(d, json_string_value(json_object_get(req,
+		    "target")));
+		if (t == NULL) {
+			ctl_reply_error(s, id, "no such target");
+			return;
+		}
+	}
+	handlers[cmd->cmd](d, s, id, req, t);
+}
+
+const char *
+control_unhandled(void)
+{
+	int	 i;
+
+	for (i = 0; i < CTL_NCMDS; i++)
+		if (handlers[i] == NULL)
+			return ctl_commands[i].name;
+	return NULL;
+}

@@ -1,0 +1,311 @@
+/*
+ * exporter.c - what /metrics says about the daemon and its targets, in
+ * families of Prometheus samples (probe/metrics.c serves them and knows
+ * the format).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "dns.h"
+#include "metrics.h"
+#include "smtprobed.h"
+#include "store.h"
+
+enum sess_metric {
+	SM_UP, SM_DURATION, SM_REPLY, SM_NOTAFTER, SM_VERIFIED, SM_DANE,
+	SM_COUNT
+};
+
+static const struct {
+	const char	*name;
+	const char	*help;
+} sess_metrics[SM_COUNT] = {
+	{ "smtprobe_up", "1 if the last session to the address and port "
+	    "reached QUIT, else 0" },
+	{ "smtprobe_session_duration_seconds", "Wall time of the last session" },
+	{ "smtprobe_last_reply_code", "Last SMTP reply code of the last "
+	    "session (0: none)" },
+	{ "smtprobe_tls_cert_not_after_timestamp_seconds", "notAfter of the "
+	    "server certificate, unix time" },
+	{ "smtprobe_tls_verified", "1 if the certificate chain and name "
+	    "verified in the last session" },
+	{ "smtprobe_dane_verified", "1 if a DNSSEC-validated TLSA record "
+	    "matched in the last session" },
+};
+
+/* One family over every session of every target: samples stay grouped. */
+static void
+render_session_family(struct evbuffer *o, struct daemon *d, enum sess_metric m)
+{
+	json_t		*se, *tls, *dane;
+	size_t		 i, j;
+	char		 port[16];
+	const char	*outcome;
+
+	metrics_family(o, sess_metrics[m].name, "gauge", sess_metrics[m].help);
+	for (j = 0; j < d->ntargets; j++) {
+		if (d->targets[j]->last == NULL)
+			continue;
+		json_array_foreach(json_object_get(d->targets[j]->last,
+		    "sessions"), i, se) {
+			const char *l[] = { "target", d->targets[j]->id, "host",
+			    json_string_value(json_object_get(se, "host")),
+			    "addr", json_string_value(json_object_get(se, "addr")),
+			    "port", port, NULL };
+
+			if (l[3] == NULL || l[5] == NULL)
+				continue;
+			snprintf(port, sizeof(port), "%lld", (long long)
+			    json_integer_value(json_object_get(se, "port")));
+			tls = json_object_get(se, "tls");
+			dane = json_object_get(tls, "dane");
+			switch (m) {
+			case SM_UP:
+				outcome = json_string_value(json_object_get(se,
+				    "outcome"));
+				metrics_sample(o, sess_metrics[m].name, l,
+				    outcome != NULL && strcmp(outcome, "ok") == 0);
+				break;
+			case SM_DURATION:
+				metrics_sample(o, sess_metrics[m].name, l,
+				    json_real_value(json_object_get(se, "ms")) /
+				    1000.0);
+				break;
+			case SM_REPLY:
+				metrics_sample(o, sess_metrics[m].name, l,
+				    (double)json_integer_value(json_object_get(se,
+				    "code")));
+				break;
+			case SM_NOTAFTER:
+				if (json_integer_value(json_object_get(tls,
+				    "not_after")) > 0)
+					metrics_sample(o, sess_metrics[m].name, l,
+					    (double)json_integer_value(
+					    json_object_get(tls, "not_after")));
+				break;
+			case SM_VERIFIED:
+				if (json_is_object(tls))
+					metrics_sample(o, sess_metrics[m].name, l,
+					    json_is_true(json_object_get(tls,
+					    "verified")) && json_is_true(
+					    json_object_get(tls, "hostname_ok")));
+				break;
+			default:
+				if (json_integer_value(json_object_get(dane,
+				    "usable")) > 0)
+					metrics_sample(o, sess_metrics[m].name, l,
+					    json_is_true(json_object_get(dane,
+					    "ok")));
+				break;
+			}
+		}
+	}
+}
+
+/* A per-target family: value(t) for each target that has one. */
+enum tgt_metric {
+	TM_ALERTS, TM_STATUS, TM_LASTRUN, TM_AUDIT, TM_COUNT
+};
+
+static const struct {
+	const char	*name;
+	const char	*help;
+} tgt_metrics[TM_COUNT] = {
+	{ "smtprobe_alerts_open", "Open alerts of the target" },
+	{ "smtprobe_status", "Worst severity of the last run: 0 ok, 1 warn, "
+	    "2 crit, 3 unknown" },
+	{ "smtprobe_last_run_timestamp_seconds", "When the last run started, "
+	    "unix time" },
+	{ "smtprobe_audit_duration_seconds", "Wall time of the last DNS audit" },
+};
+
+static void
+render_target_family(struct evbuffer *o, struct daemon *d, enum tgt_metric m)
+{
+	size_t		 i;
+	const char	*st;
+
+	metrics_family(o, tgt_metrics[m].name, "gauge", tgt_metrics[m].help);
+	for (i = 0; i < d->ntargets; i++) {
+		struct watch	*t = d->targets[i];
+		const char	*l[] = { "target", t->id, NULL };
+		json_t		*dns;
+
+		if (m == TM_ALERTS) {
+			metrics_sample(o, tgt_metrics[m].name, l, t->alerts.nopen);
+			continue;
+		}
+		if (t->last == NULL)
+			continue;
+		switch (m) {
+		case TM_STATUS:
+			st = json_string_value(json_object_get(t->last, "status"));
+			metrics_sample(o, tgt_metrics[m].name, l, st == NULL ? 3 :
+			    strcmp(st, "ok") == 0 ? 0 : strcmp(st, "warn") == 0 ?
+			    1 : strcmp(st, "crit") == 0 ? 2 : 3);
+			break;
+		case TM_LASTRUN:
+			metrics_sample(o, tgt_metrics[m].name, l, (double)
+			    json_integer_value(json_object_get(t->last, "at")));
+			break;
+		default:
+			dns = json_object_get(t->last, "dns");
+			if (json_is_object(dns))
+				metrics_sample(o, tgt_metrics[m].name, l,
+				    json_integer_value(json_object_get(dns, "ms")) /
+				    1000.0);
+			break;
+		}
+	}
+}
+
+void
+exporter_render(struct evbuffer *o, void *arg)
+{
+	struct daemon		*d = arg;
+	struct store_counters	 sc;
+	const struct dns_stats	*ds = dns_resolver_stats(d->res);
+	size_t			 i, k;
+	int			 m, ph, followers = 0, open = 0;
+	json_t			*f, *counts, *v;
+	const char		*key;
+
+	for (m = 0; m < SM_COUNT; m++)
+		render_session_family(o, d, (enum sess_metric)m);
+	for (m = 0; m < TM_COUNT; m++)
+		render_target_family(o, d, (enum tgt_metric)m);
+
+	metrics_family(o, "smtprobe_phase_duration_seconds", "summary",
+	    "Duration of session phases, all sessions of the target");
+	for (i = 0; i < d->ntargets; i++)
+		for (ph = 0; ph < PH_COUNT; ph++) {
+			struct watch	*t = d->targets[i];
+			const char	*l[] = { "target", t->id, "phase",
+			    smtp_phase_name((enum smtp_phase)ph), NULL };
+
+			if (t->phase_count[ph] == 0)
+				continue;
+			metrics_sample(o, "smtprobe_phase_duration_seconds_sum",
+			    l, t->phase_sum[ph]);
+			metrics_sample(o, "smtprobe_phase_duration_seconds_count",
+			    l, (double)t->phase_count[ph]);
+		}
+
+	metrics_family(o, "smtprobe_mtasts_mode", "gauge", "1 for the MTA-STS "
+	    "mode of the domain's policy");
+	for (i = 0; i < d->ntargets; i++) {
+		json_t	*dns = d->targets[i]->last == NULL ? NULL :
+		    json_object_get(d->targets[i]->last, "dns");
+		const char *lm[] = { "target", d->targets[i]->id, "mode",
+		    json_string_value(json_object_get(dns, "mta_sts_mode")),
+		    NULL };
+
+		if (lm[3] != NULL)
+			metrics_sample(o, "smtprobe_mtasts_mode", lm, 1);
+	}
+
+	/* one series per (target, id, severity): a count, never a duplicate */
+	metrics_family(o, "smtprobe_findings", "gauge", "Findings of the last "
+	    "run, by id and severity");
+	for (i = 0; i < d->ntargets; i++) {
+		struct watch	*t = d->targets[i];
+
+		open += t->alerts.nopen;
+		if (t->last == NULL || (counts = json_object()) == NULL)
+			continue;
+		json_array_foreach(json_object_get(t->last, "findings"), k, f) {
+			char	 kb[128];
+
+			snprintf(kb, sizeof(kb), "%s %s",
+			    json_string_value(json_object_get(f, "id")) ?
+			    json_string_value(json_object_get(f, "id")) : "?",
+			    json_string_value(json_object_get(f, "severity")) ?
+			    json_string_value(json_object_get(f, "severity")) :
+			    "?");
+			json_object_set_new(counts, kb, json_integer(1 +
+			    json_integer_value(json_object_get(counts, kb))));
+		}
+		json_object_foreach(counts, key, v) {
+			char		 id[128];
+			const char	*sp = strchr(key, ' ');
+			const char	*lf[] = { "target", t->id, "finding", id,
+			    "severity", sp ? sp + 1 : "?", NULL };
+
+			snprintf(id, sizeof(id), "%.*s", sp ? (int)(sp - key) :
+			    (int)strlen(key), key);
+			metrics_sample(o, "smtprobe_findings", lf,
+			    (double)json_integer_value(v));
+		}
+		json_decref(counts);
+	}
+
+	memset(&sc, 0, sizeof(sc));
+	store_counters(d->store, &sc);
+	{
+		/* the daemon's own figures: one unlabelled sample each */
+		const struct {
+			const char	*name, *type, *help;
+			double		 v;
+		} own[] = {
+			{ "smtprobed_start_time_seconds", "gauge",
+			    "When the daemon started, unix time",
+			    (double)d->started },
+			{ "smtprobed_targets", "gauge", "Targets scheduled",
+			    (double)d->ntargets },
+			{ "smtprobed_probes_total", "counter", "Runs ended",
+			    (double)d->probes_run },
+			{ "smtprobed_probes_failed_total", "counter",
+			    "Runs that ended crit or unknown",
+			    (double)d->probes_failed },
+			{ "smtprobed_checks_in_flight", "gauge", "Runs now",
+			    d->checks },
+			{ "smtprobed_sessions_in_flight", "gauge",
+			    "Sessions now", d->admit.sessions },
+			{ "smtprobed_alerts_open", "gauge", "Open alerts",
+			    open },
+			{ "smtprobed_alerts_raised_total", "counter",
+			    "Alerts raised", (double)d->alerts_raised },
+			{ "smtprobed_dns_lookups_total", "counter",
+			    "DNS look-ups asked of the resolver",
+			    (double)ds->lookups },
+			{ "smtprobed_dns_cache_hits_total", "counter",
+			    "DNS look-ups answered from the cache",
+			    (double)ds->cache_hits },
+			{ "smtprobed_dns_queries_sent_total", "counter",
+			    "DNS messages sent", (double)ds->sent },
+			{ "smtprobed_dns_timeouts_total", "counter",
+			    "DNS queries that timed out", (double)ds->timeouts },
+			{ "smtprobed_store_rows_total", "counter",
+			    "Rows committed to the store", (double)sc.rows },
+			{ "smtprobed_store_errors_total", "counter",
+			    "Failed store transactions", (double)sc.errors },
+			{ "smtprobed_store_dropped_total", "counter",
+			    "Rows lost (queue full or write failed)",
+			    (double)sc.dropped },
+			{ "smtprobed_store_size_bytes", "gauge",
+			    "Size of the store database", (double)sc.db_bytes },
+			{ "smtprobed_store_failing", "gauge",
+			    "1 while results cannot be written to the store",
+			    sc.failing },
+			{ "smtprobed_store_corrupt", "gauge",
+			    "1 while the store database is corrupt",
+			    sc.corrupt },
+			{ "smtprobed_control_clients", "gauge",
+			    "Control socket clients connected",
+			    d->ctl ? ctl_clients(d->ctl, &followers) : 0 },
+			{ "smtprobed_metrics_scrapes_total", "counter",
+			    "Scrapes of this endpoint", d->metrics ?
+			    (double)metrics_scrapes(d->metrics) + 1 : 1 },
+		};
+		size_t	 oi;
+
+		for (oi = 0; oi < sizeof(own) / sizeof(own[0]); oi++) {
+			metrics_family(o, own[oi].name, own[oi].type,
+			    own[oi].help);
+			metrics_sample(o, own[oi].name, NULL, own[oi].v);
+		}
+	}
+}
+
