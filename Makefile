@@ -95,7 +95,8 @@ DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libevent-dev libssl-dev libjansson-dev libcmocka-dev libldns-dev \
 	libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
-	monitoring-plugins-standard zlib1g-dev pflogsumm libpsl-dev publicsuffix
+	monitoring-plugins-standard zlib1g-dev pflogsumm libpsl-dev publicsuffix \
+	nftables iproute2
 
 deps:
 	echo "postfix postfix/main_mailer_type select No configuration" | \

@@ -39,6 +39,7 @@ enum aq_kind {
 	K_MX, K_A, K_AAAA, K_TLSA, K_PTR, K_FWD, K_DNSBL, K_DNSBL_TXT,
 	K_SPF, K_DMARC, K_DMARC_DEST, K_DKIM, K_MTASTS_TXT, K_MTASTS_ADDR,
 	K_TLSRPT,
+	K_CONTROL,	/* ". NS": does the resolver answer at all? */
 };
 
 struct aq {
@@ -99,14 +100,59 @@ struct audit {
 	int			 spf_rounds;
 	int			 spf_done;
 	int64_t			 spf_now;
+
+	int			 spf_seen, dmarc_seen;
+	int			 control_asked;
+	char			 dead_server[80]; /* a resolver that did not
+						   answer, "ADDR:PORT" */
 };
 
 static void	lookup(struct audit *, const char *, uint16_t, enum aq_kind,
 		    int, int, int, int, const char *);
+static void	add(struct audit *, enum finding_id, int, const char *,
+		    const char *, int, const char *, ...)
+		    __attribute__((format(printf, 7, 8)));
 static struct audit_addr *addr_seen(struct audit *, int, const char *);
 static void	spf_round(struct audit *);
 
 /* ---- bookkeeping ---- */
+
+/*
+ * No lookup was answered: every one timed out or the resolver refused
+ * it. A stub resolver asks one recursive resolver, which answers
+ * SERVFAIL when the domain's own servers fail; silence or REFUSED on
+ * everything is the prober's resolver, not the domain. The findings
+ * that silence made (dns.timeout on every record, spf.temperror ...)
+ * say nothing about the domain: one probe.resolver replaces them.
+ */
+static void
+resolver_judge(struct audit *a)
+{
+	struct finding_list	*fl = &a->r.findings;
+	size_t			 i, o = 0;
+
+	if (a->r.n_local > 0)
+		a->r.local_trouble = 1;
+	if (a->r.n_live > 0 || a->r.n_dead == 0)
+		return;
+	a->r.resolver_dead = 1;
+	for (i = 0; i < fl->n; i++) {
+		struct finding	*f = &fl->v[i];
+
+		if (finding_def(f->id)->layer == LAYER_DNS) {
+			free(f->host);
+			free(f->addr);
+			free(f->evidence);
+			continue;
+		}
+		fl->v[o++] = *f;
+	}
+	fl->n = o;
+	add(a, F_PROBE_RESOLVER, -1, a->r.domain, NULL, 0, "the resolver%s%s "
+	    "did not answer: %d lookup(s) timed out or were refused, none "
+	    "was answered; nothing about %s is known", a->dead_server[0] ?
+	    " " : "", a->dead_server, a->r.n_dead, a->r.domain);
+}
 
 static void
 report_ev(evutil_socket_t fd, short what, void *arg)
@@ -138,6 +184,18 @@ report_ev(evutil_socket_t fd, short what, void *arg)
 		a->mx_reported = 1;
 		a->cb(a, AUDIT_MX_READY, a->arg);
 	}
+	if (a->mx_reported && !a->done_reported && a->pending == 0 &&
+	    !a->control_asked && a->r.n_live == 0 && a->r.n_dead > 0) {
+		/*
+		 * Nothing was answered. Ask the resolver for the root's NS,
+		 * which any recursive resolver answers: if it does, only
+		 * this domain's servers are silent (dns.timeout stays); if
+		 * not, the resolver itself is (probe.resolver).
+		 */
+		a->control_asked = 1;
+		lookup(a, ".", LDNS_RR_TYPE_NS, K_CONTROL, 0, 0, 0, 0, NULL);
+		return;
+	}
 	if (a->mx_reported && !a->done_reported && a->pending == 0) {
 		const char	*hosts[AUDIT_MX_MAX];
 
@@ -163,6 +221,7 @@ report_ev(evutil_socket_t fd, short what, void *arg)
 					ad->listed = first->listed;
 				}
 			}
+		resolver_judge(a);
 		a->r.ms = (util_now_us() - a->t0) / 1000;
 		a->done_reported = 1;
 		a->cb(a, AUDIT_DONE, a->arg);
@@ -180,11 +239,6 @@ settle(struct audit *a)
 static void
 add(struct audit *a, enum finding_id id, int sev, const char *host,
     const char *addr, int port, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-
-static void
-add(struct audit *a, enum finding_id id, int sev, const char *host,
-    const char *addr, int port, const char *fmt, ...)
 {
 	char	 buf[FINDING_EVIDENCE_MAX];
 	va_list	 ap;
@@ -193,6 +247,19 @@ add(struct audit *a, enum finding_id id, int sev, const char *host,
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	finding_add(&a->r.findings, id, sev, host, addr, port, "%s", buf);
+}
+
+/*
+ * A lookup this host could not make (no descriptor, no memory, its
+ * queue full): the prober's trouble, never the domain's.
+ */
+static int
+local_failure(const struct dns_result *res)
+{
+	return res->status == DNS_ERROR && res->why != NULL &&
+	    (strcmp(res->why, "local-error") == 0 ||
+	    strcmp(res->why, "out-of-memory") == 0 ||
+	    strcmp(res->why, "queue-full") == 0);
 }
 
 /* A failed lookup is a finding of its own (dns.timeout, ...). */
@@ -218,6 +285,12 @@ dns_failed(struct audit *a, const struct dns_result *res, const char *host,
 	if (res->status == DNS_OK || res->status == DNS_NODATA ||
 	    res->status == DNS_NXDOMAIN)
 		return 0;
+	if (local_failure(res)) {
+		dns_result_evidence(res, ev, sizeof(ev));
+		add(a, F_PROBE_RESOURCE, -1, host, NULL, 0, "%s: the lookup "
+		    "could not be made on this host: %s", what, ev);
+		return 1;
+	}
 	if (id == F_COUNT)
 		id = F_DNS_SERVFAIL;
 	dns_result_evidence(res, ev, sizeof(ev));
@@ -1205,6 +1278,39 @@ on_answer(const struct dns_result *res, void *arg)
 	struct audit	*a = q->a;
 
 	q->req = NULL;
+	/* does the prober's resolver answer at all? */
+	if (local_failure(res))
+		a->r.n_local++;
+	else if (!res->from_cache && (res->status == DNS_TIMEOUT ||
+	    res->status == DNS_REFUSED)) {
+		a->r.n_dead++;
+		if (res->server != NULL && res->server[0] != '\0')
+			util_strlcpy(a->dead_server, res->server,
+			    sizeof(a->dead_server));
+	} else
+		a->r.n_live++;
+	switch (q->kind) {
+	case K_SPF:
+		if (!a->spf_seen++)
+			a->r.spf_status = res->status;
+		break;
+	case K_DMARC:
+		if (!a->dmarc_seen++)
+			a->r.dmarc_status = res->status;
+		break;
+	case K_TLSRPT:
+		a->r.tlsrpt_status = res->status;
+		break;
+	case K_MTASTS_TXT:
+		a->r.mtasts_status = res->status;
+		break;
+	case K_DKIM:
+		if (q->idx >= 0 && q->idx < AUDIT_SELECTORS_MAX)
+			a->r.dkim_status[q->idx] = res->status;
+		break;
+	default:
+		break;
+	}
 	switch (q->kind) {
 	case K_MX:
 		on_mx(a, res);
@@ -1249,6 +1355,8 @@ on_answer(const struct dns_result *res, void *arg)
 	case K_TLSRPT:
 		on_tlsrpt(a, res);
 		break;
+	case K_CONTROL:
+		break;		/* counted above */
 	}
 	aq_done(a, q);
 }

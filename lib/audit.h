@@ -118,6 +118,20 @@ struct audit_result {
 	}		 dkim[AUDIT_SELECTORS_MAX];
 	int		 ndkim;
 	struct finding_list findings;
+	/* how each record's lookup ended (DNS_OK also for "not asked") */
+	enum dns_status	 spf_status, dmarc_status, tlsrpt_status,
+			 mtasts_status;
+	enum dns_status	 dkim_status[AUDIT_SELECTORS_MAX];
+	/* the prober's own resolver and host */
+	int		 n_live;	/* lookups a server answered */
+	int		 n_dead;	/* lookups that timed out or were
+					   refused by the resolver */
+	int		 n_local;	/* lookups this host could not make */
+	int		 resolver_dead;	/* no lookup was answered at all: the
+					   dns findings are replaced by one
+					   probe.resolver */
+	int		 local_trouble;	/* probe.resource: a lookup could not
+					   be made here */
 	int64_t		 ms;		/* first lookup to the end */
 	int64_t		 mx_ms;		/* first lookup to "MX ready" */
 };

@@ -9,7 +9,10 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +21,28 @@
 #include "check.h"
 #include "log.h"
 #include "util.h"
+
+/*
+ * Egress: when port 25 timed out at the TCP connect on every address
+ * probed, a bare connect to 587 and 465 of the same addresses tells a
+ * port filtered on the probing network (cloud providers block outbound
+ * 25 by default) from servers that are down. Bounded: a few addresses,
+ * one short deadline.
+ */
+#define EGRESS_ADDRS_MAX	4
+#define EGRESS_WAIT_MS		3000
+
+static const int egress_ports[] = { 587, 465 };
+
+struct ctlprobe {
+	struct check		*c;
+	int			 fd;
+	int			 port;
+	char			 addr[INET6_ADDRSTRLEN];
+	struct event		*ev;
+	int			 answered;	/* connected, or refused: a reply */
+	int			 open;
+};
 
 struct job {
 	struct sockaddr_storage	 ss;
@@ -49,6 +74,12 @@ struct check {
 	int64_t			 t0;
 	struct event		*ev_retry;	/* the gate said wait */
 	struct event		*ev_done;
+	/* the egress check, after the sessions */
+	int			 egress_started;
+	struct ctlprobe		 ctl[EGRESS_ADDRS_MAX * 2];
+	int			 nctl;
+	int			 ctl_pending;
+	struct event		*ev_ctl;	/* its deadline */
 };
 
 static void	start_more(struct check *);
@@ -56,7 +87,7 @@ static void	start_more(struct check *);
 const char *
 check_status(const struct check_report *r)
 {
-	if (r->unknown && r->worst < SEV_WARN)
+	if (r->incomplete || (r->unknown && r->worst < SEV_WARN))
 		return "unknown";
 	return finding_status_name(r->worst);
 }
@@ -64,6 +95,8 @@ check_status(const struct check_report *r)
 int
 check_exit(const struct check_report *r)
 {
+	if (r->incomplete)
+		return 3;
 	switch (r->worst) {
 	case SEV_CRIT:
 		return 2;
@@ -165,6 +198,218 @@ mtasts_enforce(struct check_report *rep)
 	}
 }
 
+/* Did this session fail at the TCP connect by a timeout? */
+static int
+connect_timed_out(const struct smtp_result *r)
+{
+	return r->outcome == SMTP_TIMEOUT && r->nsteps >= 1 &&
+	    r->steps[r->nsteps - 1].phase == PH_CONNECT;
+}
+
+/*
+ * Port 25 timed out at the connect on every address probed (and there
+ * was at least one): the egress check is worth making.
+ */
+static int
+egress_candidate(const struct check *c)
+{
+	int	 i, n25 = 0;
+
+	for (i = 0; i < c->rep.nsessions; i++) {
+		const struct smtp_result *r =
+		    smtp_session_result(c->rep.sessions[i]);
+
+		if (r->port != 25)
+			continue;
+		if (!connect_timed_out(r))
+			return 0;
+		n25++;
+	}
+	return n25 > 0;
+}
+
+static void	finish(struct check *);
+
+static void
+ctl_close(struct ctlprobe *p)
+{
+	if (!p->open)
+		return;
+	p->open = 0;
+	event_free(p->ev);
+	close(p->fd);
+	p->c->ctl_pending--;
+}
+
+static void
+ctl_end(struct check *c)
+{
+	int	 i;
+
+	for (i = 0; i < c->nctl; i++)
+		ctl_close(&c->ctl[i]);
+	evtimer_del(c->ev_ctl);
+	finish(c);
+}
+
+static void
+ctl_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctlprobe	*p = arg;
+	struct check	*c = p->c;
+	int		 err = 0;
+	socklen_t	 len = sizeof(err);
+
+	(void)what;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	/* a SYN-ACK or a RST: the path to the host is open for this port */
+	p->answered = err == 0 || err == ECONNREFUSED;
+	ctl_close(p);
+	if (c->ctl_pending == 0)
+		ctl_end(c);
+}
+
+static void
+ctl_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ctl_end(arg);
+}
+
+/* Start the bare connects; 0 when none could start (finish now). */
+static int
+egress_start(struct check *c)
+{
+	struct timeval	 tv = { EGRESS_WAIT_MS / 1000,
+			    (EGRESS_WAIT_MS % 1000) * 1000 };
+	int		 i, k, naddr = 0;
+
+	if ((c->ev_ctl = evtimer_new(c->base, ctl_deadline, c)) == NULL)
+		return 0;
+	for (i = 0; i < c->rep.nsessions && naddr < EGRESS_ADDRS_MAX; i++) {
+		const struct smtp_params *sp =
+		    smtp_session_params(c->rep.sessions[i]);
+		const struct smtp_result *r =
+		    smtp_session_result(c->rep.sessions[i]);
+		struct sockaddr_storage	 ss;
+		int			 seen = 0;
+
+		for (k = 0; k < c->nctl; k++)
+			if (strcmp(c->ctl[k].addr, r->remote) == 0)
+				seen = 1;
+		if (seen || r->port != 25)
+			continue;
+		naddr++;
+		for (k = 0; k < (int)(sizeof(egress_ports) /
+		    sizeof(egress_ports[0])); k++) {
+			struct ctlprobe	*p = &c->ctl[c->nctl];
+
+			memcpy(&ss, &sp->ss, sizeof(ss));
+			if (ss.ss_family == AF_INET)
+				((struct sockaddr_in *)&ss)->sin_port =
+				    htons((uint16_t)egress_ports[k]);
+			else
+				((struct sockaddr_in6 *)&ss)->sin6_port =
+				    htons((uint16_t)egress_ports[k]);
+			memset(p, 0, sizeof(*p));
+			p->c = c;
+			p->port = egress_ports[k];
+			util_strlcpy(p->addr, r->remote, sizeof(p->addr));
+			p->fd = socket(ss.ss_family, SOCK_STREAM |
+			    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+			if (p->fd == -1)
+				continue;
+			if (connect(p->fd, (struct sockaddr *)&ss,
+			    sp->sslen) == -1 && errno != EINPROGRESS) {
+				p->answered = errno == ECONNREFUSED;
+				close(p->fd);
+				c->nctl++;
+				continue;
+			}
+			if ((p->ev = event_new(c->base, p->fd, EV_WRITE,
+			    ctl_cb, p)) == NULL || event_add(p->ev, NULL) == -1) {
+				if (p->ev != NULL)
+					event_free(p->ev);
+				close(p->fd);
+				continue;
+			}
+			p->open = 1;
+			c->ctl_pending++;
+			c->nctl++;
+		}
+	}
+	if (c->ctl_pending == 0)
+		return 0;
+	evtimer_add(c->ev_ctl, &tv);
+	return 1;
+}
+
+/* Drop the findings with this id on this port (the list is compacted). */
+static void
+findings_drop(struct finding_list *fl, enum finding_id id, int port)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < fl->n; i++) {
+		struct finding *f = &fl->v[i];
+
+		if (f->id == id && f->port == port) {
+			free(f->host);
+			free(f->addr);
+			free(f->evidence);
+			continue;
+		}
+		fl->v[o++] = *f;
+	}
+	fl->n = o;
+}
+
+/*
+ * After the control connects: if one answered, port 25's timeouts are
+ * the probing network's filter, not the servers': one finding that
+ * blames it instead of net.connect.timeout on every address.
+ */
+static void
+egress_judge(struct check *c)
+{
+	struct check_report	*rep = &c->rep;
+	char			 addrs[200] = "", *host = NULL;
+	int			 i, n25 = 0, k = -1;
+
+	for (i = 0; i < c->nctl; i++)
+		if (c->ctl[i].answered && k == -1)
+			k = i;
+	if (k == -1)
+		return;
+	for (i = 0; i < rep->nsessions; i++) {
+		const struct smtp_result *r =
+		    smtp_session_result(rep->sessions[i]);
+
+		if (r->port != 25)
+			continue;
+		if (n25++ < 4 && strlen(addrs) + strlen(r->remote) + 3 <
+		    sizeof(addrs)) {
+			strcat(addrs, addrs[0] ? ", " : "");
+			strcat(addrs, r->remote);
+		}
+		if (host == NULL)
+			host = (char *)(uintptr_t)
+			    smtp_session_params(rep->sessions[i])->host;
+	}
+	findings_drop(&rep->findings, F_NET_CONNECT_TIMEOUT, 25);
+	finding_add(&rep->findings, F_PROBE_EGRESS_25_BLOCKED, -1, host, NULL,
+	    25, "port 25 timed out at the TCP connect on every address "
+	    "probed (%d: %s%s) while port %d of %s answered: outbound port "
+	    "25 is most likely filtered on the probing network; the servers "
+	    "were not tested", n25, addrs, n25 > 4 ? ", ..." : "",
+	    c->ctl[k].port, c->ctl[k].addr);
+	rep->incomplete = 1;
+	snprintf(rep->error, sizeof(rep->error), "%s: outbound port 25 "
+	    "seems filtered on this network: nothing was tested", c->p.name);
+}
+
 /* Everything has ended: gather the findings and report from the loop. */
 static void
 finish(struct check *c)
@@ -187,6 +432,24 @@ finish(struct check *c)
 	for (i = 0; i < rep->nsessions; i++)
 		smtp_session_take_findings(rep->sessions[i], &rep->findings);
 	check_ipv6(rep);
+	if (c->egress_started)
+		egress_judge(c);
+	if (c->p.note_helo && !c->p.dns_only && rep->nsessions > 0 &&
+	    c->p.proto.helo != NULL && strchr(c->p.proto.helo, '.') == NULL &&
+	    c->p.proto.helo[0] != '[')
+		finding_add(&rep->findings, F_PROBE_HELO_NOT_FQDN, -1, NULL, NULL,
+		    0, "HELO name \"%s\" has no dot: servers that require a "
+		    "fully qualified HELO (Postfix reject_non_fqdn_helo_hostname"
+		    ") refuse this probe, whatever the target's health",
+		    c->p.proto.helo);
+	if (rep->audit != NULL && (rep->audit->resolver_dead ||
+	    rep->audit->local_trouble)) {
+		rep->incomplete = 1;
+		snprintf(rep->error, sizeof(rep->error), "%s: %s", c->p.name,
+		    rep->audit->resolver_dead ? "the resolver does not answer: "
+		    "nothing was looked up" : "a lookup could not be made on "
+		    "this host: the result is incomplete");
+	}
 	if (rep->audit != NULL && rep->audit->mtasts_valid ?
 	    rep->audit->mtasts.mode == MTASTS_MODE_ENFORCE : c->p.sts_enforce)
 		mtasts_enforce(rep);
@@ -206,8 +469,16 @@ static void
 maybe_finish(struct check *c)
 {
 	if (c->inflight == 0 && c->sessions_ready && c->next >= c->njobs &&
-	    (c->audit == NULL || c->audit_done))
+	    (c->audit == NULL || c->audit_done)) {
+		if (c->egress_started)
+			return;		/* the control connects decide */
+		if (egress_candidate(c)) {
+			c->egress_started = 1;
+			if (egress_start(c))
+				return;
+		}
 		finish(c);
+	}
 }
 
 static void
@@ -228,6 +499,41 @@ retry_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	start_more(arg);
+}
+
+/* A job's address as text. */
+static const char *
+job_addr(const struct job *j, char *buf, size_t sz)
+{
+	const void	*a = j->ss.ss_family == AF_INET6 ?
+	    (const void *)&((const struct sockaddr_in6 *)&j->ss)->sin6_addr :
+	    (const void *)&((const struct sockaddr_in *)&j->ss)->sin_addr;
+
+	if (inet_ntop(j->ss.ss_family, a, buf, (socklen_t)sz) == NULL)
+		util_strlcpy(buf, "?", sz);
+	return buf;
+}
+
+/*
+ * A session that could not even start (no descriptor, no memory): the
+ * prober's trouble. It is a finding of its own and makes the run
+ * UNKNOWN: what was not looked at must not pass for health.
+ */
+static void
+start_failed(struct check *c, const struct job *j, const char *cause)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	job_addr(j, a, sizeof(a));
+	log_warnx("%s: cannot start a session to %s port %d: %s", c->p.name,
+	    a, j->port, cause);
+	finding_add(&c->rep.findings, F_PROBE_RESOURCE, -1, j->host, a,
+	    j->port, "cannot start a session to %s port %d: %s; nothing was "
+	    "probed there", a, j->port, cause);
+	c->rep.incomplete = 1;
+	snprintf(c->rep.error, sizeof(c->rep.error), "%s: a session could not "
+	    "start on this host (%s): the result is incomplete", c->p.name,
+	    cause);
 }
 
 static void
@@ -264,8 +570,7 @@ start_more(struct check *c)
 		p.submission = j->port == 587 || j->port == 465;
 		s = smtp_session_start(c->base, &p, session_done, c, &cause);
 		if (s == NULL) {
-			log_warnx("%s: cannot start a session: %s", c->p.name,
-			    cause);
+			start_failed(c, j, cause);
 			if (c->gate.release != NULL)
 				c->gate.release(c->gate.arg, &j->ss);
 			continue;
@@ -495,5 +800,9 @@ check_free(struct check *c)
 		event_free(c->ev_retry);
 	if (c->ev_done)
 		event_free(c->ev_done);
+	for (i = 0; i < c->nctl; i++)
+		ctl_close(&c->ctl[i]);
+	if (c->ev_ctl)
+		event_free(c->ev_ctl);
 	free(c);
 }

@@ -36,6 +36,10 @@ struct check_params {
 	int			 implicit_all;	/* implicit TLS on every port */
 	int			 dns_only;	/* audit, no session */
 	int			 max_inflight;	/* sessions at once (0: 16) */
+	int			 note_helo;	/* report a HELO name without a
+						   dot (probe.helo-not-fqdn):
+						   the one-shot command does, the
+						   daemon logs it once instead */
 	int			 sts_enforce;	/* an MTA-STS policy in enforce
 						   mode, fetched by an earlier
 						   run and not expired, applies
@@ -68,6 +72,12 @@ struct check_report {
 	enum severity		  worst;
 	struct audit_result	 *audit;	/* the DNS audit, or NULL */
 	int			  unknown;	/* could not check at all */
+	int			  incomplete;	/* some of it could not be looked
+						   at for the prober's own trouble
+						   (its resources, resolver or
+						   network: probe.* findings):
+						   the run is UNKNOWN, whatever
+						   else it found */
 	char			  error[512];	/* why, when unknown */
 	int64_t			  ms;		/* start to end */
 };

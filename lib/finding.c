@@ -328,6 +328,19 @@ static const struct finding_def table[F_COUNT] = {
 	[F_TLS_STARTTLS_REQUIRED] = { "tls.starttls.required", T, SEV_WARN,
 	    "the server requires TLS and the client had not started it",
 	    "use STARTTLS with this server (smtprobe: --tls may or stricter)", C },
+
+	[F_PROBE_RESOURCE] = { "probe.resource", R, SEV_WARN,
+	    "the probe could not start work for lack of a resource of its own (descriptors, memory, sockets)",
+	    "raise the probing host's descriptor limit (ulimit -n, LimitNOFILE=) or lower the concurrency", C },
+	[F_PROBE_RESOLVER] = { "probe.resolver", R, SEV_WARN,
+	    "the probe's own resolver did not answer: every query timed out or was refused",
+	    "give the probe a resolver that answers it (--resolver, resolver = in smtprobed.conf)", C },
+	[F_PROBE_HELO_NOT_FQDN] = { "probe.helo-not-fqdn", R, SEV_WARN,
+	    "the probe's HELO name is not fully qualified: servers may refuse the session for it",
+	    "give the probing host a fully qualified name, or set helo to one (--helo, helo =)", C },
+	[F_PROBE_EGRESS_25_BLOCKED] = { "probe.egress-25-blocked", R, SEV_WARN,
+	    "outbound port 25 seems filtered on the probing network: 25 timed out where another port answered",
+	    "ask the network's provider to open outbound port 25, or probe from another network", C },
 };
 
 #undef N

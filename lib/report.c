@@ -249,6 +249,25 @@ json_dns(const struct audit_result *a)
 	} else
 		json_object_set_new(o, "mta_sts_policy", json_null());
 	json_object_set_new(o, "tls_rpt", jstr(a->tlsrpt));
+	/* a record that is null because its lookup failed says so */
+	{
+		json_t	*ls = json_object(), *dks = json_object();
+
+		json_object_set_new(ls, "spf",
+		    json_string(dns_status_name(a->spf_status)));
+		json_object_set_new(ls, "dmarc",
+		    json_string(dns_status_name(a->dmarc_status)));
+		json_object_set_new(ls, "mta_sts",
+		    json_string(dns_status_name(a->mtasts_status)));
+		json_object_set_new(ls, "tls_rpt",
+		    json_string(dns_status_name(a->tlsrpt_status)));
+		for (i = 0; i < a->ndkim; i++)
+			json_object_set_new(dks, a->dkim[i].selector,
+			    json_string(dns_status_name(a->dkim_status[i])));
+		json_object_set_new(ls, "dkim", dks);
+		json_object_set_new(o, "lookups", ls);
+	}
+	json_object_set_new(o, "resolver_answered", json_boolean(!a->resolver_dead));
 	return o;
 }
 

@@ -389,7 +389,8 @@ smtp_session_start(struct event_base *base, const struct smtp_params *p,
 	s->conn = conn_new(base, (const struct sockaddr *)&p->ss, p->sslen,
 	    smtp_conn_cb, s, &err);
 	if (s->conn == NULL) {
-		*cause = "cannot create a socket";
+		/* out of descriptors or memory here: the prober's trouble */
+		*cause = err != 0 ? strerror(err) : "cannot create a socket";
 		smtp_session_free(s);
 		return NULL;
 	}

@@ -2,10 +2,12 @@
  * util.c - sanitising, clocks and bounded copies.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -106,4 +108,43 @@ util_hash64(const void *p, size_t len)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+int
+util_fqdn(char *buf, size_t sz, const char *hosts)
+{
+	char	 name[256], line[1024], *tok, *save, *canon;
+	FILE	*fp;
+	int	 found = 0;
+
+	if (sz == 0 || gethostname(name, sizeof(name)) != 0)
+		return -1;
+	name[sizeof(name) - 1] = '\0';
+	if (name[0] == '\0')
+		return -1;
+	if (strchr(name, '.') != NULL) {
+		util_strlcpy(buf, name, sz);
+		return 1;
+	}
+	util_strlcpy(buf, name, sz);
+	if ((fp = fopen(hosts != NULL ? hosts : "/etc/hosts", "re")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "#\n")] = '\0';
+		if (strtok_r(line, " \t", &save) == NULL)	/* the address */
+			continue;
+		canon = NULL;
+		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+			if (canon == NULL)
+				canon = tok;
+			if (strcasecmp(tok, name) == 0) {
+				found = 1;
+				break;
+			}
+		}
+		if (found && canon != NULL && strchr(canon, '.') != NULL)
+			util_strlcpy(buf, canon, sz);
+	}
+	fclose(fp);
+	return strchr(buf, '.') != NULL;
 }

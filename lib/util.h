@@ -29,6 +29,15 @@ int64_t		 util_wall(void);
 /* Copy with truncation; returns strlen(src) like BSD strlcpy. */
 size_t		 util_strlcpy(char *dst, const char *src, size_t sz);
 
+/*
+ * This host's fully qualified name, as Postfix's myhostname: the name
+ * gethostname() gives when it has a dot, else the canonical name that
+ * /etc/hosts gives it (the first name of its line), else the short name.
+ * Reads only /etc/hosts (hosts): no DNS, so it never waits. Returns 1
+ * when the name has a dot, 0 when not, -1 when there is no name.
+ */
+int		 util_fqdn(char *buf, size_t sz, const char *hosts);
+
 /* Case-insensitive substring search (ASCII). */
 const char	*util_strcasestr(const char *hay, const char *needle);
 

@@ -122,10 +122,23 @@ human_session(FILE *f, const struct check_report *rep, const struct smtp_session
 	fprintf(f, "\n");
 }
 
-static void
-human_record(FILE *f, const char *what, const char *rec)
+/* A lookup that ended without an answer about the name. */
+static int
+lookup_failed(enum dns_status st)
 {
-	fprintf(f, "  %-9s %s\n", what, rec != NULL ? rec : "(none)");
+	return st == DNS_TIMEOUT || st == DNS_SERVFAIL || st == DNS_REFUSED ||
+	    st == DNS_FORMERR || st == DNS_ERROR;
+}
+
+/* A record, "(none)" when there is none, or why its lookup failed. */
+static void
+human_record(FILE *f, const char *what, const char *rec, enum dns_status st)
+{
+	if (rec == NULL && lookup_failed(st))
+		fprintf(f, "  %-9s (lookup failed: %s)\n", what,
+		    dns_status_name(st));
+	else
+		fprintf(f, "  %-9s %s\n", what, rec != NULL ? rec : "(none)");
 }
 
 static void
@@ -137,6 +150,9 @@ human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 	    (long long)a->ms);
 	if (a->null_mx)
 		fprintf(f, "  MX        0 . (null MX: no mail accepted)\n");
+	if (a->nmx == 0 && !a->null_mx && lookup_failed(a->mx_status))
+		fprintf(f, "  MX        (lookup failed: %s)\n",
+		    dns_status_name(a->mx_status));
 	for (m = 0; m < a->nmx; m++) {
 		const struct audit_mx *mx = &a->mx[m];
 
@@ -179,8 +195,8 @@ human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 		fprintf(f, "\n");
 		return;
 	}
-	human_record(f, "SPF", a->spf);
-	human_record(f, "DMARC", a->dmarc);
+	human_record(f, "SPF", a->spf, a->spf_status);
+	human_record(f, "DMARC", a->dmarc, a->dmarc_status);
 	if (a->dmarc != NULL && strcmp(a->dmarc_domain, a->domain) != 0)
 		fprintf(f, "            at _dmarc.%s, the organisational "
 		    "domain's\n", a->dmarc_domain);
@@ -188,14 +204,14 @@ human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 		char	 w[80];
 
 		snprintf(w, sizeof(w), "DKIM %s", a->dkim[i].selector);
-		human_record(f, w, a->dkim[i].record);
+		human_record(f, w, a->dkim[i].record, a->dkim_status[i]);
 	}
-	human_record(f, "MTA-STS", a->mtasts_txt);
+	human_record(f, "MTA-STS", a->mtasts_txt, a->mtasts_status);
 	if (a->mtasts_valid)
 		fprintf(f, "            policy: mode %s, max_age %u, %zu mx "
 		    "pattern(s)\n", mtasts_mode_name(a->mtasts.mode),
 		    a->mtasts.max_age, a->mtasts.nmx);
-	human_record(f, "TLS-RPT", a->tlsrpt);
+	human_record(f, "TLS-RPT", a->tlsrpt, a->tlsrpt_status);
 	fprintf(f, "\n");
 }
 
@@ -245,10 +261,10 @@ render_nagios(FILE *f, const struct check_report *rep)
 	size_t		 i, shown = 0;
 	int		 j;
 
-	w = rep->unknown && rep->worst < SEV_WARN ? "UNKNOWN" :
-	    words[rep->worst];
+	w = rep->incomplete || (rep->unknown && rep->worst < SEV_WARN) ?
+	    "UNKNOWN" : words[rep->worst];
 	fprintf(f, "SMTPROBE %s - %s", w, rep->target);
-	if (rep->unknown)
+	if (rep->unknown || rep->incomplete)
 		fprintf(f, ": %s", rep->error);
 	for (i = 0; i < rep->findings.n; i++) {
 		const struct finding *fd = &rep->findings.v[i];

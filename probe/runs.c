@@ -186,7 +186,20 @@ run_done(struct check *chk, void *arg)
 		else if (rep->audit->mtasts_txt == NULL)
 			t->sts_until = 0;	/* no longer published */
 	}
-	if (!t->gone) {
+	/*
+	 * A run that could not look (this host's descriptors, memory,
+	 * resolver or network) says nothing about the target: it neither
+	 * raises nor clears its alerts. The daemon says it once a minute.
+	 */
+	if (rep->incomplete) {
+		static int64_t	 said;
+
+		if (util_wall() - said >= 60) {
+			said = util_wall();
+			log_warnx("probe trouble, alerts left as they are: %s",
+			    rep->error);
+		}
+	} else if (!t->gone) {
 		ap.raise_after = ct->alert_after;
 		ap.clear_after = ct->clear_after;
 		ap.renotify = d->cref->conf->daemon.renotify_ms / 1000;

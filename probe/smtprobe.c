@@ -148,6 +148,36 @@ opt_name(struct arena *a, const char *prefix, const char *name)
 	return d;
 }
 
+/*
+ * libevent's own messages, and its fatal errors (no descriptor left for
+ * its signal pipe): the prober's trouble, said as such, exit UNKNOWN; a
+ * plugin always prints its status line.
+ */
+static const char	*ev_target = "";
+static int		 ev_nagios;
+static char		 ev_last[200];
+
+static void
+ev_log(int severity, const char *msg)
+{
+	(void)severity;
+	util_strlcpy(ev_last, msg, sizeof(ev_last));
+	log_debug("libevent: %s", msg);
+}
+
+static __attribute__((noreturn)) void
+ev_fatal(int err)
+{
+	(void)err;
+	if (ev_nagios)
+		printf("SMTPROBE UNKNOWN - %s: the event loop cannot start on "
+		    "this host: %s\n", ev_target, ev_last[0] ? ev_last :
+		    "out of resources");
+	fprintf(stderr, "smtprobe: the event loop cannot start: %s\n",
+	    ev_last[0] ? ev_last : "out of resources");
+	exit(3);
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -313,11 +343,12 @@ cmd_check(int argc, char **argv)
 		return fflush(stdout) == 0 ? 0 : 3;
 	}
 
-	if (gethostname(helo, sizeof(helo)) != 0)
+	/* the default HELO is this host's FQDN, as Postfix's myhostname */
+	if (util_fqdn(helo, sizeof(helo), NULL) == -1)
 		helo[0] = '\0';
-	helo[sizeof(helo) - 1] = '\0';
 	target_check_params(&t, helo[0] != '\0' ? helo : NULL, &c);
 	c.target = argv[0];
+	c.note_helo = 1;
 
 	/* a signer's key that cannot be read is a usage error */
 	if (t.ndkim_keys > 0 &&
@@ -342,8 +373,12 @@ cmd_check(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
+	ev_target = argv[0];
+	ev_nagios = out == OUT_NAGIOS;
+	event_set_log_callback(ev_log);
+	event_set_fatal_callback(ev_fatal);
 	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+		ev_fatal(0);
 	if (!c.use_addrs) {
 		if (nresolvers == 0 &&
 		    dns_config_resolv_conf(&dcfg, RESOLV_CONF, &cause) == -1)
@@ -375,6 +410,9 @@ cmd_check(int argc, char **argv)
 	}
 	fflush(stdout);
 	rv = check_exit(rep);
+	/* the prober's own trouble: one line that says so */
+	if (rep->incomplete && rep->error[0] != '\0')
+		fprintf(stderr, "smtprobe: %s\n", rep->error);
 
 	check_free(chk);
 	dns_resolver_free(res);

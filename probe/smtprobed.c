@@ -307,9 +307,19 @@ main(int argc, char *argv[])
 	log_init(d.debug, "smtprobed", cd->syslog_facility);
 	if (!d.debug)
 		openlog("smtprobed", LOG_PID | LOG_NDELAY, cd->syslog_facility);
-	if (gethostname(d.hostname, sizeof(d.hostname)) != 0 ||
-	    d.hostname[0] == '\0')
+	/* the HELO of targets that give none: as Postfix's myhostname */
+	switch (util_fqdn(d.hostname, sizeof(d.hostname), NULL)) {
+	case -1:
 		util_strlcpy(d.hostname, "localhost", sizeof(d.hostname));
+		/* FALLTHROUGH */
+	case 0:
+		log_warnx("probe.helo-not-fqdn: this host's name \"%s\" is not "
+		    "fully qualified; targets without a helo setting greet "
+		    "with it and servers may refuse them for it", d.hostname);
+		break;
+	default:
+		break;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	d.started = util_wall();
 	if ((d.base = event_base_new()) == NULL)

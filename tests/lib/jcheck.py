@@ -110,11 +110,14 @@ def check_valid(doc, _args):
                                      else "?")
         if not isinstance(f, dict):
             raise Fail(where + " is not an object")
+        # the prober's own trouble may concern no host, address or port
+        probe = f.get("layer") == "probe"
         for k in ("id", "layer", "severity", "host", "evidence", "hint",
                   "blame"):
-            want_type(f, k, str, where)
+            if not (probe and k == "host" and k in f and f[k] is None):
+                want_type(f, k, str, where)
         for k, t in (("addr", str), ("port", int)):
-            if not (_args.domain and k in f and f[k] is None):
+            if not ((_args.domain or probe) and k in f and f[k] is None):
                 want_type(f, k, t, where)
         if f["layer"] not in LAYERS:
             raise Fail("%s: layer %r" % (where, f["layer"]))
@@ -128,6 +131,12 @@ def check_valid(doc, _args):
             raise Fail("%s: id does not start with its layer %r"
                        % (where, f["layer"]))
         worst = max(worst, SEVERITY_RANK[f["severity"]])
+    # the prober's own trouble leaves the run UNKNOWN, never health
+    trouble = [f["id"] for f in doc["findings"] if f["id"] in (
+        "probe.resource", "probe.resolver", "probe.egress-25-blocked")]
+    if trouble and doc["status"] != "unknown":
+        raise Fail("status %r with %s: the run could not look" % (
+            doc["status"], trouble[0]))
     if doc["status"] != "unknown" and doc["status"] != STATUS_FOR_RANK[worst]:
         raise Fail("status %r but the worst finding is %s" % (
             doc["status"], [k for k, v in SEVERITY_RANK.items()

@@ -517,7 +517,7 @@ end_row
 # --no-dns: MX and addresses only: the broken DMARC record is never
 # read, private addresses are not judged, no PTR is asked.
 drow domain.no-dns 0 dmarcsyntax.$B "${N[@]}" --ca-file "$CA" \
-    -p "$PF_OK" --no-dns
+    -p "$PF_OK" --no-dns --helo probe.test.example
 expect session --addr 127.0.0.1 --outcome ok --count 1
 expect no-finding dmarc.syntax
 expect no-finding mx.private-address
@@ -557,10 +557,14 @@ expect value dns.mx_status NXDOMAIN
 expect session --count 0
 end_row
 
-# NSD serves no example.org: it refuses
-drow domain.dns.refused 2 mail.example.org "${R[@]}" --dns-only
-expect finding dns.refused --layer dns --severity crit \
-    --evidence '^MX: name=mail\.example\.org\.? type=MX status=REFUSED .*rcode=5'
+# The resolver refuses this domain's names and answers others (the
+# root's NS): the domain's trouble. (A resolver that refuses everything
+# is the prober's: tests/scenario/probe.sh.)
+drow domain.dns.refused 2 refused-1.test --resolver "127.0.0.1:$P_FAKE" \
+    --allow-private --dns-only
+expect finding dns.refused --layer dns --severity crit --blame target \
+    --evidence '^MX: name=refused-1\.test\.? type=MX status=REFUSED .*rcode=5'
+expect no-finding probe.resolver
 end_row
 
 # --- MX ----------------------------------------------------------------------

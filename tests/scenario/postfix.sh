@@ -64,7 +64,7 @@ expect no-command '^(DATA|BDAT|AUTH)'
 end_row
 
 row pf.healthy.host-and-addr 0 "$MX:$PF_OK" --addr 127.0.0.1 \
-    --ca-file "$CA" --tls verify
+    --ca-file "$CA" --tls verify --helo probe.test.example
 expect status ok
 expect session --addr 127.0.0.1 --port "$PF_OK" --outcome ok --count 1
 expect tls --verified true --hostname-ok true
@@ -314,7 +314,7 @@ expect session --addr 127.0.0.1 --outcome ok --count 1
 end_row
 
 row pf.net.v4-only.no-ipv6-finding 0 "$MX:$PF_OK" --addr 127.0.0.1 -4 \
-    --ca-file "$CA" --tls verify
+    --ca-file "$CA" --tls verify --helo probe.test.example
 expect no-finding net.ipv6.broken
 expect session --count 1
 end_row
