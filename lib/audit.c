@@ -125,29 +125,22 @@ static void	spf_round(struct audit *);
  * that silence made (dns.timeout on every record, spf.temperror ...)
  * say nothing about the domain: one probe.resolver replaces them.
  */
+static int
+dns_layer(const struct finding *f, const void *arg)
+{
+	(void)arg;
+	return finding_def(f->id)->layer == LAYER_DNS;
+}
+
 static void
 resolver_judge(struct audit *a)
 {
-	struct finding_list	*fl = &a->r.findings;
-	size_t			 i, o = 0;
-
 	if (a->r.n_local > 0)
 		a->r.local_trouble = 1;
 	if (a->r.n_live > 0 || a->r.n_dead == 0)
 		return;
 	a->r.resolver_dead = 1;
-	for (i = 0; i < fl->n; i++) {
-		struct finding	*f = &fl->v[i];
-
-		if (finding_def(f->id)->layer == LAYER_DNS) {
-			free(f->host);
-			free(f->addr);
-			free(f->evidence);
-			continue;
-		}
-		fl->v[o++] = *f;
-	}
-	fl->n = o;
+	finding_list_drop(&a->r.findings, dns_layer, NULL);
 	add(a, F_PROBE_RESOLVER, -1, a->r.domain, NULL, 0, "the resolver%s%s "
 	    "did not answer: %d lookup(s) timed out or were refused, none "
 	    "was answered; nothing about %s is known", a->dead_server[0] ?

@@ -346,24 +346,12 @@ egress_start(struct check *c)
 	return 1;
 }
 
-/* Drop the findings with this id on this port (the list is compacted). */
-static void
-findings_drop(struct finding_list *fl, enum finding_id id, int port)
+/* A connect timeout of port 25 (egress_judge's finding_list_drop). */
+static int
+timeout_25(const struct finding *f, const void *arg)
 {
-	size_t	 i, o = 0;
-
-	for (i = 0; i < fl->n; i++) {
-		struct finding *f = &fl->v[i];
-
-		if (f->id == id && f->port == port) {
-			free(f->host);
-			free(f->addr);
-			free(f->evidence);
-			continue;
-		}
-		fl->v[o++] = *f;
-	}
-	fl->n = o;
+	(void)arg;
+	return f->id == F_NET_CONNECT_TIMEOUT && f->port == 25;
 }
 
 /*
@@ -398,7 +386,7 @@ egress_judge(struct check *c)
 			host = (char *)(uintptr_t)
 			    smtp_session_params(rep->sessions[i])->host;
 	}
-	findings_drop(&rep->findings, F_NET_CONNECT_TIMEOUT, 25);
+	finding_list_drop(&rep->findings, timeout_25, NULL);
 	finding_add(&rep->findings, F_PROBE_EGRESS_25_BLOCKED, -1, host, NULL,
 	    25, "port 25 timed out at the TCP connect on every address "
 	    "probed (%d: %s%s) while port %d of %s answered: outbound port "

@@ -25,6 +25,7 @@
 #include <openssl/x509.h>
 
 #include "dkim.h"
+#include "util.h"
 #include "txtrec.h"
 
 #define EV(p, n)	txtrec_evlen(n), (p)
@@ -71,22 +72,6 @@ crit(struct dkim_ctx *c, const char *fmt, ...)
 	    "%s: %s", c->name, buf);
 }
 
-static int
-b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* base64string of RFC 6376 3.6.1: base64 with white space anywhere. */
 static int
 b64_decode(const char *s, size_t len, unsigned char *out, size_t outsz,
@@ -112,7 +97,7 @@ b64_decode(const char *s, size_t len, unsigned char *out, size_t outsz,
 			*why = "data after \"=\" padding";
 			return -1;
 		}
-		if ((v = b64_value(s[i])) == -1) {
+		if ((v = util_b64_value((unsigned char)s[i])) == -1) {
 			*why = "not a base64 character";
 			return -1;
 		}

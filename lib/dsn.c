@@ -258,22 +258,6 @@ mime_read(struct span hdr, struct mime *m, struct dsn_report *r)
 }
 
 static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
 hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -298,7 +282,7 @@ decode(struct span b, const char *cte, size_t *outlen)
 		return NULL;
 	if (strcasecmp(cte, "base64") == 0) {
 		for (i = 0; i < b.n; i++) {
-			if ((v = b64val((unsigned char)b.p[i])) < 0)
+			if ((v = util_b64_value((unsigned char)b.p[i])) < 0)
 				continue;
 			acc = (acc << 6) | (unsigned)v;
 			bits += 6;

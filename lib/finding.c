@@ -541,6 +541,26 @@ finding_list_move(struct finding_list *dst, struct finding_list *src)
 }
 
 void
+finding_list_drop(struct finding_list *fl,
+    int (*drop)(const struct finding *, const void *), const void *arg)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < fl->n; i++) {
+		struct finding	*f = &fl->v[i];
+
+		if (drop(f, arg)) {
+			free(f->host);
+			free(f->addr);
+			free(f->evidence);
+			continue;
+		}
+		fl->v[o++] = *f;
+	}
+	fl->n = o;
+}
+
+void
 finding_list_sort(struct finding_list *fl)
 {
 	struct finding	 t;

@@ -225,6 +225,14 @@ enum severity	 finding_worst(const struct finding_list *);
 /* Move every finding of src to the end of dst; src is left empty. */
 int		 finding_list_move(struct finding_list *dst, struct finding_list *src);
 
+/*
+ * Drop every finding for which drop(f, arg) is true, keeping the order
+ * of the rest.
+ */
+void		 finding_list_drop(struct finding_list *,
+		    int (*drop)(const struct finding *, const void *arg),
+		    const void *arg);
+
 /* Order by severity, worst first, keeping the order within a severity. */
 void		 finding_list_sort(struct finding_list *);
 

@@ -148,3 +148,19 @@ util_fqdn(char *buf, size_t sz, const char *hosts)
 	fclose(fp);
 	return strchr(buf, '.') != NULL;
 }
+
+int
+util_b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}

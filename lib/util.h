@@ -38,6 +38,9 @@ size_t		 util_strlcpy(char *dst, const char *src, size_t sz);
  */
 int		 util_fqdn(char *buf, size_t sz, const char *hosts);
 
+/* The value of a base64 character (RFC 4648 4), -1 for any other. */
+int		 util_b64_value(int c);
+
 /* Case-insensitive substring search (ASCII). */
 const char	*util_strcasestr(const char *hay, const char *needle);
 
