@@ -44,7 +44,8 @@ python3 - "$lines" "$work/smtprobe.time" "$work/pflogsumm.time" \
 import json, sys
 lines = int(sys.argv[1])
 def kv(path):
-    f = open(path).read().split()
+    # GNU time's line is the last ("Command exited ..." may come first)
+    f = open(path).read().splitlines()[-1].split()
     return {k: float(v) for k, v in (x.split("=") for x in f[1:])}
 s, p = kv(sys.argv[2]), kv(sys.argv[3])
 doc = json.load(open(sys.argv[4]))

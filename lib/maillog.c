@@ -48,8 +48,14 @@ mkstr(const char *p, const char *e)
 	return s;
 }
 
+/*
+ * The small helpers are always inlined: called with string literals,
+ * their strlen() folds away (the parser's hot path on a big log).
+ */
+#define INLINE	static inline __attribute__((always_inline))
+
 /* Does [p, e) start with lit? Returns its length, or 0. */
-static size_t
+INLINE size_t
 sw(const char *p, const char *e, const char *lit)
 {
 	size_t	 n = strlen(lit);
@@ -60,7 +66,7 @@ sw(const char *p, const char *e, const char *lit)
 }
 
 /* Take lit at the cursor. */
-static int
+INLINE int
 take(struct cur *c, const char *lit)
 {
 	size_t	 n = sw(c->p, c->e, lit);
@@ -70,7 +76,7 @@ take(struct cur *c, const char *lit)
 }
 
 /* First lit in [p, e), or NULL. */
-static const char *
+INLINE const char *
 find(const char *p, const char *e, const char *lit)
 {
 	if (p >= e)

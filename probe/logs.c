@@ -653,6 +653,61 @@ row_failures(const struct logsum_row *r)
 	    r->status[MAILLOG_ST_EXPIRED] + r->status[MAILLOG_ST_REJECTED];
 }
 
+/*
+ * The rows of each domain: row indexes ordered by (direction, domain),
+ * each domain's rows keeping their order (most messages first).
+ */
+static const struct logsum_row *const *idx_rows;
+
+static int
+idx_cmp(const void *a, const void *b)
+{
+	size_t			 i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct logsum_row	*x = idx_rows[i], *y = idx_rows[j];
+	int			 c;
+
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	if ((c = strcmp(x->domain, y->domain)) != 0)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+static size_t *
+row_index(const struct logsum_row *const *rows, size_t nr)
+{
+	size_t	*idx, i;
+
+	if ((idx = calloc(nr ? nr : 1, sizeof(*idx))) == NULL)
+		logs_die("out of memory");
+	for (i = 0; i < nr; i++)
+		idx[i] = i;
+	idx_rows = rows;
+	qsort(idx, nr, sizeof(*idx), idx_cmp);
+	return idx;
+}
+
+/* The first position in idx of domain d's rows (nr when none). */
+static size_t
+rows_of(const struct logsum_row *const *rows, const size_t *idx, size_t nr,
+    const struct logsum_domain *d)
+{
+	size_t	 lo = 0, hi = nr, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = rows[idx[mid]]->dir != d->dir ?
+		    (rows[idx[mid]]->dir < d->dir ? -1 : 1) :
+		    strcmp(rows[idx[mid]]->domain, d->domain);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static json_t *
 json_time(time_t t)
 {
@@ -662,6 +717,7 @@ json_time(time_t t)
 	return json_string(buf);
 }
 
+/* One JSON document, written one domain at a time (bounded memory). */
 static void
 out_json(struct logsum *sum, struct proof *proofs, int *has_proof,
     const struct readstate *rs)
@@ -669,12 +725,13 @@ out_json(struct logsum *sum, struct proof *proofs, int *has_proof,
 	const struct logsum_lines	*l = logsum_lines(sum);
 	const struct logsum_domain	*const *doms;
 	const struct logsum_row		*const *rows;
-	json_t				*top, *jd, *jl, *arr, *causes, *jr, *js;
-	size_t				 nd, nr, i, j, k;
+	json_t				*jd, *jl, *causes, *jr;
+	size_t				 nd, nr, i, j, k, *idx;
+	char				*txt;
 
 	doms = logsum_domains(sum, &nd);
 	rows = logsum_rows(sum, &nr);
-	top = json_object();
+	idx = row_index(rows, nr);
 	jl = json_object();
 	json_object_set_new(jl, "read", json_integer((json_int_t)l->read));
 	json_object_set_new(jl, "events", json_integer((json_int_t)l->events));
@@ -688,12 +745,20 @@ out_json(struct logsum *sum, struct proof *proofs, int *has_proof,
 	json_object_set_new(jl, "out_of_range",
 	    json_integer((json_int_t)l->out_of_range));
 	json_object_set_new(jl, "bytes", json_integer((json_int_t)rs->bytes));
-	json_object_set_new(top, "lines", jl);
-	json_object_set_new(top, "since", rs->o->since ?
-	    json_time(rs->o->since) : json_null());
-	json_object_set_new(top, "until", rs->o->until ?
+	txt = json_dumps(jl, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	printf("{\"lines\":%s,", txt ? txt : "{}");
+	free(txt);
+	json_decref(jl);
+	jl = json_pack("{s:o,s:o}", "since", rs->o->since ?
+	    json_time(rs->o->since) : json_null(), "until", rs->o->until ?
 	    json_time(rs->o->until) : json_null());
-	arr = json_array();
+	txt = json_dumps(jl, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	/* the two members without their braces */
+	if (txt != NULL && strlen(txt) > 2)
+		printf("%.*s,", (int)strlen(txt) - 2, txt + 1);
+	free(txt);
+	json_decref(jl);
+	printf("\"domains\":[");
 	for (i = 0; i < nd; i++) {
 		const struct logsum_domain *d = doms[i];
 
@@ -709,12 +774,13 @@ out_json(struct logsum *sum, struct proof *proofs, int *has_proof,
 		json_object_set_new(jd, "first", json_time(d->first));
 		json_object_set_new(jd, "last", json_time(d->last));
 		causes = json_array();
-		for (j = 0; j < nr; j++) {
-			const struct logsum_row		*r = rows[j];
+		for (j = rows_of(rows, idx, nr, d); j < nr &&
+		    rows[idx[j]]->dir == d->dir &&
+		    strcmp(rows[idx[j]]->domain, d->domain) == 0; j++) {
+			const struct logsum_row		*r = rows[idx[j]];
 			const struct finding_def	*fd;
+			size_t				 x = idx[j];
 
-			if (r->domain != d->domain || r->dir != d->dir)
-				continue;
 			fd = finding_def(r->cause);
 			jr = json_object();
 			json_object_set_new(jr, "cause", json_string(fd->id));
@@ -749,27 +815,29 @@ out_json(struct logsum *sum, struct proof *proofs, int *has_proof,
 			    r->remedy : fd->hint));
 			json_object_set_new(jr, "url", r->url ?
 			    json_string(r->url) : json_null());
-			if (has_proof[j]) {
+			if (has_proof[x]) {
 				json_object_set_new(jr, "check",
-				    json_string(proofs[j].cmd));
-				if (proofs[j].findings != NULL)
+				    json_string(proofs[x].cmd));
+				if (proofs[x].findings != NULL)
 					json_object_set(jr, "check_findings",
-					    proofs[j].findings);
-				if (proofs[j].error != NULL)
+					    proofs[x].findings);
+				if (proofs[x].error != NULL)
 					json_object_set_new(jr, "check_error",
-					    json_string(proofs[j].error));
+					    json_string(proofs[x].error));
 			} else
 				json_object_set_new(jr, "check", json_null());
 			json_array_append_new(causes, jr);
 		}
 		json_object_set_new(jd, "causes", causes);
-		json_array_append_new(arr, jd);
+		txt = json_dumps(jd, JSON_PRESERVE_ORDER | JSON_COMPACT);
+		if (txt == NULL)
+			logs_die("out of memory");
+		printf("%s%s", i ? ",\n" : "\n", txt);
+		free(txt);
+		json_decref(jd);
 	}
-	json_object_set_new(top, "domains", arr);
-	js = top;
-	json_dumpf(js, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(top);
+	printf("\n]}\n");
+	free(idx);
 }
 
 static void
@@ -807,12 +875,13 @@ out_human(struct logsum *sum, struct proof *proofs, int *has_proof,
 	const struct logsum_lines	*l = logsum_lines(sum);
 	const struct logsum_domain	*const *doms;
 	const struct logsum_row		*const *rows;
-	size_t				 nd, nr, i, j, k;
+	size_t				 nd, nr, i, j, k, p, *idx;
 	char				 t1[64], t2[64];
 	int				 any = 0;
 
 	doms = logsum_domains(sum, &nd);
 	rows = logsum_rows(sum, &nr);
+	idx = row_index(rows, nr);
 	printf("%llu lines read: %llu mail events, %llu other mail lines, "
 	    "%llu of other programs, %llu unparsable%s",
 	    (unsigned long long)l->read, (unsigned long long)l->events,
@@ -836,12 +905,13 @@ out_human(struct logsum *sum, struct proof *proofs, int *has_proof,
 		fmt_time(d->first, t1, sizeof(t1));
 		fmt_time(d->last, t2, sizeof(t2));
 		printf("  (%s .. %s)\n", t1, t2);
-		for (j = 0; j < nr; j++) {
-			const struct logsum_row		*r = rows[j];
+		for (p = rows_of(rows, idx, nr, d); p < nr &&
+		    rows[idx[p]]->dir == d->dir &&
+		    strcmp(rows[idx[p]]->domain, d->domain) == 0; p++) {
+			const struct logsum_row		*r = rows[idx[p]];
 			const struct finding_def	*fd;
 
-			if (r->domain != d->domain || r->dir != d->dir)
-				continue;
+			j = idx[p];
 			any = 1;
 			fd = finding_def(r->cause);
 			printf("  %-5s %s: %s%llu message%s, %llu attempt%s",
@@ -881,6 +951,7 @@ out_human(struct logsum *sum, struct proof *proofs, int *has_proof,
 	}
 	if (!any)
 		printf("\nno failure in this log\n");
+	free(idx);
 }
 
 int

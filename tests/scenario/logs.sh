@@ -373,6 +373,15 @@ lrow logs.bad.usage 3 --since yesterday "$LOG"
 expect_stderr '--since: "yesterday" is not a duration'
 end_row
 
+# A journal without mail entries (no journald here, or none logged to
+# LOG_MAIL): said so, nothing read, exit 3.
+if [ -z "$(journalctl -q -n 1 SYSLOG_FACILITY=2 2>/dev/null)" ]; then
+	lrow logs.bad.no-journal 3 --journal
+	expect_stderr 'the journal holds no mail log entries'
+	expect_stderr 'no log could be read'
+	end_row
+fi
+
 # --- Exim's format ----------------------------------------------------
 
 cat >"$T_DIR/exim.log" <<'EOF'
