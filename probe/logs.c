@@ -63,7 +63,9 @@ struct proof {
 static __attribute__((noreturn)) void
 logs_usage(void)
 {
-	fprintf(stderr, "usage:%s", LOGS_USAGE + strlen("      "));
+	/* LOGS_USAGE starts "      smtprobe logs ...": "usage:" takes
+	 * the place of the indent */
+	fprintf(stderr, "usage:%s", &LOGS_USAGE[sizeof("      ") - 1]);
 	exit(3);
 }
 
