@@ -599,6 +599,12 @@ R("microsoft", 550, "5.7.515", "does not meet the required authentication level"
     "https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730",
     "550; 5.7.515 Access denied, sending domain [SendingDomain] does not meet the required authentication level."),
 
+/* Exchange Online's reply as a Postfix log quoted it (lightmeter/controlcenter issue 319), the code documented at learn.microsoft.com 'Fix email delivery issues for error code 451 4.7.500-699 (ASxxx)' */
+R("microsoft", 451, "4.7.500", "Server busy. Please try again later from",
+    F_POLICY_RATE_LIMITED,
+    "Exchange Online throttles this sending address: keep retrying at a lower rate; persistent, open a delist request",
+    "https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-451-4-7-500-699-asxxx-in-exchange-online",
+    "451 4.7.500 Server busy. Please try again later from [134.119.1.64]. (S77719) [FR2DEU01FT008.eop-deu01.prod.protection.outlook.com]"),
 /* Microsoft Learn (Exchange Online and on-premises TLS certificate article) quotes this reply of Exchange Online; an inconsistent reply (4xx with a 5.x.x code) */
 R("microsoft", 451, "5.7.3", "STARTTLS is required to send mail",
     F_TLS_STARTTLS_REQUIRED,
