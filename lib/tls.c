@@ -7,10 +7,15 @@
  * handshake go on; the policy decides afterwards what the problems mean.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -88,6 +93,119 @@ verify_cb(int ok, X509_STORE_CTX *xs)
 	return 1;
 }
 
+void
+tls_init(int oneshot)
+{
+	uint64_t	 opts = OPENSSL_INIT_NO_LOAD_CONFIG;
+
+	if (getenv("OPENSSL_CONF") != NULL)
+		opts = OPENSSL_INIT_LOAD_CONFIG;
+	/*
+	 * OpenSSL's clean-up at exit frees its tables one by one (about a
+	 * twentieth of a one-shot check's CPU); the kernel takes the whole
+	 * address space back at once anyway.
+	 */
+	if (oneshot)
+		opts |= OPENSSL_INIT_NO_ATEXIT;
+	OPENSSL_init_ssl(opts, NULL);
+}
+
+/*
+ * Does the directory (or one of a ':'-separated list, as SSL_CERT_DIR
+ * may be) hold certificates under their subject hash ("5ad8a5d6.0", as
+ * c_rehash and update-ca-certificates write them)? Read a few entries
+ * at a time: readdir() would fetch the whole of /etc/ssl/certs (some
+ * 400 entries) to look at the first.
+ */
+static int
+hashed_dir(const char *list)
+{
+	struct dirent64	*de;
+	char		 path[1024], buf[1024];
+	const char	*p = list, *e;
+	size_t		 len;
+	ssize_t		 n, off;
+	int		 fd, i, found = 0;
+
+	while (!found && *p != '\0') {
+		e = p + strcspn(p, ":");
+		len = (size_t)(e - p);
+		p = *e == ':' ? e + 1 : e;
+		if (len == 0 || len >= sizeof(path))
+			continue;
+		memcpy(path, e - len, len);
+		path[len] = '\0';
+		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+			continue;
+		while (!found && (n = getdents64(fd, buf, sizeof(buf))) > 0)
+			for (off = 0; !found && off < n; off += de->d_reclen) {
+				de = (struct dirent64 *)(void *)(buf + off);
+				for (i = 0; i < 8; i++)
+					if (!isxdigit((unsigned char)de->d_name[i]))
+						break;
+				found = i == 8 && de->d_name[8] == '.' &&
+				    isdigit((unsigned char)de->d_name[9]);
+			}
+		close(fd);
+	}
+	return found;
+}
+
+/* Do two paths name the same file (after symbolic links)? */
+static int
+same_file(const char *a, const char *b)
+{
+	char	 ra[PATH_MAX], rb[PATH_MAX];
+
+	return realpath(a, ra) != NULL && realpath(b, rb) != NULL &&
+	    strcmp(ra, rb) == 0;
+}
+
+/*
+ * The system trust store, as SSL_CTX_set_default_verify_paths() finds it
+ * (SSL_CERT_DIR, SSL_CERT_FILE, else OpenSSL's built-in paths), but
+ * looked up lazily: that function reads the whole bundle file (some 140
+ * certificates, 25 ms of CPU here) before the first handshake, which was
+ * most of what a one-shot `smtprobe check` cost. The hashed directory is
+ * read one issuer at a time, when a chain asks for it; update-ca-
+ * certificates writes the same certificates there and into the bundle.
+ * The bundle is read only when there is no hashed directory, or when
+ * SSL_CERT_FILE names another file than the default bundle (then both).
+ */
+static int
+load_system_store(SSL_CTX *ctx, char *why, size_t sz)
+{
+	const char	*dir, *file, *envfile;
+	char		 e[128];
+
+	if ((dir = getenv(X509_get_default_cert_dir_env())) == NULL)
+		dir = X509_get_default_cert_dir();
+	file = X509_get_default_cert_file();
+	envfile = getenv(X509_get_default_cert_file_env());
+	if (!hashed_dir(dir)) {
+		if (envfile != NULL)
+			file = envfile;
+		if (SSL_CTX_load_verify_file(ctx, file) == 1)
+			return 0;
+		snprintf(why, sz, "%s: cannot load the system trust store "
+		    "(and %s holds no hashed certificates): %s", file, dir,
+		    tls_last_error(e, sizeof(e)));
+		return -1;
+	}
+	if (SSL_CTX_load_verify_dir(ctx, dir) != 1) {
+		snprintf(why, sz, "%s: cannot use the system trust store: %s",
+		    dir, tls_last_error(e, sizeof(e)));
+		return -1;
+	}
+	if (envfile != NULL && !same_file(envfile, file) &&
+	    SSL_CTX_load_verify_file(ctx, envfile) != 1) {
+		snprintf(why, sz, "%s (SSL_CERT_FILE): cannot load it: %s",
+		    envfile, tls_last_error(e, sizeof(e)));
+		return -1;
+	}
+	return 0;
+}
+
 struct tls_ctx *
 tls_ctx_new(const char *ca_file, char **cause)
 {
@@ -135,8 +253,8 @@ tls_ctx_new(const char *ca_file, char **cause)
 			tls_ctx_free(t);
 			return NULL;
 		}
-	} else if (SSL_CTX_set_default_verify_paths(t->ctx) != 1) {
-		*cause = "cannot load the system trust store";
+	} else if (load_system_store(t->ctx, buf, sizeof(buf)) == -1) {
+		*cause = buf;
 		tls_ctx_free(t);
 		return NULL;
 	}
@@ -166,7 +284,7 @@ tls_ssl_new(struct tls_ctx *t, const char *host, struct tls_info *info)
 {
 	SSL	*ssl;
 
-	if ((ssl = SSL_new(t->ctx)) == NULL)
+	if (t == NULL || (ssl = SSL_new(t->ctx)) == NULL)
 		return NULL;
 	tls_info_free(info);
 	memset(info, 0, sizeof(*info));

@@ -102,6 +102,17 @@ struct tls_info {
 };
 
 /*
+ * Initialise OpenSSL; call it first, before any other OpenSSL function.
+ * The system's OpenSSL configuration (openssl.cnf) is read only when
+ * OPENSSL_CONF names a file: the probe's TLS settings are its own
+ * (tls_ctx_new), the same on every machine, and a one-shot check does
+ * not pay for reading a file that would not change them. oneshot: the
+ * process ends after one check, and OpenSSL does not free its state at
+ * exit.
+ */
+void		 tls_init(int oneshot);
+
+/*
  * Make the client context shared by every session: no session cache or
  * tickets (every probe does a full handshake and sees the certificate),
  * every protocol from TLS 1.0 and security level 0, so weak servers

@@ -128,6 +128,27 @@ check_done(struct check *chk, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
+/*
+ * Can this check use TLS at all? With --tls none a session still speaks
+ * TLS on port 465 and with implicit-tls, and a domain's audit fetches
+ * the MTA-STS policy over HTTPS. When none of that can happen no TLS
+ * context is made: OpenSSL's start-up is a good part of what a one-shot
+ * check costs.
+ */
+static int
+tls_wanted(const struct target *t)
+{
+	int	 i;
+
+	if (t->tls != TLSPOL_NONE || t->implicit_tls)
+		return 1;
+	for (i = 0; i < t->nports; i++)
+		if (t->ports[i] == 465)
+			return 1;
+	return t->kind == TARGET_DOMAIN && !t->no_dns && !t->literal &&
+	    t->naddrs == 0;
+}
+
 /* A setting as the command line gave it, applied once the target is known. */
 struct given {
 	const char			*opt;	/* "--tls", "-o tls", "-p" */
@@ -366,8 +387,7 @@ cmd_check(int argc, char **argv)
 	c.audit.dkim_keys = keys;
 	c.audit.ndkim_keys = t.ndkim_keys;
 
-	/* even with --tls none: port 465 speaks TLS from the first byte */
-	if ((tls = tls_ctx_new(t.ca_file, &cause)) == NULL) {
+	if (tls_wanted(&t) && (tls = tls_ctx_new(t.ca_file, &cause)) == NULL) {
 		fprintf(stderr, "smtprobe: %s\n", cause);
 		return 3;
 	}
@@ -467,6 +487,7 @@ main(int argc, char *argv[])
 	const struct ctl_command *cc;
 	size_t		 i;
 
+	tls_init(1);
 	log_init(1, "smtprobe", 0);
 	if (argc < 2)
 		usage();

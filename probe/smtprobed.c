@@ -266,6 +266,7 @@ main(int argc, char *argv[])
 	const char		*unhandled;
 	int			 ch, check_only = 0;
 
+	tls_init(0);
 	d.conf_path = DEFAULT_CONF;
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
 		switch (ch) {

@@ -271,7 +271,7 @@ row() {
 }
 
 # row_raw NAME EXIT ARGS...: like row but without "check --json" (usage
-# errors and other output modes).
+# errors and other output modes); ROW_WRAP as for row.
 row_raw() {
 	ROW_NAME=$1
 	local want=$2
@@ -280,8 +280,8 @@ row_raw() {
 	ROW_CHECKS=()
 	ROW_OUT=$T_DIR/$ROW_NAME.out
 	ROW_ERR=$T_DIR/$ROW_NAME.err
-	ROW_CMD="smtprobe $*"
-	timeout -k 2 "${ROW_LIMIT:-30}" "$SMTPROBE" "$@" \
+	ROW_CMD="${ROW_WRAP:+$ROW_WRAP }smtprobe $*"
+	timeout -k 2 "${ROW_LIMIT:-30}" ${ROW_WRAP:-} "$SMTPROBE" "$@" \
 	    >"$ROW_OUT" 2>"$ROW_ERR" </dev/null
 	ROW_RC=$?
 	if [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then

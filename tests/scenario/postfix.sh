@@ -328,6 +328,51 @@ expect finding tls.starttls.missing --port "$PF_NOTLS" --count 1 \
 expect no-finding tls.starttls.missing --port "$PF_OK"
 end_row
 
+# --- the system trust store -------------------------------------------
+
+# Without --ca-file the store is looked up in the hashed directory
+# (SSL_CERT_DIR here: the test CA alone, under its subject hash), the
+# bundle file only when the directory holds no hashed certificate; and
+# a check that cannot speak TLS reads no store at all.
+mkdir -p "$T_DIR/store" "$T_DIR/nostore"
+cp "$CA" "$T_DIR/store/ca.pem"
+if ! openssl rehash "$T_DIR/store" >"$T_DIR/rehash.log" 2>&1; then
+	T_SHOW_LOGS+=("$T_DIR/rehash.log")
+	fail postfix.setup "openssl rehash failed"
+fi
+S=(--helo probe.test.example --name "$MX" --tls verify "127.0.0.1:$PF_OK")
+
+ROW_WRAP="env -u SSL_CERT_FILE SSL_CERT_DIR=$T_DIR/store" \
+    row pf.truststore.hashed-dir 0 "${S[@]}"
+expect tls --verified true --hostname-ok true
+end_row
+
+ROW_WRAP="env SSL_CERT_DIR=$T_DIR/nostore SSL_CERT_FILE=$CA" \
+    row pf.truststore.bundle-fallback 0 "${S[@]}"
+expect tls --verified true
+end_row
+
+ROW_WRAP="env SSL_CERT_DIR=$T_DIR/store SSL_CERT_FILE=$T_DIR/none.pem" \
+    row_raw pf.truststore.bad-file 3 check "${S[@]}"
+expect_stderr 'none\.pem \(SSL_CERT_FILE\): cannot load it'
+end_row
+
+# --tls none and a plain port: no TLS context, so a store that cannot
+# be read does not matter (with TLS it is exit 3)
+ROW_WRAP="env SSL_CERT_DIR=$T_DIR/nostore SSL_CERT_FILE=$T_DIR/none.pem" \
+    row pf.truststore.tls-none 0 "127.0.0.1:$PF_OK" --tls none \
+    --helo probe.test.example
+expect session --outcome ok --count 1
+expect no-phase starttls
+end_row
+
+ROW_WRAP="env SSL_CERT_DIR=$T_DIR/nostore SSL_CERT_FILE=$T_DIR/none.pem" \
+    row_raw pf.truststore.unreadable 3 check "127.0.0.1:$PF_OK" \
+    --helo probe.test.example
+expect_stderr 'none\.pem: cannot load the system trust store \(and .*nostore holds no hashed certificates\)'
+end_row
+ROW_WRAP=
+
 # --- exit status and other output modes ------------------------------
 
 row_raw pf.nagios.ok 0 check --nagios "127.0.0.1:$PF_OK" "${B[@]}"
