@@ -74,9 +74,9 @@ CLI_STATIC ?= yes
 ifeq ($(CLI_STATIC),yes)
 CLI_LIBS = -Wl,-Bstatic -levent_openssl -levent_extra -levent_core -lldns \
 	   -ljansson -Wl,-Bdynamic \
-	   $(filter-out -levent -levent_openssl -lldns -ljansson,$(PKG_LIBS))
+	   $(filter-out -levent -levent_openssl -lldns -ljansson -lsystemd -lpsl,$(PKG_LIBS))
 else
-CLI_LIBS = $(PKG_LIBS)
+CLI_LIBS = $(filter-out -lsystemd -lpsl,$(PKG_LIBS))
 endif
 
 probe/smtprobe: $(PROBE_OBJS) $(LIB) $(STAMP)

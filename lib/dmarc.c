@@ -8,6 +8,7 @@
  * valid URI, and drop the record otherwise. So only a record receivers
  * drop is crit; a tag falling back to its default is warn.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <libpsl.h>
 
 #include "dmarc.h"
+#include "log.h"
 #include "util.h"
 
 #define EV(p, n)	txtrec_evlen(n), (p)
@@ -461,21 +463,46 @@ dmarc_check(const char *subject, const char *domain, const char *const *txt,
 	return parse(subject, domain, txt[first], len[first], rec, fl);
 }
 
+#define LIBPSL	"libpsl.so.5"
+
 static pthread_once_t	 psl_once = PTHREAD_ONCE_INIT;
 static const psl_ctx_t	*psl;
+static __typeof__(psl_registrable_domain) *psl_registrable;
 
 static void
 psl_load(void)
 {
+	__typeof__(psl_latest)	*latest;
+	__typeof__(psl_builtin)	*builtin;
+	const char		*e;
+	void			*h;
+
+	/*
+	 * libpsl (with libidn2 and libunistring) is opened here, when a
+	 * domain's audit first needs it, not at every start: smtprobe is
+	 * a process per check, and a check of one host never asks.
+	 */
+	if ((h = dlopen(LIBPSL, RTLD_NOW | RTLD_LOCAL)) == NULL ||
+	    (latest = (__typeof__(psl_latest) *)dlsym(h, "psl_latest")) ==
+	    NULL || (builtin = (__typeof__(psl_builtin) *)dlsym(h,
+	    "psl_builtin")) == NULL || (psl_registrable =
+	    (__typeof__(psl_registrable_domain) *)dlsym(h,
+	    "psl_registrable_domain")) == NULL) {
+		e = dlerror();
+		log_warnx("%s: %s; organisational domains (DMARC) are taken "
+		    "as the domain itself", LIBPSL, e != NULL ? e :
+		    "cannot load it");
+		return;
+	}
 	/*
 	 * The newer of the list compiled into libpsl and the one of the
 	 * publicsuffix package, which Debian updates more often. Loaded
 	 * once and kept: the list changes with a package upgrade, after
 	 * which the daemon is restarted like any other.
 	 */
-	psl = psl_latest(NULL);
+	psl = latest(NULL);
 	if (psl == NULL)
-		psl = psl_builtin();
+		psl = builtin();
 }
 
 int
@@ -498,7 +525,7 @@ dmarc_org_domain(const char *domain, char *out, size_t outlen)
 	name[len] = '\0';
 	pthread_once(&psl_once, psl_load);
 	if (psl != NULL)
-		reg = psl_registrable_domain(psl, name);
+		reg = psl_registrable(psl, name);
 	util_strlcpy(out, reg != NULL ? reg : name, outlen);
 	return 0;
 }

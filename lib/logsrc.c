@@ -9,13 +9,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <systemd/sd-journal.h>
 #include <zlib.h>
 
+#include "journal.h"
 #include "logsrc.h"
 #include "util.h"
 
 #define BUF_SIZE	(256 * 1024)	/* a read; lines are at most 16 KiB */
+
+/* libsystemd's journal functions, once a journal has been opened */
+static const struct journal_api *J;
 
 struct logsrc {
 	gzFile		 gz;		/* a file, or NULL for the journal */
@@ -84,6 +87,7 @@ struct logsrc *
 logsrc_open_journal(time_t since, char **cause)
 {
 	struct logsrc	*s;
+	const char	*why;
 	int		 r;
 
 	*cause = NULL;
@@ -91,15 +95,20 @@ logsrc_open_journal(time_t since, char **cause)
 		*cause = cause_fmt("journal", "out of memory");
 		return NULL;
 	}
-	if ((r = sd_journal_open(&s->j, SD_JOURNAL_LOCAL_ONLY)) < 0) {
+	if (J == NULL && (J = journal_api(&why)) == NULL) {
+		*cause = cause_fmt("journal", why);
+		free(s);
+		return NULL;
+	}
+	if ((r = J->open(&s->j, SD_JOURNAL_LOCAL_ONLY)) < 0) {
 		*cause = cause_fmt("journal", strerror(-r));
 		free(s);
 		return NULL;
 	}
 	/* LOG_MAIL (2): Postfix, Exim, opendkim ... log there */
-	if ((r = sd_journal_add_match(s->j, "SYSLOG_FACILITY=2", 0)) < 0 ||
-	    (r = since > 0 ? sd_journal_seek_realtime_usec(s->j,
-	    (uint64_t)since * 1000000) : sd_journal_seek_head(s->j)) < 0) {
+	if ((r = J->add_match(s->j, "SYSLOG_FACILITY=2", 0)) < 0 ||
+	    (r = since > 0 ? J->seek_realtime_usec(s->j,
+	    (uint64_t)since * 1000000) : J->seek_head(s->j)) < 0) {
 		*cause = cause_fmt("journal", strerror(-r));
 		logsrc_close(s);
 		return NULL;
@@ -120,7 +129,7 @@ jfield(sd_journal *j, const char *name, const char **v, size_t *len)
 	const void	*d;
 	size_t		 l, n = strlen(name);
 
-	if (sd_journal_get_data(j, name, &d, &l) < 0 || l <= n ||
+	if (J->get_data(j, name, &d, &l) < 0 || l <= n ||
 	    ((const char *)d)[n] != '=')
 		return -1;
 	*v = (const char *)d + n + 1;
@@ -144,7 +153,7 @@ journal_next(struct logsrc *s, const char **line, size_t *len, char **cause)
 	int		 r, n;
 
 	for (;;) {
-		if ((r = sd_journal_next(s->j)) < 0) {
+		if ((r = J->next(s->j)) < 0) {
 			*cause = cause_fmt("journal", strerror(-r));
 			return LOGSRC_ERROR;
 		}
@@ -166,7 +175,7 @@ journal_next(struct logsrc *s, const char **line, size_t *len, char **cause)
 			host = "localhost";
 			lh = 9;
 		}
-		if (sd_journal_get_realtime_usec(s->j, &usec) < 0)
+		if (J->get_realtime_usec(s->j, &usec) < 0)
 			continue;
 		break;
 	}
@@ -303,7 +312,7 @@ logsrc_close(struct logsrc *s)
 	if (s->gz != NULL)
 		gzclose(s->gz);
 	if (s->j != NULL)
-		sd_journal_close(s->j);
+		J->close(s->j);
 	free(s->buf);
 	free(s->jline);
 	free(s);
