@@ -59,9 +59,14 @@ print_status(json_t *r)
 	char	 w[32];
 
 	printf("uptime        %llds\n", (long long)num(r, "uptime"));
-	printf("targets       %lld\n", (long long)num(r, "targets"));
-	printf("probes run    %lld (%lld failed)\n", (long long)num(r,
-	    "probes_run"), (long long)num(r, "probes_failed"));
+	printf("targets       %lld", (long long)num(r, "targets"));
+	if (num(r, "targets_unknown") > 0)
+		printf(" (%lld unknown: their last run could not look)",
+		    (long long)num(r, "targets_unknown"));
+	printf("\n");
+	printf("probes run    %lld (%lld failed, %lld unknown)\n",
+	    (long long)num(r, "probes_run"), (long long)num(r, "probes_failed"),
+	    (long long)num(r, "probes_unknown"));
 	printf("in flight     %lld checks, %lld sessions\n", (long long)num(r,
 	    "in_flight"), (long long)num(r, "sessions_in_flight"));
 	printf("open alerts   %lld\n", (long long)num(r, "open_alerts"));

@@ -19,21 +19,28 @@ status_json(struct daemon *d)
 	struct store_counters	 sc;
 	const struct dns_stats	*ds = d->res ? dns_resolver_stats(d->res) : NULL;
 	json_t			*o;
+	const char		*st;
 	size_t			 i;
-	int			 open = 0, followers = 0, clients;
+	int			 open = 0, unknown = 0, followers = 0, clients;
 
-	for (i = 0; i < d->ntargets; i++)
+	for (i = 0; i < d->ntargets; i++) {
 		open += d->targets[i]->alerts.nopen;
+		/* a target whose last run could not look is not healthy */
+		st = d->targets[i]->last == NULL ? NULL : json_string_value(
+		    json_object_get(d->targets[i]->last, "status"));
+		unknown += st != NULL && strcmp(st, "unknown") == 0;
+	}
 	memset(&sc, 0, sizeof(sc));
 	if (d->store != NULL)
 		store_counters(d->store, &sc);
 	clients = d->ctl ? ctl_clients(d->ctl, &followers) : 0;
-	o = json_pack("{s:b,s:I,s:i,s:I,s:I,s:i,s:i,s:i,s:I,"
+	o = json_pack("{s:b,s:I,s:i,s:i,s:I,s:I,s:I,s:i,s:i,s:i,s:I,"
 	    "s:{s:I,s:I,s:I,s:I,s:I,s:b},s:{s:I,s:I,s:I},s:{s:i,s:i}}",
 	    "ok", 1, "uptime", (json_int_t)(util_wall() - d->started),
-	    "targets", (int)d->ntargets,
+	    "targets", (int)d->ntargets, "targets_unknown", unknown,
 	    "probes_run", (json_int_t)d->probes_run,
 	    "probes_failed", (json_int_t)d->probes_failed,
+	    "probes_unknown", (json_int_t)d->probes_unknown,
 	    "in_flight", d->checks, "sessions_in_flight", d->admit.sessions,
 	    "open_alerts", open, "alerts_raised", (json_int_t)d->alerts_raised,
 	    "store", "size", (json_int_t)sc.db_bytes, "rows",

@@ -164,12 +164,16 @@ run_done(struct check *chk, void *arg)
 	const struct target *ct = t->ct;
 	struct alert_params	 ap;
 	json_t			*o;
+	const char		*status;
 	int			 i, full = t->run_full;
 
 	d->checks--;
 	d->probes_run++;
-	if (rep->worst >= SEV_CRIT || rep->unknown)
+	status = check_status(rep);
+	if (strcmp(status, "crit") == 0 || strcmp(status, "unknown") == 0)
 		d->probes_failed++;
+	if (strcmp(status, "unknown") == 0)
+		d->probes_unknown++;
 	t->runs++;
 	if (full)
 		dns_changed(t, rep);
@@ -231,7 +235,7 @@ run_done(struct check *chk, void *arg)
 	if (d->ctl != NULL)
 		ctl_broadcast(d->ctl, json_pack("{s:s,s:s,s:s,s:i,s:I,s:b}",
 		    "event", "result", "target", t->id, "status",
-		    check_status(rep), "findings", (int)rep->findings.n, "ms",
+		    status, "findings", (int)rep->findings.n, "ms",
 		    (json_int_t)rep->ms, "full_audit", full));
 	/*
 	 * What a target keeps of its last run, for show and /metrics. The

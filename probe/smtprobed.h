@@ -116,7 +116,8 @@ struct daemon {
 	int			 checks;	/* running checks */
 	int64_t			 started;	/* wall */
 	uint64_t		 probes_run;
-	uint64_t		 probes_failed;
+	uint64_t		 probes_failed;	/* crit or unknown */
+	uint64_t		 probes_unknown;	/* could not look (probe.*) */
 	uint64_t		 alerts_raised;
 	int			 stopping;
 	int			 debug;

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# limits.sh - smtprobed starved of descriptors, never lying about it.
+#
+#	limits.fd.unknown.*	the descriptor limit of a running daemon lowered
+#				(prlimit --pid) below what it holds: its runs
+#				cannot start a session, are unknown in status,
+#				targets and show, and an alert open for a closed
+#				port is neither cleared (no RECOVERED while the
+#				port is still closed) nor raised again; the
+#				limit given back, the runs look again and the
+#				alert is the same one
+#
+# Everything runs on loopback, against a port nobody listens on. A
+# connection made before the limit is lowered (tests/lib/ctlpipe.py)
+# asks the daemon while it cannot accept new ones.
+# Needs root (prlimit on another process) and util-linux's prlimit.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+. "$T_LIB/drow.sh"
+
+t_init limits
+need_probe
+SMTPROBED=${SMTPROBED:-$T_TOP/probe/smtprobed}
+if [ ! -x "$SMTPROBED" ]; then
+	fail limits.setup "$SMTPROBED not built (make probe/smtprobed)"
+	exit 1
+fi
+if [ "$(id -u)" != 0 ] || ! command -v prlimit >/dev/null; then
+	fail limits.setup "needs root and util-linux's prlimit"
+	exit 1
+fi
+# Run copies: a rebuild while the test runs must not swap the programs.
+mkdir -p "$T_DIR/bin" && cp "$SMTPROBE" "$SMTPROBED" "$T_DIR/bin/" || {
+	fail limits.setup "cannot copy the programs to $T_DIR/bin"
+	exit 1
+}
+SMTPROBE=$T_DIR/bin/smtprobe
+SMTPROBED=$T_DIR/bin/smtprobed
+
+read -r CLOSED <<<"$(free_ports 1 | tr '\n' ' ')"
+
+# conf NAME [KEY = VALUE lines...]: a daemon of its own (state in
+# $T_DIR/NAME, socket $T_DIR/NAME.sock) probing the closed port.
+conf() {
+	local name=$1
+	shift
+	cat <<EOF
+[daemon]
+state-dir = $T_DIR/$name
+control-socket = $T_DIR/$name.sock
+interval = 1s
+jitter = 0
+host-spacing = 0
+alert-after = 2
+clear-after = 2
+EOF
+	printf '%s\n' "$@"
+	cat <<EOF
+
+[host 127.0.0.1:$CLOSED]
+name = mx.test.example
+tls = none
+helo = probe.test.example
+timeout = all=2s
+EOF
+}
+
+# lowest_free_fd PID: the lowest descriptor number PID does not hold, at
+# the quietest of a few looks (a session's socket comes and goes).
+lowest_free_fd() {
+	local k best= i
+	for i in 1 2 3 4 5; do
+		k=0
+		while [ -L "/proc/$1/fd/$k" ]; do
+			k=$((k + 1))
+		done
+		[ -z "$best" ] || [ "$k" -lt "$best" ] && best=$k
+		sleep 0.05
+	done
+	echo "$best"
+}
+
+# ask FD OUT REQUEST: one request over the ctlpipe.py connection on FD;
+# its reply is appended to OUT (and left in $T_DIR/ask.json).
+ask() {
+	local n
+	n=$(wc -l <"$2")
+	printf '%s\n' "$3" >&"$1"
+	for _ in $(seq 1 120); do
+		[ "$(wc -l <"$2")" -gt "$n" ] && break
+		sleep 0.1
+	done
+	tail -n 1 "$2" >"$T_DIR/ask.json"
+}
+
+ID=host:127.0.0.1:$CLOSED
+
+# --- a run that cannot start a session is unknown, never health ---------
+
+conf fd >"$T_DIR/fd.conf"
+t_bg fd "$SMTPROBED" -d -f "$T_DIR/fd.conf"
+FD_PID=$T_BG_PID
+T_SHOW_LOGS=("$T_DIR/fd.log")
+drow limits.fd.unknown.setup
+wait_answer "$T_DIR/fd.sock" 10 || why "the daemon does not answer"
+wait_grep "$T_DIR/fd.log" "^smtprobed: ALERT target=$(re "$ID") .*finding=net\\.connect\\.refused " 15 ||
+    why "no ALERT for the closed port"
+SINCE=$(sed -nE "s/^smtprobed: ALERT target=$(re "$ID") .* since=([^ ]+) .*/\\1/p" \
+    "$T_DIR/fd.log" | head -n 1)
+mkfifo "$T_DIR/pipe.in"
+python3 "$T_LIB/ctlpipe.py" "$T_DIR/fd.sock" --ready "$T_DIR/pipe.ready" \
+    <"$T_DIR/pipe.in" >"$T_DIR/pipe.out" 2>"$T_DIR/pipe.err" &
+PIPE_PID=$!
+T_PIDS+=("$PIPE_PID")
+exec 7>"$T_DIR/pipe.in"
+wait_file "$T_DIR/pipe.ready" 10 || why "ctlpipe.py did not connect"
+dend
+
+# Not one descriptor more: every socket(2) of a session fails (EMFILE).
+K=$(lowest_free_fd "$FD_PID")
+L_LIMIT=$(wc -l <"$T_DIR/fd.log")
+prlimit --pid "$FD_PID" --nofile="$K": || fail limits.fd.unknown.setup "prlimit"
+sleep 5		# five runs at least, clear-after = 2
+
+drow limits.fd.unknown.status
+ROW_OUT=$T_DIR/ask-status.json
+: >"$ROW_OUT"
+ask 7 "$T_DIR/pipe.out" '{"cmd":"status"}'
+cp "$T_DIR/ask.json" "$ROW_OUT"
+cq match 0.ok true
+cq match 0.targets_unknown 1
+cq ge 0.probes_unknown 3
+cq match 0.open_alerts 1
+dend
+
+drow limits.fd.unknown.targets
+ROW_OUT=$T_DIR/ask-targets.json
+ask 7 "$T_DIR/pipe.out" '{"cmd":"targets"}'
+cp "$T_DIR/ask.json" "$ROW_OUT"
+cq some 0.targets "target=$(re "$ID")" status=unknown open_alerts=1
+dend
+
+drow limits.fd.unknown.show
+ROW_OUT=$T_DIR/ask-show.json
+ask 7 "$T_DIR/pipe.out" "{\"cmd\":\"show\",\"target\":\"$ID\"}"
+cp "$T_DIR/ask.json" "$ROW_OUT"
+cq match 0.last.status unknown
+cq some 0.last.findings id=probe.resource "port=$CLOSED" \
+    'evidence=cannot start a session to 127\.0\.0\.1 port [0-9]+: Too many open files.*'
+cq none 0.last.findings id=net.connect.refused
+cq some 0.alerts finding=net.connect.refused open=true
+dend
+
+drow limits.fd.unknown.no-recovered
+tail -n +"$((L_LIMIT + 1))" "$T_DIR/fd.log" >"$T_DIR/fd-limited.log"
+nogrep_row "$T_DIR/fd-limited.log" "(RECOVERED|ALERT) target="
+grep_row "$T_DIR/fd-limited.log" "^smtprobed: probe trouble, alerts left as they are: "
+dend
+
+# The limit given back: the port is looked at again, still closed: the
+# same alert (same since), never cleared in between.
+prlimit --pid "$FD_PID" --nofile=1024:
+exec 7>&-
+sleep 3
+drow limits.fd.unknown.after
+ROW_OUT=$T_DIR/after-show.json
+timeout 10 "$SMTPROBE" show "$ID" --json -s "$T_DIR/fd.sock" >"$ROW_OUT" 2>&1
+cq match 0.last.status crit
+cq some 0.alerts finding=net.connect.refused open=true
+nogrep_row "$T_DIR/fd.log" "RECOVERED target="
+n=$(grep -c "ALERT target=$(re "$ID") " "$T_DIR/fd.log")
+[ "$n" = 1 ] || why "$n ALERT lines, expected the first one only"
+[ -n "$SINCE" ] && grep_row "$T_DIR/fd.log" "ALERT .* since=$SINCE " "the alert"
+dend
+t_kill "$FD_PID"
