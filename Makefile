@@ -83,7 +83,7 @@ probe/smtprobe: $(PROBE_OBJS) $(LIB) $(STAMP)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(PROBE_OBJS) $(LIB) $(CLI_LIBS)
 
 DAEMON_OBJS = probe/smtprobed.o probe/runs.o probe/control.o \
-	probe/exporter.o probe/metrics.o
+	probe/exporter.o probe/metrics.o probe/logwatch.o
 
 probe/smtprobed: $(DAEMON_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(PKG_LIBS) -lm

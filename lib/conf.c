@@ -54,6 +54,7 @@ enum sect {
 	SECT_DEFAULTS,
 	SECT_DOMAIN,
 	SECT_HOST,
+	SECT_LOG,
 };
 
 struct parse {
@@ -507,6 +508,221 @@ conf_daemon_key(int i)
 }
 
 /*
+ * [log NAME] sections
+ */
+
+static struct conf_log *
+cur_log(struct parse *p)
+{
+	return &p->conf->logs[p->conf->nlogs - 1];
+}
+
+static int
+l_path(struct parse *p, const char *v)
+{
+	char	 buf[PATH_MAX];
+
+	if (*v != '/' && p->base == NULL)
+		return fail(p, "a relative path needs a configuration file "
+		    "to be relative to");
+	if (*v != '/' && (size_t)snprintf(buf, sizeof(buf), "%s/%s", p->base,
+	    v) >= sizeof(buf))
+		return fail(p, "path too long");
+	if ((cur_log(p)->path = arena_strdup(p->conf->arena,
+	    *v == '/' ? v : buf)) == NULL)
+		return fail(p, "out of memory");
+	return 0;
+}
+
+static int
+l_direction(struct parse *p, const char *v)
+{
+	if (strcasecmp(v, "both") == 0)
+		cur_log(p)->direction = 0;
+	else if (strcasecmp(v, "out") == 0)
+		cur_log(p)->direction = 1;
+	else if (strcasecmp(v, "in") == 0)
+		cur_log(p)->direction = 2;
+	else
+		return fail(p, "\"%s\": expected out, in or both", q(p, v));
+	return 0;
+}
+
+static int
+l_domain(struct parse *p, const char *v)
+{
+	struct conf_log	*l = cur_log(p);
+	char		 name[VALUE_NAME_MAX + 1];
+
+	if (value_name(v, name) == -1)
+		return fail(p, "\"%s\": not a domain name", q(p, v));
+	if ((l->domains[l->ndomains++] = arena_strdup(p->conf->arena,
+	    name)) == NULL)
+		return fail(p, "out of memory");
+	return 0;
+}
+
+/* "N/WINDOW": N failures within WINDOW. */
+static int
+l_log_alert(struct parse *p, const char *v)
+{
+	struct conf_log	*l = cur_log(p);
+	const char	*sl = strchr(v, '/'), *why;
+	char		 num[32];
+	long long	 n;
+	int64_t		 ms;
+
+	if (sl == NULL || (size_t)(sl - v) >= sizeof(num))
+		return fail(p, "\"%s\": expected COUNT/WINDOW, e.g. 10/10m",
+		    q(p, v));
+	memcpy(num, v, (size_t)(sl - v));
+	num[sl - v] = '\0';
+	if (value_number(num, 1, 1000000, &n) == -1)
+		return fail(p, "\"%s\": the count must be 1 to 1000000", q(p, v));
+	if (value_duration(sl + 1, &ms, &why) == -1)
+		return fail(p, "\"%s\": window %s", q(p, v), why);
+	if (ms < VALUE_MS_SEC || ms > 7 * VALUE_MS_DAY)
+		return fail(p, "\"%s\": the window must be 1s to 7d", q(p, v));
+	l->alert_count = (int)n;
+	l->alert_window_ms = ms;
+	return 0;
+}
+
+static int
+l_interval(struct parse *p, const char *v)
+{
+	const char	*why;
+	int64_t		 ms;
+
+	if (value_duration(v, &ms, &why) == -1)
+		return fail(p, "\"%s\": %s", q(p, v), why);
+	if (ms < VALUE_MS_SEC || ms > VALUE_MS_HOUR)
+		return fail(p, "\"%s\": must be 1s to 1h", q(p, v));
+	cur_log(p)->interval_ms = ms;
+	return 0;
+}
+
+static int
+l_count(struct parse *p, const char *v, int *out)
+{
+	long long	 n;
+
+	if (value_number(v, 1, 1000, &n) == -1)
+		return fail(p, "\"%s\": must be 1 to 1000", q(p, v));
+	*out = (int)n;
+	return 0;
+}
+
+static int
+l_alert_after(struct parse *p, const char *v)
+{
+	return l_count(p, v, &cur_log(p)->alert_after);
+}
+
+static int
+l_clear_after(struct parse *p, const char *v)
+{
+	return l_count(p, v, &cur_log(p)->clear_after);
+}
+
+static const struct key log_keys[] = {
+	{ "path",		0, l_path },
+	{ "direction",		0, l_direction },
+	{ "domain",		CONF_LOG_DOMAINS_MAX, l_domain },
+	{ "log-alert",		0, l_log_alert },
+	{ "interval",		0, l_interval },
+	{ "alert-after",	0, l_alert_after },
+	{ "clear-after",	0, l_clear_after },
+};
+
+#define NLOGKEYS	((int)(sizeof(log_keys) / sizeof(log_keys[0])))
+_Static_assert(sizeof(log_keys) / sizeof(log_keys[0]) <= DKEYS_MAX,
+    "a slot per key");
+
+const char *
+conf_log_key(int i)
+{
+	return i >= 0 && i < NLOGKEYS ? log_keys[i].name : NULL;
+}
+
+static const struct key *
+log_key_find(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < NLOGKEYS; i++)
+		if (strcasecmp(name, log_keys[i].name) == 0)
+			return &log_keys[i];
+	return NULL;
+}
+
+static int
+log_begin(struct parse *p, const char *a, size_t al)
+{
+	struct conf	*c = p->conf;
+	struct conf_log	*nl, *l;
+	size_t		 i;
+	char		 name[65];
+
+	if (al == 0 || al >= sizeof(name))
+		return fail(p, "the name must be 1 to 64 bytes");
+	memcpy(name, a, al);
+	name[al] = '\0';
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") != al)
+		return fail(p, "the name may hold letters, digits, '.', '_' "
+		    "and '-'");
+	for (i = 0; i < c->nlogs; i++)
+		if (strcmp(c->logs[i].name, name) == 0)
+			return fail(p, "log %s already defined at line %d",
+			    name, c->logs[i].line);
+	if (c->nlogs == CONF_LOGS_MAX)
+		return fail(p, "more than %d [log] sections", CONF_LOGS_MAX);
+	if ((nl = reallocarray(c->logs, c->nlogs + 1, sizeof(*nl))) == NULL)
+		return fail(p, "out of memory");
+	c->logs = nl;
+	l = &c->logs[c->nlogs++];
+	memset(l, 0, sizeof(*l));
+	if ((l->name = arena_strdup(c->arena, name)) == NULL)
+		return fail(p, "out of memory");
+	l->alert_count = 10;
+	l->alert_window_ms = 10 * VALUE_MS_MIN;
+	l->interval_ms = VALUE_MS_MIN;
+	l->alert_after = 1;
+	l->clear_after = 2;
+	l->line = p->lineno;
+	return 0;
+}
+
+/* A [log] key: repeats, then its handler. */
+static void
+log_key(struct parse *p, const struct key *k, const char *v)
+{
+	int	 i = (int)(k - log_keys);
+
+	p->first = p->dcount[i] == 0;
+	if (!p->first && k->max == 0) {
+		error_at(p, p->lineno, "[%s] %s: given twice in this section "
+		    "(first at line %d)", p->sectname, k->name, p->dline[i]);
+		return;
+	}
+	if (k->max > 0 && p->dcount[i] == k->max) {
+		error_at(p, p->lineno, "[%s] %s: more than %d values in this "
+		    "section", p->sectname, k->name, k->max);
+		return;
+	}
+	if (p->first)
+		p->dline[i] = p->lineno;
+	p->dcount[i]++;
+	if (*v == '\0')
+		error_at(p, p->lineno, "[%s] %s: empty value", p->sectname,
+		    k->name);
+	else if (k->set(p, v) == -1)
+		error_at(p, p->lineno, "[%s] %s: %s", p->sectname, k->name,
+		    p->why);
+}
+
+/*
  * Targets and the id index
  */
 
@@ -620,6 +836,10 @@ target_begin(struct parse *p, enum target_kind kind, const char *arg,
 static int
 section_end(struct parse *p)
 {
+	if (p->sect == SECT_LOG && cur_log(p)->path == NULL) {
+		error_at(p, p->sectline, "[%s]: path is missing", p->sectname);
+		return -1;
+	}
 	if (p->sect != SECT_DEFAULTS && p->sect != SECT_DOMAIN &&
 	    p->sect != SECT_HOST)
 		return 0;
@@ -638,7 +858,7 @@ static int
 section_begin(struct parse *p, char *s)
 {
 	static const char *expect = "expected [daemon], [defaults], "
-	    "[domain NAME] or [host NAME[:PORT]]";
+	    "[domain NAME], [host NAME[:PORT]] or [log NAME]";
 	char		*k, *a = NULL, *e;
 	size_t		 kl, al = 0;
 	char		 show[SECT_SHOW * 2];
@@ -736,6 +956,14 @@ section_begin(struct parse *p, char *s)
 		p->sect = kind == TARGET_DOMAIN ? SECT_DOMAIN : SECT_HOST;
 		return 0;
 	}
+	if (KIND("log")) {
+		if (log_begin(p, a, al) == -1) {
+			error_at(p, p->lineno, "[%s]: %s", p->sectname, p->why);
+			return -1;
+		}
+		p->sect = SECT_LOG;
+		return 0;
+	}
 #undef KIND
 	error_at(p, p->lineno, "[%s]: unknown section (%s)", p->sectname,
 	    expect);
@@ -758,6 +986,8 @@ sect_kind(enum sect s)
 		return "a [domain] section";
 	case SECT_HOST:
 		return "a [host] section";
+	case SECT_LOG:
+		return "a [log] section";
 	default:
 		return "?";
 	}
@@ -880,8 +1110,17 @@ key_line(struct parse *p, char *s)
 
 	if (p->sect == SECT_NONE)
 		error_at(p, p->lineno, "%s: key outside any section ([daemon], "
-		    "[defaults], [domain NAME] or [host NAME])", q(p, s));
-	else if ((k = key_find(s)) != NULL)
+		    "[defaults], [domain NAME], [host NAME] or [log NAME])",
+		    q(p, s));
+	else if (p->sect == SECT_LOG) {
+		if ((k = log_key_find(s)) != NULL)
+			log_key(p, k, p->val);
+		else
+			error_at(p, p->lineno, "[%s] %s: unknown key (a [log] "
+			    "section takes path, direction, domain, log-alert, "
+			    "interval, alert-after, clear-after)", p->sectname,
+			    q(p, s));
+	} else if ((k = key_find(s)) != NULL)
 		daemon_key(p, k, p->val);
 	else if ((ts = target_setting_find(s)) != NULL)
 		target_key(p, ts, p->val);
@@ -1127,6 +1366,7 @@ conf_free(struct conf *c)
 		free(c->index->slot);
 	free(c->index);
 	free(c->targets);
+	free(c->logs);
 	arena_free(c->arena);
 	free(c);
 }

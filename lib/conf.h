@@ -6,6 +6,7 @@
  *	[domain example.com]		a mail domain: MX, addresses, ports
  *	[host mx.example.net:587]	one mail host (NAME, NAME:PORT, ADDR,
  *					[IPV6] or [IPV6]:PORT)
+ *	[log mail]			an MTA log followed (struct conf_log)
  *
  * The keys of [defaults] and of target sections are the settings of
  * target.h, spelled like the long options of `smtprobe check`. [defaults]
@@ -71,6 +72,30 @@ struct conf_daemon {
 	unsigned	 shard_count;	/*   shard I of N, 1-based [1/1] */
 };
 
+#define CONF_LOGS_MAX		32	/* [log] sections */
+#define CONF_LOG_DOMAINS_MAX	64	/* domain = values in one */
+
+/* [log NAME]: an MTA log the daemon follows; defaults in brackets. */
+struct conf_log {
+	const char	*name;		/* [A-Za-z0-9._-], at most 64 bytes */
+	const char	*path;		/* the log file (required) */
+	int		 direction;	/* 0 both, 1 out, 2 in (maillog_dir)
+					   [both] */
+	const char	*domains[CONF_LOG_DOMAINS_MAX];	/* only these (and
+					   their subdomains); none: all */
+	int		 ndomains;
+	int		 alert_count;	/* failures of one (domain, cause) in */
+	int64_t		 alert_window_ms; /* the window that are a finding
+					   (log-alert = N/WINDOW) [10/10m] */
+	int64_t		 interval_ms;	/* how often the window is judged
+					   (a run of the alert model) [1m] */
+	int		 alert_after;	/* judgements showing it that raise
+					   the alert [1] */
+	int		 clear_after;	/* judgements not showing it that
+					   clear it [2] */
+	int		 line;
+};
+
 struct conf_index;
 struct arena;
 
@@ -79,6 +104,8 @@ struct conf {
 	struct conf_daemon	 daemon;
 	struct target		*targets;	/* in file order */
 	size_t			 ntargets;
+	struct conf_log		*logs;		/* [log] sections, in file order */
+	size_t			 nlogs;
 	struct conf_index	*index;		/* private: id -> target */
 	struct arena		*arena;		/* private: every string */
 };
@@ -116,5 +143,8 @@ int		 conf_target_in_shard(const struct conf *,
  * the table: the name of key i, or NULL past the last one.
  */
 const char	*conf_daemon_key(int i);
+
+/* The keys of a [log] section, the same way. */
+const char	*conf_log_key(int i);
 
 #endif

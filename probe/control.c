@@ -60,6 +60,13 @@ status_json(struct daemon *d)
 		json_object_update(json_object_get(o, "store"), f);
 		json_decref(f);
 	}
+	/* the [log] sections followed, with their windows' counts */
+	if (o != NULL && d->nlogs > 0) {
+		json_t	*logs = json_array();
+
+		logwatch_json(d, logs);
+		json_object_set_new(o, "logs", logs);
+	}
 	return o;
 }
 

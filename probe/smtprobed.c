@@ -210,6 +210,7 @@ smtprobed_reload(struct daemon *d, char **why)
 	}
 	store_set_retention(d->store, conf->daemon.store_retention_ms / 1000,
 	    (int64_t)conf->daemon.store_max_size);
+	(void)logwatch_install(d, conf);
 	log_info("reloaded %s: %zu targets", d->conf_path, d->ntargets);
 	sd_notify(0, "READY=1");
 	runs_schedule(d);
@@ -351,6 +352,8 @@ main(int argc, char *argv[])
 
 	if (runs_install(&d, conf, keys, nkeys) == -1)
 		fatalx("out of memory");
+	if (logwatch_install(&d, conf) == -1)
+		fatalx("out of memory");
 	if (store_alerts_load(d.store, runs_restore_alert, &d, &cause) == -1) {
 		log_warnx("store: cannot load the alert state: %s", cause);
 		free(cause);
@@ -423,6 +426,7 @@ main(int argc, char *argv[])
 		    "deadline");
 	ctl_close(d.ctl);
 	metrics_close(d.metrics);
+	logwatch_free(&d);
 	runs_free(&d);
 	store_close(d.store);
 	smtprobed_confref_put(d.cref);

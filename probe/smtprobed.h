@@ -108,6 +108,8 @@ struct daemon {
 	struct metrics		*metrics;
 	struct watch		**targets;	/* in this shard, in file order */
 	size_t			 ntargets;
+	struct logwatch		**logs;		/* [log] sections followed */
+	size_t			 nlogs;
 	struct timetable	 tt;
 	struct admit		 admit;		/* sessions' admission, delays */
 	struct event		*ev_tick;
@@ -181,5 +183,13 @@ const char	*control_unhandled(void);
 
 /* metrics_listen()'s callback: every family of /metrics. */
 void		 exporter_render(struct evbuffer *, void *daemon);
+
+/* logwatch.c: the [log] sections followed; install also on reload. */
+int		 logwatch_install(struct daemon *, const struct conf *);
+
+void		 logwatch_free(struct daemon *);
+
+/* One object per followed log, its window's counts, appended to out. */
+void		 logwatch_json(struct daemon *, json_t *out);
 
 #endif

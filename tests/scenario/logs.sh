@@ -401,3 +401,81 @@ expect_json D:out:example.net:sent=1 \
     C:out:example.info:net.connect.refused:deferred=1 \
     D:in:example.biz:rejected=1 L:unparsable=0
 end_row
+
+# --- smtprobed follows the log ([log] section) ------------------------
+
+SMTPROBED=$T_TOP/probe/smtprobed
+DSOCK=$T_DIR/d.sock
+cat >"$T_DIR/d.conf" <<EOF
+[daemon]
+state-dir = $T_DIR/dstate
+control-socket = $DSOCK
+[log mail]
+path = $LOG
+domain = grey.test
+log-alert = 2/6s
+interval = 1s
+alert-after = 1
+clear-after = 1
+EOF
+# dlog_wait REGEX SECONDS: until the daemon's stderr matches
+dlog_wait() {
+	local n=0
+	while [ $n -lt $(($2 * 10)) ]; do
+		grep -Eq -- "$1" "$T_DIR/smtprobed.log" && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+dstatus() {	# the first "logs" member of the status reply
+	"$SMTPROBE" status --json -s "$DSOCK" 2>/dev/null |
+	    python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["logs"][0]))'
+}
+
+t_bg smtprobed "$SMTPROBED" -d -f "$T_DIR/d.conf"
+DPID=$T_BG_PID
+T_SHOW_LOGS+=("$T_DIR/smtprobed.log")
+ROW_NAME=logs.daemon.alert
+ROW_WHY=()
+ROW_CHECKS=()
+if ! dlog_wait "log mail: following $LOG" 10; then
+	ROW_WHY+=("smtprobed did not start following the log")
+else
+	send grey.test && send grey.test && send ok.test
+	wait_lines 21 2>>"$T_DIR/wait.log"
+	dlog_wait 'ALERT target=log:mail host=grey\.test .*finding=policy\.greylisted .*count=2 window=6s sample=.450 4\.2\.0' 15 ||
+	    ROW_WHY+=("no ALERT for grey.test")
+	grep -q 'ALERT target=log:mail host=ok\.test' "$T_DIR/smtprobed.log" &&
+	    ROW_WHY+=("an alert for a domain not configured")
+fi
+end_row
+
+ROW_NAME=logs.daemon.recovered
+ROW_WHY=()
+dlog_wait 'RECOVERED target=log:mail host=grey\.test .*finding=policy\.greylisted' 20 ||
+    ROW_WHY+=("no RECOVERED once the window emptied")
+end_row
+
+ROW_NAME=logs.daemon.restart
+ROW_WHY=()
+t_kill "$DPID"
+[ -s "$T_DIR/dstate/log-mail.pos" ] || ROW_WHY+=("no position file")
+# while it is down: one more message, after a copytruncate
+cp "$LOG" "$LOG.2" && : >"$LOG"
+send grey.test
+wait_lines 22 2>>"$T_DIR/wait.log"
+mv "$T_DIR/smtprobed.log" "$T_DIR/smtprobed-1.log"
+t_bg smtprobed "$SMTPROBED" -d -f "$T_DIR/d.conf"
+DPID=$T_BG_PID
+if dlog_wait "log mail: following" 10 && sleep 2 &&
+    st=$(dstatus) && [ -n "$st" ]; then
+	# the lines of one message after the truncation, not the whole log
+	python3 -c 'import json,sys; l=json.loads(sys.argv[1])
+sys.exit(0 if 3 <= l["lines"] <= 30 and l["failures"] == 1 else 1)' "$st" ||
+	    ROW_WHY+=("after the restart: $st")
+else
+	ROW_WHY+=("no status after the restart")
+fi
+t_kill "$DPID"
+end_row

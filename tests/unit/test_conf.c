@@ -113,7 +113,8 @@ struct error_case {
 	const char	*want;
 };
 
-#define SECTS	"[daemon], [defaults], [domain NAME] or [host NAME[:PORT]]"
+#define SECTS	"[daemon], [defaults], [domain NAME], [host NAME[:PORT]] or " \
+	"[log NAME]"
 
 static const struct error_case error_cases[] = {
 	/* structure */
@@ -127,7 +128,29 @@ static const struct error_case error_cases[] = {
 	{ "[daemon] x\n", "t.conf:1: junk after the section header" },
 	{ "[host [::1\n", "t.conf:1: missing ']' after the IPv6 address" },
 	{ "tls = may\n", "t.conf:1: tls: key outside any section ([daemon], "
-	    "[defaults], [domain NAME] or [host NAME])" },
+	    "[defaults], [domain NAME], [host NAME] or [log NAME])" },
+	/* [log NAME] */
+	{ "[log]\n", "t.conf:1: [log]: the name must be 1 to 64 bytes" },
+	{ "[log a/b]\npath = /x\n", "t.conf:1: [log a/b]: the name may hold "
+	    "letters, digits, '.', '_' and '-'" },
+	{ "[log m]\ndirection = out\n", "t.conf:1: [log m]: path is missing" },
+	{ "[log m]\npath = /x\n[log m]\npath = /y\n", "t.conf:3: [log m]: "
+	    "log m already defined at line 1" },
+	{ "[log m]\npath = /x\ntls = may\n", "t.conf:3: [log m] tls: unknown "
+	    "key (a [log] section takes path, direction, domain, log-alert, "
+	    "interval, alert-after, clear-after)" },
+	{ "[log m]\npath = /x\ndirection = sideways\n", "t.conf:3: [log m] "
+	    "direction: \"sideways\": expected out, in or both" },
+	{ "[log m]\npath = /x\nlog-alert = 10\n", "t.conf:3: [log m] "
+	    "log-alert: \"10\": expected COUNT/WINDOW, e.g. 10/10m" },
+	{ "[log m]\npath = /x\nlog-alert = 0/10m\n", "t.conf:3: [log m] "
+	    "log-alert: \"0/10m\": the count must be 1 to 1000000" },
+	{ "[log m]\npath = /x\nlog-alert = 5/30d\n", "t.conf:3: [log m] "
+	    "log-alert: \"5/30d\": the window must be 1s to 7d" },
+	{ "[log m]\npath = /x\ndomain = -bad-\n", "t.conf:3: [log m] domain: "
+	    "\"-bad-\": not a domain name" },
+	{ "[log m]\npath = /x\npath = /y\n", "t.conf:3: [log m] path: given "
+	    "twice in this section (first at line 2)" },
 	{ "[daemon]\nconcurrency\n",
 	    "t.conf:2: expected KEY = VALUE, [SECTION] or a comment" },
 	/* a ';' after a blank starts a comment, before the '=' too */
