@@ -262,7 +262,8 @@ explain_classify(struct explain_item *it, const struct explain_ctx *c)
 	}
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	if (replydb_classify(code, buf, n, &it->m) == -1)
+	if ((it->code == 0 ? replydb_classify_local(code, buf, n, &it->m) :
+	    replydb_classify(code, buf, n, &it->m)) == -1)
 		return;
 classified:
 	it->known = 1;

@@ -84,6 +84,16 @@ struct replydb_match {
 int		 replydb_classify(int code, const char *text, size_t len,
 		    struct replydb_match *m);
 
+/*
+ * The same for what the sending MTA wrote of its own attempt, with no
+ * server's reply (a DSN's Status and X-Postfix diagnostic): code is the
+ * status's class as 450 or 550. The network codes X.4.1-X.4.4 then name
+ * their cause (a timeout, a reset, a failed lookup, no route); in a
+ * server's reply they name none.
+ */
+int		 replydb_classify_local(int code, const char *text, size_t len,
+		    struct replydb_match *m);
+
 /* The same for a reply read by reply_feed() (its raw text). */
 int		 replydb_classify_reply(const struct reply *r,
 		    struct replydb_match *m);

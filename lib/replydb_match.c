@@ -171,6 +171,15 @@ struct enhdef {
 };
 
 #define G	1
+/*
+ * The network codes X.4.1-X.4.4 name what the sending MTA met on its
+ * way to the next hop (no answer, a broken connection, a failed lookup,
+ * no route). In its own DSN that is the cause; in a reply that a server
+ * wrote, the hop that failed was that server's next one (or the code is
+ * used loosely, as Exchange Online's 5.4.1 for an unknown recipient):
+ * nothing in the connection to it, so they name no cause of their own.
+ */
+#define HOP(x)	((x) == 1 || (x) == 2 || (x) == 3 || (x) == 4)
 
 /*
  * The IANA "SMTP Enhanced Status Codes" registry (RFC 3463, 3886, 4468,
@@ -479,7 +488,7 @@ lead_enh(const char *text, size_t len, struct enhcode *e)
 
 static int
 classify(int code, const struct enhcode *e, const char *text, size_t len,
-    struct replydb_match *m)
+    int local, struct replydb_match *m)
 {
 	const struct replydb_row *t;
 	const struct enhdef	 *ed = NULL;
@@ -524,6 +533,13 @@ classify(int code, const struct enhcode *e, const char *text, size_t len,
 		m->cause = ed->cause;
 		m->generic = ed->generic;
 		m->source = "rfc3463";
+		if (!local && ed->subject == 4 && HOP(ed->detail)) {
+			/* the server's own lookups failing are its trouble */
+			if (ed->detail == 3)
+				m->cause = F_SMTP_SERVER_ERROR;
+			else
+				m->generic = 1;
+		}
 	} else {
 		m->level = REPLYDB_BASIC;
 		m->source = "rfc5321";
@@ -575,8 +591,8 @@ repeated_code(const char *s, size_t len, int code, const struct enhcode *e,
 	return 0;
 }
 
-int
-replydb_classify(int code, const char *text, size_t len,
+static int
+classify_text(int code, const char *text, size_t len, int local,
     struct replydb_match *m)
 {
 	struct enhcode	 e;
@@ -629,7 +645,21 @@ replydb_classify(int code, const char *text, size_t len,
 		off = end + 1;
 	}
 	norm[n] = '\0';
-	return classify(code, &e, norm, n, m);
+	return classify(code, &e, norm, n, local, m);
+}
+
+int
+replydb_classify(int code, const char *text, size_t len,
+    struct replydb_match *m)
+{
+	return classify_text(code, text, len, 0, m);
+}
+
+int
+replydb_classify_local(int code, const char *text, size_t len,
+    struct replydb_match *m)
+{
+	return classify_text(code, text, len, 1, m);
 }
 
 int
@@ -638,7 +668,7 @@ replydb_classify_reply(const struct reply *r, struct replydb_match *m)
 	struct enhcode	 e;
 
 	lead_enh(r->enh_written, strlen(r->enh_written), &e);
-	return classify(r->code, &e, r->raw, r->rawlen, m);
+	return classify(r->code, &e, r->raw, r->rawlen, 0, m);
 }
 
 const char *

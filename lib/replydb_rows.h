@@ -626,6 +626,12 @@ R("yahoo", 421, "4.7.0", "[TS01]",
     "Pause mail to Yahoo for some hours, cut complaints and review content; retry later",
     "https://help.yahoo.com/kb/SLN3434.html",
     "421 4.7.0 [TS01] Messages from x.x.x.x temporarily deferred due to user complaints -"),
+/* Yahoo's reply in a Zoho Mail bounce quoted on help.zoho.com ('Message from Zoho to Yahoo elicits 421 responses', the sending IP kept); the older sibling of TS01, same cause */
+R("yahoo", 421, "4.7.0", "[TS02]",
+    F_POLICY_CLIENT_REPUTATION,
+    "Yahoo users complained of mail from this IP: pause mail to Yahoo, cut complaints and unwanted mail, then retry",
+    "http://postmaster.yahoo.com/421-ts02.html",
+    "421 4.7.0 [TS02] Messages from 72.5.230.103 temporarily deferred due to user complaints - 4.16.56.1; see http://postmaster.yahoo.com/421-ts02.html"),
 /* Yahoo Help SLN3436, title 'Error: "421 4.7.1 [TS03] All messages from x.x.x.x permanently deferred" when sending email to Yahoo' */
 R("yahoo", 421, "4.7.1", "[TS03]",
     F_POLICY_CLIENT_REPUTATION,
@@ -901,6 +907,57 @@ R("gmx", 550, NULL, "Reject due to SPF policy",
     "Send only from servers listed in the sender domain's SPF, or use SRS when forwarding",
     "https://postmaster.web.de/en/error-messages",
     "550 <example@example.com>: Reject due to SPF policy. The originating IP of the message is not permitted by the domain owner"),
+
+/* ---- Zoho Mail, ZeptoMail ---- */
+
+/* ZeptoMail 'SMTP Error Codes' (zoho.com/zeptomail/help/api/smtp-error-codes.html), row 'Relaying disallowed as <emailaddress>.' (address filled in): the From domain is not one verified in the account */
+R("zoho", 553, NULL, "Relaying disallowed as",
+    F_POLICY_MAIL_REJECTED,
+    "Send from an address of a domain verified in the Zoho account (or add and verify this one there)",
+    "https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html",
+    "553 Relaying disallowed as noreply@example.com."),
+/* ZeptoMail 'SMTP Error Codes', row 'virus ... detected by Zoho Mail' (552 5.7.1 on the page) */
+R("zoho", 0, NULL, "detected by Zoho Mail",
+    F_POLICY_CONTENT_REJECTED,
+    "Zoho's scanner found malware in the message: clean the attachment or link and send again",
+    "https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html",
+    "552 5.7.1 virus Win.Test.EICAR_HDB-1 detected by Zoho Mail."),
+/* ZeptoMail 'SMTP Error Codes', row '5.2.0 Email size exceeded the policy.' (listed without a basic code) */
+R("zoho", 0, "5.2.0", "Email size exceeded the policy",
+    F_POLICY_MESSAGE_TOO_LARGE,
+    "Shrink the message or its attachments below the account's size limit",
+    "https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html",
+    "5.2.0 Email size exceeded the policy."),
+/* ZeptoMail 'SMTP Error Codes', row '5.2.1 Subject is Mandatory.' (listed without a basic code) */
+R("zoho", 0, "5.2.1", "Subject is Mandatory",
+    F_POLICY_CONTENT_REJECTED,
+    "Give the message a Subject header; ZeptoMail refuses mail without one",
+    "https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html",
+    "5.2.1 Subject is Mandatory."),
+/* Zoho Mail's reply as listed on smtp.codes/zoho (no owner page quotes it): the receiving domain's own filters refuse the message */
+R("zoho", 541, "5.4.1", "Mail rejected by destination domain",
+    F_POLICY_REJECTED,
+    "The recipient domain's own filters at Zoho block this mail: ask its admin, another way, to allow you",
+    NULL,
+    "541 5.4.1 Mail rejected by destination domain"),
+/* Zoho Mail's reply as listed on smtp.codes/zoho (address filled in): the receiving domain's delivery restriction for this recipient */
+R("zoho", 0, NULL, "Mailbox delivery restricted by policy error",
+    F_POLICY_RCPT_REJECTED,
+    "The recipient's administrator restricts who may write to this mailbox: ask them, by another channel, to allow you",
+    NULL,
+    "452 <someone@example.com> Mailbox delivery restricted by policy error"),
+/* Zoho Mail's reply as listed on smtp.codes/zoho (domain filled in) */
+R("zoho", 550, "5.7.1", "Email rejected per DMARC policy for",
+    F_POLICY_AUTH_DMARC,
+    "Sign with DKIM aligned to the From domain, or send from servers in its SPF, so that DMARC passes",
+    NULL,
+    "550 5.7.1 Email rejected per DMARC policy for example.com"),
+/* Zoho's outgoing server to a user whose account it blocked, as quoted in a help.zoho.com community thread ('issue with outgoing mail') */
+R("zoho", 554, "5.1.8", "Sender Address Blocked",
+    F_POLICY_MAIL_REJECTED,
+    "Zoho blocked this sending account: unblock it in the Zoho admin console; reset its password if abused",
+    "https://help.zoho.com/portal/en/community/topic/issue-with-outgoing-mail",
+    "554 5.1.8 Sender Address Blocked"),
 
 /* ---- T-Online (Deutsche Telekom) ---- */
 

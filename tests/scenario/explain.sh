@@ -112,6 +112,45 @@ xrow ex.reply.basic 1 - 450 no words anyone knows
 expect refusal policy.deferred --level basic --source rfc5321
 end_row
 
+# X.4.1 (no answer from host) in a server's own reply is about its next
+# hop, not the connection to it (Zoho's 541 5.4.1 refuses by policy);
+# in the sending MTA's own DSN it is the timeout it met
+xrow ex.reply.hop 2 - 541 5.4.1 no words anyone knows
+expect refusal policy.rejected --level enhanced --source rfc3463
+end_row
+cat >"$T_DIR/dsn441.eml" <<'EOF'
+From: MAILER-DAEMON@relay.example (Mail Delivery System)
+To: bounces@sender.example
+Subject: Delayed Mail (still being retried)
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B1"
+
+--B1
+Content-Type: text/plain
+
+Your message could not be delivered yet.
+
+--B1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example
+
+Final-Recipient: rfc822; user@far.example
+Action: delayed
+Status: 4.4.1
+Diagnostic-Code: X-Local; no answer from the next hop
+
+--B1--
+EOF
+xrow ex.dsn.hop 1 "$T_DIR/dsn441.eml"
+expect value input dsn
+expect refusal net.connect.timeout --layer net --severity warn \
+    --level enhanced --recipient user@far.example
+end_row
+xrow ex.reply.zoho 2 - 541 5.4.1 Mail rejected by destination domain
+expect refusal policy.rejected --source zoho --blame target
+end_row
+
 # GBK on standard input (NetEase's bounce words)
 printf '550 5.7.1 \xc0\xac\xbb\xf8\xd3\xca\xbc\xfe\xc8\xc3\xd3\xca\xcf\xe4\xd0\xa1\xd2\xd7\xba\xdc\xb7\xb3\xd0\xc4\xa3\xac\xcf\xd6\xd4\xda\xc4\xfa\xb7\xa2\xcb\xcd\xb5\xc4\xd3\xca\xbc\xfe\xb1\xbb\xbb\xb3\xd2\xc9\xce\xaa\xca\xc7\xc0\xac\xbb\xf8\xd3\xca\xbc\xfe\n' >"$T_DIR/gbk.txt"
 xrow ex.reply.gbk 2 "$T_DIR/gbk.txt"

@@ -233,10 +233,12 @@ test_registry(void **state)
 		{ "452 4.3.1 x", F_SMTP_SERVER_ERROR },
 		{ "554 5.3.4 x", F_POLICY_MESSAGE_TOO_LARGE },
 		{ "451 4.3.5 x", F_SMTP_SERVER_ERROR },
-		{ "451 4.4.1 x", F_NET_CONNECT_TIMEOUT },
-		{ "421 4.4.2 x", F_NET_RESET },
-		{ "451 4.4.3 x", F_DNS_SERVFAIL },
-		{ "550 5.4.4 x", F_DNS_NXDOMAIN },
+		/* the network codes in a server's reply: no cause of their own */
+		{ "451 4.4.1 x", F_POLICY_DEFERRED },
+		{ "541 5.4.1 x", F_POLICY_REJECTED },
+		{ "421 4.4.2 x", F_POLICY_DEFERRED },
+		{ "451 4.4.3 x", F_SMTP_SERVER_ERROR },
+		{ "550 5.4.4 x", F_POLICY_REJECTED },
 		{ "451 4.4.5 x", F_SMTP_SERVER_ERROR },
 		{ "554 5.4.6 x", F_SMTP_SERVER_ERROR },
 		{ "500 5.5.1 x", F_SMTP_COMMAND_REJECTED },
@@ -279,6 +281,27 @@ test_registry(void **state)
 			fail_row(r, "level %d source %s", m.level, m.source);
 		if (m.meaning == NULL || m.remedy == NULL || m.remedy[0] == 0)
 			fail_row(r, "no meaning or remedy");
+	}
+	/* the network codes name their cause in the sending MTA's report */
+	static const struct {
+		const char	*status;
+		enum finding_id	 cause;
+	} local[] = {
+		{ "451 4.4.1 x", F_NET_CONNECT_TIMEOUT },
+		{ "421 4.4.2 x", F_NET_RESET },
+		{ "451 4.4.3 x", F_DNS_SERVFAIL },
+		{ "550 5.4.4 x", F_DNS_NXDOMAIN },
+		{ "550 5.1.1 x", F_POLICY_RCPT_UNKNOWN_USER },
+	};
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		const char *r = local[i].status;
+
+		if (replydb_classify_local(0, r, strlen(r), &m) != 0)
+			fail_row(r, "not classified");
+		if (m.cause != local[i].cause)
+			fail_row(r, "local: cause %s, want %s",
+			    finding_def(m.cause)->id,
+			    finding_def(local[i].cause)->id);
 	}
 	/* the registry's codes, subject by subject (RFC 3463 and later) */
 	static const int details[8] = { 0, 10, 4, 6, 7, 6, 10, 30 };
