@@ -12,7 +12,7 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 PKGS	 = libevent libevent_openssl openssl jansson ldns sqlite3 libsystemd zlib \
-	   libpsl
+	   libpsl libidn2
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -74,9 +74,10 @@ CLI_STATIC ?= yes
 ifeq ($(CLI_STATIC),yes)
 CLI_LIBS = -Wl,-Bstatic -levent_openssl -levent_extra -levent_core -lldns \
 	   -ljansson -Wl,-Bdynamic \
-	   $(filter-out -levent -levent_openssl -lldns -ljansson -lsystemd -lpsl,$(PKG_LIBS))
+	   $(filter-out -levent -levent_openssl -lldns -ljansson -lsystemd -lpsl \
+	   -lidn2,$(PKG_LIBS))
 else
-CLI_LIBS = $(filter-out -lsystemd -lpsl,$(PKG_LIBS))
+CLI_LIBS = $(filter-out -lsystemd -lpsl -lidn2,$(PKG_LIBS))
 endif
 
 probe/smtprobe: $(PROBE_OBJS) $(LIB) $(STAMP)
@@ -113,7 +114,7 @@ DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
 	monitoring-plugins-standard zlib1g-dev pflogsumm libpsl-dev publicsuffix \
-	nftables iproute2
+	nftables iproute2 libidn2-dev
 
 deps:
 	echo "postfix postfix/main_mailer_type select No configuration" | \

@@ -237,6 +237,9 @@ static const struct finding_def table[F_COUNT] = {
 	[F_SMTP_PHASE_SLOW] = { "smtp.phase.slow", S, SEV_WARN,
 	    "a command took longer than the slow threshold to answer",
 	    "look for slow milters, DNS or policy lookups on the MTA", TG },
+	[F_SMTP_SMTPUTF8_MISSING] = { "smtp.smtputf8.missing", S, SEV_WARN,
+	    "the server does not offer SMTPUTF8 (RFC 6531): addresses with a non-ASCII local part cannot be delivered to it",
+	    "enable SMTPUTF8 on the MTA (Postfix: smtputf8_enable = yes)", TG },
 
 	[F_POLICY_MAIL_REJECTED] = { "policy.mail.rejected", P, SEV_CRIT,
 	    "the server rejects the envelope sender (MAIL FROM)",

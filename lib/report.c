@@ -11,12 +11,23 @@
 #include "report.h"
 #include "ehlo.h"
 #include "util.h"
-
+#include "value.h"
 
 static json_t *
 jstr(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();
+}
+
+/* A name with A-labels as its U-labels, or null when it has none. */
+static json_t *
+jname_unicode(const char *name)
+{
+	char	 u[4 * VALUE_NAME_MAX + 1];
+
+	if (name == NULL || value_name_unicode(name, u, sizeof(u)) != 1)
+		return json_null();
+	return json_string(u);
 }
 
 static json_t *
@@ -281,6 +292,8 @@ report_json(const struct check_report *rep)
 	json_object_set_new(o, "version", json_integer(1));
 	json_object_set_new(o, "status", json_string(check_status(rep)));
 	json_object_set_new(o, "target", json_string(rep->target));
+	json_object_set_new(o, "name", jstr(rep->name));
+	json_object_set_new(o, "name_unicode", jname_unicode(rep->name));
 	if (rep->unknown)
 		json_object_set_new(o, "error", json_string(rep->error));
 	for (i = 0; i < rep->findings.n; i++)

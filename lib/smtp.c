@@ -23,6 +23,7 @@
 #include "replydb.h"
 #include "smtp.h"
 #include "util.h"
+#include "value.h"
 
 struct smtp_session {
 	struct event_base	*base;
@@ -34,6 +35,7 @@ struct smtp_session {
 	int			 ended;		/* smtp_finish() ran */
 	int			 in_tls;
 	int			 rcpt_idx;	/* next RCPT test to run */
+	int			 utf8_ok;	/* the server takes SMTPUTF8 */
 	int			 mail_ok;	/* a transaction is open */
 	int64_t			 t0;		/* session start, us */
 	int64_t			 phase_t0;	/* phase start, us */
@@ -414,6 +416,27 @@ arm(struct smtp_session *s, enum smtp_phase ph)
 	evtimer_add(s->ev_timer, &tv);
 }
 
+/*
+ * Does the transaction about to start carry a non-ASCII address (a UTF-8
+ * local part; domains are A-labels already), so that it needs SMTPUTF8?
+ */
+static int
+need_utf8(const struct smtp_session *s)
+{
+	return value_mailbox_utf8(s->p.mail_from) ||
+	    (s->rcpt_idx < s->p.nrcpts &&
+	    value_mailbox_utf8(s->p.rcpts[s->rcpt_idx].addr));
+}
+
+/* Past the recipients a server without SMTPUTF8 cannot be asked about. */
+static void
+skip_utf8(struct smtp_session *s)
+{
+	while (!s->utf8_ok && s->rcpt_idx < s->p.nrcpts &&
+	    value_mailbox_utf8(s->p.rcpts[s->rcpt_idx].addr))
+		s->rcpt_idx++;
+}
+
 /* Enter a phase: send its command, start its clock and deadline. */
 static void
 smtp_enter(struct smtp_session *s, enum smtp_phase ph)
@@ -447,8 +470,10 @@ smtp_enter(struct smtp_session *s, enum smtp_phase ph)
 		n = snprintf(s->cmd, sizeof(s->cmd), "STARTTLS");
 		break;
 	case PH_MAIL:
-		n = snprintf(s->cmd, sizeof(s->cmd), "MAIL FROM:<%s>",
-		    s->p.mail_from);
+		/* RFC 6531: declared in the transactions that need it */
+		n = snprintf(s->cmd, sizeof(s->cmd), "MAIL FROM:<%s>%s",
+		    s->p.mail_from, s->utf8_ok && need_utf8(s) ?
+		    " SMTPUTF8" : "");
 		break;
 	case PH_RCPT:
 		t = &s->p.rcpts[s->rcpt_idx];
@@ -622,6 +647,68 @@ quit(struct smtp_session *s)
 	smtp_enter(s, PH_QUIT);
 }
 
+/* The extensions of the last EHLO, for evidence. */
+static void
+ehlo_ext(const struct smtp_session *s, const struct ehlo_caps *c, char *ext,
+    size_t sz)
+{
+	if (s->res.helo_fallback)
+		util_strlcpy(ext, "HELO session, no extensions", sz);
+	else
+		ehlo_flags_str(c->flags, ext, sz);
+	if (ext[0] == '\0')
+		util_strlcpy(ext, "no extensions", sz);
+}
+
+/*
+ * After the last EHLO, the first transaction. A server without SMTPUTF8
+ * cannot be given a non-ASCII address (RFC 6531): those tests are
+ * left out and the absence is a finding, warn when such an address is
+ * configured, info otherwise (mail to such addresses cannot reach it).
+ */
+static void
+mail_begin(struct smtp_session *s)
+{
+	char	 ext[200], addrs[300] = "";
+	size_t	 len = 0;
+	int	 i, n = 0, sender;
+
+	s->utf8_ok = !s->res.helo_fallback &&
+	    (s->res.caps.flags & EHLO_SMTPUTF8) != 0;
+	if (!s->utf8_ok) {
+		ehlo_ext(s, &s->res.caps, ext, sizeof(ext));
+		sender = value_mailbox_utf8(s->p.mail_from);
+		for (i = 0; i < s->p.nrcpts; i++) {
+			if (!value_mailbox_utf8(s->p.rcpts[i].addr))
+				continue;
+			if (len < sizeof(addrs))
+				len += (size_t)snprintf(addrs + len,
+				    sizeof(addrs) - len, "%s<%s>", n ? ", " :
+				    "", s->p.rcpts[i].addr);
+			n++;
+		}
+		if (sender)
+			add(s, F_SMTP_SMTPUTF8_MISSING, -1, "SMTPUTF8 not "
+			    "offered (EHLO: %s): MAIL FROM:<%s> needs it (RFC "
+			    "6531), no recipient tested", ext, s->p.mail_from);
+		else if (n > 0)
+			add(s, F_SMTP_SMTPUTF8_MISSING, -1, "SMTPUTF8 not "
+			    "offered (EHLO: %s): %d recipient(s) not tested, "
+			    "they need it (RFC 6531): RCPT TO:%s", ext, n, addrs);
+		else
+			add(s, F_SMTP_SMTPUTF8_MISSING, SEV_INFO, "SMTPUTF8 not "
+			    "offered (EHLO: %s): mail to an address with a "
+			    "non-ASCII local part cannot be delivered here (RFC "
+			    "6531)", ext);
+		if (sender) {
+			quit(s);
+			return;
+		}
+	}
+	skip_utf8(s);
+	smtp_enter(s, PH_MAIL);
+}
+
 /* After the (last) EHLO/HELO: STARTTLS, or straight to MAIL. */
 static void
 after_ehlo(struct smtp_session *s)
@@ -650,7 +737,7 @@ after_ehlo(struct smtp_session *s)
 			return;
 		}
 	}
-	smtp_enter(s, PH_MAIL);
+	mail_begin(s);
 }
 
 static void
@@ -786,11 +873,11 @@ smtp_reply(struct smtp_session *s)
 			s->res.outcome = SMTP_TLS;
 			quit(s);
 		} else
-			smtp_enter(s, PH_MAIL);
+			mail_begin(s);
 		return;
 	case PH_EHLO2:
 		if (cls == 2) {
-			smtp_enter(s, PH_MAIL);
+			mail_begin(s);
 			return;
 		}
 		if (refusal_blames_client(s))
@@ -814,6 +901,7 @@ smtp_reply(struct smtp_session *s)
 	case PH_RCPT:
 		rcpt_result(s);
 		s->rcpt_idx++;
+		skip_utf8(s);
 		if (s->rcpt_idx < s->p.nrcpts)
 			smtp_enter(s, PH_RSET);
 		else

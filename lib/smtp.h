@@ -3,6 +3,8 @@
  *
  * connect -> greeting -> EHLO (HELO fallback) -> STARTTLS (or implicit
  * TLS) -> EHLO -> MAIL FROM -> RCPT TO per test, RSET between -> QUIT.
+ * An address with a UTF-8 local part is sent only to a server offering
+ * SMTPUTF8, in a transaction declared with it (RFC 6531).
  * Never DATA, never pipelining. Every phase has its own deadline and is
  * timed in microseconds; every reply is parsed strictly and kept bounded.
  * Problems become findings in the session's own list.

@@ -38,7 +38,7 @@ q(struct target_input *in, const char *s)
 	char	*b = in->quote[in->qi];
 
 	in->qi ^= 1;
-	util_sanitize_buf(b, QUOTE_MAX + 1, s, strlen(s));
+	value_display(b, QUOTE_MAX + 1, s);
 	return b;
 }
 
@@ -162,14 +162,18 @@ get_bool(struct target_input *in, const char *v, int *out)
 	return 0;
 }
 
+/* An address into out (VALUE_MAILBOX_MAX + 1), its domain as A-labels. */
 static int
-get_mailbox(struct target_input *in, const char *v)
+get_mailbox(struct target_input *in, const char *v, char *out)
 {
-	if (!value_mailbox(v))
-		return fail(in, "\"%s\" is not an address (printable ASCII, no "
-		    "blanks or angle brackets, at most %d bytes)", q(in, v),
-		    VALUE_MAILBOX_MAX);
-	return 0;
+	const char	*why;
+
+	if (value_mailbox(v, out, &why) == 0)
+		return 0;
+	if (why != NULL)
+		return fail(in, "\"%s\" is not an address: %s", q(in, v), why);
+	return fail(in, "\"%s\" is not an address (printable, no blanks or "
+	    "angle brackets, at most %d bytes)", q(in, v), VALUE_MAILBOX_MAX);
 }
 
 static int
@@ -272,7 +276,12 @@ SET(set_tls)
 
 SET(set_helo)
 {
+	char	 n[VALUE_NAME_MAX + 1];
+
 	(void)s;
+	/* a name typed with U-labels is sent with A-labels (RFC 5890) */
+	if (value_mailbox_utf8(v) && value_name(v, n, NULL) == 0)
+		v = n;
 	if (!value_printable(v) || strlen(v) > VALUE_HELO_MAX)
 		return fail(in, "\"%s\" is not an EHLO name (printable, no "
 		    "blanks, at most %d bytes)", q(in, v), VALUE_HELO_MAX);
@@ -281,33 +290,40 @@ SET(set_helo)
 
 SET(set_mail_from)
 {
+	char	 a[VALUE_MAILBOX_MAX + 1];
+
 	(void)s;
 	/* the null reverse-path, RFC 5321 4.5.5 */
 	if (*v == '\0' || strcmp(v, "<>") == 0) {
 		t->mail_from = "";
 		return 0;
 	}
-	if (get_mailbox(in, v) == -1)
+	if (get_mailbox(in, v, a) == -1)
 		return -1;
-	return (t->mail_from = tdup(in, v)) ? 0 : -1;
+	return (t->mail_from = tdup(in, a)) ? 0 : -1;
 }
 
 SET(set_rcpt)
 {
-	if (get_mailbox(in, v) == -1)
+	char	 a[VALUE_MAILBOX_MAX + 1];
+
+	if (get_mailbox(in, v, a) == -1)
 		return -1;
-	return list_add(in, s, &t->rcpt, &t->nrcpt, v);
+	return list_add(in, s, &t->rcpt, &t->nrcpt, a);
 }
 
 SET(set_rcpt_reject)
 {
-	if (get_mailbox(in, v) == -1)
+	char	 a[VALUE_MAILBOX_MAX + 1];
+
+	if (get_mailbox(in, v, a) == -1)
 		return -1;
-	return list_add(in, s, &t->rcpt_reject, &t->nrcpt_reject, v);
+	return list_add(in, s, &t->rcpt_reject, &t->nrcpt_reject, a);
 }
 
 SET(set_relay_test)
 {
+	char		 a[VALUE_MAILBOX_MAX + 1];
 	const char	*why;
 	int		 b;
 
@@ -316,9 +332,10 @@ SET(set_relay_test)
 		t->relay_test = b ? TARGET_RELAY_RCPT : NULL;
 		return 0;
 	}
-	if (!value_mailbox(v))
-		return fail(in, "\"%s\" is not yes, no or an address", q(in, v));
-	return (t->relay_test = tdup(in, v)) ? 0 : -1;
+	if (value_mailbox(v, a, &why) == -1)
+		return fail(in, "\"%s\" is not yes, no or an address%s%s",
+		    q(in, v), why ? ": " : "", why ? why : "");
+	return (t->relay_test = tdup(in, a)) ? 0 : -1;
 }
 
 SET(set_ca_file)
@@ -412,11 +429,13 @@ SET(set_implicit_tls)
 
 SET(set_name)
 {
-	char	 n[VALUE_NAME_MAX + 1];
+	char		 n[VALUE_NAME_MAX + 1];
+	const char	*why;
 
 	(void)s;
-	if (value_name(v, n) == -1)
-		return fail(in, "\"%s\" is not a host name", q(in, v));
+	if (value_name(v, n, &why) == -1)
+		return fail(in, "\"%s\" is not a host name%s%s", q(in, v),
+		    why ? ": " : "", why ? why : "");
 	return (t->name = tdup(in, n)) ? 0 : -1;
 }
 
@@ -489,10 +508,12 @@ SET(set_spf_ip)
 
 SET(set_dnsbl)
 {
-	char	 n[VALUE_NAME_MAX + 1];
+	char		 n[VALUE_NAME_MAX + 1];
+	const char	*why;
 
-	if (value_name(v, n) == -1)
-		return fail(in, "\"%s\" is not a DNS zone name", q(in, v));
+	if (value_name(v, n, &why) == -1)
+		return fail(in, "\"%s\" is not a DNS zone name%s%s", q(in, v),
+		    why ? ": " : "", why ? why : "");
 	return list_add(in, s, &t->dnsbl, &t->ndnsbl, n);
 }
 
@@ -943,8 +964,9 @@ static int
 host_parse(struct target_input *in, char *s, char *host, int *port,
     int *literal)
 {
-	char	*c, *rb;
-	int	 fam;
+	char		*c, *rb;
+	const char	*why;
+	int		 fam;
 
 	*port = 0;
 	*literal = 0;
@@ -981,9 +1003,9 @@ host_parse(struct target_input *in, char *s, char *host, int *port,
 		*literal = 1;
 		return 0;
 	}
-	if (value_name(s, host) == -1)
-		return fail(in, "\"%s\" is not a host name or address",
-		    q(in, s));
+	if (value_name(s, host, &why) == -1)
+		return fail(in, "\"%s\" is not a host name or address%s%s",
+		    q(in, s), why ? ": " : "", why ? why : "");
 	return 0;
 }
 
@@ -991,10 +1013,12 @@ int
 target_ident(struct target *t, struct target_input *in,
     enum target_kind kind, const char *arg)
 {
-	char	 buf[VALUE_NAME_MAX + 16], host[VALUE_NAME_MAX + 1];
-	char	 id[TARGET_ID_MAX + 1];
-	int	 port = 0, literal = 0, fam;
-	size_t	 len = strlen(arg);
+	/* room for a name typed with U-labels, longer than its A-labels */
+	char		 buf[4 * VALUE_NAME_MAX + 16], host[VALUE_NAME_MAX + 1];
+	char		 id[TARGET_ID_MAX + 1];
+	const char	*why;
+	int		 port = 0, literal = 0, fam;
+	size_t		 len = strlen(arg);
 
 	if (len >= sizeof(buf))
 		return fail(in, "name longer than %d bytes", VALUE_NAME_MAX);
@@ -1003,9 +1027,9 @@ target_ident(struct target *t, struct target_input *in,
 		if (value_addr(buf, host, &fam) == 0 || buf[0] == '[')
 			return fail(in, "an address is not a domain: use [host "
 			    "%s]", q(in, buf));
-		if (value_name(buf, host) == -1)
-			return fail(in, "\"%s\" is not a domain name",
-			    q(in, buf));
+		if (value_name(buf, host, &why) == -1)
+			return fail(in, "\"%s\" is not a domain name%s%s",
+			    q(in, buf), why ? ": " : "", why ? why : "");
 		snprintf(id, sizeof(id), "domain:%s", host);
 	} else {
 		if (host_parse(in, buf, host, &port, &literal) == -1)

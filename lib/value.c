@@ -10,7 +10,49 @@
 #include <string.h>
 #include <strings.h>
 
+#include <dlfcn.h>
+#include <pthread.h>
+
+#include <idn2.h>
+
 #include "value.h"
+
+/*
+ * libidn2 (and libunistring under it) is opened when a name first needs
+ * it, not at every start: smtprobe is a process per check, and the
+ * dynamic loader is a good part of a one-shot's cost (see dmarc.c).
+ */
+#define LIBIDN2	"libidn2.so.0"
+
+static pthread_once_t	 idn_once = PTHREAD_ONCE_INIT;
+static const char	*idn_error;	/* why it could not be opened */
+static __typeof__(idn2_to_ascii_8z)	*idnlib_ascii;
+static __typeof__(idn2_to_unicode_8z8z)	*idnlib_unicode;
+static __typeof__(idn2_strerror)	*idnlib_strerror;
+static __typeof__(idn2_free)		*idnlib_free;
+
+static void
+idn_load(void)
+{
+	void	*h;
+
+	if ((h = dlopen(LIBIDN2, RTLD_NOW | RTLD_LOCAL)) == NULL ||
+	    (idnlib_ascii = (__typeof__(idn2_to_ascii_8z) *)dlsym(h,
+	    "idn2_to_ascii_8z")) == NULL ||
+	    (idnlib_unicode = (__typeof__(idn2_to_unicode_8z8z) *)dlsym(h,
+	    "idn2_to_unicode_8z8z")) == NULL ||
+	    (idnlib_strerror = (__typeof__(idn2_strerror) *)dlsym(h,
+	    "idn2_strerror")) == NULL ||
+	    (idnlib_free = (__typeof__(idn2_free) *)dlsym(h, "idn2_free")) ==
+	    NULL) {
+		idnlib_ascii = NULL;
+		idn_error = LIBIDN2 " cannot be loaded: internationalized "
+		    "names cannot be converted";
+	}
+}
+
+/* Bytes of a name handed to libidn2: more cannot map to 253 of DNS. */
+#define IDN_INPUT_MAX	1024
 
 static int
 all_digits(const char *s)
@@ -214,20 +256,27 @@ big:
 	return -1;
 }
 
-int
-value_name(const char *s, char *out)
+/*
+ * The ASCII syntax of value_name(), on a name already in A-labels: 0, or
+ * -1 with *why saying what is wrong.
+ */
+static int
+name_ascii(const char *s, char *out, const char **why)
 {
 	size_t	 len = strlen(s), i, label = 0;
 	int	 digits = 1;
 
 	if (len > 0 && s[len - 1] == '.')
 		len--;
+	*why = len == 0 ? "empty" : "longer than 253 bytes";
 	if (len == 0 || len > VALUE_NAME_MAX)
 		return -1;
 	for (i = 0; i <= len; i++) {
 		unsigned char	 c = i < len ? (unsigned char)s[i] : '.';
 
 		if (c == '.') {
+			*why = label == 0 ? "an empty label" :
+			    "a label ending in '-'";
 			if (label == 0 || s[i - 1] == '-')
 				return -1;
 			label = 0;
@@ -237,20 +286,219 @@ value_name(const char *s, char *out)
 			}
 			continue;
 		}
+		*why = "a character other than a letter, digit, '-' or '_'";
 		if (!isalnum(c) && c != '-' && c != '_')
 			return -1;
+		*why = "a label starting with '-'";
 		if (c == '-' && label == 0)
 			return -1;
 		if (!isdigit(c))
 			digits = 0;
+		*why = "a label longer than 63 bytes";
 		if (++label > 63)
 			return -1;
 		out[i] = (char)tolower(c);
 	}
+	*why = "digits only in the last label";
 	if (digits)
 		return -1;
+	*why = NULL;
 	out[len] = '\0';
 	return 0;
+}
+
+/* A byte outside ASCII, or a label starting "xn--" (an A-label). */
+static int
+name_idn(const char *s)
+{
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return 1;
+	for (p = s; p != NULL; p = strchr(p, '.')) {
+		if (*p == '.')
+			p++;
+		if (strncasecmp(p, "xn--", 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+value_name(const char *s, char *out, const char **why)
+{
+	const char	*w;
+	char		*a = NULL;
+	int		 rc;
+
+	if (why != NULL)
+		*why = NULL;
+	/* plain names keep the callers' own words, as before IDNA */
+	if (!name_idn(s))
+		return name_ascii(s, out, &w);
+	if (strlen(s) > IDN_INPUT_MAX)
+		return -1;
+	/*
+	 * IDNA2008 lookup with UTS #46 preprocessing (case and width
+	 * folded, 。 as a dot), non-transitional so ß and ς stay as typed:
+	 * what browsers and MTAs do with a name a user writes. libidn2
+	 * also checks A-labels given as such (Punycode, round trip).
+	 */
+	pthread_once(&idn_once, idn_load);
+	if (idnlib_ascii == NULL) {
+		if (why != NULL)
+			*why = idn_error;
+		return -1;
+	}
+	rc = idnlib_ascii(s, &a, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK) {
+		if (why != NULL)
+			*why = idnlib_strerror(rc);
+		return -1;
+	}
+	rc = name_ascii(a, out, &w);
+	idnlib_free(a);
+	if (rc == -1 && why != NULL)
+		*why = w;
+	return rc;
+}
+
+int
+value_name_unicode(const char *name, char *out, size_t sz)
+{
+	char	*u = NULL;
+	int	 rc = 0;
+
+	if (sz == 0)
+		return 0;
+	if (name_idn(name) && strlen(name) <= VALUE_NAME_MAX + 1) {
+		pthread_once(&idn_once, idn_load);
+		if (idnlib_ascii != NULL &&
+		    idnlib_unicode(name, &u, 0) == IDN2_OK &&
+		    strlen(u) < sz && strcmp(u, name) != 0) {
+			memcpy(out, u, strlen(u) + 1);
+			rc = 1;
+		}
+		if (u != NULL)
+			idnlib_free(u);
+	}
+	if (rc == 0) {
+		strncpy(out, name, sz - 1);
+		out[sz - 1] = '\0';
+	}
+	return rc;
+}
+
+/*
+ * The code point of the UTF-8 sequence at s into *cp: its length, or 0
+ * for an invalid one (overlong, surrogate, beyond U+10FFFF, cut short).
+ */
+static size_t
+utf8_char(const unsigned char *s, uint32_t *cp)
+{
+	size_t		 n, i;
+	uint32_t	 c = s[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/*
+ * Not for display: controls (C0, DEL, C1), the bidirectional marks and
+ * overrides that reorder what surrounds them, and line separators.
+ */
+static int
+cp_hidden(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c ||
+	    c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+}
+
+/* White space beyond ASCII's: not in an address (nor is ASCII's). */
+static int
+cp_blank(uint32_t c)
+{
+	return c == ' ' || c == 0xa0 || c == 0x1680 ||
+	    (c >= 0x2000 && c <= 0x200b) || c == 0x202f || c == 0x205f ||
+	    c == 0x3000;
+}
+
+char *
+value_display(char *out, size_t sz, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 o = 0, n;
+	uint32_t		 c;
+	int			 bad = 0;
+
+	if (sz == 0)
+		return out;
+	while (*p != '\0') {
+		n = utf8_char(p, &c);
+		if (n == 0 || cp_hidden(c)) {
+			if (n == 0)
+				n = 1;
+			if (bad) {	/* a run is one '?' */
+				p += n;
+				continue;
+			}
+			bad = 1;
+			p += n;
+			n = 1;
+			if (o + 1 >= sz)
+				goto cut;
+			out[o++] = '?';
+			continue;
+		}
+		bad = 0;
+		if (o + n >= sz)
+			goto cut;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return out;
+cut:
+	/* back to a character boundary with room for "..." */
+	if (sz > 4) {
+		n = o;		/* bytes written */
+		if (o > sz - 4)
+			o = sz - 4;
+		while (o > 0 && o < n && ((unsigned char)out[o] & 0xc0) == 0x80)
+			o--;
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o < sz ? o : sz - 1] = '\0';
+	return out;
 }
 
 int
@@ -281,10 +529,69 @@ value_printable(const char *s)
 }
 
 int
-value_mailbox(const char *s)
+value_mailbox_utf8(const char *s)
 {
-	return value_printable(s) && strpbrk(s, "<>") == NULL &&
-	    strlen(s) <= VALUE_MAILBOX_MAX;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+int
+value_mailbox(const char *s, char *out, const char **why)
+{
+	const unsigned char	*p;
+	const char		*at;
+	char			 dom[VALUE_NAME_MAX + 1];
+	size_t			 len = strlen(s), n, local;
+	uint32_t		 c;
+
+	*why = NULL;
+	if (len > IDN_INPUT_MAX)
+		return -1;
+	for (p = (const unsigned char *)s; *p != '\0'; p += n)
+		if ((n = utf8_char(p, &c)) == 0 || cp_hidden(c) ||
+		    cp_blank(c) || c == '<' || c == '>') {
+			if (n == 0)
+				*why = "not valid UTF-8";
+			return -1;
+		}
+	if (!value_mailbox_utf8(s) && strstr(s, "@xn--") == NULL &&
+	    strstr(s, ".xn--") == NULL) {
+		if (len > VALUE_MAILBOX_MAX)
+			return -1;
+		memcpy(out, s, len + 1);
+		return 0;
+	}
+	/*
+	 * RFC 6531: the domain goes as A-labels, which every server takes;
+	 * a UTF-8 local part needs SMTPUTF8, decided per session.
+	 */
+	if ((at = strrchr(s, '@')) == NULL || at == s) {
+		*why = "an internationalized address needs LOCAL@DOMAIN";
+		return -1;
+	}
+	local = (size_t)(at - s);
+	if (at[1] == '[') {
+		if (value_mailbox_utf8(at + 1)) {
+			*why = "an address literal is ASCII";
+			return -1;
+		}
+		if (len > VALUE_MAILBOX_MAX)
+			return -1;
+		memcpy(out, s, len + 1);
+		return 0;
+	}
+	if (value_name(at + 1, dom, why) == -1) {
+		if (*why == NULL)
+			*why = "the domain is not a host name";
+		return -1;
+	}
+	if (local + 1 + strlen(dom) > VALUE_MAILBOX_MAX)
+		return -1;
+	memcpy(out, s, local + 1);
+	memcpy(out + local + 1, dom, strlen(dom) + 1);
+	return 0;
 }
 
 int

@@ -50,9 +50,29 @@ int	value_days(const char *, int max, int *days);
  * (VALUE_NAME_MAX + 1 bytes). Letters, digits, '-' and '_' (SRV-style
  * and DKIM names have it), a label 1 to 63 long and not starting or
  * ending in '-' (RFC 1123 2.1); the last label not all digits (that is
- * an address, or nothing). 0, or -1.
+ * an address, or nothing). A name with U-labels (例子.test) is written
+ * with A-labels (xn--fsqu00a.test): IDNA2008 with the UTS #46 mapping,
+ * non-transitional (RFC 5890, 5891; libidn2); A-labels given as such
+ * are checked the same way. 0, or -1; why (may be NULL) is then NULL
+ * for a plain ASCII name, or for an internationalized one the reason
+ * (libidn2's words when IDNA refuses it).
  */
-int	value_name(const char *, char *out);
+int	value_name(const char *, char *out, const char **why);
+
+/*
+ * For display: name with its A-labels as U-labels (xn--fsqu00a.test as
+ * 例子.test) into out (sz bytes). 1 when it had A-labels and they
+ * decode, else 0 with out a copy (cut to fit).
+ */
+int	value_name_unicode(const char *name, char *out, size_t sz);
+
+/*
+ * A user's text for a message: valid UTF-8 kept when printable, every
+ * control byte, invalid sequence, C1 control or bidirectional override
+ * as one '?', cut to sz - 1 bytes on a character boundary with "..."
+ * when longer. Returns out.
+ */
+char	*value_display(char *out, size_t sz, const char *s);
 
 /*
  * A numeric IPv4 or IPv6 address (no brackets), as inet_ntop writes it,
@@ -64,10 +84,19 @@ int	value_addr(const char *, char *out, int *family);
 int	value_printable(const char *);
 
 /*
- * What MAIL FROM and RCPT TO take: printable ASCII, no blanks or angle
- * brackets, at most VALUE_MAILBOX_MAX bytes. 1 if so.
+ * What MAIL FROM and RCPT TO take, into out (VALUE_MAILBOX_MAX + 1
+ * bytes): printable ASCII without blanks or angle brackets, kept as
+ * given; or an internationalized address (RFC 6531), whose domain after
+ * the last '@' goes through value_name() (U-labels become A-labels) and
+ * whose local part may be UTF-8 (then only SMTPUTF8 servers take it),
+ * without blanks or controls. At most VALUE_MAILBOX_MAX bytes once
+ * converted. 0, or -1 with *why NULL (not printable ASCII, blanks,
+ * brackets or too long) or a reason.
  */
-int	value_mailbox(const char *);
+int	value_mailbox(const char *, char *out, const char **why);
+
+/* Does an address need SMTPUTF8 (a byte outside ASCII)? 1 if so. */
+int	value_mailbox_utf8(const char *);
 
 /* A DKIM selector: printable, no '.', '/' or '\', 1 to 63 bytes. 1 if so. */
 int	value_selector(const char *);

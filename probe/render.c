@@ -10,6 +10,7 @@
 #include "render.h"
 #include "report.h"
 #include "util.h"
+#include "value.h"
 
 int
 render_json(FILE *f, const struct check_report *rep)
@@ -144,10 +145,12 @@ human_record(FILE *f, const char *what, const char *rec, enum dns_status st)
 static void
 human_dns(FILE *f, const struct audit_result *a, const struct colours *k)
 {
-	int	 m, i, t;
+	char	 u[4 * VALUE_NAME_MAX + 1];
+	int	 m, i, t, idn;
 
-	fprintf(f, "%sDNS %s%s  (%lld ms)\n", k->bold, a->domain, k->off,
-	    (long long)a->ms);
+	idn = value_name_unicode(a->domain, u, sizeof(u));
+	fprintf(f, "%sDNS %s%s%s%s  (%lld ms)\n", k->bold, a->domain,
+	    idn ? " = " : "", idn ? u : "", k->off, (long long)a->ms);
 	if (a->null_mx)
 		fprintf(f, "  MX        0 . (null MX: no mail accepted)\n");
 	if (a->nmx == 0 && !a->null_mx && lookup_failed(a->mx_status))
@@ -220,11 +223,19 @@ render_human(FILE *f, const struct check_report *rep, int colour)
 {
 	const struct colours	*k = colour ? &ansi : &plain;
 	const char		*st = check_status(rep);
+	char			 u[4 * VALUE_NAME_MAX + 1];
+	char			 other[sizeof(u) + 4];
 	size_t			 i;
 	int			 j;
 
-	fprintf(f, "%ssmtprobe check %s%s: %s%s%s\n\n", k->bold, rep->target,
-	    k->off, sev_colour(k, rep->worst), st, k->off);
+	/* an internationalized name in its other form too (RFC 5890) */
+	other[0] = '\0';
+	if (rep->name != NULL && value_name_unicode(rep->name, u,
+	    sizeof(u)) == 1)
+		snprintf(other, sizeof(other), " (%s)",
+		    strstr(rep->target, rep->name) != NULL ? u : rep->name);
+	fprintf(f, "%ssmtprobe check %s%s%s: %s%s%s\n\n", k->bold, rep->target,
+	    other, k->off, sev_colour(k, rep->worst), st, k->off);
 	if (rep->unknown)
 		fprintf(f, "%s\n\n", rep->error);
 	if (rep->audit != NULL)

@@ -69,6 +69,9 @@ MODES = {
                          "certificate_required after the client's Finished",
     "blackhole": "listen backlog 0, queue filled, never accepts: SYNs drop",
     "hangup": "accepts and closes at once, before any greeting",
+    "smtputf8": "advertises SMTPUTF8 (RFC 6531) and takes UTF-8 addresses "
+                "in a transaction declared with it; every other mode "
+                "refuses both the parameter and such addresses",
     # Refusals of real mail, for a sending Postfix to log (built-in
     # scripts, see REFUSALS):
     "rcpt-greylist": "RCPT 450 4.2.0, postgrey's text via Postfix",
@@ -264,6 +267,8 @@ def send_scripted(conn, sc):
 def ehlo_lines(conn, mode, tls_ctx):
     lines = ["250 " + HOSTNAME, "250 SIZE 10240000", "250 8BITMIME",
              "250 ENHANCEDSTATUSCODES"]
+    if mode == "smtputf8":
+        lines.append("250 SMTPUTF8")
     if mode == "auth-plaintext":
         lines.append("250 AUTH PLAIN LOGIN")
     elif not conn.tls and (tls_ctx is not None or mode in
@@ -272,8 +277,33 @@ def ehlo_lines(conn, mode, tls_ctx):
     return lines
 
 
+def eight_bit(line):
+    """A byte outside ASCII (lines are read as latin-1)."""
+    return any(ord(c) > 127 for c in line)
+
+
+def utf8_refusal(mode, verb, line, declared):
+    """The reply to a MAIL or RCPT this mode cannot take for SMTPUTF8
+    reasons, or None. Postfix's words (smtpd.c): the parameter when the
+    extension is off, a UTF-8 address in an undeclared transaction, and
+    its address syntax errors for a server without the extension."""
+    if verb == "MAIL":
+        params = line.split(">", 1)[-1].upper().split()
+        if "SMTPUTF8" in params and mode != "smtputf8":
+            return "555 5.5.4 Unsupported option: SMTPUTF8"
+        declared = "SMTPUTF8" in params
+    if not eight_bit(line) or declared:
+        return None
+    if mode == "smtputf8":
+        return "553 5.6.7 Must declare SMTPUTF8 to send unicode address"
+    if verb == "MAIL":
+        return "501 5.1.7 Bad sender address syntax"
+    return "501 5.1.3 Bad recipient address syntax"
+
+
 def session(conn, mode, tls_ctx):
     """Greeting, then the command loop with the mode's twist."""
+    utf8 = False    # this transaction was declared SMTPUTF8
 
     if mode == "tarpit":
         conn.wait_close()
@@ -429,10 +459,18 @@ def session(conn, mode, tls_ctx):
                         pass
                 conn.sock.shutdown(socket.SHUT_WR)
                 return
+            refusal = utf8_refusal(mode, verb, line, False)
+            if refusal is not None:
+                conn.reply(refusal)
+                continue
+            utf8 = "SMTPUTF8" in line.split(">", 1)[-1].upper().split()
             conn.reply("250 2.1.0 Ok")
         elif verb == "RCPT":
-            conn.reply("250 2.1.5 Ok")
+            conn.reply(utf8_refusal(mode, verb, line, utf8) or
+                       "250 2.1.5 Ok")
         elif verb in ("RSET", "NOOP"):
+            if verb == "RSET":
+                utf8 = False
             conn.reply("250 2.0.0 Ok")
         elif verb == "QUIT":
             conn.reply("221 2.0.0 Bye")

@@ -319,6 +319,18 @@ sts() {
 	std mail.example dmarc
 } >"$Z/co.uk.zone"
 
+# An internationalized domain: 例子.test is xn--fsqu00a.test in DNS
+# (RFC 5890); its MX is the private Postfix.
+{
+	soa xn--fsqu00a.test
+	cat <<EOF
+@		MX	10 mx.test.example.
+@		TXT	"v=spf1 ip4:127.0.0.1 -all"
+_dmarc		TXT	"v=DMARC1; p=reject; rua=mailto:dmarc@xn--fsqu00a.test"
+_smtp._tls	TXT	"v=TLSRPTv1; rua=mailto:tls@xn--fsqu00a.test"
+EOF
+} >"$Z/xn--fsqu00a.test.zone"
+
 # Blocklists (RFC 5782): 127.0.0.1 listed with a reason; a list that
 # answers its error code; a list that answers outside 127/8.
 {
@@ -384,7 +396,7 @@ fi
 
 nsd_setup "$T_DIR/nsd" "$P_NSD" || setup_fail "nsd_setup failed"
 for z in test.example 127.in-addr.arpa bad.example example.net bl.example \
-    com.cn co.uk; do
+    com.cn co.uk xn--fsqu00a.test; do
 	nsd_zone "$z" "$Z/$z.zone"
 done
 nsd_zone sec.example "$Z/sec.example.zone.signed"
@@ -784,6 +796,47 @@ end_row
 
 drow domain.dmarc.rua-authorized 0 dmarcruaok.$B "${R[@]}" --dns-only
 expect max-severity none
+end_row
+
+# --- internationalized names (RFC 5890, 6531) --------------------------------
+
+# Typed with U-labels: looked up with A-labels, both forms reported. The
+# private Postfix offers SMTPUTF8, so a recipient with a UTF-8 local
+# part is asked about in a transaction declared SMTPUTF8 and refused as
+# unknown (5.1.1), not for want of the declaration (553 5.6.7).
+drow domain.idn 0 例子.test "${R[@]}" -p "$PF_OK" \
+    --rcpt-reject 用户@test.example
+expect status ok
+expect value target 例子\.test
+expect value name xn--fsqu00a\.test
+expect value name_unicode 例子\.test
+expect value dns.mx.0.host mx.test.example
+expect value dns.spf 'v=spf1 ip4:127\.0\.0\.1 -all'
+expect value dns.dmarc_domain xn--fsqu00a.test
+expect no-finding dns.nxdomain
+expect no-finding smtp.smtputf8.missing
+expect phase mail --command '^MAIL FROM:<> SMTPUTF8$' --reply 250
+expect phase rcpt --command '^RCPT TO:<\?@test\.example>$' --reply 550 \
+    --enhanced 5.1.1
+expect max-severity info
+end_row
+
+# Typed with A-labels: the same name, its U-labels shown.
+drow domain.idn.a-label 0 XN--FSQU00A.test. "${R[@]}" --dns-only
+expect value name xn--fsqu00a\.test
+expect value name_unicode 例子\.test
+expect value dns.spf 'v=spf1 ip4:127\.0\.0\.1 -all'
+end_row
+
+# The human report shows both forms.
+row_raw domain.idn.human 0 check "${R[@]}" --dns-only 例子.test
+expect_grep '^smtprobe check 例子\.test \(xn--fsqu00a\.test\): ok'
+expect_grep '^DNS xn--fsqu00a\.test = 例子\.test '
+end_row
+
+# A name IDNA refuses is a usage error that says why; nothing is asked.
+row_raw domain.idn.invalid 3 check "${R[@]}" --dns-only 例子-.test
+expect_stderr '"例子-\.test" is not a domain name: string start/ends with forbidden hyphen'
 end_row
 
 # --- DKIM --------------------------------------------------------------------

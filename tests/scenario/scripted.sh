@@ -26,7 +26,8 @@ CA=$T_DIR/ca/ca.crt
 MODES=(normal greet421 greet421-toomany greet554 greet554-rbl tarpit drip endless-line
     endless-multiline reset-mid-reply starttls-refused tls-garbage malformed
     ehlo-reject ehlo-helo-reject auth-plaintext mail-timeout slow-ehlo
-    tls-old weak-key tls13-client-cert blackhole mail-421 normal@::1)
+    tls-old weak-key tls13-client-cert blackhole mail-421 normal@::1
+    smtputf8)
 # Refusals of the knowledge base (lib/replydb_rows.h), each served at
 # one phase by a "script:NAME" listener: the words are the sources' own
 # (their rows' examples), at the phase where the session meets them.
@@ -593,6 +594,64 @@ row fk.tls.cert.untrusted.root 2 "127.0.0.1:${P[viaint-chain]}" \
 expect finding tls.cert.untrusted --layer tls --severity crit \
     --evidence 'chain sent: 2 certificates, complete up to the CA at depth 1, issued by CN=smtprobe test CA, which is not a root trusted here'
 expect no-finding tls.cert.hostname
+end_row
+
+# --- SMTPUTF8 (RFC 6531) ----------------------------------------------
+
+# A recipient with a UTF-8 local part and a U-label domain: the domain
+# goes as A-labels, the transaction that carries it is declared with
+# SMTPUTF8 (the server refuses it undeclared: 553 5.6.7), the ASCII
+# recipient's is not.
+row fk.smtputf8.offered 0 "127.0.0.1:${P[smtputf8]}" "${B[@]}" \
+    --rcpt '用户@例子.中国' --rcpt user@test.example
+expect status ok
+expect no-finding smtp.smtputf8.missing
+expect no-finding policy.rcpt.rejected
+expect phase mail --command '^MAIL FROM:<> SMTPUTF8$' --reply 250
+expect phase mail --command '^MAIL FROM:<>$' --reply 250
+expect phase rcpt --command '^RCPT TO:<\?@xn--fsqu00a\.xn--fiqs8s>$' \
+    --reply 250
+expect phase rcpt --command '^RCPT TO:<user@test\.example>$' --reply 250
+end_row
+
+# Without SMTPUTF8 the UTF-8 recipient is not sent (the server would
+# refuse it: 501 5.1.3), the others are tested, and the absence is a
+# warning that names the recipient left out.
+row fk.smtputf8.missing 1 "127.0.0.1:${P[normal]}" "${B[@]}" \
+    --rcpt '用户@例子.中国' --rcpt user@test.example
+expect finding smtp.smtputf8.missing --layer smtp --severity warn \
+    --evidence 'SMTPUTF8 not offered \(EHLO: [^)]*8BITMIME[^)]*\): 1 recipient\(s\) not tested, they need it \(RFC 6531\): RCPT TO:<\?@xn--fsqu00a\.xn--fiqs8s>'
+expect no-finding policy.rcpt.rejected
+expect no-command 'SMTPUTF8|xn--fsqu00a'
+expect phase rcpt --command '^RCPT TO:<user@test\.example>$' --reply 250
+end_row
+
+# A UTF-8 sender: no transaction at all without SMTPUTF8.
+row fk.smtputf8.missing.sender 1 "127.0.0.1:${P[normal]}" "${B[@]}" \
+    --mail-from '发件人@例子.test' --rcpt user@test.example
+expect finding smtp.smtputf8.missing --layer smtp --severity warn \
+    --evidence 'MAIL FROM:<\?@xn--fsqu00a\.test> needs it \(RFC 6531\), no recipient tested'
+expect no-phase mail
+expect no-phase rcpt
+expect phase quit --reply 221
+end_row
+
+# ... and with it, a transaction declared SMTPUTF8 for every recipient.
+row fk.smtputf8.sender 0 "127.0.0.1:${P[smtputf8]}" "${B[@]}" \
+    --mail-from '发件人@例子.test' --rcpt user@test.example
+expect no-finding smtp.smtputf8.missing
+expect phase mail --command '^MAIL FROM:<\?@xn--fsqu00a\.test> SMTPUTF8$' \
+    --reply 250
+expect phase rcpt --reply 250
+end_row
+
+# No such address configured: the absence is only worth knowing.
+row fk.smtputf8.missing.info 0 "127.0.0.1:${P[normal]}" "${B[@]}" \
+    --rcpt user@test.example
+expect finding smtp.smtputf8.missing --layer smtp --severity info \
+    --evidence 'SMTPUTF8 not offered .*: mail to an address with a non-ASCII local part cannot be delivered here'
+expect no-command SMTPUTF8
+expect status ok
 end_row
 
 # --- network ---------------------------------------------------------

@@ -52,20 +52,30 @@ CASES=$(cat <<'EOF'
 -	tls=sometimes
 -	tls=may	tls=verify
 +	helo=probe.example.org
++	helo=probe.例子.test
 -	helo=probe\ttab.example
 -	helo=
 +	mail-from=<>
 +	mail-from=
 +	mail-from=probe@example.org
++	mail-from=发件人@例子.test
 -	mail-from=<probe@example.org>
 +	rcpt=postmaster@example.com	rcpt=abuse@example.com
 -	rcpt=a b@example.com
--	rcpt=café@example.com
++	rcpt=café@example.com
++	rcpt=用户@例子.中国	rcpt=postmaster@Bücher.Example
+-	rcpt=用户
+-	rcpt=用户@例子..test
+-	rcpt=用户@-例子.test
+-	rcpt=用‮户@例子.test
+-	rcpt=用户　名@例子.test
 +	rcpt-reject=nobody@example.com
++	rcpt-reject=nobody@例子.test
 -	rcpt-reject=<nobody>
 +	relay-test=yes
 +	relay-test=no
 +	relay-test=someone@elsewhere.example
++	relay-test=someone@Bücher.example
 -	relay-test=<x>
 +	ca-file=/etc/ssl/certs/ca-certificates.crt
 +	ca-file=ca.pem
@@ -95,6 +105,8 @@ CASES=$(cat <<'EOF'
 +	implicit-tls=off
 -	implicit-tls=maybe
 +	name=MX.example.net.
++	name=mx.例子.test
+-	name=mx.xn--zz.test
 -	name=-
 -	name=not a name
 +	addr=192.0.2.8	addr=2001:DB8::8
@@ -111,6 +123,7 @@ CASES=$(cat <<'EOF'
 +	spf-ip=2001:DB8::25
 -	spf-ip=mx.example.com
 +	dnsbl=zen.example.
++	dnsbl=黑名单.example
 -	dnsbl=not a zone!!
 -	dnsbl=bad_zone!.example
 +	mta-sts-port=8443
@@ -238,6 +251,56 @@ while IFS= read -r line; do
 	ROW_ERR=
 	T_SHOW_LOGS=()
 done <<<"$CASES"
+
+# A target named with U-labels: the same A-labels on the command line and
+# in the file; a name IDNA refuses: the same reason from both.
+for c in "+ 例子.test xn--fsqu00a.test" "+ Bücher.Example. xn--bcher-kva.example" \
+    "- 例子..test" "- xn--zz.test" "- -例子.test"; do
+	read -r want name alabel <<<"$c"
+	n=$((n + 1))
+	rname=settings.idn-target.$n
+	printf '[domain %s]\n' "$name" >"$D/c.conf"
+	"$SMTPROBE" check -n -- "$name" >"$D/long.out" 2>"$D/long.err"
+	rl=$?
+	"$CONFDUMP" "$D/c.conf" >"$D/conf.out" 2>"$D/conf.err"
+	rc=$?
+	ROW_CMD="smtprobe check -n $name  |  [domain $name]"
+	ROW_RC="$rl $rc"
+	ROW_OUT=$D/long.out
+	ROW_ERR=$D/long.err
+	T_SHOW_LOGS=("$D/conf.err" "$D/conf.out")
+	if [ "$want" = + ]; then
+		grep -vE '^(interval|dns-interval|alert-after|clear-after) = ' \
+		    "$D/conf.out" >"$D/conf.cmp"
+		if [ $rl -ne 0 ] || [ $rc -ne 0 ]; then
+			fail "$rname" "refused (exit $rl, $rc)"
+		elif [ "$(head -n 1 "$D/long.out")" != "[domain $alabel]" ]; then
+			fail "$rname" "printed $(head -n 1 "$D/long.out")," \
+			    "not [domain $alabel]"
+		elif ! cmp -s "$D/long.out" "$D/conf.cmp"; then
+			fail "$rname" "the command line and the file differ"
+		else
+			pass "$rname"
+		fi
+	else
+		wl=$(sed -e 's/^smtprobe: //' "$D/long.err")
+		wc=$(why_conf "$D/conf.err")
+		if [ $rl -ne 3 ] || [ $rc -ne 1 ]; then
+			fail "$rname" "not refused (exit $rl, $rc)"
+		elif [[ $wl != *"is not a domain name: "* ]]; then
+			fail "$rname" "no IDNA reason: \"$wl\""
+		elif [[ $wc != *"${wl#*is not a domain name}"* ]]; then
+			fail "$rname" "the file says \"$wc\", the command line" \
+			    "\"$wl\""
+		else
+			pass "$rname"
+		fi
+	fi
+done
+ROW_CMD=
+ROW_OUT=
+ROW_ERR=
+T_SHOW_LOGS=()
 
 # Every setting has a case it takes and a case it refuses; the daemon's
 # are refused by the command line and taken by the file.

@@ -317,15 +317,21 @@ static const struct error_case error_cases[] = {
 	    "example\" is not an EHLO name (printable, no blanks, at most 255 "
 	    "bytes)" },
 	{ "[defaults]\nmail-from = <a@example.com>\n", "t.conf:2: [defaults] "
-	    "mail-from: \"<a@example.com>\" is not an address (printable "
-	    "ASCII, no blanks or angle brackets, at most 254 bytes)" },
+	    "mail-from: \"<a@example.com>\" is not an address (printable, "
+	    "no blanks or angle brackets, at most 254 bytes)" },
 	{ "[defaults]\nrcpt = a b@example.com\n", "t.conf:2: [defaults] rcpt: "
-	    "\"a b@example.com\" is not an address (printable ASCII, no blanks "
-	    "or angle brackets, at most 254 bytes)" },
-	{ "[defaults]\nrcpt-reject = caf\xc3\xa9@example.com\n", "t.conf:2: "
-	    "[defaults] rcpt-reject: \"caf?@example.com\" is not an address "
-	    "(printable ASCII, no blanks or angle brackets, at most 254 "
-	    "bytes)" },
+	    "\"a b@example.com\" is not an address (printable, no blanks or "
+	    "angle brackets, at most 254 bytes)" },
+	/* UTF-8 is an internationalized address (RFC 6531); Latin-1 is not */
+	{ "[defaults]\nrcpt-reject = caf\xe9@example.com\n", "t.conf:2: "
+	    "[defaults] rcpt-reject: \"caf?@example.com\" is not an address: "
+	    "not valid UTF-8" },
+	{ "[defaults]\nrcpt = \xe7\x94\xa8\xe6\x88\xb7@-x.test\n",
+	    "t.conf:2: [defaults] rcpt: \"\xe7\x94\xa8\xe6\x88\xb7@-x.test\" "
+	    "is not an address: the domain is not a host name" },
+	{ "[domain \xe4\xbe\x8b\xe5\xad\x90-.test]\n", "t.conf:1: "
+	    "[domain ?-.test]: \"\xe4\xbe\x8b\xe5\xad\x90-.test\" is not a "
+	    "domain name: string start/ends with forbidden hyphen" },
 	{ "[defaults]\nrelay-test = <x>\n", "t.conf:2: [defaults] relay-test: "
 	    "\"<x>\" is not yes, no or an address" },
 	{ "[defaults]\nca-file = ca.pem\n", "t.conf:2: [defaults] ca-file: "

@@ -1,8 +1,9 @@
 /*
  * test_value.c - unit tests of lib/value.c, the value syntax of
  * smtprobed.conf and of smtprobe check: durations, sizes, booleans,
- * numbers, days, ports, names, addresses, mailboxes, selectors, and
- * durations written back. One table per parser.
+ * numbers, days, ports, names (internationalized ones too), addresses,
+ * mailboxes, selectors, text for messages, and durations written back.
+ * One table per parser.
  */
 #include <sys/socket.h>
 #include <stdarg.h>
@@ -285,7 +286,21 @@ static const struct name_case name_cases[] = {
 	{ "a-.example", NULL },
 	{ "a b.example", NULL },
 	{ "bad_name!.com", NULL },
-	{ "caf\xc3\xa9.example", NULL },
+	/* U-labels become A-labels (IDNA2008, UTS #46 mapping) */
+	{ "caf\xc3\xa9.example", "xn--caf-dma.example" },
+	{ "例子.test", "xn--fsqu00a.test" },
+	{ "用户.例子.中国.", "xn--zouo53b.xn--fsqu00a.xn--fiqs8s" },
+	{ "Bücher.Example", "xn--bcher-kva.example" },
+	{ "ＥＸＡＭＰＬＥ。测试", "example.xn--0zwm56d" },	/* width, 。 */
+	{ "faß.de", "xn--fa-hia.de" },		/* non-transitional */
+	{ "_dmarc.例子.test", "_dmarc.xn--fsqu00a.test" },
+	{ "xn--fsqu00a.TEST", "xn--fsqu00a.test" },	/* A-label checked */
+	{ "xn--zz.test", NULL },		/* not Punycode */
+	{ "-例子.test", NULL },
+	{ "例子..test", NULL },
+	{ "例 子.test", NULL },
+	{ "caf\xe9.example", NULL },		/* Latin-1, not UTF-8 */
+	{ "a\xe2\x80\xae" "b.例子", NULL },	/* RIGHT-TO-LEFT OVERRIDE */
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x" },
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
@@ -301,7 +316,7 @@ test_name(void **state)
 
 	(void)state;
 	for (i = 0; i < N(name_cases); i++) {
-		rv = value_name(name_cases[i].in, out);
+		rv = value_name(name_cases[i].in, out, NULL);
 		if (name_cases[i].want == NULL ? rv != -1 : rv != 0 ||
 		    strcmp(out, name_cases[i].want) != 0)
 			fail_msg("\"%s\": rv %d", name_cases[i].in, rv);
@@ -311,12 +326,101 @@ test_name(void **state)
 	for (i = 63; i < 253; i += 64)
 		big[i] = '.';
 	big[253] = '\0';
-	assert_int_equal(value_name(big, out), 0);
+	assert_int_equal(value_name(big, out, NULL), 0);
 	big[253] = '.';
 	big[254] = '\0';
-	assert_int_equal(value_name(big, out), 0);
+	assert_int_equal(value_name(big, out, NULL), 0);
 	big[253] = 'a';
-	assert_int_equal(value_name(big, out), -1);
+	assert_int_equal(value_name(big, out, NULL), -1);
+}
+
+/* Why a name is refused: libidn2's reason for IDNA, none for syntax. */
+static void
+test_name_why(void **state)
+{
+	char		 out[VALUE_NAME_MAX + 1];
+	const char	*why = "x";
+
+	(void)state;
+	assert_int_equal(value_name("a..b", out, &why), -1);
+	assert_null(why);
+	assert_int_equal(value_name("xn--zz.test", out, &why), -1);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "punycode"));
+	assert_int_equal(value_name("-例子.test", out, &why), -1);
+	assert_non_null(strstr(why, "hyphen"));
+	assert_int_equal(value_name("例子..test", out, &why), -1);
+	assert_string_equal(why, "an empty label");
+	assert_int_equal(value_name("例子.123", out, &why), -1);
+	assert_string_equal(why, "digits only in the last label");
+	assert_int_equal(value_name("例子.test", out, &why), 0);
+	assert_null(why);
+}
+
+static void
+test_name_unicode(void **state)
+{
+	static const struct {
+		const char	*in, *want;
+		int		 rv;
+	} cases[] = {
+		{ "xn--fsqu00a.test", "例子.test", 1 },
+		{ "mx.xn--zouo53b.xn--fsqu00a.xn--fiqs8s",
+		    "mx.用户.例子.中国", 1 },
+		{ "example.com", "example.com", 0 },
+		{ "xn--zz.test", "xn--zz.test", 0 },	/* does not decode */
+		{ "", "", 0 },
+	};
+	char	 out[VALUE_NAME_MAX * 4 + 1], small[8];
+	size_t	 i;
+	int	 rv;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		rv = value_name_unicode(cases[i].in, out, sizeof(out));
+		if (rv != cases[i].rv || strcmp(out, cases[i].want) != 0)
+			fail_msg("\"%s\": %d \"%s\"", cases[i].in, rv, out);
+	}
+	/* too small for the U-labels: a copy, cut */
+	assert_int_equal(value_name_unicode("xn--fsqu00a.test", small,
+	    sizeof(small)), 0);
+	assert_string_equal(small, "xn--fsq");
+}
+
+static void
+test_display(void **state)
+{
+	static const struct {
+		const char	*in, *want;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "例子.test", "例子.test" },
+		{ "a\r\nb", "a?b" },			/* a run is one '?' */
+		{ "a\xe2\x80\xae" "b", "a?b" },		/* bidi override */
+		{ "a\xc2\x85" "b", "a?b" },		/* C1 control NEL */
+		{ "caf\xe9", "caf?" },			/* not UTF-8 */
+		{ "\xc0\xafx", "?x" },			/* overlong '/' */
+		{ "\xed\xa0\x80x", "?x" },		/* a surrogate */
+	};
+	char	 out[64], small[9];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		if (strcmp(value_display(out, sizeof(out), cases[i].in),
+		    cases[i].want) != 0)
+			fail_msg("\"%s\": \"%s\"", cases[i].in, out);
+	/* cut on a character boundary, "..." added */
+	assert_string_equal(value_display(small, sizeof(small),
+	    "例子例子例子"), "例...");
+	assert_string_equal(value_display(small, sizeof(small), "abcdefgh"),
+	    "abcdefgh");
+	assert_string_equal(value_display(small, sizeof(small), "abcdefghi"),
+	    "abcde...");
+	/* the cut right after what was written: nothing past it is read */
+	memset(small, 0x80, sizeof(small));
+	assert_string_equal(value_display(small, sizeof(small),
+	    "abcde\xf0\x9f\x98\x80"), "abcde...");
 }
 
 static void
@@ -370,30 +474,89 @@ test_words(void **state)
 		{ "<a@b>", 0, 1, 1 },
 		{ "a/b", 1, 0, 1 },
 		{ "a\\b", 1, 0, 1 },
-		{ "caf\xc3\xa9", 0, 0, 0 },
+		{ "caf\xc3\xa9", 0, 0, 0 },	/* UTF-8 needs @DOMAIN */
 		{ "a\x7f", 0, 0, 0 },
 	};
-	char	 big[300];
-	size_t	 i;
+	char		 big[300], out[VALUE_MAILBOX_MAX + 1];
+	const char	*why;
+	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < N(cases); i++) {
-		if (value_mailbox(cases[i].in) != cases[i].mailbox ||
+		if ((value_mailbox(cases[i].in, out, &why) == 0) !=
+		    cases[i].mailbox ||
 		    value_selector(cases[i].in) != cases[i].selector ||
 		    value_printable(cases[i].in) != cases[i].printable)
 			fail_msg("\"%s\"", cases[i].in);
 	}
 	memset(big, 'a', sizeof(big));
 	big[VALUE_MAILBOX_MAX] = '\0';
-	assert_true(value_mailbox(big));
+	assert_int_equal(value_mailbox(big, out, &why), 0);
 	big[VALUE_MAILBOX_MAX] = 'a';
 	big[VALUE_MAILBOX_MAX + 1] = '\0';
-	assert_false(value_mailbox(big));
+	assert_int_equal(value_mailbox(big, out, &why), -1);
 	big[VALUE_SELECTOR_MAX] = '\0';
 	assert_true(value_selector(big));
 	big[VALUE_SELECTOR_MAX] = 'a';
 	big[VALUE_SELECTOR_MAX + 1] = '\0';
 	assert_false(value_selector(big));
+}
+
+/* Internationalized addresses (RFC 6531): A-labels, UTF-8 local parts. */
+static void
+test_mailbox_idn(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;	/* NULL: refused */
+		int		 utf8;	/* needs SMTPUTF8 */
+	} cases[] = {
+		{ "用户@例子.中国", "用户@xn--fsqu00a.xn--fiqs8s", 1 },
+		{ "postmaster@例子.test", "postmaster@xn--fsqu00a.test", 0 },
+		{ "user@Bücher.Example.", "user@xn--bcher-kva.example", 0 },
+		{ "a@b@例子.test", "a@b@xn--fsqu00a.test", 0 },	/* last @ */
+		{ "δοκιμή@xn--fsqu00a.test", "δοκιμή@xn--fsqu00a.test", 1 },
+		{ "user@xn--fsqu00a.test", "user@xn--fsqu00a.test", 0 },
+		{ "user@XN--fsqu00a.test", "user@XN--fsqu00a.test", 0 },
+		{ "用户@[192.0.2.1]", "用户@[192.0.2.1]", 1 },
+		{ "user@.xn--zz.test", NULL, 0 },
+		{ "用户", NULL, 0 },			/* no domain */
+		{ "@例子.test", NULL, 0 },
+		{ "用户@例子..test", NULL, 0 },
+		{ "用 户@例子.test", NULL, 0 },		/* ideographic space */
+		{ "用户\xc2\xa0@例子.test", NULL, 0 },	/* no-break space */
+		{ "a\xe2\x80\xae@例子.test", NULL, 0 },	/* bidi override */
+		{ "caf\xe9@example.com", NULL, 0 },	/* not UTF-8 */
+		{ "<用户@例子.test>", NULL, 0 },
+		{ "用户@[例子]", NULL, 0 },
+	};
+	char		 out[VALUE_MAILBOX_MAX + 1], big[400];
+	const char	*why;
+	size_t		 i;
+	int		 rv;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		rv = value_mailbox(cases[i].in, out, &why);
+		if (cases[i].want == NULL ? rv != -1 : rv != 0 ||
+		    strcmp(out, cases[i].want) != 0 ||
+		    value_mailbox_utf8(out) != cases[i].utf8)
+			fail_msg("\"%s\": rv %d \"%s\"", cases[i].in, rv,
+			    rv == 0 ? out : "");
+	}
+	assert_int_equal(value_mailbox("用户", out, &why), -1);
+	assert_non_null(why);
+	assert_int_equal(value_mailbox("caf\xe9@x.test", out, &why), -1);
+	assert_string_equal(why, "not valid UTF-8");
+
+	/* At most VALUE_MAILBOX_MAX bytes once the domain is converted. */
+	memset(big, 'a', sizeof(big));
+	/* "@xn--fsqu00a.test" is 17 bytes, "@例子.test" 12 */
+	strcpy(big + VALUE_MAILBOX_MAX - 17, "@例子.test");
+	assert_int_equal(value_mailbox(big, out, &why), 0);
+	assert_int_equal(strlen(out), VALUE_MAILBOX_MAX);
+	strcpy(big + VALUE_MAILBOX_MAX - 16, "@例子.test");
+	assert_int_equal(value_mailbox(big, out, &why), -1);
 }
 
 /* A duration written back reads as the same duration. */
@@ -433,8 +596,12 @@ main(void)
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_name_why),
+		cmocka_unit_test(test_name_unicode),
+		cmocka_unit_test(test_display),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_mailbox_idn),
 		cmocka_unit_test(test_duration_str),
 	};
 
