@@ -553,9 +553,11 @@ l_domain(struct parse *p, const char *v)
 {
 	struct conf_log	*l = cur_log(p);
 	char		 name[VALUE_NAME_MAX + 1];
+	const char	*why;
 
-	if (value_name(v, name) == -1)
-		return fail(p, "\"%s\": not a domain name", q(p, v));
+	if (value_name(v, name, &why) == -1)
+		return fail(p, "\"%s\": not a domain name%s%s", q(p, v),
+		    why ? ": " : "", why ? why : "");
 	if ((l->domains[l->ndomains++] = arena_strdup(p->conf->arena,
 	    name)) == NULL)
 		return fail(p, "out of memory");
