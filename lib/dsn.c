@@ -562,14 +562,21 @@ addr_before(struct span text, const char *at, char *out, size_t sz)
 static void
 host_before(struct span text, const char *at, struct dsn_rcpt *d)
 {
-	const char	*p, *best = NULL;
+	const char	*p, *best = NULL, *from = text.p;
 	size_t		 win = (size_t)(at - text.p);
 
-	for (p = text.p; p + 5 <= at; p++)
+	/* within the paragraph of the reply: not another recipient's */
+	for (p = at; p > text.p + 1; p--)
+		if (p[-1] == '\n' && (p[-2] == '\n' || (p[-2] == '\r' &&
+		    p - 2 > text.p && p[-3] == '\n'))) {
+			from = p;
+			break;
+		}
+	for (p = from; p + 5 <= at; p++)
 		if (strncasecmp(p, "host ", 5) == 0 &&
 		    (p == text.p || p[-1] == ' ' || p[-1] == '\n' ||
-		    p[-1] == '\t'))
-			best = p;
+		    p[-1] == '\t') && strncasecmp(p + 5, "said", 4) != 0)
+			best = p;	/* not qmail's "Remote host said:" */
 	if (best == NULL) {
 		const char *w = memmem_ci(text.p, win, "while talking to ");
 
@@ -787,6 +794,77 @@ static const char *const failure_words[] = {
 	"retry timeout exceeded", "all hosts for", "Unrouteable address",
 };
 
+/*
+ * qmail-send's bounce: per recipient, a line "<address>:" and a
+ * paragraph that ends in the status as qmail writes it, "(#5.1.1)"
+ * (qmail-local's "Sorry, no mailbox here by that name. (#5.1.1)").
+ * A paragraph that quotes a server's reply was taken above.
+ */
+static int
+qmail_status(const char *p, const char *end, char *out, size_t sz)
+{
+	const char	*q = p + 2;
+	int		 dots = 0;
+
+	if (end - p < 8 || p[0] != '(' || p[1] != '#' ||
+	    (q[0] != '4' && q[0] != '5') || q[1] != '.')
+		return 0;
+	for (q = p + 2; q < end && (isdigit((unsigned char)*q) ||
+	    *q == '.'); q++)
+		dots += *q == '.';
+	if (dots != 2 || q >= end || (*q != ')' && *q != ' ') ||
+	    q[-1] == '.' || (size_t)(q - p - 2) >= sz)
+		return 0;
+	cpy(out, sz, p + 2, (size_t)(q - p - 2));
+	return 1;
+}
+
+static int
+qmail_paragraphs(struct span text, struct dsn_report *r)
+{
+	struct span	 line;
+	struct dsn_rcpt	*d;
+	char		 rcpt[256], st[16];
+	const char	*para = NULL, *start, *p, *end;
+	size_t		 off = 0;
+	int		 n = 0;
+
+	while (next_line(text, &off, &line) == 0) {
+		struct span	 t = trim(line);
+
+		if (t.n > 2 && t.p[0] == '<' && t.p[t.n - 1] == ':' &&
+		    t.p[t.n - 2] == '>') {
+			para = text.p + off;
+			continue;
+		}
+		if (para == NULL)
+			continue;
+		end = line.p + line.n;
+		for (p = line.p; p < end && (p = memchr(p, '(',
+		    (size_t)(end - p))) != NULL; p++) {
+			if (!qmail_status(p, end, st, sizeof(st)))
+				continue;
+			start = para;
+			if (addr_before(text, para, rcpt, sizeof(rcpt)) != 0)
+				rcpt[0] = '\0';
+			para = NULL;
+			/* its server's reply, quoted, was taken already */
+			if (rcpt[0] != '\0' && rcpt_find(r, rcpt) != NULL)
+				break;
+			if ((d = rcpt_new(r)) == NULL)
+				return n;
+			util_strlcpy(d->rcpt, rcpt, sizeof(d->rcpt));
+			util_strlcpy(d->status, st, sizeof(d->status));
+			util_strlcpy(d->action, st[0] == '5' ? "failed" :
+			    "delayed", sizeof(d->action));
+			set_diag(d, start, (size_t)(line.p + line.n - start));
+			n++;
+			break;
+		}
+	}
+	return n;
+}
+
 int
 dsn_parse_text(const char *buf, size_t len, struct dsn_report *r)
 {
@@ -828,6 +906,7 @@ dsn_parse_text(const char *buf, size_t len, struct dsn_report *r)
 		util_strlcpy(d->action, d->code >= 500 ? "failed" :
 		    d->code >= 400 ? "delayed" : "", sizeof(d->action));
 	}
+	qmail_paragraphs(text, r);
 	if (r->nrcpts > before)
 		return r->nrcpts - before;
 	/* no reply quoted: a failure stated in words, if any */

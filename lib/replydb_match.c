@@ -487,6 +487,12 @@ lead_enh(const char *text, size_t len, struct enhcode *e)
 }
 
 static int
+generic_cause(enum finding_id id)
+{
+	return id == F_POLICY_REJECTED || id == F_POLICY_DEFERRED;
+}
+
+static int
 classify(int code, const struct enhcode *e, const char *text, size_t len,
     int local, struct replydb_match *m)
 {
@@ -516,16 +522,26 @@ classify(int code, const struct enhcode *e, const char *text, size_t len,
 		    "Permanent negative completion" :
 		    "Transient negative completion";
 	t = replydb_table(&n);
+	/*
+	 * A row that says only "refused" or "deferred" (Sendmail's 5.7.1
+	 * "Access denied") gives way to an enhanced code of another cause
+	 * (5.1.1 unknown mailbox, in Exchange Online's reply with the same
+	 * words): that code is the server's own word for this refusal.
+	 * A row that names the very code written (Gmail's 451 4.3.0, a
+	 * deferral, not the server's trouble) keeps its say.
+	 */
 	if (idx.ok && (r = best_row(code, e, text != NULL ? text : "",
-	    text != NULL ? len : 0)) >= 0) {
+	    text != NULL ? len : 0)) >= 0 &&
+	    !(generic_cause(t[r].cause) && ed != NULL && !ed->generic &&
+	    !(!local && ed->subject == 4 && HOP(ed->detail)) &&
+	    (t[r].enh == NULL || !enh_eq(t[r].enh, e)))) {
 		m->level = REPLYDB_ROW;
 		m->row = &t[r];
 		m->cause = t[r].cause;
 		m->source = t[r].source;
 		m->remedy = t[r].remedy;
 		m->url = t[r].url;
-		m->generic = m->cause == F_POLICY_REJECTED ||
-		    m->cause == F_POLICY_DEFERRED;
+		m->generic = generic_cause(m->cause);
 		return 0;
 	}
 	if (ed != NULL) {

@@ -1678,6 +1678,12 @@ R("postfix", 450, "4.7.25", "Client host rejected: cannot find your hostname",
     "Give the sending IP a PTR record whose name resolves back to the same IP (forward-confirmed rDNS).",
     "https://www.postfix.org/postconf.5.html#reject_unknown_client_hostname",
     "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.10]"),
+/* postfix src/smtpd/smtpd_check.c, reject_unknown_client() (reject_unknown_client_hostname: no PTR, or a PTR whose name does not resolve back to the address) */
+R("postfix", 0, NULL, "Client host rejected: cannot find your hostname",
+    F_POLICY_CLIENT_REVERSE_DNS,
+    "Give the sending IP a PTR whose name resolves back to that IP (forward-confirmed reverse DNS)",
+    "https://www.postfix.org/postconf.5.html#reject_unknown_client_hostname",
+    "450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.10]"),
 /* postfix src/smtpd/smtpd_check.c, reject_unknown_reverse_name() */
 R("postfix", 450, "4.7.1", "Client host rejected: cannot find your reverse hostname",
     F_POLICY_CLIENT_REVERSE_DNS,
@@ -2281,6 +2287,33 @@ R("rspamd", 554, "5.7.1", "Action set by DMARC",
     "The From: domain's DMARC policy failed (no aligned SPF or DKIM pass); fix SPF/DKIM alignment for it.",
     "https://rspamd.com/doc/modules/dmarc.html",
     "554 5.7.1 Action set by DMARC"),
+
+/* ---- qmail (netqmail qmail-smtpd.c, qmail-local.c), as source "generic" ---- */
+
+/* qmail-smtpd.c err_nogateway(): the recipient's domain is not in control/rcpthosts */
+R("generic", 553, NULL, "that domain isn't in my list of allowed rcpthosts",
+    F_POLICY_RCPT_RELAY_DENIED,
+    "This qmail host does not take mail for the domain: add it to rcpthosts, or point the MX elsewhere",
+    NULL,
+    "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"),
+/* qmail-smtpd.c err_bmf(): the envelope sender matched control/badmailfrom */
+R("generic", 553, NULL, "your envelope sender is in my badmailfrom list",
+    F_POLICY_MAIL_REJECTED,
+    "The receiver lists this sender address or domain in its badmailfrom; ask its postmaster",
+    NULL,
+    "553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)"),
+/* qmail-local.c: no such local user (also quoted in qmail-send's bounces, where it has no basic code) */
+R("generic", 0, NULL, "no mailbox here by that name",
+    F_POLICY_RCPT_UNKNOWN_USER,
+    "The address does not exist on that qmail host: correct or remove it",
+    NULL,
+    "Sorry, no mailbox here by that name. (#5.1.1)"),
+/* qmail-smtpd.c smtp_data(): qmail-queue failed (QMAIL_WRITE; the other qq errors say system error, read error, out of memory, timeout) */
+R("generic", 451, NULL, "qq write error or disk full",
+    F_SMTP_SERVER_ERROR,
+    "The receiving qmail host could not queue the message (disk or system trouble); retry later",
+    NULL,
+    "451 qq write error or disk full (#4.3.0)"),
 
 /* ---- wordings many servers share (RFC 5321 texts and common MTA defaults) ---- */
 

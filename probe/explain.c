@@ -386,6 +386,7 @@ looks_like_bounce(const char *buf, size_t len)
 		"SMTP error from remote", "Diagnostic-Code:", "Final-Recipient:",
 		"Remote host said:", "The response from the remote server",
 		"Reporting-MTA:", "Bounce reason",
+		"This is the qmail-send program",
 	};
 	size_t	 i;
 

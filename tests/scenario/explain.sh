@@ -147,6 +147,39 @@ expect value input dsn
 expect refusal net.connect.timeout --layer net --severity warn \
     --level enhanced --recipient user@far.example
 end_row
+# qmail-send's bounce: its own failures carry qmail's "(#5.1.1)", the
+# server's refusal is quoted after "Remote host said:"
+cat >"$T_DIR/qmail.txt" <<'EOF'
+Hi. This is the qmail-send program at mail.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<nobody@example.net>:
+Sorry, no mailbox here by that name. (#5.1.1)
+
+<x@nx.example>:
+Sorry, I couldn't find any host named nx.example. (#5.1.2)
+
+<y@slow.example>:
+Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
+
+<dave@example.com>:
+192.0.2.1 does not like recipient.
+Remote host said: 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)
+Giving up on 192.0.2.1.
+
+--- Below this line is a copy of the message.
+EOF
+xrow ex.dsn.qmail 2 "$T_DIR/qmail.txt"
+expect value input bounce
+expect refusal policy.rcpt.unknown-user --recipient nobody@example.net \
+    --source generic
+expect refusal dns.nxdomain --recipient x@nx.example --layer dns
+expect refusal net.connect.timeout --recipient y@slow.example \
+    --severity warn
+expect refusal policy.rcpt.relay-denied --recipient dave@example.com \
+    --source generic
+end_row
 xrow ex.reply.zoho 2 - 541 5.4.1 Mail rejected by destination domain
 expect refusal policy.rejected --source zoho --blame target
 end_row

@@ -166,6 +166,34 @@ static const struct dsn_case cases[] = {
 	      "Recipient address rejected: User unknown" } },
 	  NULL, NULL, NULL },
 
+	/*
+	 * qmail-send, failures of its own: the status in qmail's "(#5.1.1)"
+	 * (qmail-local.c, qmail-remote.c), beside a server's quoted reply;
+	 * "Remote host said:" names no host
+	 */
+	{ "qmail-local", "Hi. This is the qmail-send program at mail.example.net.\n"
+	  "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+	  "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+	  "\n"
+	  "<nobody@example.net>:\n"
+	  "Sorry, no mailbox here by that name. (#5.1.1)\n"
+	  "\n"
+	  "<x@nx.example>:\n"
+	  "Sorry, I couldn't find any host named nx.example. (#5.1.2)\n"
+	  "\n"
+	  "<dave@example.com>:\n"
+	  "192.0.2.1 does not like recipient.\n"
+	  "Remote host said: 550 5.1.1 <dave@example.com>: Recipient address rejected: User unknown\n"
+	  "Giving up on 192.0.2.1.\n",
+	  DSN_KIND_TEXT, 3, {
+	    { "dave@example.com", 550, NULL, "", "", NULL,
+	      "Recipient address rejected: User unknown" },
+	    { "nobody@example.net", 0, "5.1.1", "", NULL, NULL,
+	      "no mailbox here by that name. (#5.1.1)" },
+	    { "x@nx.example", 0, "5.1.2", "", NULL, NULL,
+	      "couldn't find any host named nx.example" } },
+	  NULL, NULL, NULL },
+
 	/* Gmail's own bounce */
 	{ "gmail", "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
 	  "Subject: Delivery Status Notification (Failure)\n"

@@ -342,6 +342,14 @@ static const struct case_row cases[] = {
 	{ "450 4.2.0 <a@b.example>: Recipient address rejected: Greylisted", F_POLICY_GREYLISTED, -1, NULL },
 	{ "451-4.3.0 Try later\n451 4.3.0 greylist in effect", F_POLICY_GREYLISTED, -1, NULL },
 	{ "452 4.7.1 greylisted", F_POLICY_GREYLISTED, -1, NULL },
+	/*
+	 * a row that only says refused gives way to an enhanced code of
+	 * another cause; one that names the code written keeps its say
+	 */
+	{ "550 5.1.1 <a@b.example>: Recipient address rejected: Access denied", F_POLICY_RCPT_UNKNOWN_USER, REPLYDB_ENHANCED, "rfc3463" },
+	{ "550 5.7.1 Access denied", F_POLICY_REJECTED, REPLYDB_ROW, "sendmail" },
+	{ "451 4.3.0 Email server has temporarily rejected this message.", F_POLICY_DEFERRED, REPLYDB_ROW, "gmail" },
+	{ "541 5.4.1 Mail rejected by destination domain", F_POLICY_REJECTED, REPLYDB_ROW, "zoho" },
 	/* not greylisting */
 	{ "450 4.7.0 Try later", F_POLICY_DEFERRED, REPLYDB_ENHANCED, NULL },
 	{ "451 Temporary local problem - please try later", F_SMTP_SERVER_ERROR, REPLYDB_ROW, "exim" },
