@@ -25,6 +25,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "accept.h"
 #include "ctl.h"
 #include "log.h"
 #include "util.h"
@@ -43,8 +44,10 @@ struct ctl_client {
 struct ctl_server {
 	struct event_base	*base;
 	struct evconnlistener	*lst;
+	struct accept_guard	*guard;		/* pauses on EMFILE */
 	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	gid_t			 gid;
+	int			 clients_max;
 	ctl_request_cb		 cb;
 	void			*arg;
 	struct ctl_client	*clients;
@@ -357,7 +360,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		close(fd);
 		return;
 	}
-	if (s->nclients >= CTL_CLIENTS_MAX) {
+	if (s->nclients >= s->clients_max) {
 		best_effort_write(fd, busy, sizeof(busy) - 1);
 		close(fd);
 		return;
@@ -439,6 +442,8 @@ ctl_listen(struct event_base *base, const struct ctl_config *cfg,
 	}
 	s->base = base;
 	s->gid = cfg->gid;
+	s->clients_max = cfg->clients_max > 0 && cfg->clients_max <
+	    CTL_CLIENTS_MAX ? cfg->clients_max : CTL_CLIENTS_MAX;
 	s->cb = cb;
 	s->arg = arg;
 	util_strlcpy(s->path, cfg->path, sizeof(s->path));
@@ -467,6 +472,12 @@ ctl_listen(struct event_base *base, const struct ctl_config *cfg,
 	if (s->lst == NULL) {
 		close(fd);
 		unlink(cfg->path);
+		goto fail;
+	}
+	if ((s->guard = accept_guard_new(base, s->lst, "control")) == NULL) {
+		evconnlistener_free(s->lst);
+		unlink(cfg->path);
+		errno = ENOMEM;
 		goto fail;
 	}
 	return s;
@@ -546,6 +557,7 @@ ctl_close(struct ctl_server *s)
 		return;
 	while (s->clients != NULL)
 		client_free(s->clients);
+	accept_guard_free(s->guard);
 	evconnlistener_free(s->lst);
 	unlink(s->path);
 	free(s);

@@ -21,7 +21,8 @@ struct ctl_server;
 #define CTL_VERSION		1
 #define CTL_LINE_MAX		(64 * 1024)	/* a request line */
 #define CTL_OUTPUT_MAX		(8 * 1024 * 1024) /* unread replies per client */
-#define CTL_CLIENTS_MAX		256
+#define CTL_CLIENTS_MAX		256		/* at most; the daemon may
+						   allow fewer (ctl_config) */
 #define CTL_IDLE_SECONDS	60		/* a silent client is dropped */
 
 /*
@@ -81,11 +82,14 @@ struct ctl_config {
 	mode_t		 mode;		/* e.g. 0660 */
 	gid_t		 gid;		/* group allowed besides root and us;
 					   (gid_t)-1 for none */
+	int		 clients_max;	/* clients at once; 0: CTL_CLIENTS_MAX */
 };
 
 /*
  * Listen on cfg->path. Refuses (NULL, *cause) when another process
  * answers there; removes a stale socket file; sets mode and group.
+ * When accept(2) fails (out of descriptors) accepting pauses a moment
+ * (accept.h) instead of spinning.
  */
 struct ctl_server *ctl_listen(struct event_base *, const struct ctl_config *,
 		    ctl_request_cb, void *arg, char **cause);

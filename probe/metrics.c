@@ -16,11 +16,14 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 
+#include "accept.h"
 #include "metrics.h"
 
 struct metrics {
 	struct evhttp		*http;
+	struct accept_guard	*guard;		/* pauses on EMFILE */
 	metrics_render_cb	 render;
 	void			*arg;
 	unsigned long		 scrapes;
@@ -109,6 +112,7 @@ metrics_listen(struct event_base *base, const struct sockaddr_storage *ss,
     socklen_t len, metrics_render_cb render, void *arg, char **cause)
 {
 	struct metrics	*m;
+	struct evhttp_bound_socket *bound;
 	char		 addr[INET6_ADDRSTRLEN];
 	uint16_t	 port;
 	static char	 buf[256];
@@ -137,10 +141,18 @@ metrics_listen(struct event_base *base, const struct sockaddr_storage *ss,
 	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
 	evhttp_set_cb(m->http, "/metrics", handle, m);
 	evhttp_set_gencb(m->http, notfound, NULL);
-	if (evhttp_bind_socket(m->http, addr, port) != 0) {
+	if ((bound = evhttp_bind_socket_with_handle(m->http, addr, port)) ==
+	    NULL) {
 		snprintf(buf, sizeof(buf), "metrics: cannot listen on %s port "
 		    "%u", addr, port);
 		*cause = buf;
+		evhttp_free(m->http);
+		free(m);
+		return NULL;
+	}
+	if ((m->guard = accept_guard_new(base,
+	    evhttp_bound_socket_get_listener(bound), "metrics")) == NULL) {
+		*cause = "out of memory";
 		evhttp_free(m->http);
 		free(m);
 		return NULL;
@@ -153,6 +165,7 @@ metrics_close(struct metrics *m)
 {
 	if (m == NULL)
 		return;
+	accept_guard_free(m->guard);
 	evhttp_free(m->http);
 	free(m);
 }

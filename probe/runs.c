@@ -48,10 +48,23 @@ gate_release(void *arg, const struct sockaddr_storage *ss)
 	admit_release(&t->d->admit, &t->admitted);
 }
 
-static void
-admission_of(const struct conf_daemon *cd, struct admit_params *p)
+/*
+ * Runs and sessions at once: the configuration's concurrency, unless the
+ * descriptors left for probes (smtprobed.c's budget) hold fewer.
+ */
+static int
+concurrency_of(const struct daemon *d, const struct conf_daemon *cd)
 {
-	p->concurrency = cd->concurrency;
+	if (d->fds.concurrency > 0 && d->fds.concurrency < cd->concurrency)
+		return d->fds.concurrency;
+	return cd->concurrency;
+}
+
+static void
+admission_of(const struct daemon *d, const struct conf_daemon *cd,
+    struct admit_params *p)
+{
+	p->concurrency = concurrency_of(d, cd);
 	p->per_target = RUN_SESSIONS_MAX;
 	p->spacing_ms = cd->host_spacing_ms;
 	p->jitter_pct = cd->jitter_pct;
@@ -330,7 +343,7 @@ runs_schedule(struct daemon *d)
 	struct watch		*t;
 	struct timeval		 tv;
 	int64_t			 now = admit_now(&d->admit), wait;
-	int			 cap = d->cref->conf->daemon.concurrency;
+	int			 cap = concurrency_of(d, &d->cref->conf->daemon);
 
 	if (d->stopping)
 		return;
@@ -427,7 +440,12 @@ runs_install(struct daemon *d, struct conf *conf, struct audit_dkim_key *keys,
 		free(cref);
 		return -1;
 	}
-	admission_of(&conf->daemon, &ap);
+	admission_of(d, &conf->daemon, &ap);
+	if (concurrency_of(d, &conf->daemon) < conf->daemon.concurrency)
+		log_warnx("concurrency %d: at most %d at once, for the "
+		    "descriptors left (limit %llu); raise the limit (systemd: "
+		    "LimitNOFILE=)", conf->daemon.concurrency,
+		    d->fds.concurrency, (unsigned long long)d->fds.limit);
 	admit_set_params(&d->admit, &ap);
 	cref->conf = conf;
 	cref->refs = 1;

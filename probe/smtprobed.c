@@ -7,9 +7,11 @@
  * targets and their runs are runs.c's, the control commands control.c's,
  * /metrics exporter.c's (smtprobed.h).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -36,6 +38,17 @@
 
 #define DEFAULT_CONF	"/etc/smtprobed/smtprobed.conf"
 #define STOP_MS		4000		/* SIGTERM: flush the store within */
+
+/*
+ * Descriptors kept back besides those held at start: a reload (the file,
+ * then its ca-files and keys, one at a time), SQLite's temporary files,
+ * a connection being refused on each listener, syslog reconnecting.
+ */
+#define FD_RESERVE	24
+/* A run at once may hold a session, an MTA-STS fetch and the two
+ * connections that tell a filtered port 25 from a dead host. */
+#define FD_PER_RUN	4
+#define FD_DNS_MAX	256		/* DNS queries at once, at most */
 
 /* The daemon's clock and random source, for admission and the schedule. */
 static int64_t
@@ -243,6 +256,82 @@ watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	sd_notify(0, "WATCHDOG=1");
 }
 
+/*
+ * systemd starts services with a soft limit of 1024 descriptors (for
+ * programs that still use select(2)) and a hard limit far above; this
+ * daemon uses epoll and takes the hard one. *was is the soft limit it
+ * found.
+ */
+static unsigned long long
+fd_raise(unsigned long long *was)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		*was = 1024;
+		return 1024;
+	}
+	*was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			log_warn("cannot raise the descriptor limit from %llu "
+			    "to %llu", *was, (unsigned long long)rl.rlim_max);
+			return *was;
+		}
+	}
+	return rl.rlim_cur;
+}
+
+/* Descriptors open now: /proc/self/fd, else a guess. */
+static int
+fd_count(void)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((dir = opendir("/proc/self/fd")) == NULL)
+		return 32;
+	while ((de = readdir(dir)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n - 1;	/* the directory's own */
+}
+
+static int
+clamp(long v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
+/*
+ * Share out the descriptors of limit, held of them being open already.
+ * What is left after a reserve goes first to clients, a capped slice (an
+ * eighth to the control socket): whatever they do, the rest stays for
+ * the probes, as DNS queries (a quarter) and runs (FD_PER_RUN each).
+ */
+static void
+fd_budget(struct fd_budget *b, unsigned long long limit, int held)
+{
+	long	 left, probes;
+
+	b->limit = limit;
+	b->held = held;
+	left = (long)(limit > 1UL << 30 ? 1UL << 30 : limit) - held -
+	    FD_RESERVE;
+	b->ctl_clients = clamp(left / 8, 4, CTL_CLIENTS_MAX);
+	probes = left - b->ctl_clients;
+	b->dns = clamp(probes / 4, 4, FD_DNS_MAX);
+	b->concurrency = clamp((probes - b->dns) / FD_PER_RUN, 1, 1 << 20);
+	if (probes - b->dns < FD_PER_RUN)
+		log_warnx("descriptor limit %llu: %ld left for probes, too few "
+		    "to start a run: runs will be unknown (probe.resource); "
+		    "raise the limit (systemd: LimitNOFILE=)", limit,
+		    probes < 0 ? 0 : probes);
+}
+
 static __attribute__((noreturn)) void
 usage(void)
 {
@@ -263,6 +352,7 @@ main(int argc, char *argv[])
 	struct audit_dkim_key	*keys;
 	char			*cause = NULL, path[4096];
 	uint64_t		 wd_usec = 0;
+	unsigned long long	 fd_limit, fd_was;
 	size_t			 i, nkeys;
 	const char		*unhandled;
 	int			 ch, check_only = 0;
@@ -323,22 +413,13 @@ main(int argc, char *argv[])
 		break;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	fd_limit = fd_raise(&fd_was);
 	d.started = util_wall();
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	runs_init(&d, &env);
 	if ((d.tls_default = tls_ctx_new(NULL, &cause)) == NULL)
 		fatalx("%s", cause);
-
-	dns_config_init(&dc);
-	for (i = 0; i < (size_t)cd->nresolvers; i++)
-		dc.servers[dc.nservers++] = cd->resolvers[i];
-	if (dc.nservers == 0 &&
-	    dns_config_resolv_conf(&dc, "/etc/resolv.conf", &cause) == -1)
-		fatalx("%s", cause);
-	dc.max_inflight = 256;
-	if ((d.res = dns_resolver_new(d.base, &dc, &cause)) == NULL)
-		fatalx("resolver: %s", cause);
 
 	if (mkdir(cd->state_dir, 0750) == -1 && errno != EEXIST)
 		fatal("%s", cd->state_dir);
@@ -349,6 +430,24 @@ main(int argc, char *argv[])
 	sp.retain_bytes = (int64_t)cd->store_max_size;
 	if ((d.store = store_open(&sp, &cause)) == NULL)
 		fatalx("store: %s", cause);
+
+	/* what is open now, and the two listeners still to come */
+	fd_budget(&d.fds, fd_limit, fd_count() + 2);
+	log_info("descriptors: limit %llu%s, %d held: at most %d runs, %d DNS "
+	    "queries and %d control clients at once", fd_limit,
+	    fd_limit > fd_was ? " (raised)" : "", d.fds.held,
+	    d.fds.concurrency < cd->concurrency ? d.fds.concurrency :
+	    cd->concurrency, d.fds.dns, d.fds.ctl_clients);
+
+	dns_config_init(&dc);
+	for (i = 0; i < (size_t)cd->nresolvers; i++)
+		dc.servers[dc.nservers++] = cd->resolvers[i];
+	if (dc.nservers == 0 &&
+	    dns_config_resolv_conf(&dc, "/etc/resolv.conf", &cause) == -1)
+		fatalx("%s", cause);
+	dc.max_inflight = (size_t)d.fds.dns;
+	if ((d.res = dns_resolver_new(d.base, &dc, &cause)) == NULL)
+		fatalx("resolver: %s", cause);
 
 	if (runs_install(&d, conf, keys, nkeys) == -1)
 		fatalx("out of memory");
@@ -363,6 +462,7 @@ main(int argc, char *argv[])
 	cc.path = cd->control_socket;
 	cc.mode = cd->control_mode;
 	cc.gid = (gid_t)-1;
+	cc.clients_max = d.fds.ctl_clients;
 	if (cd->control_group != NULL) {
 		struct group	*gr = getgrnam(cd->control_group);
 		char		*end;

@@ -97,6 +97,19 @@ struct watch {
 	int			 gone;		/* removed by a reload */
 };
 
+/*
+ * Descriptors, shared out at start (smtprobed.c): what the daemon holds
+ * and a reserve first, then caps on what clients may take, so that the
+ * probes and the store always have theirs.
+ */
+struct fd_budget {
+	unsigned long long limit;	/* RLIMIT_NOFILE, soft, after raising */
+	int		 held;		/* open once started */
+	int		 concurrency;	/* runs and sessions at once, at most */
+	int		 dns;		/* DNS queries at once */
+	int		 ctl_clients;	/* control clients at once */
+};
+
 struct daemon {
 	struct event_base	*base;
 	const char		*conf_path;
@@ -112,6 +125,7 @@ struct daemon {
 	size_t			 nlogs;
 	struct timetable	 tt;
 	struct admit		 admit;		/* sessions' admission, delays */
+	struct fd_budget	 fds;
 	struct event		*ev_tick;
 	struct event		*ev_watchdog;
 	struct event		*ev_sighup, *ev_sigterm, *ev_sigint;

@@ -9,6 +9,16 @@
 #				port is still closed) nor raised again; the
 #				limit given back, the runs look again and the
 #				alert is the same one
+#	limits.fd.accept-paused.* meanwhile, control clients and /metrics
+#				scrapes keep coming: both listeners pause
+#				accepting and say so once each (no flood of
+#				accept() errors, no spinning), and serve the
+#				waiting clients once the limit is given back
+#	limits.fd.raised	the soft limit is raised to the hard one at start
+#	limits.fd.low.*		started with few descriptors (soft = hard), the
+#				daemon shares them out: fewer runs at once, and
+#				a flood of control clients cannot take those the
+#				probes need
 #
 # Everything runs on loopback, against a port nobody listens on. A
 # connection made before the limit is lowered (tests/lib/ctlpipe.py)
@@ -37,7 +47,7 @@ mkdir -p "$T_DIR/bin" && cp "$SMTPROBE" "$SMTPROBED" "$T_DIR/bin/" || {
 SMTPROBE=$T_DIR/bin/smtprobe
 SMTPROBED=$T_DIR/bin/smtprobed
 
-read -r CLOSED <<<"$(free_ports 1 | tr '\n' ' ')"
+read -r CLOSED M_FD <<<"$(free_ports 2 | tr '\n' ' ')"
 
 # conf NAME [KEY = VALUE lines...]: a daemon of its own (state in
 # $T_DIR/NAME, socket $T_DIR/NAME.sock) probing the closed port.
@@ -97,7 +107,7 @@ ID=host:127.0.0.1:$CLOSED
 
 # --- a run that cannot start a session is unknown, never health ---------
 
-conf fd >"$T_DIR/fd.conf"
+conf fd "metrics = 127.0.0.1:$M_FD" >"$T_DIR/fd.conf"
 t_bg fd "$SMTPROBED" -d -f "$T_DIR/fd.conf"
 FD_PID=$T_BG_PID
 T_SHOW_LOGS=("$T_DIR/fd.log")
@@ -120,7 +130,18 @@ dend
 K=$(lowest_free_fd "$FD_PID")
 L_LIMIT=$(wc -l <"$T_DIR/fd.log")
 prlimit --pid "$FD_PID" --nofile="$K": || fail limits.fd.unknown.setup "prlimit"
-sleep 5		# five runs at least, clear-after = 2
+# clients keep coming all the while: they wait in the listen queues
+python3 "$T_LIB/ctlhostile.py" flood "$T_DIR/fd.sock" 20 \
+    >"$T_DIR/flood-limited.json" 2>&1 &
+FLOOD_PID=$!
+python3 "$T_LIB/httphold.py" get "$M_FD" 10 15 >"$T_DIR/get-limited.json" \
+    2>&1 &
+GET_PID=$!
+T_PIDS+=("$FLOOD_PID" "$GET_PID")
+sleep 1
+CPU0=$(awk '{ print $14 + $15 }' "/proc/$FD_PID/stat")
+sleep 4		# five runs at least, clear-after = 2
+CPU1=$(awk '{ print $14 + $15 }' "/proc/$FD_PID/stat")
 
 drow limits.fd.unknown.status
 ROW_OUT=$T_DIR/ask-status.json
@@ -157,11 +178,41 @@ nogrep_row "$T_DIR/fd-limited.log" "(RECOVERED|ALERT) target="
 grep_row "$T_DIR/fd-limited.log" "^smtprobed: probe trouble, alerts left as they are: "
 dend
 
-# The limit given back: the port is looked at again, still closed: the
-# same alert (same since), never cleared in between.
+# Out of descriptors, accept(2) fails and the connection stays queued: the
+# listeners pause instead of trying again at once (libevent alone logs
+# "Error from accept() call" tens of thousands of times a second).
+drow limits.fd.accept-paused.once
+for l in control metrics; do
+	n=$(grep -c "^smtprobed: $l: cannot accept a connection: Too many open files; accepting paused" "$T_DIR/fd.log")
+	[ "$n" = 1 ] || why "$n \"$l: cannot accept\" lines, expected 1"
+done
+nogrep_row "$T_DIR/fd.log" "Error from accept"
+[ $((CPU1 - CPU0)) -le 100 ] ||
+    why "$((CPU1 - CPU0)) ticks of CPU in 4 s while it could not accept"
+dend
+
+# The limit given back: the waiting clients are served; the port is
+# looked at again, still closed: the same alert (same since), never
+# cleared in between.
 prlimit --pid "$FD_PID" --nofile=1024:
 exec 7>&-
-sleep 3
+
+drow limits.fd.accept-paused.served
+wait "$FLOOD_PID"
+wait "$GET_PID"
+ROW_OUT=$T_DIR/flood-limited.json
+cq match 0.ok 20
+cq match 0.hung 0
+$CTLQ "$T_DIR/get-limited.json" match 0.ok 10 :: match 0.hung 0 \
+    >"$T_DIR/get-limited.why" 2>&1 ||
+    why "/metrics: $(cat "$T_DIR/get-limited.why")"
+for l in control metrics; do
+	wait_grep "$T_DIR/fd.log" "^smtprobed: $l: accepting connections again \(paused [0-9]+ times?\)$" 5 ||
+	    why "no \"$l: accepting connections again\" line"
+done
+dend
+
+sleep 2
 drow limits.fd.unknown.after
 ROW_OUT=$T_DIR/after-show.json
 timeout 10 "$SMTPROBE" show "$ID" --json -s "$T_DIR/fd.sock" >"$ROW_OUT" 2>&1
@@ -173,3 +224,52 @@ n=$(grep -c "ALERT target=$(re "$ID") " "$T_DIR/fd.log")
 [ -n "$SINCE" ] && grep_row "$T_DIR/fd.log" "ALERT .* since=$SINCE " "the alert"
 dend
 t_kill "$FD_PID"
+
+# --- the soft limit raised, caps sized from it ---------------------------
+
+drow limits.fd.raised
+conf raised >"$T_DIR/raised.conf"
+t_bg raised prlimit --nofile=256:4096 "$SMTPROBED" -d -f "$T_DIR/raised.conf"
+R_PID=$T_BG_PID
+wait_answer "$T_DIR/raised.sock" 10 || why "the daemon does not answer"
+grep_row "$T_DIR/raised.log" "^smtprobed: descriptors: limit 4096 \(raised\), [0-9]+ held: at most 64 runs, [0-9]+ DNS queries and 256 control clients at once$"
+m=$(awk '/^Max open files/ { print $4, $5 }' "/proc/$R_PID/limits")
+[ "$m" = "4096 4096" ] || why "limits of the process: $m, expected 4096 4096"
+dend
+t_kill "$R_PID"
+
+# 64 descriptors, soft and hard: about 15 held, 24 kept back, a few
+# for control clients; the 64 runs configured become 4.
+conf low "concurrency = 64" >"$T_DIR/low.conf"
+t_bg low prlimit --nofile=64:64 "$SMTPROBED" -d -f "$T_DIR/low.conf"
+LOW_PID=$T_BG_PID
+T_SHOW_LOGS=("$T_DIR/low.log")
+drow limits.fd.low.budget
+wait_answer "$T_DIR/low.sock" 10 || why "the daemon does not answer"
+grep_row "$T_DIR/low.log" "^smtprobed: descriptors: limit 64, [0-9]+ held: at most [1-9] runs, [0-9]+ DNS queries and [0-9]+ control clients at once$"
+grep_row "$T_DIR/low.log" "^smtprobed: concurrency 64: at most [1-9] at once, for the descriptors left \(limit 64\); raise the limit"
+dend
+
+drow limits.fd.low.flood
+ROW_OUT=$T_DIR/flood-low.json
+python3 "$T_LIB/ctlhostile.py" flood "$T_DIR/low.sock" 100 >"$ROW_OUT" 2>&1
+cq match 0.hung 0
+cq ge 0.ok 1
+cq match '0.messages.too many clients' '[1-9][0-9]*'
+kill -0 "$LOW_PID" 2>/dev/null || why "the daemon is gone"
+dend
+
+drow limits.fd.low.probes
+wait_grep "$T_DIR/low.log" "^smtprobed: ALERT target=$(re "$ID") .*finding=net\.connect\.refused " 10 ||
+    why "no ALERT for the closed port"
+ROW_OUT=$T_DIR/low-status.json
+for _ in $(seq 1 50); do
+	timeout 10 "$SMTPROBE" status --json -s "$T_DIR/low.sock" >"$ROW_OUT" 2>&1
+	grep -q '"probes_run":[4-9]' "$ROW_OUT" && break
+	sleep 0.2
+done
+cq ge 0.probes_run 4
+cq match 0.probes_unknown 0
+nogrep_row "$T_DIR/low.log" "probe\.resource|cannot start a session|Too many open files"
+dend
+t_kill "$LOW_PID"
