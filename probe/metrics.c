@@ -1,25 +1,60 @@
 /*
  * metrics.c - /metrics over evhttp.
  *
- * Only GET /metrics is served; everything else is 404 or 405. Requests
- * are bounded (headers, body, time) since the port may be reachable by
- * more than the Prometheus server.
+ * Only GET /metrics is served; everything else is 404 or 405. The port
+ * may be reachable by more than the Prometheus server, so a connection
+ * is bounded as a whole, not only byte by byte (evhttp's own timeout is
+ * renewed by every byte a slow client sends):
+ *
+ *	- METRICS_DEADLINE_MS from accept to the end of the reply, then
+ *	  it is shut down, whatever it is doing;
+ *	- at most conns_max at once: one more closes the oldest (a client
+ *	  that sends its request at once is served at once, however many
+ *	  others trickle);
+ *	- 4 KiB of request headers, no body; every reply closes the
+ *	  connection (a scrape is one request).
+ *
+ * evhttp owns each connection. It lets us make the bufferevent (which
+ * we hold, by a reference, only until the descriptor is known) and
+ * nothing else: a connection is known to us by its descriptor and the
+ * socket's inode, so that one closed by evhttp, and a descriptor number
+ * reused since, is never taken for it.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/queue.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
 
 #include "accept.h"
+#include "log.h"
 #include "metrics.h"
+#include "util.h"
+
+/* One connection evhttp has accepted. */
+struct mconn {
+	struct metrics		*m;
+	struct bufferevent	*bev;	/* referenced until adopted, then NULL */
+	int			 fd;	/* -1 until adopted */
+	dev_t			 dev;	/* the socket's identity */
+	ino_t			 ino;
+	int64_t			 start;	/* monotonic ms */
+	struct event		*ev;	/* adopt, then the deadline */
+	int			 armed;	/* ev is the deadline */
+	TAILQ_ENTRY(mconn)	 entry;	/* oldest first */
+};
+TAILQ_HEAD(mconn_list, mconn);
 
 struct metrics {
 	struct evhttp		*http;
@@ -27,7 +62,147 @@ struct metrics {
 	metrics_render_cb	 render;
 	void			*arg;
 	unsigned long		 scrapes;
+	struct mconn_list	 conns;
+	int			 nconns;
+	int			 conns_max;
+	unsigned long		 evicted;	/* closed to make room */
+	int64_t			 evicted_said;	/* wall, last logged */
 };
+
+static void
+mconn_free(struct mconn *c)
+{
+	TAILQ_REMOVE(&c->m->conns, c, entry);
+	c->m->nconns--;
+	if (c->bev != NULL)
+		bufferevent_decref(c->bev);
+	event_free(c->ev);
+	free(c);
+}
+
+/*
+ * Learn the descriptor evhttp gave the bufferevent and let go of our
+ * reference. -1 when the connection is gone already.
+ */
+static int
+mconn_adopt(struct mconn *c)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if (c->bev == NULL)
+		return 0;
+	fd = bufferevent_getfd(c->bev);
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		c->fd = fd;
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+	}
+	/* 1: evhttp had freed it already, ours was the last reference */
+	if (bufferevent_decref(c->bev) == 1)
+		c->fd = -1;
+	c->bev = NULL;
+	return c->fd == -1 ? -1 : 0;
+}
+
+/* Is the connection still open (its descriptor still that socket)? */
+static int
+mconn_alive(struct mconn *c)
+{
+	struct stat	 st;
+
+	if (mconn_adopt(c) == -1)
+		return 0;
+	return fstat(c->fd, &st) == 0 && st.st_dev == c->dev &&
+	    st.st_ino == c->ino;
+}
+
+/*
+ * End a connection evhttp still has: shut down, its next read or write
+ * fails and evhttp frees it (and closes the descriptor) on its own.
+ */
+static void
+mconn_end(struct mconn *c)
+{
+	if (mconn_alive(c))
+		shutdown(c->fd, SHUT_RDWR);
+	mconn_free(c);
+}
+
+static void
+mconn_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct mconn	*c = arg;
+	struct timeval	 tv;
+	int64_t		 left;
+
+	(void)fd;
+	(void)what;
+	if (!c->armed) {
+		/* just accepted: evhttp has set the descriptor by now (a
+		 * newer connection may have had us adopted already) */
+		if (mconn_adopt(c) == -1) {
+			mconn_free(c);
+			return;
+		}
+		left = c->start + METRICS_DEADLINE_MS - util_now_us() / 1000;
+		if (left < 0)
+			left = 0;
+		tv.tv_sec = left / 1000;
+		tv.tv_usec = (left % 1000) * 1000;
+		c->armed = 1;
+		evtimer_add(c->ev, &tv);
+		return;
+	}
+	mconn_end(c);
+}
+
+/*
+ * evhttp's maker of bufferevents, called for each connection it
+ * accepts, just before it gives the bufferevent the descriptor.
+ */
+static struct bufferevent *
+mconn_new(struct event_base *base, void *arg)
+{
+	struct metrics		*m = arg;
+	struct mconn		*c, *o, *next;
+	struct bufferevent	*bev;
+
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL)
+		return NULL;	/* evhttp tries to make its own */
+	/* forget the connections evhttp has closed */
+	for (o = TAILQ_FIRST(&m->conns); o != NULL; o = next) {
+		next = TAILQ_NEXT(o, entry);
+		if (!mconn_alive(o))
+			mconn_free(o);
+	}
+	while (m->nconns >= m->conns_max) {
+		o = TAILQ_FIRST(&m->conns);
+		m->evicted++;
+		if (util_wall() - m->evicted_said >= 60) {
+			m->evicted_said = util_wall();
+			log_warnx("metrics: %d connections at once, the most "
+			    "allowed: the oldest closed to make room (%lu so "
+			    "far)", m->nconns, m->evicted);
+		}
+		mconn_end(o);
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->ev = evtimer_new(base, mconn_timer, c)) == NULL) {
+		free(c);
+		return bev;	/* served, only not bounded: out of memory */
+	}
+	c->m = m;
+	c->bev = bev;
+	c->fd = -1;
+	c->start = util_now_us() / 1000;
+	bufferevent_incref(bev);
+	TAILQ_INSERT_TAIL(&m->conns, c, entry);
+	m->nconns++;
+	event_active(c->ev, EV_TIMEOUT, 0);
+	return bev;
+}
 
 static void
 escape(struct evbuffer *out, const char *s)
@@ -96,6 +271,8 @@ handle(struct evhttp_request *req, void *arg)
 	m->render(out, m->arg);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Connection", "close");
 	evhttp_send_reply(req, 200, "OK", out);
 	evbuffer_free(out);
 }
@@ -109,7 +286,8 @@ notfound(struct evhttp_request *req, void *arg)
 
 struct metrics *
 metrics_listen(struct event_base *base, const struct sockaddr_storage *ss,
-    socklen_t len, metrics_render_cb render, void *arg, char **cause)
+    socklen_t len, int conns_max, metrics_render_cb render, void *arg,
+    char **cause)
 {
 	struct metrics	*m;
 	struct evhttp_bound_socket *bound;
@@ -135,9 +313,14 @@ metrics_listen(struct event_base *base, const struct sockaddr_storage *ss,
 	}
 	m->render = render;
 	m->arg = arg;
-	evhttp_set_max_headers_size(m->http, 8192);
-	evhttp_set_max_body_size(m->http, 1024);
-	evhttp_set_timeout(m->http, 10);
+	TAILQ_INIT(&m->conns);
+	m->conns_max = conns_max > 0 && conns_max < METRICS_CONNS_MAX ?
+	    conns_max : METRICS_CONNS_MAX;
+	evhttp_set_bevcb(m->http, mconn_new, m);
+	evhttp_set_max_headers_size(m->http, METRICS_HEADERS_MAX);
+	evhttp_set_max_body_size(m->http, 0);
+	/* between two reads or writes; the deadline bounds the whole */
+	evhttp_set_timeout(m->http, METRICS_DEADLINE_MS / 1000);
 	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
 	evhttp_set_cb(m->http, "/metrics", handle, m);
 	evhttp_set_gencb(m->http, notfound, NULL);
@@ -166,6 +349,9 @@ metrics_close(struct metrics *m)
 	if (m == NULL)
 		return;
 	accept_guard_free(m->guard);
+	/* evhttp_free closes the connections: ours are only bookkeeping */
+	while (!TAILQ_EMPTY(&m->conns))
+		mconn_free(TAILQ_FIRST(&m->conns));
 	evhttp_free(m->http);
 	free(m);
 }

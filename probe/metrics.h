@@ -14,9 +14,17 @@ struct metrics;
 
 typedef void (*metrics_render_cb)(struct evbuffer *, void *arg);
 
-/* Serve /metrics on ss. NULL with *cause when the address cannot be bound. */
+#define METRICS_CONNS_MAX	32	/* connections at once, at most */
+#define METRICS_DEADLINE_MS	10000	/* accept to the end of the reply */
+#define METRICS_HEADERS_MAX	4096	/* bytes of request headers */
+
+/*
+ * Serve /metrics on ss, with at most conns_max connections at once (0 or
+ * more than METRICS_CONNS_MAX: that). NULL with *cause when the address
+ * cannot be bound.
+ */
 struct metrics	*metrics_listen(struct event_base *,
-		    const struct sockaddr_storage *, socklen_t,
+		    const struct sockaddr_storage *, socklen_t, int conns_max,
 		    metrics_render_cb, void *arg, char **cause);
 void		 metrics_close(struct metrics *);
 
@@ -33,5 +41,6 @@ void		 metrics_sample(struct evbuffer *, const char *name,
 
 /* Scrapes served, for the daemon's own counters. */
 unsigned long	 metrics_scrapes(const struct metrics *);
+
 
 #endif

@@ -308,9 +308,10 @@ clamp(long v, int lo, int hi)
 
 /*
  * Share out the descriptors of limit, held of them being open already.
- * What is left after a reserve goes first to clients, a capped slice (an
- * eighth to the control socket): whatever they do, the rest stays for
- * the probes, as DNS queries (a quarter) and runs (FD_PER_RUN each).
+ * What is left after a reserve goes first to clients, a capped slice each
+ * (an eighth to the control socket, a sixteenth to /metrics): whatever
+ * they do, the rest stays for the probes, as DNS queries (a quarter) and
+ * runs (FD_PER_RUN each).
  */
 static void
 fd_budget(struct fd_budget *b, unsigned long long limit, int held)
@@ -322,7 +323,8 @@ fd_budget(struct fd_budget *b, unsigned long long limit, int held)
 	left = (long)(limit > 1UL << 30 ? 1UL << 30 : limit) - held -
 	    FD_RESERVE;
 	b->ctl_clients = clamp(left / 8, 4, CTL_CLIENTS_MAX);
-	probes = left - b->ctl_clients;
+	b->metrics_conns = clamp(left / 16, 2, METRICS_CONNS_MAX);
+	probes = left - b->ctl_clients - b->metrics_conns;
 	b->dns = clamp(probes / 4, 4, FD_DNS_MAX);
 	b->concurrency = clamp((probes - b->dns) / FD_PER_RUN, 1, 1 << 20);
 	if (probes - b->dns < FD_PER_RUN)
@@ -434,10 +436,11 @@ main(int argc, char *argv[])
 	/* what is open now, and the two listeners still to come */
 	fd_budget(&d.fds, fd_limit, fd_count() + 2);
 	log_info("descriptors: limit %llu%s, %d held: at most %d runs, %d DNS "
-	    "queries and %d control clients at once", fd_limit,
-	    fd_limit > fd_was ? " (raised)" : "", d.fds.held,
+	    "queries, %d control clients and %d metrics connections at once",
+	    fd_limit, fd_limit > fd_was ? " (raised)" : "", d.fds.held,
 	    d.fds.concurrency < cd->concurrency ? d.fds.concurrency :
-	    cd->concurrency, d.fds.dns, d.fds.ctl_clients);
+	    cd->concurrency, d.fds.dns, d.fds.ctl_clients,
+	    d.fds.metrics_conns);
 
 	dns_config_init(&dc);
 	for (i = 0; i < (size_t)cd->nresolvers; i++)
@@ -493,8 +496,8 @@ main(int argc, char *argv[])
 		fatalx("control socket: %s", cause);
 
 	if (cd->metrics != NULL && (d.metrics = metrics_listen(d.base,
-	    &cd->metrics_ss, cd->metrics_sslen, exporter_render, &d,
-	    &cause)) == NULL)
+	    &cd->metrics_ss, cd->metrics_sslen, d.fds.metrics_conns,
+	    exporter_render, &d, &cause)) == NULL)
 		fatalx("%s", cause);
 
 	d.ev_sighup = evsignal_new(d.base, SIGHUP, on_signal, &d);

@@ -108,6 +108,7 @@ struct fd_budget {
 	int		 concurrency;	/* runs and sessions at once, at most */
 	int		 dns;		/* DNS queries at once */
 	int		 ctl_clients;	/* control clients at once */
+	int		 metrics_conns;	/* metrics connections at once */
 };
 
 struct daemon {

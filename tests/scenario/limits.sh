@@ -19,6 +19,11 @@
 #				daemon shares them out: fewer runs at once, and
 #				a flood of control clients cannot take those the
 #				probes need
+#	limits.metrics.slowloris.* 200 connections to /metrics that send a
+#				header byte a second and never end their
+#				request: scrapes are answered at once all the
+#				while, the probes keep their pace, and no such
+#				connection outlives the deadline of a request
 #
 # Everything runs on loopback, against a port nobody listens on. A
 # connection made before the limit is lowered (tests/lib/ctlpipe.py)
@@ -47,7 +52,7 @@ mkdir -p "$T_DIR/bin" && cp "$SMTPROBE" "$SMTPROBED" "$T_DIR/bin/" || {
 SMTPROBE=$T_DIR/bin/smtprobe
 SMTPROBED=$T_DIR/bin/smtprobed
 
-read -r CLOSED M_FD <<<"$(free_ports 2 | tr '\n' ' ')"
+read -r CLOSED M_FD M_LORIS <<<"$(free_ports 3 | tr '\n' ' ')"
 
 # conf NAME [KEY = VALUE lines...]: a daemon of its own (state in
 # $T_DIR/NAME, socket $T_DIR/NAME.sock) probing the closed port.
@@ -232,7 +237,7 @@ conf raised >"$T_DIR/raised.conf"
 t_bg raised prlimit --nofile=256:4096 "$SMTPROBED" -d -f "$T_DIR/raised.conf"
 R_PID=$T_BG_PID
 wait_answer "$T_DIR/raised.sock" 10 || why "the daemon does not answer"
-grep_row "$T_DIR/raised.log" "^smtprobed: descriptors: limit 4096 \(raised\), [0-9]+ held: at most 64 runs, [0-9]+ DNS queries and 256 control clients at once$"
+grep_row "$T_DIR/raised.log" "^smtprobed: descriptors: limit 4096 \(raised\), [0-9]+ held: at most 64 runs, [0-9]+ DNS queries, 256 control clients and 32 metrics connections at once$"
 m=$(awk '/^Max open files/ { print $4, $5 }' "/proc/$R_PID/limits")
 [ "$m" = "4096 4096" ] || why "limits of the process: $m, expected 4096 4096"
 dend
@@ -246,7 +251,7 @@ LOW_PID=$T_BG_PID
 T_SHOW_LOGS=("$T_DIR/low.log")
 drow limits.fd.low.budget
 wait_answer "$T_DIR/low.sock" 10 || why "the daemon does not answer"
-grep_row "$T_DIR/low.log" "^smtprobed: descriptors: limit 64, [0-9]+ held: at most [1-9] runs, [0-9]+ DNS queries and [0-9]+ control clients at once$"
+grep_row "$T_DIR/low.log" "^smtprobed: descriptors: limit 64, [0-9]+ held: at most [1-9] runs, [0-9]+ DNS queries, [0-9]+ control clients and 2 metrics connections at once$"
 grep_row "$T_DIR/low.log" "^smtprobed: concurrency 64: at most [1-9] at once, for the descriptors left \(limit 64\); raise the limit"
 dend
 
@@ -273,3 +278,57 @@ cq match 0.probes_unknown 0
 nogrep_row "$T_DIR/low.log" "probe\.resource|cannot start a session|Too many open files"
 dend
 t_kill "$LOW_PID"
+
+# --- /metrics against slow-loris clients -------------------------------
+
+# status_field SOCKET KEY: one top-level number of a status reply.
+status_field() {
+	timeout 10 "$SMTPROBE" status --json -s "$1" 2>/dev/null |
+	    sed -nE "s/.*\"$2\":([0-9]+).*/\\1/p"
+}
+
+conf loris "metrics = 127.0.0.1:$M_LORIS" >"$T_DIR/loris.conf"
+t_bg loris "$SMTPROBED" -d -f "$T_DIR/loris.conf"
+LORIS_PID=$T_BG_PID
+T_SHOW_LOGS=("$T_DIR/loris.log")
+drow limits.metrics.slowloris.setup
+wait_answer "$T_DIR/loris.sock" 10 || why "the daemon does not answer"
+wait_port 127.0.0.1 "$M_LORIS" 10 || why "nothing listens on $M_LORIS"
+python3 "$T_LIB/httphold.py" loris "$M_LORIS" 200 14 \
+    --ready "$T_DIR/loris.ready" >"$T_DIR/loris.json" 2>&1 &
+LORIS_CLI=$!
+T_PIDS+=("$LORIS_CLI")
+wait_file "$T_DIR/loris.ready" 15 || why "the slow clients did not connect"
+grep -qx 200 "$T_DIR/loris.ready" ||
+    why "$(cat "$T_DIR/loris.ready") slow clients connected, expected 200"
+dend
+P0=$(status_field "$T_DIR/loris.sock" probes_run)
+sleep 1
+
+drow limits.metrics.slowloris.scrape
+ROW_OUT=$T_DIR/loris-get.json
+python3 "$T_LIB/httphold.py" get "$M_LORIS" 5 5 >"$ROW_OUT" 2>&1
+cq match 0.ok 5
+cq le 0.max_ms 2000
+dend
+
+sleep 4
+drow limits.metrics.slowloris.probes
+P1=$(status_field "$T_DIR/loris.sock" probes_run)
+[ $((${P1:-0} - ${P0:-0})) -ge 3 ] ||
+    why "$((${P1:-0} - ${P0:-0})) runs in 5 s, interval 1 s"
+[ "$(status_field "$T_DIR/loris.sock" probes_unknown)" = 0 ] ||
+    why "unknown runs"
+dend
+
+drow limits.metrics.slowloris.deadline
+wait "$LORIS_CLI"
+ROW_OUT=$T_DIR/loris.json
+cq match 0.open 0
+cq le 0.held_max_ms $((10000 + 2000))
+grep_row "$T_DIR/loris.log" "^smtprobed: metrics: 32 connections at once, the most allowed: the oldest closed to make room \\([0-9]+ so far\\)$"
+n=$(grep -c 'connections at once, the most allowed' "$T_DIR/loris.log")
+[ "$n" = 1 ] || why "$n lines about the connections closed to make room, expected 1"
+dend
+t_kill "$LORIS_PID"
+
