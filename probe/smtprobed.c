@@ -433,8 +433,9 @@ main(int argc, char *argv[])
 	if ((d.store = store_open(&sp, &cause)) == NULL)
 		fatalx("store: %s", cause);
 
-	/* what is open now, and the two listeners still to come */
-	fd_budget(&d.fds, fd_limit, fd_count() + 2);
+	/* what is open now, and what is still to come: the two listeners,
+	 * the files of the [log] sections (two each across a rotation) */
+	fd_budget(&d.fds, fd_limit, fd_count() + 2 + 2 * (int)conf->nlogs);
 	log_info("descriptors: limit %llu%s, %d held: at most %d runs, %d DNS "
 	    "queries, %d control clients and %d metrics connections at once",
 	    fd_limit, fd_limit > fd_was ? " (raised)" : "", d.fds.held,
