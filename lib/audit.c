@@ -1447,6 +1447,26 @@ audit_check_greeting(struct audit *a, const char *addr, int port,
 }
 
 void
+audit_stop(struct audit *a)
+{
+	struct aq	*q;
+
+	while ((q = TAILQ_FIRST(&a->q)) != NULL) {
+		TAILQ_REMOVE(&a->q, q, entry);
+		if (q->req != NULL)
+			dns_req_cancel(q->req);
+		free(q);
+	}
+	fetch_free(a->fetch);
+	a->fetch = NULL;
+	event_del(a->ev_report);
+	if (!a->done_reported)
+		a->r.ms = (util_now_us() - a->t0) / 1000;
+	a->mx_reported = 1;
+	a->done_reported = 1;
+}
+
+void
 audit_free(struct audit *a)
 {
 	struct aq	*q;

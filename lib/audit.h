@@ -161,6 +161,12 @@ struct audit_result *audit_result(struct audit *);
 void		 audit_check_greeting(struct audit *, const char *addr,
 		    int port, const char *name);
 
+/*
+ * Cancel what is outstanding (lookups, the policy fetch) and call back no
+ * more; the result so far stays until audit_free. For a deadline.
+ */
+void		 audit_stop(struct audit *);
+
 /* Cancel what is outstanding and free everything. */
 void		 audit_free(struct audit *);
 

@@ -21,6 +21,7 @@
 #include "check.h"
 #include "log.h"
 #include "util.h"
+#include "value.h"
 
 /*
  * Egress: when port 25 timed out at the TCP connect on every address
@@ -80,6 +81,7 @@ struct check {
 	int			 nctl;
 	int			 ctl_pending;
 	struct event		*ev_ctl;	/* its deadline */
+	struct event		*ev_deadline;	/* the whole check's */
 };
 
 static void	start_more(struct check *);
@@ -408,6 +410,7 @@ finish(struct check *c)
 	if (c->ended)
 		return;
 	c->ended = 1;
+	evtimer_del(c->ev_deadline);
 	for (i = 0; i < rep->nsessions; i++) {
 		const struct smtp_result *r = smtp_session_result(rep->sessions[i]);
 
@@ -442,7 +445,7 @@ finish(struct check *c)
 	    rep->audit->mtasts.mode == MTASTS_MODE_ENFORCE : c->p.sts_enforce)
 		mtasts_enforce(rep);
 	if (c->audit != NULL && rep->nsessions == 0 && !c->p.dns_only &&
-	    !rep->audit->null_mx && rep->findings.n == 0) {
+	    !rep->audit->null_mx && rep->findings.n == 0 && !rep->overran) {
 		rep->unknown = 1;
 		snprintf(rep->error, sizeof(rep->error), "%s: no address to "
 		    "probe", c->p.name);
@@ -686,6 +689,68 @@ done_ev(evutil_socket_t fd, short what, void *arg)
 	c->done(c, c->arg);
 }
 
+/*
+ * The whole check's deadline (timeout_ms) has come: what still runs is
+ * cut, what was found so far is the report, and the run is UNKNOWN
+ * unless that is worse. A session cut here is not the server's fault
+ * (it may just be one of many queued behind slow ones): it gets no
+ * finding, the report's error names it.
+ */
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct check	*c = arg;
+	char		 first[200] = "", d[32], audit[64] = "";
+	int		 i, cut = 0, unstarted;
+
+	(void)fd;
+	(void)what;
+	if (c->ended)
+		return;
+	for (i = 0; i < c->rep.nsessions; i++) {
+		struct smtp_session		*s = c->rep.sessions[i];
+		const struct smtp_result	*r = smtp_session_result(s);
+		const struct smtp_params	*sp = smtp_session_params(s);
+
+		if (smtp_session_ended(s))
+			continue;
+		if (cut++ == 0)
+			snprintf(first, sizeof(first), ": %s [%s]:%d in %s",
+			    sp->host, r->remote, r->port, r->nsteps > 0 ?
+			    smtp_phase_name(r->steps[r->nsteps - 1].phase) :
+			    "connect");
+		smtp_session_cut(s);
+		c->inflight--;
+		if (c->gate.release != NULL)
+			c->gate.release(c->gate.arg, &sp->ss);
+	}
+	unstarted = c->sessions_ready ? c->njobs - c->next : 0;
+	c->next = c->njobs;
+	c->sessions_ready = 1;
+	evtimer_del(c->ev_retry);
+	if (c->audit != NULL && !c->audit_done) {
+		audit_stop(c->audit);
+		c->audit_done = 1;
+		snprintf(audit, sizeof(audit), "; the DNS audit unfinished%s",
+		    c->rep.nsessions == 0 && unstarted == 0 ?
+		    " (no session known yet)" : "");
+	}
+	/* port 25's control connects, if running, decide nothing now */
+	if (c->egress_started) {
+		for (i = 0; i < c->nctl; i++)
+			ctl_close(&c->ctl[i]);
+		evtimer_del(c->ev_ctl);
+		c->egress_started = 0;
+	}
+	c->rep.unknown = 1;
+	c->rep.overran = 1;
+	snprintf(c->rep.error, sizeof(c->rep.error), "%s: the check did not "
+	    "end within %s: %d session(s) cut%s, %d not started%s", c->p.name,
+	    value_duration_str(c->p.timeout_ms, d, sizeof(d)), cut, first,
+	    unstarted, audit);
+	finish(c);
+}
+
 struct check *
 check_start(struct event_base *base, struct dns_resolver *res,
     struct tls_ctx *tls, const struct check_params *p,
@@ -710,12 +775,21 @@ check_start(struct event_base *base, struct dns_resolver *res,
 	c->t0 = util_now_us();
 	c->rep.target = p->target;
 	c->rep.name = p->name;
+	c->rep.timeout_ms = p->timeout_ms;
 	c->ev_retry = evtimer_new(base, retry_cb, c);
 	c->ev_done = evtimer_new(base, done_ev, c);
-	if (c->ev_retry == NULL || c->ev_done == NULL) {
+	c->ev_deadline = evtimer_new(base, deadline_cb, c);
+	if (c->ev_retry == NULL || c->ev_done == NULL ||
+	    c->ev_deadline == NULL) {
 		*cause = "out of memory";
 		check_free(c);
 		return NULL;
+	}
+	if (p->timeout_ms > 0) {
+		struct timeval	 tv = { (time_t)(p->timeout_ms / 1000),
+				    (suseconds_t)(p->timeout_ms % 1000) * 1000 };
+
+		evtimer_add(c->ev_deadline, &tv);
 	}
 	if (p->use_addrs) {
 		if (p->naddrs == 0) {
@@ -788,6 +862,8 @@ check_free(struct check *c)
 		event_free(c->ev_retry);
 	if (c->ev_done)
 		event_free(c->ev_done);
+	if (c->ev_deadline)
+		event_free(c->ev_deadline);
 	for (i = 0; i < c->nctl; i++)
 		ctl_close(&c->ctl[i]);
 	if (c->ev_ctl)

@@ -36,6 +36,8 @@ struct check_params {
 	int			 implicit_all;	/* implicit TLS on every port */
 	int			 dns_only;	/* audit, no session */
 	int			 max_inflight;	/* sessions at once (0: 16) */
+	int64_t			 timeout_ms;	/* the whole check's deadline,
+						   from its start; 0: none */
 	int			 note_helo;	/* report a HELO name without a
 						   dot (probe.helo-not-fqdn):
 						   the one-shot command does, the
@@ -78,8 +80,15 @@ struct check_report {
 						   network: probe.* findings):
 						   the run is UNKNOWN, whatever
 						   else it found */
+	int			  overran;	/* the check's deadline (timeout_ms)
+						   cut it short: unknown is set,
+						   error says what was left;
+						   sessions cut are outcome
+						   SMTP_CUT */
 	char			  error[512];	/* why, when unknown */
 	int64_t			  ms;		/* start to end */
+	int64_t			  timeout_ms;	/* the deadline it ran under
+						   (check_params), 0: none */
 };
 
 typedef void (*check_done_cb)(struct check *, void *arg);

@@ -651,6 +651,16 @@ conn_pending(struct conn *c)
 	return c->in_len - c->in_off;
 }
 
+size_t
+conn_peek(struct conn *c, unsigned char *buf, size_t n)
+{
+	if (n > c->in_len - c->in_off)
+		n = c->in_len - c->in_off;
+	if (n > 0)
+		memcpy(buf, c->in + c->in_off, n);
+	return n;
+}
+
 uint64_t
 conn_tls_in(const struct conn *c)
 {

@@ -68,6 +68,9 @@ SSL		*conn_ssl(struct conn *);
 /* Bytes waiting in the input buffer (a partial line). */
 size_t		 conn_pending(struct conn *);
 
+/* Copy up to n of those bytes into buf; returns how many. */
+size_t		 conn_peek(struct conn *, unsigned char *buf, size_t n);
+
 /*
  * Bytes read over TLS since the handshake completed: 0 until the server
  * has sent any data (a TLS 1.3 server refuses the client only then).

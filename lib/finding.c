@@ -345,6 +345,10 @@ static const struct finding_def table[F_COUNT] = {
 	[F_PROBE_EGRESS_25_BLOCKED] = { "probe.egress-25-blocked", R, SEV_WARN,
 	    "outbound port 25 seems filtered on the probing network: 25 timed out where another port answered",
 	    "ask the network's provider to open outbound port 25, or probe from another network", C },
+
+	[F_SMTP_BANNER_TLS] = { "smtp.banner.tls", S, SEV_CRIT,
+	    "the port speaks TLS from the first byte (implicit TLS), not SMTP: a plain client gets no greeting",
+	    "probe it with implicit-tls = yes (--implicit-tls); or, for STARTTLS, set smtpd_tls_wrappermode = no", TG },
 };
 
 #undef N

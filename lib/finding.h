@@ -151,6 +151,8 @@ enum finding_id {
 	F_PROBE_HELO_NOT_FQDN,
 	F_PROBE_EGRESS_25_BLOCKED,
 
+	F_SMTP_BANNER_TLS,
+
 	F_COUNT
 };
 

@@ -10,6 +10,8 @@
 #include "log.h"
 
 static int	 log_stderr = 1;
+static const char *log_plugin;	/* log_plugin_status(): the status line's
+				   start, or NULL */
 static int	 log_verbose;
 static const char *log_ident = "smtprobe";
 
@@ -102,12 +104,39 @@ log_debug(const char *fmt, ...)
 }
 
 void
+log_plugin_status(const char *start)
+{
+	log_plugin = start;
+}
+
+static void plugin_status(const char *, va_list, const char *)
+    __attribute__((format(printf, 1, 0)));
+
+/* A monitoring plugin that dies still prints its status line. */
+static void
+plugin_status(const char *fmt, va_list ap, const char *err)
+{
+	char	 msg[512];
+
+	if (log_plugin == NULL)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "|\n")] = '\0';
+	printf("%s%s%s%s\n", log_plugin, msg, err != NULL ? ": " : "",
+	    err != NULL ? err : "");
+	fflush(stdout);
+}
+
+void
 fatal(const char *fmt, ...)
 {
 	va_list	 ap;
 	char	 err[128];
 
 	snprintf(err, sizeof(err), "%s", strerror(errno));
+	va_start(ap, fmt);
+	plugin_status(fmt, ap, err);
+	va_end(ap);
 	va_start(ap, fmt);
 	vlog(LOG_CRIT, fmt, ap, err);
 	va_end(ap);
@@ -119,6 +148,9 @@ fatalx(const char *fmt, ...)
 {
 	va_list	 ap;
 
+	va_start(ap, fmt);
+	plugin_status(fmt, ap, NULL);
+	va_end(ap);
 	va_start(ap, fmt);
 	vlog(LOG_CRIT, fmt, ap, NULL);
 	va_end(ap);

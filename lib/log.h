@@ -8,6 +8,13 @@
 
 /* to_stderr: 1 logs to stderr, 0 to syslog with ident and facility. */
 void	log_init(int to_stderr, const char *ident, int facility);
+
+/*
+ * A monitoring plugin (smtprobe check --nagios): fatal() and fatalx()
+ * also print a status line on standard output, start followed by the
+ * message ("SMTPROBE UNKNOWN - "). NULL: no more.
+ */
+void	log_plugin_status(const char *start);
 void	log_setverbose(int);
 int	log_getverbose(void);
 

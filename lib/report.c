@@ -296,6 +296,8 @@ report_json(const struct check_report *rep)
 	json_object_set_new(o, "name_unicode", jname_unicode(rep->name));
 	if (rep->unknown)
 		json_object_set_new(o, "error", json_string(rep->error));
+	if (rep->overran)
+		json_object_set_new(o, "overran", json_true());
 	for (i = 0; i < rep->findings.n; i++)
 		json_array_append_new(fa, json_finding(&rep->findings.v[i], 1));
 	json_object_set_new(o, "findings", fa);
@@ -332,6 +334,8 @@ report_summary_json(const struct check_report *rep)
 	json_object_set_new(o, "ms", json_integer(rep->ms));
 	if (rep->unknown)
 		json_object_set_new(o, "error", json_string(rep->error));
+	if (rep->overran)
+		json_object_set_new(o, "overran", json_true());
 	for (i = 0; i < rep->findings.n; i++)
 		json_array_append_new(fa, json_finding(&rep->findings.v[i], 0));
 	for (j = 0; j < rep->nsessions; j++) {

@@ -46,6 +46,10 @@ struct smtp_session {
 	char			 addr[INET6_ADDRSTRLEN];
 	char			 cmd[600];	/* the command of the phase */
 	uint32_t		 slow_seen;	/* phases already reported slow */
+	/* is a silent greeting an implicit-TLS listener's? (sniff_*) */
+	enum { SNIFF_NONE, SNIFF_WAIT, SNIFF_SIDE, SNIFF_DONE } sniff;
+	struct conn		*side;		/* its second connection, or NULL */
+	struct tls_info		 side_tls;
 	struct smtp_result	 res;
 };
 
@@ -70,6 +74,7 @@ static const char *outcome_names[] = {
 	[SMTP_PROTOCOL] = "protocol",
 	[SMTP_TLS] = "tls",
 	[SMTP_REFUSED] = "refused",
+	[SMTP_CUT] = "cut",
 };
 
 static const char *policy_names[] = {
@@ -79,6 +84,19 @@ static const char *policy_names[] = {
 	[TLSPOL_VERIFY] = "verify",
 	[TLSPOL_DANE] = "dane",
 };
+
+/*
+ * A listener that speaks TLS from the first byte (implicit TLS, as on
+ * port 465) says nothing to a plain client: it waits for a ClientHello,
+ * and the greeting's deadline (minutes) runs out. When the greeting has
+ * not begun after SNIFF_MS, a second connection sends a ClientHello: if
+ * the server answers it in TLS (a handshake, or a TLS alert) the port is
+ * named for what it is at once. Only when the greeting's deadline leaves
+ * room for it, and never on the first connection, which stays a polite
+ * client that waits for the server to speak first.
+ */
+#define SNIFF_MS	2000
+#define SNIFF_SIDE_MS	3000
 
 static void	smtp_enter(struct smtp_session *, enum smtp_phase);
 static void	smtp_reply(struct smtp_session *);
@@ -106,7 +124,7 @@ smtp_phase_lookup(const char *s)
 const char *
 smtp_outcome_name(enum smtp_outcome o)
 {
-	return (unsigned)o <= SMTP_REFUSED ? outcome_names[o] : "?";
+	return (unsigned)o <= SMTP_CUT ? outcome_names[o] : "?";
 }
 
 const char *
@@ -280,6 +298,169 @@ reply_str(const struct reply *r, char *buf, size_t sz)
 	return buf;
 }
 
+/* Do these bytes begin a TLS record (RFC 8446 5.1: type, version 3.x)? */
+static int
+tls_record(const unsigned char *b, size_t n)
+{
+	return n >= 3 && b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4;
+}
+
+static const char *
+tls_record_type(unsigned char t)
+{
+	switch (t) {
+	case 21:
+		return "an alert";
+	case 22:
+		return "a handshake message";
+	default:
+		return "a record";
+	}
+}
+
+/* The side connection is of no more use: free it (never from its own
+ * callback) and let the greeting's deadline run alone. */
+static void
+sniff_stop(struct smtp_session *s)
+{
+	if (s->sniff != SNIFF_NONE)
+		s->sniff = SNIFF_DONE;
+	conn_free(s->side);
+	s->side = NULL;
+	tls_info_free(&s->side_tls);
+}
+
+/* The greeting's deadline, again, for what is left of it. */
+static void
+arm_rest(struct smtp_session *s, enum smtp_phase ph)
+{
+	int64_t		 left = s->p.timeout_ms[ph] * 1000LL -
+			    (util_now_us() - s->phase_t0);
+	struct timeval	 tv;
+
+	if (left < 1)
+		left = 1;
+	tv.tv_sec = (time_t)(left / 1000000);
+	tv.tv_usec = (suseconds_t)(left % 1000000);
+	evtimer_add(s->ev_timer, &tv);
+}
+
+/* The port speaks TLS first: say so and end the session. */
+static void
+sniff_found(struct smtp_session *s, const char *how)
+{
+	step_close(s, "tls");
+	add(s, F_SMTP_BANNER_TLS, -1, "port %d speaks TLS from the first "
+	    "byte (implicit TLS, as port 465 does), not SMTP: %s", s->res.port,
+	    how);
+	s->sniff = SNIFF_DONE;
+	smtp_finish(s, SMTP_PROTOCOL);
+}
+
+/* What arrived of the greeting so far: a TLS record? 1 if said so. */
+static int
+sniff_bytes(struct smtp_session *s)
+{
+	unsigned char	 b[3];
+	char		 how[160];
+	size_t		 n;
+
+	if (s->conn == NULL || (n = conn_peek(s->conn, b, sizeof(b))) < 3 ||
+	    !tls_record(b, n))
+		return 0;
+	snprintf(how, sizeof(how), "the server sent %s of TLS 1.%d instead of "
+	    "a greeting", tls_record_type(b[0]), b[2] > 0 ? b[2] - 1 : 0);
+	sniff_found(s, how);
+	return 1;
+}
+
+static void
+side_cb(struct conn *c, enum conn_event ev, const char *text, size_t len,
+    int err, void *arg)
+{
+	struct smtp_session	*s = arg;
+	char			 how[300];
+	size_t			 junk = 0;
+	SSL			*ssl;
+
+	(void)err;
+	if (s->ended || s->sniff != SNIFF_SIDE)
+		return;
+	switch (ev) {
+	case CONN_CONNECTED:
+		/* plain bytes before our hello: the server speaks SMTP */
+		if ((ssl = tls_ssl_new(s->p.tls, s->p.host, &s->side_tls)) !=
+		    NULL && conn_starttls(c, ssl, &junk) == 0 && junk == 0)
+			return;
+		break;
+	case CONN_TLS_READY:
+		tls_inspect(conn_ssl(c), s->p.host, &s->side_tls);
+		snprintf(how, sizeof(how), "no greeting after %.1f s, and a "
+		    "second connection's TLS ClientHello was answered (a %s "
+		    "handshake completed)", SNIFF_MS / 1000.0,
+		    s->side_tls.version);
+		conn_stop(c);
+		sniff_found(s, how);
+		return;
+	case CONN_TLS_ERROR:
+		/* an alert is TLS spoken back; anything else is not */
+		if (memmem(text, len, "alert", 5) != NULL) {
+			snprintf(how, sizeof(how), "no greeting after %.1f s, "
+			    "and a second connection's TLS ClientHello was "
+			    "answered with a TLS alert (%.*s)", SNIFF_MS /
+			    1000.0, (int)(len > 120 ? 120 : len), text);
+			conn_stop(c);
+			sniff_found(s, how);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	conn_stop(c);
+	s->sniff = SNIFF_DONE;
+	arm_rest(s, PH_BANNER);
+}
+
+/*
+ * The banner phase's timer fired: a step of the sniff (1), or the
+ * greeting's own deadline (0).
+ */
+static int
+sniff_timer(struct smtp_session *s)
+{
+	int	 err;
+
+	switch (s->sniff) {
+	case SNIFF_WAIT:
+		s->sniff = SNIFF_DONE;
+		if (sniff_bytes(s))
+			return 1;
+		/* a greeting begun, in lines or a partial one: SMTP */
+		if (s->reply.nlines > 0 || conn_pending(s->conn) > 0 ||
+		    (s->side = conn_new(s->base, (const struct sockaddr *)
+		    &s->p.ss, s->p.sslen, side_cb, s, &err)) == NULL) {
+			arm_rest(s, PH_BANNER);
+			return 1;
+		}
+		s->sniff = SNIFF_SIDE;
+		{
+			struct timeval tv = { SNIFF_SIDE_MS / 1000,
+			    (SNIFF_SIDE_MS % 1000) * 1000 };
+
+			evtimer_add(s->ev_timer, &tv);
+		}
+		return 1;
+	case SNIFF_SIDE:
+		/* no answer on the side either: nothing learnt */
+		sniff_stop(s);
+		arm_rest(s, PH_BANNER);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void
 smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -288,6 +469,9 @@ smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (s->phase == PH_BANNER && sniff_timer(s))
+		return;
+	sniff_stop(s);
 	step_close(s, "timeout");
 	switch (s->phase) {
 	case PH_CONNECT:
@@ -341,6 +525,8 @@ smtp_finish(struct smtp_session *s, enum smtp_outcome o)
 	evtimer_del(s->ev_timer);
 	if (s->conn != NULL)
 		conn_stop(s->conn);
+	if (s->side != NULL)
+		conn_stop(s->side);
 	event_active(s->ev_done, EV_TIMEOUT, 0);
 }
 
@@ -410,6 +596,12 @@ arm(struct smtp_session *s, enum smtp_phase ph)
 {
 	struct timeval	 tv;
 	int		 ms = s->p.timeout_ms[ph];
+
+	if (ph == PH_BANNER && s->sniff == SNIFF_NONE && !s->p.implicit_tls &&
+	    s->p.tls != NULL && ms > SNIFF_MS + SNIFF_SIDE_MS) {
+		s->sniff = SNIFF_WAIT;
+		ms = SNIFF_MS;
+	}
 
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
@@ -788,6 +980,7 @@ smtp_reply(struct smtp_session *s)
 	int		 cls = r->code / 100;
 
 	evtimer_del(s->ev_timer);
+	sniff_stop(s);
 	step_close(s, NULL);
 	check_slow(s);
 	reply_str(r, rb, sizeof(rb));
@@ -931,6 +1124,14 @@ on_line(struct smtp_session *s, const char *line, size_t len)
 	transcript(s, "S: ", line, len);
 	if (s->phase == PH_CONNECT || s->phase == PH_TLS)
 		return;		/* cannot happen; ignore stray bytes */
+	if (s->phase == PH_BANNER && s->reply.nlines == 0 &&
+	    tls_record((const unsigned char *)line, len)) {
+		snprintf(head, sizeof(head), "the server sent %s of TLS 1.%d "
+		    "instead of a greeting", tls_record_type((unsigned char)
+		    line[0]), line[2] > 0 ? line[2] - 1 : 0);
+		sniff_found(s, head);
+		return;
+	}
 	st = reply_feed(&s->reply, line, len, &why);
 	switch (st) {
 	case REPLY_MORE:
@@ -991,6 +1192,9 @@ on_error(struct smtp_session *s, int err, int eof)
 		smtp_finish(s, SMTP_NET);
 		return;
 	}
+	/* an implicit-TLS listener's alert before any greeting */
+	if (s->phase == PH_BANNER && s->reply.nlines == 0 && sniff_bytes(s))
+		return;
 	step_close(s, eof ? "closed" : "reset");
 	if (s->phase == PH_TLS) {
 		add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
@@ -1146,6 +1350,21 @@ smtp_session_take_findings(struct smtp_session *s, struct finding_list *dst)
 }
 
 void
+smtp_session_cut(struct smtp_session *s)
+{
+	if (s->ended)
+		return;
+	s->ended = 1;
+	step_close(s, "cut");
+	s->res.outcome = SMTP_CUT;
+	s->res.total_us = util_now_us() - s->t0;
+	evtimer_del(s->ev_timer);
+	if (s->conn != NULL)
+		conn_stop(s->conn);
+	sniff_stop(s);
+}
+
+void
 smtp_session_free(struct smtp_session *s)
 {
 	int	 i;
@@ -1157,6 +1376,8 @@ smtp_session_free(struct smtp_session *s)
 	if (s->ev_done)
 		event_free(s->ev_done);
 	conn_free(s->conn);
+	conn_free(s->side);
+	tls_info_free(&s->side_tls);
 	for (i = 0; i < s->res.nsteps; i++) {
 		free(s->res.steps[i].cmd);
 		free(s->res.steps[i].text);

@@ -98,6 +98,8 @@ enum smtp_outcome {
 	SMTP_PROTOCOL,		/* malformed or oversized reply */
 	SMTP_TLS,		/* TLS was required and failed */
 	SMTP_REFUSED,		/* the server ended the session with 4xx/5xx */
+	SMTP_CUT,		/* stopped by its caller (the check's deadline)
+				   before it ended: not the server's doing */
 };
 
 #define SMTP_TRANSCRIPT_MAX	4096
@@ -149,6 +151,14 @@ const struct smtp_params *smtp_session_params(const struct smtp_session *);
 /* Take the findings out of the result (the caller owns them after). */
 void		 smtp_session_take_findings(struct smtp_session *,
 		    struct finding_list *dst);
+
+/*
+ * End a running session now, as SMTP_CUT, without a callback: its step
+ * in progress is closed with the error "cut" and its result and findings
+ * so far stay (smtp_session_ended() is true after). Nothing for an ended
+ * session.
+ */
+void		 smtp_session_cut(struct smtp_session *);
 
 /* Abort a running session (no callback) or free an ended one. */
 void		 smtp_session_free(struct smtp_session *);

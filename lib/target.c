@@ -376,8 +376,8 @@ set_phase(struct target_input *in, const struct target_setting *s,
 	}
 	if ((ph = smtp_phase_lookup(name)) == -1)
 		return fail(in, "unknown phase \"%s\" (connect, banner, ehlo, "
-		    "helo, starttls, tls, ehlo2, mail, rcpt, rset, quit or all)",
-		    q(in, name));
+		    "helo, starttls, tls, ehlo2, mail, rcpt, rset, quit or all;"
+		    " a duration alone is the whole check's)", q(in, name));
 	if (*explicit & (1u << ph))
 		return fail(in, "phase %s given twice", smtp_phase_name(ph));
 	*explicit |= 1u << ph;
@@ -389,8 +389,19 @@ set_phase(struct target_input *in, const struct target_setting *s,
 	return 0;
 }
 
+/*
+ * "PHASE=DURATION" as set_phase(), or a DURATION alone: the deadline of
+ * the whole check (what -t of the monitoring plugins means).
+ */
 SET(set_timeout)
 {
+	if (strchr(v, '=') == NULL) {
+		if (in->tmo_check)
+			return fail(in, "the whole check's deadline given "
+			    "twice");
+		in->tmo_check = 1;
+		return get_duration(in, s, v, &t->check_timeout_ms);
+	}
 	return set_phase(in, s, v, t->timeout_ms, &in->tmo_explicit,
 	    &in->tmo_implied, &in->tmo_all);
 }
@@ -700,7 +711,12 @@ print_phases(FILE *fp, const struct target_setting *s, const int *ms)
 
 PRINT(print_timeout)
 {
+	char	 b[32];
+
 	print_phases(fp, s, t->timeout_ms);
+	if (t->check_timeout_ms != 0)
+		line(fp, s, value_duration_str(t->check_timeout_ms, b,
+		    sizeof(b)));
 }
 
 PRINT(print_slow)
@@ -848,10 +864,11 @@ const struct target_setting target_settings[] = {
 	ROW("ca-file", "FILE", 0, 0, 0, 0, "the system trust store",
 	    "PEM trust anchors for the sessions and the MTA-STS fetch",
 	    ca_file),
-	ROW("timeout", "PHASE=DURATION", PH_COUNT + 1, 0, 1, HOUR,
-	    "connect=30s, the other phases 5m",
-	    "deadline of a session phase (all: every phase not named)",
-	    timeout),
+	ROW("timeout", "[PHASE=]DURATION", PH_COUNT + 2, 0, 1, HOUR,
+	    "connect=30s, the other phases 5m; the whole check none (10s "
+	    "with --nagios)",
+	    "deadline of a session phase (all: the others), or alone of the "
+	    "whole check", timeout),
 	ROW("slow", "PHASE=DURATION", PH_COUNT + 1, 0, 1, HOUR,
 	    "banner=10s, the other phases 5s",
 	    "time after which a phase is reported slow", slow),
@@ -1217,6 +1234,7 @@ target_check_params(const struct target *t, const char *default_helo,
 	p->proto.expiry_warn_days = t->expiry_warn_days;
 	p->proto.expiry_crit_days = t->expiry_crit_days;
 	memcpy(p->proto.timeout_ms, t->timeout_ms, sizeof(p->proto.timeout_ms));
+	p->timeout_ms = t->check_timeout_ms;
 	memcpy(p->proto.slow_ms, t->slow_ms, sizeof(p->proto.slow_ms));
 
 	/* addresses given (addr, or a literal): no DNS at all */

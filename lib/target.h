@@ -81,6 +81,9 @@ struct target {
 	int		 ntests;
 	const char	*ca_file;	/* ca-file; NULL: system store */
 	int		 timeout_ms[PH_COUNT]; /* timeout [smtp_params_defaults] */
+	int64_t		 check_timeout_ms; /* timeout DURATION (no phase): the
+					   whole check's deadline; 0: none
+					   (smtprobe check --nagios: 10 s) */
 	int		 slow_ms[PH_COUNT];    /* slow [smtp_params_defaults] */
 	int		 expiry_warn_days; /* expiry-warn [21] */
 	int		 expiry_crit_days; /* expiry-crit [7] */
@@ -165,6 +168,7 @@ struct target_input {
 	uint32_t	 tmo_explicit, tmo_implied, slow_explicit,
 			 slow_implied;	/* phases given, a bit each */
 	int		 tmo_all, slow_all;
+	int		 tmo_check;	/* the whole check's deadline given */
 	char		 why[TARGET_WHY_MAX];
 	char		 quote[2][80];
 	int		 qi;

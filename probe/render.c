@@ -1,6 +1,7 @@
 /*
  * render.c - the three faces of a report: human, JSON, Nagios.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,41 +265,240 @@ render_human(FILE *f, const struct check_report *rep, int colour)
 
 /* ---- Nagios ---- */
 
+/*
+ * The monitoring-plugins guidelines' output ("Plugin Output for
+ * Nagios"): a status line naming the worst finding, its host and a
+ * short evidence; perfdata after its '|'; the other findings as long
+ * output, one a line. No '|' may stand in the text (it would start
+ * perfdata), and every label is unique.
+ */
+
+#define NAG_SHORT	100	/* bytes of evidence on the status line */
+
+/* Text for the plugin: no '|', no line break; at most max bytes. */
+static void
+nag_text(FILE *f, const char *s, size_t max)
+{
+	size_t	 n;
+
+	for (n = 0; s[n] != '\0' && n < max; n++)
+		fputc(s[n] == '|' ? '/' : s[n] == '\n' || s[n] == '\r' ?
+		    ' ' : s[n], f);
+	if (s[n] != '\0')
+		fputs("...", f);
+}
+
+/* "host [addr]:port" of a finding, as much as it has. */
+static void
+nag_where(FILE *f, const struct finding *fd)
+{
+	if (fd->host != NULL)
+		nag_text(f, fd->host, 255);
+	if (fd->addr != NULL && (fd->host == NULL ||
+	    strcmp(fd->host, fd->addr) != 0)) {
+		fputs(fd->host != NULL ? " [" : "[", f);
+		nag_text(f, fd->addr, 64);
+		fputc(']', f);
+	}
+	if (fd->port != 0)
+		fprintf(f, ":%d", fd->port);
+}
+
+static void
+nag_finding(FILE *f, const struct finding *fd, size_t max)
+{
+	fprintf(f, "%s ", finding_def(fd->id)->id);
+	if (fd->host != NULL || fd->addr != NULL || fd->port != 0) {
+		nag_where(f, fd);
+		fputs(": ", f);
+	}
+	nag_text(f, fd->evidence, max);
+}
+
+/* Perfdata labels seen so far, to make each unique. */
+struct nag_labels {
+	char	**v;
+	size_t	  n, cap;
+};
+
+/*
+ * One perfdata value: 'BASE WHAT'=VALUE... with BASE made of what the
+ * guidelines forbid in a label (= and ') replaced, and " #2", " #3" ...
+ * after a label already used.
+ */
+static void
+nag_perf(FILE *f, struct nag_labels *l, const char *base, const char *what,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+nag_perf(FILE *f, struct nag_labels *l, const char *base, const char *what,
+    const char *fmt, ...)
+{
+	char	 label[400], try[420], *p, **nv;
+	va_list	 ap;
+	size_t	 i;
+	int	 k = 1;
+
+	snprintf(label, sizeof(label), "%s%s%s", base, *base ? " " : "",
+	    what);
+	for (p = label; *p != '\0'; p++)
+		if (*p == '=' || *p == '\'' || *p == '|' ||
+		    (unsigned char)*p < 0x20)
+			*p = '_';
+	util_strlcpy(try, label, sizeof(try));
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], try) == 0) {
+			snprintf(try, sizeof(try), "%s #%d", label, ++k);
+			i = (size_t)-1;		/* again from the start */
+		}
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+
+		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) != NULL) {
+			l->v = nv;
+			l->cap = ncap;
+		}
+	}
+	if (l->n < l->cap && (l->v[l->n] = strdup(try)) != NULL)
+		l->n++;
+	fprintf(f, " '%s'=", try);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+}
+
+/* A threshold in seconds, from milliseconds; "" for none. */
+static const char *
+nag_secs(int64_t ms, char *buf, size_t sz)
+{
+	if (ms <= 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, sz, "%g", ms / 1000.0);
+	return buf;
+}
+
+/* The duration of a session's first step of phase ph, or -1. */
+static int64_t
+step_us(const struct smtp_result *r, enum smtp_phase ph)
+{
+	int	 i;
+
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].phase == ph && r->steps[i].error == NULL)
+			return r->steps[i].dur_us;
+	return -1;
+}
+
+static void
+nag_perfdata(FILE *f, const struct check_report *rep)
+{
+	static const enum smtp_phase phases[] = { PH_CONNECT, PH_BANNER,
+	    PH_TLS };
+	struct nag_labels	 l = { NULL, 0, 0 };
+	char			 base[300], w[32], c[32];
+	size_t			 k;
+	int			 j;
+	int64_t			 us;
+
+	fputs(" |", f);
+	nag_perf(f, &l, "", "check", "%.3fs;;%s;0", rep->ms / 1000.0,
+	    nag_secs(rep->timeout_ms, c, sizeof(c)));
+	for (j = 0; j < rep->nsessions; j++) {
+		const struct smtp_result *r = smtp_session_result(rep->sessions[j]);
+		const struct smtp_params *p = smtp_session_params(rep->sessions[j]);
+
+		if (p->host != NULL && strcmp(p->host, r->remote) != 0)
+			snprintf(base, sizeof(base), "%s[%s]:%d", p->host,
+			    r->remote, r->port);
+		else if (strchr(r->remote, ':') != NULL)
+			snprintf(base, sizeof(base), "[%s]:%d", r->remote,
+			    r->port);
+		else
+			snprintf(base, sizeof(base), "%s:%d", r->remote,
+			    r->port);
+		/* a phase: warn at its slow threshold, crit at its deadline */
+		for (k = 0; k < sizeof(phases) / sizeof(phases[0]); k++) {
+			if ((us = step_us(r, phases[k])) < 0)
+				continue;
+			nag_perf(f, &l, base, smtp_phase_name(phases[k]),
+			    "%.6fs;%s;%s;0", us / 1e6,
+			    nag_secs(p->slow_ms[phases[k]], w, sizeof(w)),
+			    nag_secs(p->timeout_ms[phases[k]], c, sizeof(c)));
+		}
+		nag_perf(f, &l, base, "time", "%.6fs;;%s;0", r->total_us / 1e6,
+		    nag_secs(rep->timeout_ms, c, sizeof(c)));
+		/* alert at DAYS or fewer: inside -inf..DAYS */
+		if (r->tls_used && r->tls.nchain > 0)
+			nag_perf(f, &l, base, "cert days", "%d;@~:%d;@~:%d",
+			    r->tls.days_left, p->expiry_warn_days,
+			    p->expiry_crit_days);
+	}
+	for (k = 0; k < l.n; k++)
+		free(l.v[k]);
+	free(l.v);
+}
+
 void
 render_nagios(FILE *f, const struct check_report *rep)
 {
-	static const char *words[] = { "OK", "OK", "WARNING", "CRITICAL" };
-	const char	*w;
-	size_t		 i, shown = 0;
-	int		 j;
+	static const char *words[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+	static const char *sevs[] = { "OK", "INFO", "WARNING", "CRITICAL" };
+	const struct finding	*top = NULL;
+	size_t			 i, more = 0;
+	int			 st = check_exit(rep), j, ok = 0;
 
-	w = rep->incomplete || (rep->unknown && rep->worst < SEV_WARN) ?
-	    "UNKNOWN" : words[rep->worst];
-	fprintf(f, "SMTPROBE %s - %s", w, rep->target);
-	if (rep->unknown || rep->incomplete)
-		fprintf(f, ": %s", rep->error);
+	/* the worst finding heads the line, unless the run is UNKNOWN */
+	if (st != 3 && rep->findings.n > 0 &&
+	    rep->findings.v[0].severity >= SEV_WARN)
+		top = &rep->findings.v[0];
+	fprintf(f, "SMTPROBE %s - ", words[st]);
+	if (top != NULL) {
+		nag_text(f, rep->target, 255);
+		fputs(": ", f);
+		nag_finding(f, top, NAG_SHORT);
+		for (i = 1; i < rep->findings.n; i++)
+			more += rep->findings.v[i].severity >= SEV_WARN;
+		if (more > 0)
+			fprintf(f, " (+%zu more)", more);
+	} else if (st == 3) {
+		nag_text(f, rep->error[0] != '\0' ? rep->error :
+		    "the check could not be made", 400);
+	} else {
+		nag_text(f, rep->target, 255);
+		for (j = 0; j < rep->nsessions; j++)
+			ok += smtp_session_result(rep->sessions[j])->outcome ==
+			    SMTP_OK;
+		fprintf(f, ": %d of %d session(s) ok", ok, rep->nsessions);
+		if (rep->findings.n > 0)
+			fprintf(f, ", %zu note(s)", rep->findings.n);
+	}
+	nag_perfdata(f, rep);
+	fputc('\n', f);
+
+	/* long output: what to do about the top finding, then why a run
+	 * with findings is still UNKNOWN or cut, then the other findings */
+	if (top != NULL) {
+		fputs("hint: ", f);
+		nag_text(f, finding_hint(top), 400);
+		fputc('\n', f);
+	}
+	if (top != NULL && (rep->unknown || rep->incomplete) &&
+	    rep->error[0] != '\0') {
+		fputs("UNKNOWN: ", f);
+		nag_text(f, rep->error, 1000);
+		fputc('\n', f);
+	}
 	for (i = 0; i < rep->findings.n; i++) {
 		const struct finding *fd = &rep->findings.v[i];
 
-		if (fd->severity != rep->worst || fd->severity < SEV_WARN)
+		if (fd == top)
 			continue;
-		if (shown++ < 3)
-			fprintf(f, "%s %s", shown == 1 ? ":" : ",",
-			    finding_def(fd->id)->id);
+		fprintf(f, "%s: ", sevs[fd->severity]);
+		nag_finding(f, fd, FINDING_EVIDENCE_MAX);
+		fputs(" (hint: ", f);
+		nag_text(f, finding_hint(fd), 400);
+		fputs(")\n", f);
 	}
-	if (shown > 3)
-		fprintf(f, " (+%zu more)", shown - 3);
-	if (rep->findings.n == 0 && !rep->unknown)
-		fprintf(f, ": %d session(s) ok", rep->nsessions);
-	fprintf(f, " |");
-	for (j = 0; j < rep->nsessions; j++) {
-		const struct smtp_result *r = smtp_session_result(rep->sessions[j]);
-
-		fprintf(f, " 'time_%s_%d'=%.6fs;;;0", r->remote, r->port,
-		    r->total_us / 1e6);
-		if (r->tls_used && r->tls.nchain > 0)
-			fprintf(f, " 'cert_days_%s_%d'=%d;;;", r->remote,
-			    r->port, r->tls.days_left);
-	}
-	fprintf(f, "\n");
 }

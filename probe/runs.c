@@ -216,6 +216,10 @@ run_done(struct check *chk, void *arg)
 			log_warnx("probe trouble, alerts left as they are: %s",
 			    rep->error);
 		}
+	} else if (rep->overran) {
+		/* cut by its deadline: what it did not see is not health */
+		log_warnx("%s: run overran, alerts left as they are: %s",
+		    t->id, rep->error);
 	} else if (!t->gone) {
 		ap.raise_after = ct->alert_after;
 		ap.clear_after = ct->clear_after;

@@ -60,22 +60,39 @@ static const struct option own_options[] = {
 };
 
 #define CHECK_USAGE \
-    "usage: smtprobe check [-46Hnv] [-p ports] [-o setting=value]\n" \
+    "usage: smtprobe check [-46Hnv] [-p ports] [-t seconds] [-o setting=value]\n" \
     "                [--setting=value ...] [--json | --nagios]\n" \
     "                [--resolver addr[:port]] domain | host[:port]\n"
 
+/* The deadline of a whole check under --nagios, as the monitoring plugins'. */
+#define NAGIOS_TIMEOUT	"10s"
+
 static __attribute__((noreturn)) void usage(void);
+
+/*
+ * --nagios, seen before the options are parsed: whatever ends the plugin
+ * with UNKNOWN then also prints a status line on standard output, as
+ * the monitoring-plugins guidelines want (Nagios shows stdout only).
+ */
+static int	 nagios_mode;
+#define NAGIOS_UNKNOWN	"SMTPROBE UNKNOWN - "
 
 static __attribute__((noreturn, format(printf, 1, 2))) void
 die_usage(const char *fmt, ...)
 {
 	va_list	 ap;
+	char	 msg[1024];
 
-	fprintf(stderr, "smtprobe: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+	if (nagios_mode) {
+		/* no '|' in a status line: it starts the perfdata */
+		msg[strcspn(msg, "|\n")] = '\0';
+		printf("%s%s\n", NAGIOS_UNKNOWN, msg);
+		fflush(stdout);
+	}
+	fprintf(stderr, "smtprobe: %s\n", msg);
 	exit(3);
 }
 
@@ -98,6 +115,9 @@ check_help(void)
 	    "section, and exit\n"
 	    "  -o SETTING=VALUE       a setting, as --SETTING=VALUE\n"
 	    "  -p PORTS               the ports setting (-o ports=PORTS)\n"
+	    "  -t SECONDS             the whole check's deadline (-o timeout="
+	    "SECONDS; 10\n"
+	    "                         with --nagios)\n"
 	    "  -v                     debugging messages on standard error\n"
 	    "  --json                 one JSON object instead of the report\n"
 	    "  --nagios               one monitoring-plugins line with "
@@ -241,9 +261,14 @@ cmd_check(int argc, char **argv)
 		longopts[nown + n++].val = O_SETTING + i;
 	}
 	dns_config_init(&dcfg);
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--nagios") == 0) {
+			nagios_mode = 1;
+			log_plugin_status(NAGIOS_UNKNOWN);
+		}
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46Hhno:p:v", longopts,
+	while ((ch = getopt_long(argc, argv, "46Hhno:p:t:v", longopts,
 	    NULL)) != -1) {
 		struct given	*g = &given[ngiven];
 
@@ -282,6 +307,12 @@ cmd_check(int argc, char **argv)
 		case 'p':
 			g->opt = "-p (ports)";
 			g->s = target_setting_find("ports");
+			g->value = optarg;
+			ngiven++;
+			break;
+		case 't':
+			g->opt = "-t (timeout)";
+			g->s = target_setting_find("timeout");
 			g->value = optarg;
 			ngiven++;
 			break;
@@ -354,6 +385,10 @@ cmd_check(int argc, char **argv)
 			die_usage("%s: %s", given[i].opt, in.why);
 		}
 	}
+	/* a plugin is bounded as a whole, as -t of the monitoring plugins */
+	if (out == OUT_NAGIOS && !in.tmo_check &&
+	    target_set(&t, &in, "timeout", NAGIOS_TIMEOUT) != TARGET_OK)
+		fatalx("timeout %s: %s", NAGIOS_TIMEOUT, in.why);
 	if (target_end(&t, &in) == -1)
 		die_usage("%s", in.why);
 	if (print_only) {
@@ -387,10 +422,8 @@ cmd_check(int argc, char **argv)
 	c.audit.dkim_keys = keys;
 	c.audit.ndkim_keys = t.ndkim_keys;
 
-	if (tls_wanted(&t) && (tls = tls_ctx_new(t.ca_file, &cause)) == NULL) {
-		fprintf(stderr, "smtprobe: %s\n", cause);
-		return 3;
-	}
+	if (tls_wanted(&t) && (tls = tls_ctx_new(t.ca_file, &cause)) == NULL)
+		die_usage("%s", cause);
 
 	signal(SIGPIPE, SIG_IGN);
 	ev_target = argv[0];
@@ -403,16 +436,12 @@ cmd_check(int argc, char **argv)
 		if (nresolvers == 0 &&
 		    dns_config_resolv_conf(&dcfg, RESOLV_CONF, &cause) == -1)
 			die_usage("%s", cause);
-		if ((res = dns_resolver_new(base, &dcfg, &cause)) == NULL) {
-			fprintf(stderr, "smtprobe: resolver: %s\n", cause);
-			return 3;
-		}
+		if ((res = dns_resolver_new(base, &dcfg, &cause)) == NULL)
+			die_usage("resolver: %s", cause);
 	}
 	if ((chk = check_start(base, res, tls, &c, NULL, check_done, base,
-	    &acause)) == NULL) {
-		fprintf(stderr, "smtprobe: %s\n", acause);
-		return 3;
-	}
+	    &acause)) == NULL)
+		die_usage("%s", acause);
 	event_base_dispatch(base);
 	rep = check_report(chk);
 
@@ -478,6 +507,9 @@ usage_to(FILE *fp, int status)
 static __attribute__((noreturn)) void
 usage(void)
 {
+	if (nagios_mode)
+		printf("%swrong usage (smtprobe check --help)\n",
+		    NAGIOS_UNKNOWN);
 	usage_to(stderr, 3);
 }
 

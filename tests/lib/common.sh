@@ -281,9 +281,13 @@ row_raw() {
 	ROW_OUT=$T_DIR/$ROW_NAME.out
 	ROW_ERR=$T_DIR/$ROW_NAME.err
 	ROW_CMD="${ROW_WRAP:+$ROW_WRAP }smtprobe $*"
+	local t0 t1
+	t0=$(date +%s%N)
 	timeout -k 2 "${ROW_LIMIT:-30}" ${ROW_WRAP:-} "$SMTPROBE" "$@" \
 	    >"$ROW_OUT" 2>"$ROW_ERR" </dev/null
 	ROW_RC=$?
+	t1=$(date +%s%N)
+	ROW_MS=$(( (t1 - t0) / 1000000 ))
 	if [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
 		ROW_WHY+=("exit status $ROW_RC, expected $want")
 	fi
@@ -299,7 +303,9 @@ expect() {
 # expect_ms_below MS: the whole run took less than MS milliseconds
 # (catches a deadline that is not honoured).
 expect_ms_below() {
-	if [ "$ROW_MS" -ge "$1" ]; then
+	if [ -z "${ROW_MS:-}" ]; then
+		ROW_WHY+=("no time measured for this row")
+	elif [ "$ROW_MS" -ge "$1" ]; then
 		ROW_WHY+=("took ${ROW_MS} ms, expected < $1 ms")
 	fi
 }
@@ -338,5 +344,6 @@ end_row() {
 	ROW_CMD=
 	ROW_OUT=
 	ROW_ERR=
+	ROW_MS=
 	ROW_CHECKS=()
 }

@@ -72,6 +72,14 @@ MODES = {
     "smtputf8": "advertises SMTPUTF8 (RFC 6531) and takes UTF-8 addresses "
                 "in a transaction declared with it; every other mode "
                 "refuses both the parameter and such addresses",
+    # Listeners that speak TLS first (implicit TLS) where a plain client
+    # waits for a greeting:
+    "tls-first": "TLS from the first byte (needs --cert/--key), then the "
+                 "normal dialogue inside it",
+    "tls-alert": "a TLS alert record (handshake_failure) instead of a "
+                 "greeting, then closes",
+    "tls-silent-alert": "says nothing; answers whatever comes (a "
+                        "ClientHello) with a TLS alert record and closes",
     # Refusals of real mail, for a sending Postfix to log (built-in
     # scripts, see REFUSALS):
     "rcpt-greylist": "RCPT 450 4.2.0, postgrey's text via Postfix",
@@ -308,6 +316,32 @@ def session(conn, mode, tls_ctx):
     if mode == "tarpit":
         conn.wait_close()
         return
+    # TLS 1.2 record header, alert level fatal (2), handshake_failure (40)
+    alert = b"\x15\x03\x03\x00\x02\x02\x28"
+    if mode == "tls-alert":
+        conn.log("S: a TLS alert record instead of a greeting")
+        conn.send(alert)
+        return
+    if mode == "tls-silent-alert":
+        conn.sock.settimeout(STREAM_SECONDS)
+        try:
+            data = conn.sock.recv(4096)
+        except OSError:
+            data = b""
+        if data:
+            conn.log("C: %d byte(s) (%02x...): S: a TLS alert" % (
+                len(data), data[0]))
+            conn.send(alert)
+        return
+    if mode == "tls-first":
+        conn.sock.settimeout(10)
+        try:
+            conn.sock = tls_ctx.wrap_socket(conn.sock, server_side=True)
+        except (OSError, ssl.SSLError) as e:
+            conn.log("TLS handshake failed: %s" % e)
+            return
+        conn.tls = True
+        conn.log("TLS %s from the first byte" % conn.sock.version())
     if mode == "hangup":
         conn.log("closing before the greeting")
         return
@@ -514,7 +548,8 @@ class Listener:
         cert, key = args.cert, args.key
         if mode == "weak-key":
             cert, key = args.weak_cert, args.weak_key
-        if mode in ("tls-old", "weak-key", "tls13-client-cert") and not cert:
+        if mode in ("tls-old", "weak-key", "tls13-client-cert",
+                    "tls-first") and not cert:
             raise SystemExit("fakesmtp: mode %s needs a certificate" % mode)
         self.tls_ctx = tls_context(cert, key, old=(mode == "tls-old"),
                                    seclevel0=(mode == "weak-key" or

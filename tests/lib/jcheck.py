@@ -153,7 +153,7 @@ def check_valid(doc, _args):
         if "tls" not in s:
             raise Fail(where + ": no 'tls'")
         if s["outcome"] not in ("ok", "net", "timeout", "protocol", "tls",
-                                "refused"):
+                                "refused", "cut"):
             raise Fail("%s: outcome %r" % (where, s["outcome"]))
         for j, p in enumerate(s["phases"]):
             pw = "%s phase %d" % (where, j)

@@ -86,10 +86,14 @@ CASES=$(cat <<'EOF'
 +	timeout=all=60	timeout=banner=30
 +	timeout=banner=30	timeout=all=60
 +	timeout=ehlo=10	timeout=ehlo2=5
++	timeout=30
++	timeout=2m	timeout=banner=30
 -	timeout=banner=soon
 -	timeout=lunch=1
 -	timeout=banner=2h
--	timeout=30
+-	timeout=30x
+-	timeout=2h
+-	timeout=30	timeout=40
 -	timeout=banner=1	timeout=banner=2
 +	slow=ehlo=0.3
 +	slow=all=1m

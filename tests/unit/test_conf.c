@@ -336,11 +336,18 @@ static const struct error_case error_cases[] = {
 	    "\"<x>\" is not yes, no or an address" },
 	{ "[defaults]\nca-file = ca.pem\n", "t.conf:2: [defaults] ca-file: "
 	    "\"ca.pem\" is not an absolute path" },
-	{ "[defaults]\ntimeout = 30\n", "t.conf:2: [defaults] timeout: \"30\" "
+	{ "[defaults]\ntimeout = 30x\n", "t.conf:2: [defaults] timeout: \"30x\" "
+	    "is not a duration (a number and ms, s, m, h, d or w)" },
+	{ "[defaults]\ntimeout = =30\n", "t.conf:2: [defaults] timeout: \"=30\" "
 	    "is not PHASE=DURATION (e.g. banner=30s)" },
+	{ "[defaults]\ntimeout = 10s\ntimeout = 20s\n", "t.conf:3: [defaults] "
+	    "timeout: the whole check's deadline given twice" },
+	{ "[defaults]\ntimeout = 2h\n", "t.conf:2: [defaults] timeout: \"2h\" "
+	    "is not in (0, 1h]" },
 	{ "[defaults]\ntimeout = greeting=30\n", "t.conf:2: [defaults] timeout: "
 	    "unknown phase \"greeting\" (connect, banner, ehlo, helo, starttls, "
-	    "tls, ehlo2, mail, rcpt, rset, quit or all)" },
+	    "tls, ehlo2, mail, rcpt, rset, quit or all; a duration alone is the "
+	    "whole check's)" },
 	{ "[defaults]\ntimeout = banner=30\ntimeout = BANNER=60\n", "t.conf:3: "
 	    "[defaults] timeout: phase banner given twice" },
 	{ "[defaults]\nslow = all=1\nslow = all=2\n", "t.conf:3: [defaults] "

@@ -26,6 +26,7 @@
  *	!long N		the server sends a 250 line of N bytes
  *	!lines N TEXT	the server sends the line TEXT N times
  *	!partial N	N bytes of a partial line are waiting
+ *	!cut		the caller cuts the session (smtp_session_cut)
  *
  * Before every server line or event nothing may be left unread of what
  * the client wrote (no pipelining, and every command is in the row);
@@ -144,6 +145,16 @@ size_t
 conn_pending(struct conn *c)
 {
 	return c->pending;
+}
+
+/* The partial line is plain text here (no row sends TLS records). */
+size_t
+conn_peek(struct conn *c, unsigned char *buf, size_t n)
+{
+	if (n > c->pending)
+		n = c->pending;
+	memset(buf, 'x', n);
+	return n;
 }
 
 uint64_t
@@ -658,6 +669,13 @@ action(struct run *r, char *a)
 		handshake(c->ssl);
 		c->tls_up = 1;
 		event(r, CONN_TLS_READY, NULL, 0);
+	} else if (strcmp(a, "!cut") == 0) {
+		/* the caller's deadline: the session ends with no callback */
+		smtp_session_cut(r->s);
+		if (!smtp_session_ended(r->s))
+			row_fail(r, "smtp_session_cut did not end the session");
+		r->done++;
+		spin(r);
 	} else if (strcmp(a, "!partial") == 0) {
 		c = server_turn(r, "a partial line");
 		c->pending = (size_t)atoi(arg);
@@ -894,6 +912,23 @@ static const struct row rows[] = {
   SMTP_TIMEOUT, { { "smtp.banner.timeout", "crit", "no complete greeting "
   "within 2.0 s (0 line(s), 7 byte(s) of a partial line received)" } },
   "connect banner:timeout" },
+{ "banner.tls-record", "notls",
+  /* a TLS handshake record where the greeting should be: implicit TLS */
+  "S: \x16\x03\x03\x01\x2c\x02\x01garbage\n",
+  SMTP_PROTOCOL, { { "smtp.banner.tls", "crit", "port 25 speaks TLS from "
+  "the first byte (implicit TLS, as port 465 does), not SMTP: the server "
+  "sent a handshake message of TLS 1.2 instead of a greeting" } },
+  "connect banner:tls" },
+{ "cut.rcpt", "notls rcpt=user@mx.test/accept",
+  /* cut by the check's deadline: what was seen stays, no finding of it */
+  GREET EHLO_OK "C: MAIL FROM:<>\nS: 250 2.1.0 Ok\nC: RCPT TO:<user@mx.test>\n"
+  "!cut\n",
+  SMTP_CUT, { { NULL, NULL, NULL } },
+  "connect banner:220 ehlo:250 mail:250 rcpt:cut" },
+{ "cut.banner-partial", "notls",
+  /* cut with half a greeting read */
+  "!partial 3\n!cut\n",
+  SMTP_CUT, { { NULL, NULL, NULL } }, "connect banner:cut" },
 { "banner.timeout-mid-reply", "notls",
   "S: 220-mx.test ESMTP\n!timeout banner\n",
   SMTP_TIMEOUT, { { "smtp.banner.timeout", "crit", "(1 line(s), 0 byte(s)" } },

@@ -187,6 +187,7 @@ static const char *const everything[][2] = {
 	{ "timeout", "connect=5s" },
 	{ "timeout", "all=20" },
 	{ "timeout", "ehlo=1.5" },
+	{ "timeout", "45s" },
 	{ "slow", "banner=2s" },
 	{ "expiry-warn", "30d" },
 	{ "expiry-crit", "10" },
@@ -235,6 +236,9 @@ test_print_back(void **state)
 	assert_non_null(strstr(one, "timeout = connect=5s\n"));
 	assert_non_null(strstr(one, "timeout = ehlo=1500ms\n"));
 	assert_non_null(strstr(one, "timeout = ehlo2=1500ms\n"));
+	/* a duration alone: the whole check's deadline */
+	assert_non_null(strstr(one, "timeout = 45s\n"));
+	assert_int_equal(f->t.check_timeout_ms, 45000);
 
 	fresh(f, TARGET_HOST, "192.0.2.7");
 	assert_non_null(copy = strdup(one));
@@ -405,6 +409,10 @@ test_check_params(void **state)
 	assert_int_equal(p.nports, 1);
 	assert_int_equal(p.ports[0], 2525);
 	assert_string_equal(p.proto.helo, "localhost");
+	assert_int_equal(p.timeout_ms, 0);
+	set_ok(f, "timeout", "7s");
+	target_check_params(&f->t, NULL, &p);
+	assert_int_equal(p.timeout_ms, 7000);
 	set_ok(f, "family", "ipv6");
 	target_check_params(&f->t, "me.example", &p);
 	assert_int_equal(p.use_addrs, 1);
