@@ -137,6 +137,9 @@ const struct ctl_command ctl_commands[CTL_NCMDS] = {
 	    "results and alerts as they happen" },
 	{ CTL_RELOAD, "reload", 0, CTL_TIMEOUT_MS,
 	    "read the configuration again" },
+	{ CTL_LOGS, "logs", 0, CTL_TIMEOUT_MS,
+	    "the MTA logs followed ([log]): failures per domain and cause "
+	    "in the window" },
 };
 
 const struct ctl_command *

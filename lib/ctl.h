@@ -38,6 +38,7 @@ enum ctl_cmd {
 	CTL_PROBE,
 	CTL_FOLLOW,
 	CTL_RELOAD,
+	CTL_LOGS,
 	CTL_NCMDS
 };
 

@@ -217,6 +217,31 @@ print_reload(json_t *r)
 	printf("reloaded: %lld target(s)\n", (long long)num(r, "targets"));
 }
 
+static void
+print_logs(json_t *r)
+{
+	json_t	*l, *w;
+	size_t	 i, j;
+
+	if (json_array_size(json_object_get(r, "logs")) == 0)
+		printf("no [log] section is followed\n");
+	json_array_foreach(json_object_get(r, "logs"), i, l) {
+		printf("log %s  %s: %lld lines, %lld failures, %lld unparsable;"
+		    " window %llds\n", json_string_value(json_object_get(l,
+		    "log")), json_string_value(json_object_get(l, "path")),
+		    (long long)num(l, "lines"), (long long)num(l, "failures"),
+		    (long long)num(l, "unparsable"),
+		    (long long)num(l, "window_s"));
+		json_array_foreach(json_object_get(l, "window"), j, w)
+			printf("  %-3s %-30s %-28s %6lld  %s\n",
+			    json_string_value(json_object_get(w, "direction")),
+			    json_string_value(json_object_get(w, "domain")),
+			    json_string_value(json_object_get(w, "cause")),
+			    (long long)num(w, "count"),
+			    json_string_value(json_object_get(w, "sample")));
+	}
+}
+
 /* The printer of each command's reply (lib/ctl.h's table). */
 static void (*const printers[CTL_NCMDS])(json_t *) = {
 	[CTL_STATUS] = print_status,
@@ -226,6 +251,7 @@ static void (*const printers[CTL_NCMDS])(json_t *) = {
 	[CTL_PROBE] = print_probe,
 	[CTL_FOLLOW] = print_follow,
 	[CTL_RELOAD] = print_reload,
+	[CTL_LOGS] = print_logs,
 };
 
 static int

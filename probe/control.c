@@ -227,6 +227,18 @@ h_reload(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
 	}
 }
 
+static void
+h_logs(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
+    struct watch *t)
+{
+	json_t	*logs = json_array();
+
+	(void)req;
+	(void)t;
+	logwatch_json(d, logs);
+	ctl_reply(s, id, json_pack("{s:b,s:o}", "ok", 1, "logs", logs));
+}
+
 static const ctl_handler handlers[CTL_NCMDS] = {
 	[CTL_STATUS] = h_status,
 	[CTL_TARGETS] = h_targets,
@@ -235,6 +247,7 @@ static const ctl_handler handlers[CTL_NCMDS] = {
 	[CTL_PROBE] = h_probe,
 	[CTL_FOLLOW] = h_follow,
 	[CTL_RELOAD] = h_reload,
+	[CTL_LOGS] = h_logs,
 };
 
 void

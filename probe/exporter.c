@@ -176,6 +176,7 @@ exporter_render(struct evbuffer *o, void *arg)
 		render_session_family(o, d, (enum sess_metric)m);
 	for (m = 0; m < TM_COUNT; m++)
 		render_target_family(o, d, (enum tgt_metric)m);
+	logwatch_metrics(d, o);
 
 	metrics_family(o, "smtprobe_phase_duration_seconds", "summary",
 	    "Duration of session phases, all sessions of the target");

@@ -26,6 +26,8 @@
 
 #include <jansson.h>
 
+#include "client.h"
+#include "ctl.h"
 #include "finding.h"
 #include "logs.h"
 #include "logsrc.h"
@@ -986,6 +988,14 @@ logs_main(int argc, char **argv)
 	int			 ch, nprobes = 0, failures = 0;
 	ssize_t			 sl;
 
+	/* --daemon: the same question to a running smtprobed's [log]s */
+	for (i = 1; i < (size_t)argc; i++)
+		if (strcmp(argv[i], "--daemon") == 0) {
+			for (; i + 1 < (size_t)argc; i++)
+				argv[i] = argv[i + 1];
+			argc--;
+			return client_main(ctl_command_find("logs"), argc, argv);
+		}
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {

@@ -7,7 +7,8 @@
 #define LOGS_USAGE \
     "       smtprobe logs [-v] [--since duration] [--until time]\n" \
     "                [--domain domain] [--json] [--probe] [--spf-ip addr]\n" \
-    "                [--journal | file ...]\n"
+    "                [--journal | file ...]\n" \
+    "       smtprobe logs --daemon [-s socket] [--json]\n"
 
 /* argv[0] is "logs". Returns the exit status. */
 int		 logs_main(int argc, char **argv);

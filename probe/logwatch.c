@@ -32,6 +32,7 @@
 #include "logsum.h"
 #include "logtail.h"
 #include "maillog.h"
+#include "metrics.h"
 #include "smtprobed.h"
 #include "util.h"
 #include "value.h"
@@ -66,6 +67,9 @@ struct logwatch {
 	struct logtail_pos saved;
 	uint64_t	 lines, failures, unparsable;
 	uint64_t	 status[3][MAILLOG_ST_COUNT];	/* by direction */
+	/* deliveries since the start by direction, status and cause
+	   (F_COUNT: none, a success) for the metrics */
+	uint64_t	 counts[3][MAILLOG_ST_COUNT][F_COUNT + 1];
 };
 
 static int64_t
@@ -229,6 +233,8 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	if (ev.dir <= MAILLOG_DIR_IN && ev.status < MAILLOG_ST_COUNT)
 		w->status[ev.dir][ev.status]++;
 	cause = logsum_cause(&ev, &src, &rem, &url);
+	if (ev.dir <= MAILLOG_DIR_IN && ev.status < MAILLOG_ST_COUNT)
+		w->counts[ev.dir][ev.status][cause]++;
 	if (cause == F_COUNT)
 		return;
 	w->failures++;
@@ -505,5 +511,115 @@ logwatch_json(struct daemon *d, json_t *out)
 		    (json_int_t)w->unparsable, "window_s",
 		    (json_int_t)(w->cfg.alert_window_ms / 1000), "window", arr);
 		json_array_append_new(out, jl);
+	}
+}
+
+#define LW_METRIC_DOMAINS	20	/* domain labels of a log, the rest
+					   is "other" (unless configured) */
+
+static int
+key_cmp_count(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a >> 32, y = *(const uint64_t *)b >> 32;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * The metrics of the followed logs: lines read, deliveries by direction,
+ * status and cause since the start, and the window's failures by domain,
+ * with a bounded domain label: the configured domains, or the 20
+ * domains with most failures and "other" for the rest.
+ */
+void
+logwatch_metrics(struct daemon *d, struct evbuffer *o)
+{
+	size_t	 i, j;
+	int	 dir, st, c;
+	int64_t	 now = wall_ms();
+
+	if (d->nlogs == 0)
+		return;
+	metrics_family(o, "smtprobe_log_lines_total", "counter",
+	    "Lines read from the MTA log of a [log] section");
+	for (i = 0; i < d->nlogs; i++) {
+		const char *l[] = { "log", d->logs[i] ? d->logs[i]->name : "",
+		    NULL };
+
+		if (d->logs[i] != NULL)
+			metrics_sample(o, "smtprobe_log_lines_total", l,
+			    (double)d->logs[i]->lines);
+	}
+	metrics_family(o, "smtprobe_log_deliveries_total", "counter",
+	    "Deliveries, refusals and verdicts read, by direction, status and "
+	    "cause (none for a success)");
+	for (i = 0; i < d->nlogs; i++) {
+		struct logwatch	*w = d->logs[i];
+
+		if (w == NULL)
+			continue;
+		for (dir = 1; dir <= 2; dir++)
+			for (st = 1; st < MAILLOG_ST_COUNT; st++)
+				for (c = 0; c <= F_COUNT; c++) {
+					const char *l[] = { "log", w->name,
+					    "direction", logsum_dir_name(
+					    (enum maillog_dir)dir), "status",
+					    maillog_status_name(
+					    (enum maillog_status)st), "cause",
+					    c == F_COUNT ? "none" :
+					    finding_def((enum finding_id)c)->id,
+					    NULL };
+
+					if (w->counts[dir][st][c] == 0)
+						continue;
+					metrics_sample(o,
+					    "smtprobe_log_deliveries_total", l,
+					    (double)w->counts[dir][st][c]);
+				}
+	}
+	metrics_family(o, "smtprobe_log_window_failures", "gauge",
+	    "Failures of a domain and cause in the window of log-alert");
+	for (i = 0; i < d->nlogs; i++) {
+		struct logwatch	*w = d->logs[i];
+		uint64_t	*order, other[3][F_COUNT];
+
+		if (w == NULL || w->nkeys == 0)
+			continue;
+		/* count << 32 | key index, most first */
+		if ((order = calloc(w->nkeys, sizeof(*order))) == NULL)
+			continue;
+		for (j = 0; j < w->nkeys; j++)
+			order[j] = key_count(w, &w->keys[j], now) << 32 | j;
+		qsort(order, w->nkeys, sizeof(*order), key_cmp_count);
+		memset(other, 0, sizeof(other));
+		for (j = 0; j < w->nkeys; j++) {
+			const struct lw_key *k = &w->keys[order[j] & 0xffffffff];
+			uint64_t	 n = order[j] >> 32;
+			const char	*l[] = { "log", w->name, "direction",
+			    logsum_dir_name(k->dir), "domain", k->domain,
+			    "cause", finding_def(k->cause)->id, NULL };
+
+			if (n == 0)
+				continue;
+			if (w->cfg.ndomains == 0 && j >= LW_METRIC_DOMAINS) {
+				other[k->dir][k->cause] += n;
+				continue;
+			}
+			metrics_sample(o, "smtprobe_log_window_failures", l,
+			    (double)n);
+		}
+		for (dir = 1; dir <= 2; dir++)
+			for (c = 0; c < F_COUNT; c++) {
+				const char *l[] = { "log", w->name, "direction",
+				    logsum_dir_name((enum maillog_dir)dir),
+				    "domain", "other", "cause",
+				    finding_def((enum finding_id)c)->id, NULL };
+
+				if (other[dir][c] == 0)
+					continue;
+				metrics_sample(o, "smtprobe_log_window_failures",
+				    l, (double)other[dir][c]);
+			}
+		free(order);
 	}
 }

@@ -207,4 +207,7 @@ void		 logwatch_free(struct daemon *);
 /* One object per followed log, its window's counts, appended to out. */
 void		 logwatch_json(struct daemon *, json_t *out);
 
+/* Its metrics, for exporter.c. */
+void		 logwatch_metrics(struct daemon *, struct evbuffer *);
+
 #endif

@@ -77,8 +77,10 @@ LOG=$PF_MAILLOG
 wait_lines() {
 	local want=$1 n=0 got
 	while [ $n -lt 300 ]; do
-		got=$(cat "$PF_DIR"/maillog* 2>/dev/null | zcat -f |
-		    grep -c 'to=<user@[a-z]*\.test>.* status=')
+		# one file at a time: zcat -f passes a stream that does not
+		# start compressed through whole, gzip members and all
+		got=$(for f in "$PF_DIR"/maillog*; do zcat -f "$f"; done \
+		    2>/dev/null | grep -ac 'to=<user@[a-z]*\.test>.* status=')
 		[ "$got" -ge "$want" ] && pf_wait_idle 10 && return 0
 		sleep 0.1
 		n=$((n + 1))
@@ -406,14 +408,16 @@ end_row
 
 SMTPROBED=$T_TOP/probe/smtprobed
 DSOCK=$T_DIR/d.sock
+MPORT=$(free_port)
 cat >"$T_DIR/d.conf" <<EOF
 [daemon]
 state-dir = $T_DIR/dstate
 control-socket = $DSOCK
+metrics = 127.0.0.1:$MPORT
 [log mail]
 path = $LOG
 domain = grey.test
-log-alert = 2/6s
+log-alert = 2/15s
 interval = 1s
 alert-after = 1
 clear-after = 1
@@ -444,16 +448,39 @@ if ! dlog_wait "log mail: following $LOG" 10; then
 else
 	send grey.test && send grey.test && send ok.test
 	wait_lines 21 2>>"$T_DIR/wait.log"
-	dlog_wait 'ALERT target=log:mail host=grey\.test .*finding=policy\.greylisted .*count=2 window=6s sample=.450 4\.2\.0' 15 ||
+	dlog_wait 'ALERT target=log:mail host=grey\.test .*finding=policy\.greylisted .*count=2 window=15s sample=.450 4\.2\.0' 15 ||
 	    ROW_WHY+=("no ALERT for grey.test")
 	grep -q 'ALERT target=log:mail host=ok\.test' "$T_DIR/smtprobed.log" &&
 	    ROW_WHY+=("an alert for a domain not configured")
 fi
 end_row
 
+# the control command logs (smtprobe logs --daemon) and the metrics
+row_raw logs.daemon.ctl 0 logs --daemon --json -s "$DSOCK"
+python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+w = r["logs"][0]["window"]
+ok = r["logs"][0]["log"] == "mail" and any(x["domain"] == "grey.test" and
+    x["cause"] == "policy.greylisted" and x["count"] >= 2 for x in w)
+sys.exit(0 if ok else 1)' "$ROW_OUT" || ROW_WHY+=("no grey.test row in the window")
+end_row
+ROW_NAME=logs.daemon.metrics
+ROW_WHY=()
+python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1],
+      timeout=10).read().decode())' "$MPORT" >"$T_DIR/metrics.out" 2>&1
+grep -Eq '^smtprobe_log_deliveries_total\{log="mail",direction="out",status="deferred",cause="policy\.greylisted"\} [2-9]' \
+    "$T_DIR/metrics.out" || ROW_WHY+=("no deliveries counter for grey.test's deferrals")
+grep -Eq '^smtprobe_log_window_failures\{log="mail",direction="out",domain="grey\.test",cause="policy\.greylisted"\} [2-9]' \
+    "$T_DIR/metrics.out" || ROW_WHY+=("no window gauge for grey.test")
+grep -Eq '^smtprobe_log_lines_total\{log="mail"\} [0-9]' "$T_DIR/metrics.out" ||
+    ROW_WHY+=("no lines counter")
+T_SHOW_LOGS+=("$T_DIR/metrics.out")
+end_row
+
 ROW_NAME=logs.daemon.recovered
 ROW_WHY=()
-dlog_wait 'RECOVERED target=log:mail host=grey\.test .*finding=policy\.greylisted' 20 ||
+dlog_wait 'RECOVERED target=log:mail host=grey\.test .*finding=policy\.greylisted' 30 ||
     ROW_WHY+=("no RECOVERED once the window emptied")
 end_row
 
