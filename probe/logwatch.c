@@ -538,8 +538,7 @@ logwatch_metrics(struct daemon *d, struct evbuffer *o)
 	int	 dir, st, c;
 	int64_t	 now = wall_ms();
 
-	if (d->nlogs == 0)
-		return;
+	/* the families are there without [log] too: rules can name them */
 	metrics_family(o, "smtprobe_log_lines_total", "counter",
 	    "Lines read from the MTA log of a [log] section");
 	for (i = 0; i < d->nlogs; i++) {
