@@ -2383,6 +2383,12 @@ R("generic", 552, "5.3.4", "Message size exceeds",
     "The message is larger than the receiver accepts; shrink attachments or send a link instead.",
     "https://www.postfix.org/postconf.5.html#message_size_limit",
     "552 5.3.4 Message size exceeds file system imposed limit"),
+/* Comcast's reply without its BLxxxxxx code (a greeting quoted in a public Postfix forum thread: "554 imta07.westchester.pa.mail.comcast.net comcast 192.0.2.1 found on one or more DNSBLs, see http://help.comcast.net/content/faq/BL000001"); Cloudflare Email Routing uses the same words (sisimai's rhost table); generic so that a Comcast row's own block code wins */
+R("generic", 0, NULL, "found on one or more DNSBLs",
+    F_POLICY_CLIENT_BLOCKLISTED,
+    "The sending IP is on a DNSBL the receiver uses: find which list, fix the cause and request delisting",
+    "http://postmaster.comcast.net/mail-error-codes.html",
+    "554 imta07.westchester.pa.mail.comcast.net comcast 192.0.2.1 found on one or more DNSBLs"),
 /* postfix src/global/mail_params.h DEF_DEF_RBL_REPLY with $rbl_reason (DNSBL TXT record) */
 R("generic", 554, "5.7.1", "blocked using",
     F_POLICY_CLIENT_BLOCKLISTED,
