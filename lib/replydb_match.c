@@ -44,10 +44,18 @@ static struct {
 	int		 bucket[NBUCKET];	/* first pattern, -1 */
 	int		*coderows;		/* rows without a pattern */
 	int		 ncoderows;
+	struct privrow {			/* rows of an unregistered */
+		int	 row;			/* enhanced code (Exchange */
+		int	 subject, detail;	/* Online's 5.7.606) */
+	}		*privrows;
+	int		 nprivrows;
 	int		 ok;
 } idx;
 
 static pthread_once_t idx_once = PTHREAD_ONCE_INIT;
+
+struct enhdef;
+static const struct enhdef *enh_find(int, int);
 
 static inline unsigned char
 lc(unsigned char c)
@@ -138,9 +146,19 @@ index_build(void)
 		idx.bucket[i] = -1;
 	if (n > ROWS_MAX ||
 	    (idx.pats = calloc(2 * n + 1, sizeof(*idx.pats))) == NULL ||
-	    (idx.coderows = calloc(n + 1, sizeof(*idx.coderows))) == NULL)
+	    (idx.coderows = calloc(n + 1, sizeof(*idx.coderows))) == NULL ||
+	    (idx.privrows = calloc(n + 1, sizeof(*idx.privrows))) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
+		struct enhcode	 e;
+
+		if (t[i].pattern != NULL && t[i].enh != NULL &&
+		    reply_enhcode_parse(t[i].enh, strlen(t[i].enh), 0, &e) > 0 &&
+		    enh_find(e.subject, e.detail) == NULL) {
+			idx.privrows[idx.nprivrows].row = (int)i;
+			idx.privrows[idx.nprivrows].subject = e.subject;
+			idx.privrows[idx.nprivrows++].detail = e.detail;
+		}
 		if (t[i].pattern == NULL) {
 			idx.coderows[idx.ncoderows++] = (int)i;
 			continue;
@@ -465,6 +483,25 @@ best_row(int code, const struct enhcode *e, const char *text, size_t len)
 			bs = s;
 		}
 	}
+	/*
+	 * A code outside the registry is its source's own (Exchange
+	 * Online's 5.7.606, 5.2.122): a row that names it applies though
+	 * the words differ (another version, another language), as a row
+	 * whose words matched would.
+	 */
+	if (e->cls != 0 && enh_find(e->subject, e->detail) == NULL)
+		for (i = 0; i < (size_t)idx.nprivrows; i++) {
+			p = idx.privrows[i].row;
+			if (idx.privrows[i].subject != e->subject ||
+			    idx.privrows[i].detail != e->detail ||
+			    (seen[p / 64] >> (p % 64) & 1))
+				continue;
+			s = row_score(&t[p], 1, code, e);
+			if (s >= 0 && better(t, p, s, best, bs)) {
+				best = p;
+				bs = s;
+			}
+		}
 	return best;
 }
 
@@ -490,6 +527,28 @@ static int
 generic_cause(enum finding_id id)
 {
 	return id == F_POLICY_REJECTED || id == F_POLICY_DEFERRED;
+}
+
+/*
+ * Whether a row that says only "refused" or "deferred" gives way to the
+ * enhanced code written: to a registered code of another cause (5.1.1
+ * after Sendmail's words "Access denied" is an unknown mailbox), and to
+ * a code outside the registry when the row names another one (Exchange
+ * Online's 5.7.520 "Access denied, ..." is not Sendmail's 5.7.1 access
+ * map). A row that names the very code written keeps its say (Gmail's
+ * 451 4.3.0 is a deferral, not the server's trouble).
+ */
+static int
+row_yields(const struct replydb_row *row, const struct enhcode *e,
+    const struct enhdef *ed, int local)
+{
+	if (!generic_cause(row->cause) || e->cls == 0 ||
+	    (row->enh != NULL && enh_eq(row->enh, e)))
+		return 0;
+	if (ed == NULL)
+		return row->enh != NULL;
+	return !ed->generic && !(!local && ed->subject == 4 &&
+	    HOP(ed->detail));
 }
 
 static int
@@ -522,19 +581,9 @@ classify(int code, const struct enhcode *e, const char *text, size_t len,
 		    "Permanent negative completion" :
 		    "Transient negative completion";
 	t = replydb_table(&n);
-	/*
-	 * A row that says only "refused" or "deferred" (Sendmail's 5.7.1
-	 * "Access denied") gives way to an enhanced code of another cause
-	 * (5.1.1 unknown mailbox, in Exchange Online's reply with the same
-	 * words): that code is the server's own word for this refusal.
-	 * A row that names the very code written (Gmail's 451 4.3.0, a
-	 * deferral, not the server's trouble) keeps its say.
-	 */
+	/* a row that only says refused may give way to the code written */
 	if (idx.ok && (r = best_row(code, e, text != NULL ? text : "",
-	    text != NULL ? len : 0)) >= 0 &&
-	    !(generic_cause(t[r].cause) && ed != NULL && !ed->generic &&
-	    !(!local && ed->subject == 4 && HOP(ed->detail)) &&
-	    (t[r].enh == NULL || !enh_eq(t[r].enh, e)))) {
+	    text != NULL ? len : 0)) >= 0 && !row_yields(&t[r], e, ed, local)) {
 		m->level = REPLYDB_ROW;
 		m->row = &t[r];
 		m->cause = t[r].cause;

@@ -350,6 +350,12 @@ static const struct case_row cases[] = {
 	{ "550 5.7.1 Access denied", F_POLICY_REJECTED, REPLYDB_ROW, "sendmail" },
 	{ "451 4.3.0 Email server has temporarily rejected this message.", F_POLICY_DEFERRED, REPLYDB_ROW, "gmail" },
 	{ "541 5.4.1 Mail rejected by destination domain", F_POLICY_REJECTED, REPLYDB_ROW, "zoho" },
+	{ "550 5.7.520 Access denied, x", F_POLICY_REJECTED, REPLYDB_BASIC, "rfc5321" },
+	/* a code outside the registry names its source's row, whatever the words */
+	{ "550 5.2.122 x", F_POLICY_RATE_LIMITED, REPLYDB_ROW, "microsoft" },
+	{ "550 5.7.708 x", F_POLICY_CLIENT_REPUTATION, REPLYDB_ROW, "microsoft" },
+	/* not a registered one: 5.7.1 is anyone's */
+	{ "550 5.7.1 x", F_POLICY_REJECTED, REPLYDB_ENHANCED, "rfc3463" },
 	/* not greylisting */
 	{ "450 4.7.0 Try later", F_POLICY_DEFERRED, REPLYDB_ENHANCED, NULL },
 	{ "451 Temporary local problem - please try later", F_SMTP_SERVER_ERROR, REPLYDB_ROW, "exim" },
