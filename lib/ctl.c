@@ -41,6 +41,12 @@ struct ctl_client {
 	struct ctl_client	*next;
 };
 
+/* A line logged at most once a minute, with how many were not. */
+struct ratelog {
+	int64_t			 said;		/* wall seconds */
+	unsigned long		 quiet;		/* since then, not logged */
+};
+
 struct ctl_server {
 	struct event_base	*base;
 	struct evconnlistener	*lst;
@@ -53,7 +59,32 @@ struct ctl_server {
 	struct ctl_client	*clients;
 	int			 nclients;
 	uint64_t		 next_id;
+	struct ratelog		 denied;	/* credentials refused */
+	struct ratelog		 busy;		/* too many clients */
 };
+
+/*
+ * Is it time to log again? Then more says how many were not (or is
+ * empty) and the count starts over. A flood of refused connections costs
+ * a line a minute, not one each.
+ */
+static int
+ratelog_due(struct ratelog *r, char *more, size_t sz)
+{
+	int64_t	 now = util_wall();
+
+	if (r->said != 0 && now - r->said < 60) {
+		r->quiet++;
+		return 0;
+	}
+	more[0] = '\0';
+	if (r->quiet > 0)
+		snprintf(more, sz, " (and %lu more in the last minute, not "
+		    "logged)", r->quiet);
+	r->said = now;
+	r->quiet = 0;
+	return 1;
+}
 
 static void
 client_free(struct ctl_client *c)
@@ -82,28 +113,52 @@ client_find(struct ctl_server *s, uint64_t id)
 	return NULL;
 }
 
+/*
+ * Queue o for the client, a reply or an event. The unread output never
+ * goes over CTL_OUTPUT_MAX: a reply that alone would is replaced by an
+ * error saying so, and a client whose unread output would is dropped
+ * (it does not read). -1 when the client is gone (freed).
+ */
 static int
-client_send(struct ctl_client *c, json_t *o)
+client_send(struct ctl_client *c, json_t *o, int reply)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	char		*s;
-	int		 rv = 0;
+	json_t		*err = NULL;
+	char		*s, why[128];
+	size_t		 n, unread = evbuffer_get_length(out);
 
-	if (evbuffer_get_length(out) > CTL_OUTPUT_MAX) {
+	json_object_set_new(o, "version", json_integer(CTL_VERSION));
+	/* the size first: a reply too large is never laid out in memory */
+	n = json_dumpb(o, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER) + 1;
+	if (reply && n > CTL_OUTPUT_MAX) {
+		snprintf(why, sizeof(why), "reply too large (%zu bytes, the "
+		    "limit is %d): ask for less", n, CTL_OUTPUT_MAX);
+		log_warnx("control: client %llu: %s", (unsigned long long)c->id,
+		    why);
+		if ((err = json_pack("{s:b,s:s,s:i}", "ok", 0, "error", why,
+		    "version", CTL_VERSION)) == NULL)
+			return 0;
+		o = err;
+		n = json_dumpb(o, NULL, 0, JSON_COMPACT |
+		    JSON_PRESERVE_ORDER) + 1;
+	}
+	if (unread + n > CTL_OUTPUT_MAX) {
 		/* it never reads: drop it rather than buffer without end */
-		log_warnx("control: client %llu does not read, dropped",
-		    (unsigned long long)c->id);
+		log_warnx("control: client %llu does not read (%zu bytes "
+		    "unread, at most %d), dropped", (unsigned long long)c->id,
+		    unread, CTL_OUTPUT_MAX);
+		json_decref(err);
 		client_free(c);
 		return -1;
 	}
-	json_object_set_new(o, "version", json_integer(CTL_VERSION));
-	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
-		return -1;
-	if (evbuffer_add(out, s, strlen(s)) == -1 ||
-	    evbuffer_add(out, "\n", 1) == -1)
-		rv = -1;
-	free(s);
-	return rv;
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) != NULL) {
+		/* out of memory: the reply is lost, the client stays */
+		if (evbuffer_add(out, s, strlen(s)) == 0)
+			evbuffer_add(out, "\n", 1);
+		free(s);
+	}
+	json_decref(err);
+	return 0;
 }
 
 static void
@@ -111,7 +166,7 @@ client_error_close(struct ctl_client *c, const char *msg)
 {
 	json_t	*o = json_pack("{s:b,s:s}", "ok", 0, "error", msg);
 
-	if (o != NULL && client_send(c, o) == -1) {
+	if (o != NULL && client_send(c, o, 1) == -1) {
 		json_decref(o);
 		return;		/* freed */
 	}
@@ -125,11 +180,12 @@ client_error_close(struct ctl_client *c, const char *msg)
 const struct ctl_command ctl_commands[CTL_NCMDS] = {
 	{ CTL_STATUS, "status", 0, CTL_TIMEOUT_MS,
 	    "uptime, targets, runs, open alerts, the store" },
-	{ CTL_TARGETS, "targets", 0, CTL_TIMEOUT_MS,
+	{ CTL_TARGETS, "targets", CTL_PAGED, CTL_TIMEOUT_MS,
 	    "every target, its status and next run" },
 	{ CTL_SHOW, "show", CTL_TARGET, CTL_TIMEOUT_MS,
 	    "a target's alerts and last run" },
-	{ CTL_HISTORY, "history", CTL_TARGET | CTL_RANGE, CTL_TIMEOUT_MS,
+	{ CTL_HISTORY, "history", CTL_TARGET | CTL_RANGE | CTL_PAGED,
+	    CTL_TIMEOUT_MS,
 	    "a target's sessions, audits and alert events from the store" },
 	{ CTL_PROBE, "probe", CTL_TARGET, CTL_PROBE_TIMEOUT_MS,
 	    "run a target's full check now and wait for it" },
@@ -348,6 +404,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct ctl_server	*s = arg;
 	struct ctl_client	*c;
 	struct timeval		 idle = { CTL_IDLE_SECONDS, 0 };
+	char			 more[80];
 	uid_t			 uid = (uid_t)-1;
 	static const char	 busy[] = "{\"ok\":false,\"error\":\"too many "
 				    "clients\",\"version\":1}\n";
@@ -359,12 +416,16 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)salen;
 	if (!cred_ok(s, fd, &uid)) {
 		best_effort_write(fd, denied, sizeof(denied) - 1);
-		log_warnx("control: uid %ld refused", (long)uid);
+		if (ratelog_due(&s->denied, more, sizeof(more)))
+			log_warnx("control: uid %ld refused%s", (long)uid, more);
 		close(fd);
 		return;
 	}
 	if (s->nclients >= s->clients_max) {
 		best_effort_write(fd, busy, sizeof(busy) - 1);
+		if (ratelog_due(&s->busy, more, sizeof(more)))
+			log_warnx("control: %d clients, the most allowed: one "
+			    "more refused%s", s->nclients, more);
 		close(fd);
 		return;
 	}
@@ -503,7 +564,7 @@ ctl_reply(struct ctl_server *s, uint64_t id, json_t *reply)
 	}
 	if (c->pending > 0)
 		c->pending--;
-	rv = client_send(c, reply);
+	rv = client_send(c, reply, 1);
 	json_decref(reply);
 	return rv;
 }
@@ -535,7 +596,7 @@ ctl_broadcast(struct ctl_server *s, json_t *ev)
 	for (c = s->clients; c != NULL; c = next) {
 		next = c->next;
 		if (c->follow && !c->closing)
-			client_send(c, ev);	/* may free c */
+			client_send(c, ev, 0);	/* may free c */
 	}
 	json_decref(ev);
 }

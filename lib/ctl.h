@@ -20,9 +20,20 @@ struct ctl_server;
 
 #define CTL_VERSION		1
 #define CTL_LINE_MAX		(64 * 1024)	/* a request line */
-#define CTL_OUTPUT_MAX		(8 * 1024 * 1024) /* unread replies per client */
-#define CTL_CLIENTS_MAX		256		/* at most; the daemon may
+/*
+ * Memory, by design: a client's unread output never exceeds
+ * CTL_OUTPUT_MAX (a reply larger than that is refused with an error, a
+ * follower that lets it fill up is dropped), so the socket holds at most
+ * CTL_OUTPUT_MAX * CTL_CLIENTS_MAX (64 MiB) however its clients behave.
+ * Commands whose answer grows with the daemon (targets, history) answer
+ * a page at a time, each well under the bound.
+ */
+#define CTL_OUTPUT_MAX		(1024 * 1024)	/* unread output per client */
+#define CTL_CLIENTS_MAX		64		/* at most; the daemon may
 						   allow fewer (ctl_config) */
+#define CTL_PAGE_BYTES		(CTL_OUTPUT_MAX / 2) /* a page, about */
+#define CTL_TARGETS_PAGE	1000		/* targets in a page */
+#define CTL_HISTORY_PAGE	100		/* rows of each kind in a page */
 #define CTL_IDLE_SECONDS	60		/* a silent client is dropped */
 
 /*
@@ -45,6 +56,9 @@ enum ctl_cmd {
 #define CTL_TARGET	0x1	/* "target": a target id, required */
 #define CTL_RANGE	0x2	/* "since", "until", "limit": optional */
 #define CTL_STREAM	0x4	/* replies, then events until the client goes */
+#define CTL_PAGED	0x8	/* a page per request: the reply's "next",
+				   unless null, goes in the next request's
+				   "cursor" for the page after */
 
 #define CTL_TIMEOUT_MS		(30 * 1000)	/* a reply, as a rule */
 /*
@@ -57,7 +71,8 @@ enum ctl_cmd {
 struct ctl_command {
 	enum ctl_cmd	 cmd;		/* its index in ctl_commands */
 	const char	*name;		/* "cmd" of the request */
-	unsigned	 flags;		/* CTL_TARGET, CTL_RANGE, CTL_STREAM */
+	unsigned	 flags;		/* CTL_TARGET, CTL_RANGE, CTL_STREAM,
+					   CTL_PAGED */
 	int		 timeout_ms;	/* the client's wait for each line; 0:
 					   none (a stream) */
 	const char	*help;		/* one line */
@@ -95,7 +110,12 @@ struct ctl_config {
 struct ctl_server *ctl_listen(struct event_base *, const struct ctl_config *,
 		    ctl_request_cb, void *arg, char **cause);
 
-/* Reply to client id (adds "version"); steals ref. 0, or -1 if gone. */
+/*
+ * Reply to client id (adds "version"); steals ref. 0, or -1 if gone. A
+ * reply larger than CTL_OUTPUT_MAX is not sent: the client gets an error
+ * saying so instead; a client that has not read what it was sent before
+ * and would go over the bound is dropped (it does not read).
+ */
 int		 ctl_reply(struct ctl_server *, uint64_t id, json_t *reply);
 
 /* An error reply: {"version":1,"ok":false,"error":msg}. */
@@ -104,7 +124,10 @@ int		 ctl_reply_error(struct ctl_server *, uint64_t id, const char *msg);
 /* Make client id a follower: it gets every ctl_broadcast() from now on. */
 int		 ctl_follow(struct ctl_server *, uint64_t id);
 
-/* Send an event to every follower (adds "version"); steals ref. */
+/*
+ * Send an event to every follower (adds "version"); steals ref. A
+ * follower whose unread output would go over CTL_OUTPUT_MAX is dropped.
+ */
 void		 ctl_broadcast(struct ctl_server *, json_t *event);
 
 /* Clients connected now, and followers. */

@@ -2208,19 +2208,175 @@ read_sessions(struct store *st, sqlite3_stmt *q, sqlite3_stmt *fs,
 	return n;
 }
 
-json_t *
-store_history(struct store *st, const char *target, int64_t since,
-    int64_t until, int limit, char **cause)
+/*
+ * One kind of history row, read a page at a time: its query (newest
+ * first, from a position on), and how a row becomes JSON. ?1 target, ?2
+ * since, ?3 until, ?4 the rows wanted, ?5 whether to start before
+ * (?6 at, ?7 id) rather than at the newest.
+ */
+struct history_kind {
+	const char	*name;		/* in the answer */
+	const char	*sql;
+	const char	*findings;	/* the findings of a row, or NULL */
+	int		 at_col;	/* the columns of the position */
+	int		 id_col;
+	json_t		*(*row)(sqlite3_stmt *);
+};
+
+#define PAGE_FROM(at, id) \
+	" AND (?5 = 0 OR " at " < ?6 OR (" at " = ?6 AND " id " < ?7))"
+
+static json_t *
+history_session(sqlite3_stmt *q)
+{
+	return session_json(q, 0);
+}
+
+static json_t *
+history_audit(sqlite3_stmt *q)
+{
+	json_t	*x = json_object();
+
+	json_object_set_new(x, "id", col_int(q, 0));
+	json_object_set_new(x, "at", col_int(q, 1));
+	json_object_set_new(x, "duration_ms", col_int(q, 2));
+	json_object_set_new(x, "worst", col_text(q, 3));
+	json_object_set_new(x, "records", col_json(q, 4));
+	return x;
+}
+
+static json_t *
+history_alert(sqlite3_stmt *q)
+{
+	json_t	*x = json_object();
+
+	json_object_set_new(x, "at", col_int(q, 0));
+	json_object_set_new(x, "event", col_text(q, 1));
+	json_object_set_new(x, "host", col_text(q, 2));
+	json_object_set_new(x, "addr", col_text(q, 3));
+	json_object_set_new(x, "port", col_int(q, 4));
+	json_object_set_new(x, "finding", col_text(q, 5));
+	json_object_set_new(x, "layer", col_text(q, 6));
+	json_object_set_new(x, "severity", col_text(q, 7));
+	json_object_set_new(x, "since", col_int(q, 8));
+	json_object_set_new(x, "duration", col_int(q, 9));
+	json_object_set_new(x, "evidence", col_text(q, 10));
+	return x;
+}
+
+static const struct history_kind history_kinds[STORE_H_KINDS] = {
+	[STORE_H_SESSIONS] = { "sessions",
+	    "SELECT " SESSION_COLS " FROM sessions s"
+	    " WHERE s.target = ?1 AND s.started_at BETWEEN ?2 AND ?3"
+	    PAGE_FROM("s.started_at", "s.id")
+	    " ORDER BY s.started_at DESC, s.id DESC LIMIT ?4",
+	    "SELECT " FINDING_COLS " FROM findings"
+	    " WHERE session_id = ?1 ORDER BY id", 5, 0, history_session },
+	[STORE_H_AUDITS] = { "audits",
+	    "SELECT id, at, duration_ms, worst, records FROM audits"
+	    " WHERE target = ?1 AND at BETWEEN ?2 AND ?3"
+	    PAGE_FROM("at", "id")
+	    " ORDER BY at DESC, id DESC LIMIT ?4",
+	    "SELECT " FINDING_COLS " FROM findings"
+	    " WHERE audit_id = ?1 ORDER BY id", 1, 0, history_audit },
+	[STORE_H_ALERTS] = { "alerts",
+	    "SELECT at, event, host, addr, port, finding, layer,"
+	    " severity, since, duration, evidence, id FROM alert_events"
+	    " WHERE target = ?1 AND at BETWEEN ?2 AND ?3"
+	    PAGE_FROM("at", "id")
+	    " ORDER BY at DESC, id DESC LIMIT ?4",
+	    NULL, 0, 11, history_alert },
+};
+
+/*
+ * Up to rows rows of kind k into arr, from where *cur says, while the
+ * page (*left bytes to go) has room; at least one row when the page is
+ * still empty (*first), so every page moves on. *cur is where the next
+ * page starts, done when nothing is left. -1 with *cause.
+ */
+static int
+history_kind_page(struct store *st, const struct history_kind *hk,
+    const char *target, int64_t since, int64_t until, int rows,
+    size_t *left, int *first, json_t *arr, struct store_cursor_kind *cur,
+    char **cause)
 {
 	sqlite3_stmt	*q = NULL, *fs = NULL;
-	json_t		*o, *sess, *aud, *al, *f, *x;
-	int		 rc, n, trunc = 0;
+	json_t		*o, *f;
+	size_t		 n;
+	int		 rc, got = 0;
+
+	if (cur->done)
+		return 0;
+	if (prep(st, hk->sql, &q, cause) == -1 || (hk->findings != NULL &&
+	    prep(st, hk->findings, &fs, cause) == -1))
+		goto fail;
+	bind_text(q, 1, target);
+	sqlite3_bind_int64(q, 2, since);
+	sqlite3_bind_int64(q, 3, until);
+	sqlite3_bind_int(q, 4, rows + 1);	/* one more: is there more? */
+	sqlite3_bind_int(q, 5, cur->started);
+	sqlite3_bind_int64(q, 6, cur->at);
+	sqlite3_bind_int64(q, 7, cur->id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (got == rows)
+			break;		/* the one more: there is more */
+		o = hk->row(q);
+		if (fs != NULL) {
+			if (findings_of(fs, sqlite3_column_int64(q, 0), &f) !=
+			    SQLITE_OK) {
+				json_decref(f);
+				json_decref(o);
+				rc = SQLITE_ERROR;
+				break;
+			}
+			json_object_set_new(o, "findings", f);
+		}
+		n = json_dumpb(o, NULL, 0, JSON_COMPACT) + 1;
+		if (n > *left && !*first) {
+			json_decref(o);
+			break;		/* the page is full */
+		}
+		*left = n > *left ? 0 : *left - n;
+		*first = 0;
+		json_array_append_new(arr, o);
+		cur->started = 1;
+		cur->at = sqlite3_column_int64(q, hk->at_col);
+		cur->id = sqlite3_column_int64(q, hk->id_col);
+		got++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_cause(cause, "%s: %s", st->path, sqlite3_errmsg(st->rdb));
+		goto fail;
+	}
+	if (rc == SQLITE_DONE)
+		cur->done = 1;		/* all there was fitted */
+	sqlite3_finalize(q);
+	sqlite3_finalize(fs);
+	return 0;
+fail:
+	sqlite3_finalize(q);
+	sqlite3_finalize(fs);
+	return -1;
+}
+
+json_t *
+store_history_page(struct store *st, const char *target, int64_t since,
+    int64_t until, const struct store_cursor *from, int rows, size_t bytes,
+    struct store_cursor *next, char **cause)
+{
+	json_t	*o, *arr[STORE_H_KINDS];
+	size_t	 left = bytes;
+	int	 k, first = 1, more = 0;
 
 	if (cause != NULL)
 		*cause = NULL;
-	limit = clamp_limit(limit);
+	rows = clamp_limit(rows);
 	if (until <= 0)
 		until = INT64_MAX;
+	if (from != NULL)
+		*next = *from;
+	else
+		memset(next, 0, sizeof(*next));
 	if (read_begin(st, cause) == -1)
 		return NULL;
 	o = json_object();
@@ -2228,105 +2384,33 @@ store_history(struct store *st, const char *target, int64_t since,
 	json_object_set_new(o, "since", json_integer(since));
 	json_object_set_new(o, "until", until == INT64_MAX ? json_null() :
 	    json_integer(until));
-	json_object_set_new(o, "limit", json_integer(limit));
-	json_object_set_new(o, "sessions", sess = json_array());
-	json_object_set_new(o, "audits", aud = json_array());
-	json_object_set_new(o, "alerts", al = json_array());
-
-	if (prep(st, "SELECT " SESSION_COLS " FROM sessions s"
-	    " WHERE s.target = ?1 AND s.started_at BETWEEN ?2 AND ?3"
-	    " ORDER BY s.started_at DESC, s.id DESC LIMIT ?4", &q, cause) ==
-	    -1 || prep(st, "SELECT " FINDING_COLS " FROM findings"
-	    " WHERE session_id = ?1 ORDER BY id", &fs, cause) == -1)
-		goto fail;
-	bind_text(q, 1, target);
-	sqlite3_bind_int64(q, 2, since);
-	sqlite3_bind_int64(q, 3, until);
-	sqlite3_bind_int(q, 4, limit);
-	if ((n = read_sessions(st, q, fs, 0, sess, cause)) == -1)
-		goto fail;
-	trunc |= n == limit;
-	sqlite3_finalize(q);
-	sqlite3_finalize(fs);
-	q = fs = NULL;
-
-	if (prep(st, "SELECT id, at, duration_ms, worst, records FROM audits"
-	    " WHERE target = ?1 AND at BETWEEN ?2 AND ?3"
-	    " ORDER BY at DESC, id DESC LIMIT ?4", &q, cause) == -1 ||
-	    prep(st, "SELECT " FINDING_COLS " FROM findings"
-	    " WHERE audit_id = ?1 ORDER BY id", &fs, cause) == -1)
-		goto fail;
-	bind_text(q, 1, target);
-	sqlite3_bind_int64(q, 2, since);
-	sqlite3_bind_int64(q, 3, until);
-	sqlite3_bind_int(q, 4, limit);
-	n = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		x = json_object();
-		json_object_set_new(x, "id", col_int(q, 0));
-		json_object_set_new(x, "at", col_int(q, 1));
-		json_object_set_new(x, "duration_ms", col_int(q, 2));
-		json_object_set_new(x, "worst", col_text(q, 3));
-		json_object_set_new(x, "records", col_json(q, 4));
-		if (findings_of(fs, sqlite3_column_int64(q, 0), &f) !=
-		    SQLITE_OK) {
-			json_decref(f);
-			json_decref(x);
-			rc = SQLITE_ERROR;
-			break;
+	json_object_set_new(o, "limit", json_integer(rows));
+	for (k = 0; k < STORE_H_KINDS; k++)
+		json_object_set_new(o, history_kinds[k].name,
+		    arr[k] = json_array());
+	for (k = 0; k < STORE_H_KINDS; k++) {
+		if (history_kind_page(st, &history_kinds[k], target, since,
+		    until, rows, &left, &first, arr[k], &next->k[k],
+		    cause) == -1) {
+			read_end(st);
+			json_decref(o);
+			return NULL;
 		}
-		json_object_set_new(x, "findings", f);
-		json_array_append_new(aud, x);
-		n++;
+		more |= !next->k[k].done;
 	}
-	if (rc != SQLITE_DONE)
-		goto fail_msg;
-	trunc |= n == limit;
-	sqlite3_finalize(q);
-	sqlite3_finalize(fs);
-	q = fs = NULL;
-
-	if (prep(st, "SELECT at, event, host, addr, port, finding, layer,"
-	    " severity, since, duration, evidence FROM alert_events"
-	    " WHERE target = ?1 AND at BETWEEN ?2 AND ?3"
-	    " ORDER BY at DESC, id DESC LIMIT ?4", &q, cause) == -1)
-		goto fail;
-	bind_text(q, 1, target);
-	sqlite3_bind_int64(q, 2, since);
-	sqlite3_bind_int64(q, 3, until);
-	sqlite3_bind_int(q, 4, limit);
-	n = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		x = json_object();
-		json_object_set_new(x, "at", col_int(q, 0));
-		json_object_set_new(x, "event", col_text(q, 1));
-		json_object_set_new(x, "host", col_text(q, 2));
-		json_object_set_new(x, "addr", col_text(q, 3));
-		json_object_set_new(x, "port", col_int(q, 4));
-		json_object_set_new(x, "finding", col_text(q, 5));
-		json_object_set_new(x, "layer", col_text(q, 6));
-		json_object_set_new(x, "severity", col_text(q, 7));
-		json_object_set_new(x, "since", col_int(q, 8));
-		json_object_set_new(x, "duration", col_int(q, 9));
-		json_object_set_new(x, "evidence", col_text(q, 10));
-		json_array_append_new(al, x);
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		goto fail_msg;
-	trunc |= n == limit;
-	sqlite3_finalize(q);
 	read_end(st);
-	json_object_set_new(o, "truncated", json_boolean(trunc));
+	json_object_set_new(o, "truncated", json_boolean(more));
 	return o;
-fail_msg:
-	set_cause(cause, "%s: %s", st->path, sqlite3_errmsg(st->rdb));
-fail:
-	sqlite3_finalize(q);
-	sqlite3_finalize(fs);
-	read_end(st);
-	json_decref(o);
-	return NULL;
+}
+
+json_t *
+store_history(struct store *st, const char *target, int64_t since,
+    int64_t until, int limit, char **cause)
+{
+	struct store_cursor	 next;
+
+	return store_history_page(st, target, since, until, NULL, limit,
+	    SIZE_MAX, &next, cause);
 }
 
 json_t *

@@ -188,6 +188,42 @@ json_t		*store_history(struct store *, const char *target,
 		    int64_t since, int64_t until, int limit, char **cause);
 
 /*
+ * The same a page at a time, so that a long history is read in short
+ * steps: where a page ends, per kind of row, newest first.
+ */
+enum store_history_kind {
+	STORE_H_SESSIONS,
+	STORE_H_AUDITS,
+	STORE_H_ALERTS,
+	STORE_H_KINDS
+};
+
+struct store_cursor_kind {
+	int		 done;		/* no row of this kind is left */
+	int		 started;	/* go on before (at, id); else from the
+					   newest */
+	int64_t		 at, id;	/* the last row given */
+};
+
+struct store_cursor {
+	struct store_cursor_kind k[STORE_H_KINDS];
+};
+
+/*
+ * A page of the history of target between since and until: from from
+ * (NULL: the newest of each kind), at most rows rows of each kind, and
+ * rows only while the page's JSON stays within about bytes (at least one
+ * row, so that every page moves on). *next is where the next page
+ * starts; "truncated" in the answer says whether there is one. The
+ * answer is store_history()'s. NULL with *cause when the database
+ * cannot be read.
+ */
+json_t		*store_history_page(struct store *, const char *target,
+		    int64_t since, int64_t until, const struct store_cursor *from,
+		    int rows, size_t bytes, struct store_cursor *next,
+		    char **cause);
+
+/*
  * The latest session per (host, addr, port) of target (every target
  * when NULL), at most limit: {"sessions": [...]} as in store_history,
  * each with its "target".

@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "ctl.h"
+#include "store.h"
 
 #define DEFAULT_SOCKET	"/run/smtprobed/control.sock"
 
@@ -284,6 +285,129 @@ on_reply(json_t *r, void *arg)
 	return !(c->cmd->flags & CTL_STREAM);
 }
 
+/*
+ * Commands answered a page at a time (CTL_PAGED): ask for page after
+ * page and print them as one reply, as if the daemon had sent it at
+ * once: targets to the last one, history to --limit rows of each kind
+ * (100 by default, STORE_LIMIT_MAX at most), as it always was.
+ */
+struct pager {
+	json_t		*page;		/* the last reply */
+};
+
+static int
+on_page(json_t *r, void *arg)
+{
+	struct pager	*p = arg;
+
+	json_decref(p->page);
+	p->page = json_incref(r);
+	return 1;
+}
+
+/* Append the rows of src[key] to dst[key], up to limit; 1 if some were
+ * left out. */
+static int
+append_rows(json_t *dst, json_t *src, const char *key, size_t limit)
+{
+	json_t	*d = json_object_get(dst, key), *v;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(src, key), i, v) {
+		if (json_array_size(d) >= limit)
+			return 1;
+		json_array_append(d, v);
+	}
+	return 0;
+}
+
+static int
+paged(const char *sock, const struct ctl_command *cmd, json_t *req,
+    struct reply_ctx *c, char *err, size_t errsz)
+{
+	static const char *const kinds[] = { "sessions", "audits", "alerts" };
+	struct pager	 p = { NULL };
+	json_t		*all = NULL, *body = NULL, *next, *abody = NULL;
+	json_int_t	 limit = 0, want;
+	size_t		 k, least;
+	int		 cut = 0, rv = -1;
+
+	if (cmd->cmd == CTL_HISTORY) {
+		limit = json_integer_value(json_object_get(req, "limit"));
+		if (limit <= 0)
+			limit = 100;
+		if (limit > STORE_LIMIT_MAX)
+			limit = STORE_LIMIT_MAX;
+	}
+	for (;;) {
+		if (cmd->cmd == CTL_HISTORY) {
+			/* what the kind with the fewest rows still wants */
+			least = all == NULL ? 0 : (size_t)limit;
+			for (k = 0; all != NULL && k < 3; k++)
+				if (json_array_size(json_object_get(abody,
+				    kinds[k])) < least)
+					least = json_array_size(json_object_get(
+					    abody, kinds[k]));
+			want = (json_int_t)((size_t)limit - least);
+			if (want > CTL_HISTORY_PAGE)
+				want = CTL_HISTORY_PAGE;
+			json_object_set_new(req, "limit", json_integer(want));
+		}
+		if (ctl_request(sock, req, cmd->timeout_ms, on_page, &p, err,
+		    errsz) == -1)
+			goto out;
+		if (p.page == NULL || !json_is_true(json_object_get(p.page,
+		    "ok"))) {
+			/* an error: as any reply */
+			if (p.page != NULL)
+				on_reply(p.page, c);
+			rv = 0;
+			goto out;
+		}
+		body = cmd->cmd == CTL_HISTORY ? json_object_get(p.page,
+		    "history") : p.page;
+		next = json_object_get(body, "next");
+		if (all == NULL) {
+			all = json_deep_copy(p.page);
+			abody = cmd->cmd == CTL_HISTORY ? json_object_get(all,
+			    "history") : all;
+		} else if (cmd->cmd == CTL_HISTORY) {
+			for (k = 0; k < 3; k++)
+				cut |= append_rows(abody, body, kinds[k],
+				    (size_t)limit);
+		} else
+			append_rows(abody, body, "targets", (size_t)-1);
+		if (next == NULL || json_is_null(next))
+			break;
+		if (cmd->cmd == CTL_HISTORY) {
+			for (k = 0; k < 3; k++)
+				if (json_array_size(json_object_get(abody,
+				    kinds[k])) < (size_t)limit &&
+				    !json_is_null(json_object_get(next,
+				    kinds[k])))
+					break;
+			if (k == 3) {
+				cut = 1;	/* every kind has its limit */
+				break;
+			}
+		}
+		json_object_set(req, "cursor", next);
+	}
+	/* one reply, as the daemon would have given it whole */
+	json_object_del(abody, "next");
+	if (cmd->cmd == CTL_HISTORY) {
+		json_object_set_new(abody, "limit", json_integer(limit));
+		json_object_set_new(abody, "truncated", json_boolean(cut ||
+		    !json_is_null(json_object_get(body, "next"))));
+	}
+	on_reply(all, c);
+	rv = 0;
+out:
+	json_decref(p.page);
+	json_decref(all);
+	return rv;
+}
+
 void
 client_usage(FILE *fp)
 {
@@ -380,8 +504,9 @@ client_main(const struct ctl_command *cmd, int argc, char **argv)
 	if (needs_target)
 		json_object_set_new(req, "target", json_string(argv[0]));
 	signal(SIGPIPE, SIG_IGN);
-	if (ctl_request(sock, req, cmd->timeout_ms, on_reply, &c, err,
-	    sizeof(err)) == -1) {
+	if ((cmd->flags & CTL_PAGED) ? paged(sock, cmd, req, &c, err,
+	    sizeof(err)) == -1 : ctl_request(sock, req, cmd->timeout_ms,
+	    on_reply, &c, err, sizeof(err)) == -1) {
 		fprintf(stderr, "smtprobe: %s\n", err);
 		json_decref(req);
 		return 3;

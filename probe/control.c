@@ -70,31 +70,57 @@ status_json(struct daemon *d)
 	return o;
 }
 
+/*
+ * A page of targets, in the order of the file: those after the one
+ * named by the request's "cursor" (from the first without one), at most
+ * CTL_TARGETS_PAGE of them and about CTL_PAGE_BYTES; "next" names the
+ * last one given when more follow.
+ */
 static json_t *
-targets_json(struct daemon *d)
+targets_json(struct daemon *d, json_t *req, const char **why)
 {
-	json_t	*a = json_array();
-	size_t	 i;
-	int64_t	 now = admit_now(&d->admit);
+	json_t		*a, *cur = json_object_get(req, "cursor");
+	size_t		 i = 0, n, bytes = 0;
+	int64_t		 now = admit_now(&d->admit);
+	struct watch	*t;
 
-	for (i = 0; i < d->ntargets; i++) {
-		struct watch	*t = d->targets[i];
-		json_t		*st = t->last ? json_object_get(t->last, "status") :
-				    NULL;
+	if (cur != NULL && !json_is_null(cur)) {
+		if (!json_is_string(cur)) {
+			*why = "\"cursor\" is not a target id";
+			return NULL;
+		}
+		if ((t = runs_find(d, json_string_value(cur))) == NULL) {
+			*why = "the target of \"cursor\" is gone (the "
+			    "configuration was reloaded): ask from the start";
+			return NULL;
+		}
+		for (i = 0; i < d->ntargets && d->targets[i] != t; i++)
+			;
+		i++;		/* the page starts after it */
+	}
+	a = json_array();
+	for (n = 0; i < d->ntargets && n < CTL_TARGETS_PAGE &&
+	    bytes < CTL_PAGE_BYTES; i++, n++) {
+		json_t	*st, *row;
 
-		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:O,s:I,s:i,"
-		    "s:b,s:I}", "target", t->id, "kind",
-		    t->ct->kind == TARGET_DOMAIN ? "domain" : "host",
-		    "interval_s", (json_int_t)(t->ct->interval_ms / 1000),
+		t = d->targets[i];
+		st = t->last ? json_object_get(t->last, "status") : NULL;
+		row = json_pack("{s:s,s:s,s:I,s:O,s:I,s:i,s:b,s:I}", "target",
+		    t->id, "kind", t->ct->kind == TARGET_DOMAIN ? "domain" :
+		    "host", "interval_s", (json_int_t)(t->ct->interval_ms / 1000),
 		    "status", st ? st : json_null(),
 		    "last_run", (json_int_t)(t->last ? json_integer_value(
 		    json_object_get(t->last, "at")) : 0),
 		    "open_alerts", t->alerts.nopen,
 		    "running", t->running != NULL,
 		    "next_run_in_s", (json_int_t)(timetable_queued(&t->item) ?
-		    (t->item.due - now) / 1000 : 0)));
+		    (t->item.due - now) / 1000 : 0));
+		bytes += json_dumpb(row, NULL, 0, JSON_COMPACT) + 1;
+		json_array_append_new(a, row);
 	}
-	return json_pack("{s:b,s:o}", "ok", 1, "targets", a);
+	return json_pack("{s:b,s:o,s:o}", "ok", 1, "targets", a, "next",
+	    i < d->ntargets && i > 0 ? json_string(d->targets[i - 1]->id) :
+	    json_null());
 }
 
 static json_t *
@@ -137,9 +163,14 @@ static void
 h_targets(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
     struct watch *t)
 {
-	(void)req;
+	const char	*why = NULL;
+	json_t		*o;
+
 	(void)t;
-	ctl_reply(s, id, targets_json(d));
+	if ((o = targets_json(d, req, &why)) == NULL)
+		ctl_reply_error(s, id, why != NULL ? why : "out of memory");
+	else
+		ctl_reply(s, id, o);
 }
 
 static void
@@ -151,6 +182,72 @@ h_show(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
 	ctl_reply(s, id, show_json(t));
 }
 
+static const char *const history_kinds[STORE_H_KINDS] = {
+	[STORE_H_SESSIONS] = "sessions",
+	[STORE_H_AUDITS] = "audits",
+	[STORE_H_ALERTS] = "alerts",
+};
+
+/*
+ * The request's "cursor" (where the page before ended) as the store's:
+ * for each kind, [at, id] to go on before, null when it is done, absent
+ * to start from the newest. -1 when it is not one.
+ */
+static int
+history_cursor(json_t *j, struct store_cursor *cur)
+{
+	const char	*key;
+	json_t		*v;
+	int		 k;
+
+	memset(cur, 0, sizeof(*cur));
+	if (!json_is_object(j))
+		return -1;
+	json_object_foreach(j, key, v) {
+		for (k = 0; k < STORE_H_KINDS && strcmp(key, history_kinds[k]);
+		    k++)
+			;
+		if (k == STORE_H_KINDS)
+			return -1;
+		if (json_is_null(v))
+			cur->k[k].done = 1;
+		else if (json_is_array(v) && json_array_size(v) == 2 &&
+		    json_is_integer(json_array_get(v, 0)) &&
+		    json_is_integer(json_array_get(v, 1))) {
+			cur->k[k].started = 1;
+			cur->k[k].at = json_integer_value(json_array_get(v, 0));
+			cur->k[k].id = json_integer_value(json_array_get(v, 1));
+		} else
+			return -1;
+	}
+	return 0;
+}
+
+static json_t *
+history_next(const struct store_cursor *cur)
+{
+	json_t	*o = json_object();
+	int	 k;
+
+	for (k = 0; k < STORE_H_KINDS; k++) {
+		const struct store_cursor_kind *c = &cur->k[k];
+
+		if (c->done)
+			json_object_set_new(o, history_kinds[k], json_null());
+		else if (c->started)
+			json_object_set_new(o, history_kinds[k], json_pack("[I,I]",
+			    (json_int_t)c->at, (json_int_t)c->id));
+	}
+	return o;
+}
+
+/*
+ * A page of a target's history: at most "limit" rows of each kind (100
+ * by default, CTL_HISTORY_PAGE at most) and about CTL_PAGE_BYTES, from
+ * "cursor" on; "next" is the cursor of the page after, null at the end.
+ * A long history is read in many short steps between the other work of
+ * the loop, and a reply never nears the client's output bound.
+ */
 static void
 h_history(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
     struct watch *t)
@@ -158,18 +255,28 @@ h_history(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
 	json_int_t	 since = json_integer_value(json_object_get(req, "since"));
 	json_int_t	 until = json_integer_value(json_object_get(req, "until"));
 	json_int_t	 limit = json_integer_value(json_object_get(req, "limit"));
+	json_t		*cj = json_object_get(req, "cursor"), *h;
+	struct store_cursor from, next;
 	char		*cause = NULL;
-	json_t		*h;
 
+	if (cj != NULL && history_cursor(cj, &from) == -1) {
+		ctl_reply_error(s, id, "\"cursor\" is not one a history reply "
+		    "gave");
+		return;
+	}
 	if (d->store == NULL ||
-	    (h = store_history(d->store, t->id, since, until ? until :
-	    INT64_MAX, limit <= 0 ? 100 : limit > STORE_LIMIT_MAX ?
-	    STORE_LIMIT_MAX : (int)limit, &cause)) == NULL) {
+	    (h = store_history_page(d->store, t->id, since, until ? until :
+	    INT64_MAX, cj != NULL ? &from : NULL, limit <= 0 ? 100 :
+	    limit > CTL_HISTORY_PAGE ? CTL_HISTORY_PAGE : (int)limit,
+	    CTL_PAGE_BYTES, &next, &cause)) == NULL) {
 		ctl_reply_error(s, id, cause ? cause : "no store");
 		free(cause);
-	} else
-		ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1,
-		    "target", t->id, "history", h));
+		return;
+	}
+	json_object_set_new(h, "next", json_is_true(json_object_get(h,
+	    "truncated")) ? history_next(&next) : json_null());
+	ctl_reply(s, id, json_pack("{s:b,s:s,s:o}", "ok", 1, "target", t->id,
+	    "history", h));
 }
 
 /* Run the target now and reply when the run ends, or after the running one. */

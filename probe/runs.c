@@ -27,6 +27,21 @@
 static void	target_free(struct watch *);
 
 /*
+ * Probes asked during a run wait for the next run (t->next); when there
+ * will be none, they are told so at once rather than left to time out.
+ */
+static void
+queued_probes_fail(struct watch *t, const char *why)
+{
+	int	 i;
+
+	for (i = 0; i < t->nnext; i++)
+		if (t->d->ctl != NULL)
+			ctl_reply_error(t->d->ctl, t->next[i], why);
+	t->nnext = 0;
+}
+
+/*
  * Sessions' admission: the daemon's cap, the target's cap and spacing
  * per address, through check.h's gate.
  */
@@ -392,6 +407,7 @@ target_free(struct watch *t)
 		t->gone = 1;	/* run_done frees it */
 		return;
 	}
+	queued_probes_fail(t, "the target was removed by a reload");
 	timetable_remove(&t->d->tt, &t->item);
 	alert_set_free(&t->alerts);
 	json_decref(t->last);
@@ -491,6 +507,10 @@ runs_install(struct daemon *d, struct conf *conf, struct audit_dkim_key *keys,
 			/* its open alerts end here, said so */
 			alert_withdraw_all(&t->alerts, util_wall(), on_alert,
 			    &e);
+			/* a probe waiting for its next run gets none; one
+			 * waiting for the running run still gets that */
+			queued_probes_fail(t, "the target was removed by a "
+			    "reload");
 			t->gone = 1;
 			target_free(t);
 		}

@@ -529,7 +529,9 @@ main(int argc, char *argv[])
 		log_warnx("store: not everything was written before the "
 		    "deadline");
 	ctl_close(d.ctl);
+	d.ctl = NULL;		/* nobody to answer from here on */
 	metrics_close(d.metrics);
+	d.metrics = NULL;
 	logwatch_free(&d);
 	runs_free(&d);
 	store_close(d.store);

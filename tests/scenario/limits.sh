@@ -24,6 +24,16 @@
 #				request: scrapes are answered at once all the
 #				while, the probes keep their pace, and no such
 #				connection outlives the deadline of a request
+#	limits.ctl.history.*	a history of 10 000 sessions: a request gets one
+#				page (100 rows, well under a client's output
+#				bound) and a cursor; readers that never read
+#				hold a page each, and status is answered at
+#				once meanwhile; smtprobe history --limit 10000
+#				pages through it all
+#	limits.ctl.reload-queued a probe queued behind a running run is told at
+#				once when a reload removes its target
+#	limits.ctl.refused-logged a hundred connections refused for their
+#				credentials: one log line
 #
 # Everything runs on loopback, against a port nobody listens on. A
 # connection made before the limit is lowered (tests/lib/ctlpipe.py)
@@ -53,9 +63,11 @@ SMTPROBE=$T_DIR/bin/smtprobe
 SMTPROBED=$T_DIR/bin/smtprobed
 
 read -r CLOSED M_FD M_LORIS <<<"$(free_ports 3 | tr '\n' ' ')"
+PY=python3
 
 # conf NAME [KEY = VALUE lines...]: a daemon of its own (state in
-# $T_DIR/NAME, socket $T_DIR/NAME.sock) probing the closed port.
+# $T_DIR/NAME, socket $T_DIR/NAME.sock) probing the closed port every
+# $INTERVAL (1s).
 conf() {
 	local name=$1
 	shift
@@ -63,7 +75,7 @@ conf() {
 [daemon]
 state-dir = $T_DIR/$name
 control-socket = $T_DIR/$name.sock
-interval = 1s
+interval = ${INTERVAL:-1s}
 jitter = 0
 host-spacing = 0
 alert-after = 2
@@ -237,7 +249,7 @@ conf raised >"$T_DIR/raised.conf"
 t_bg raised prlimit --nofile=256:4096 "$SMTPROBED" -d -f "$T_DIR/raised.conf"
 R_PID=$T_BG_PID
 wait_answer "$T_DIR/raised.sock" 10 || why "the daemon does not answer"
-grep_row "$T_DIR/raised.log" "^smtprobed: descriptors: limit 4096 \(raised\), [0-9]+ held: at most 64 runs, [0-9]+ DNS queries, 256 control clients and 32 metrics connections at once$"
+grep_row "$T_DIR/raised.log" "^smtprobed: descriptors: limit 4096 \(raised\), [0-9]+ held: at most 64 runs, [0-9]+ DNS queries, 64 control clients and 32 metrics connections at once$"
 m=$(awk '/^Max open files/ { print $4, $5 }' "/proc/$R_PID/limits")
 [ "$m" = "4096 4096" ] || why "limits of the process: $m, expected 4096 4096"
 dend
@@ -331,4 +343,215 @@ n=$(grep -c 'connections at once, the most allowed' "$T_DIR/loris.log")
 [ "$n" = 1 ] || why "$n lines about the connections closed to make room, expected 1"
 dend
 t_kill "$LORIS_PID"
+
+# --- the control socket's memory: a long history ---------------------------
+
+# A store with 10 000 sessions of one target, each with a 2000-byte
+# transcript and a finding (23 MB as JSON), made by the daemon (schema)
+# and filled by sqlite3 while it is stopped.
+INTERVAL=1h conf hist >"$T_DIR/hist.conf"
+H_DB=$T_DIR/hist/smtprobed.db
+t_bg hist0 "$SMTPROBED" -d -f "$T_DIR/hist.conf"
+H_PID=$T_BG_PID
+wait_answer "$T_DIR/hist.sock" 10
+t_kill "$H_PID"
+NOW=$(date +%s)
+sqlite3 "$H_DB" "BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+INSERT INTO sessions (target, host, addr, port, started_at, duration_us,
+    outcome, worst, phases, transcript)
+SELECT '$ID', 'mx.test.example', '127.0.0.1', $CLOSED, $NOW - 20000 + i / 2,
+    1000, 'refused', 'crit', '[]', replace(hex(zeroblob(1000)), '00', 'xy')
+FROM n;
+INSERT INTO findings (session_id, target, at, finding, layer, severity, host,
+    addr, port, evidence)
+SELECT id, target, started_at, 'net.connect.refused', 'net', 'crit', host,
+    addr, port, 'connect to 127.0.0.1 port $CLOSED: Connection refused'
+FROM sessions;
+COMMIT;" >"$T_DIR/hist-fill.log" 2>&1
+t_bg hist "$SMTPROBED" -d -f "$T_DIR/hist.conf"
+H_PID=$T_BG_PID
+T_SHOW_LOGS=("$T_DIR/hist.log")
+drow limits.ctl.history.setup
+wait_answer "$T_DIR/hist.sock" 10 || why "the daemon does not answer"
+n=$(sqlite3 "$H_DB" "SELECT count(*) FROM sessions WHERE target = '$ID'")
+[ "$n" = 10000 ] || why "$n sessions in the store: $(cat "$T_DIR/hist-fill.log")"
+dend
+
+# One request, one page: the rows, a cursor for the rest, a short line.
+drow limits.ctl.history.page
+ROW_OUT=$T_DIR/hist-page.json
+printf '{"cmd":"history","target":"%s","limit":10000}\n' "$ID" |
+    timeout 10 $PY "$T_LIB/ctlpipe.py" "$T_DIR/hist.sock" >"$ROW_OUT" 2>&1
+cq match 0.ok true
+cq len 0.history.sessions eq 100
+cq match 0.history.limit 100
+cq match 0.history.truncated true
+cq type 0.history.next.sessions list
+cq match 0.history.next.audits null
+n=$(head -n 1 "$ROW_OUT" | wc -c)
+[ "$n" -le 1048576 ] || why "a reply of $n bytes"
+dend
+
+# The cursor given back: the next 100, older, none twice.
+drow limits.ctl.history.cursor
+ROW_OUT=$T_DIR/hist-page2.json
+$PY - "$T_DIR/hist-page.json" "$ID" >"$T_DIR/hist-req2.json" <<'PYEOF'
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+print(json.dumps({"cmd": "history", "target": sys.argv[2], "limit": 100,
+                  "cursor": r["history"]["next"]}))
+PYEOF
+timeout 10 $PY "$T_LIB/ctlpipe.py" "$T_DIR/hist.sock" <"$T_DIR/hist-req2.json" \
+    >"$ROW_OUT" 2>&1
+cq len 0.history.sessions eq 100
+last=$($PY -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["history"]["sessions"][-1]["id"])' "$T_DIR/hist-page.json" 2>/dev/null)
+first=$($PY -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["history"]["sessions"][0]["id"])' "$ROW_OUT" 2>/dev/null)
+[ -n "$last" ] && [ -n "$first" ] && [ "$first" -lt "$last" ] ||
+    why "page 2 starts at session ${first:-?}, page 1 ended at ${last:-?}"
+printf '{"cmd":"history","target":"%s","cursor":{"sessions":"x"}}\n' "$ID" |
+    timeout 10 $PY "$T_LIB/ctlpipe.py" "$T_DIR/hist.sock" \
+    >"$T_DIR/hist-badcursor.json" 2>&1
+$CTLQ "$T_DIR/hist-badcursor.json" match 0.ok false :: match 0.error \
+    '"cursor" is not one a history reply gave' >"$T_DIR/hist-bad.why" 2>&1 ||
+    why "a bad cursor: $(cat "$T_DIR/hist-bad.why")"
+dend
+
+# Five clients ask for all of it and never read, one reads it all: status
+# is answered at once all the while (one page is a few milliseconds).
+cat >"$T_DIR/nonreaders.py" <<'PYEOF'
+import json, socket, sys, time
+path, target = sys.argv[1], sys.argv[2]
+socks = []
+for _ in range(5):
+    s = socket.socket(socket.AF_UNIX)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(path)
+    s.sendall(json.dumps({"cmd": "history", "target": target,
+                          "limit": 10000}).encode() + b"\n")
+    socks.append(s)
+time.sleep(8)
+PYEOF
+cat >"$T_DIR/latency.py" <<'PYEOF'
+import json, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+worst, buf = 0.0, b""
+end = time.monotonic() + float(sys.argv[2])
+n = 0
+while time.monotonic() < end:
+    t0 = time.monotonic()
+    s.sendall(b'{"cmd":"status"}\n')
+    while b"\n" not in buf:
+        buf += s.recv(65536)
+    line, _, buf = buf.partition(b"\n")
+    assert json.loads(line)["ok"]
+    worst = max(worst, time.monotonic() - t0)
+    n += 1
+    time.sleep(0.05)
+print(json.dumps({"requests": n, "worst_ms": int(worst * 1000)}))
+PYEOF
+drow limits.ctl.history.status-meanwhile
+ROW_OUT=$T_DIR/hist-latency.json
+$PY "$T_DIR/nonreaders.py" "$T_DIR/hist.sock" "$ID" &
+NR_PID=$!
+T_PIDS+=("$NR_PID")
+t0=$(date +%s%N)
+timeout 60 "$SMTPROBE" history "$ID" --limit 10000 --json \
+    -s "$T_DIR/hist.sock" >"$T_DIR/hist-all.json" 2>"$T_DIR/hist-all.err" &
+ALL_PID=$!
+$PY "$T_DIR/latency.py" "$T_DIR/hist.sock" 4 >"$ROW_OUT" 2>&1
+cq ge 0.requests 20
+cq le 0.worst_ms 500
+dend
+
+drow limits.ctl.history.all
+wait "$ALL_PID"
+rc=$?
+t1=$(date +%s%N)
+ROW_OUT=$T_DIR/hist-all.json
+[ "$rc" = 0 ] || why "smtprobe history: exit status $rc: $(head -c 200 "$T_DIR/hist-all.err")"
+cq lines eq 1
+cq len 0.history.sessions eq 10000
+cq match 0.history.limit 10000
+cq some 0.history.sessions.9999.findings id=net.connect.refused
+$PY - "$ROW_OUT" >"$T_DIR/hist-order.txt" 2>&1 <<'PYEOF'
+import json, sys
+s = json.loads(open(sys.argv[1]).readline())["history"]["sessions"]
+k = [(x["at"], x["id"]) for x in s]
+assert k == sorted(k, reverse=True), "not newest first"
+assert len(set(x["id"] for x in s)) == len(s), "a session twice"
+PYEOF
+[ $? = 0 ] || why "$(tail -n 1 "$T_DIR/hist-order.txt")"
+echo "smtprobe history --limit 10000: $(( (t1 - t0) / 1000000 )) ms" \
+    >"$T_DIR/hist-all.ms"
+dend
+wait "$NR_PID" 2>/dev/null
+kill -0 "$H_PID" 2>/dev/null || fail limits.ctl.history.alive "the daemon is gone"
+t_kill "$H_PID"
+
+# --- a queued probe whose target a reload removes ------------------------
+
+# A server that never greets: a run of it takes the banner timeout (3 s).
+t_bg tarpit $PY "$T_LIB/fakesmtp.py" --ready "$T_DIR/tarpit.ports" \
+    --lifetime 120 tarpit
+wait_file "$T_DIR/tarpit.ports" 10
+read -r _ P_TARPIT <"$T_DIR/tarpit.ports"
+ID_TARPIT=host:127.0.0.1:$P_TARPIT
+rl_conf() {
+	INTERVAL=1h conf rl "control-mode = 0666" "control-group = 4242"
+	[ "$1" = with ] && printf '\n[host 127.0.0.1:%s]\ntls = none\nhelo = probe.test.example\ntimeout = all=3s\n' "$P_TARPIT"
+}
+rl_conf with >"$T_DIR/rl.conf"
+t_bg rl "$SMTPROBED" -d -f "$T_DIR/rl.conf"
+RL_PID=$T_BG_PID
+T_SHOW_LOGS=("$T_DIR/rl.log")
+wait_answer "$T_DIR/rl.sock" 10
+
+drow limits.ctl.reload-queued
+# the first asks for a run, the second comes while it runs: it waits for
+# the next one, which the reload takes away
+timeout 20 "$SMTPROBE" probe "$ID_TARPIT" --json -s "$T_DIR/rl.sock" \
+    >"$T_DIR/probe1.json" 2>"$T_DIR/probe1.err" &
+P1=$!
+sleep 0.5
+timeout 20 "$SMTPROBE" probe "$ID_TARPIT" --json -s "$T_DIR/rl.sock" \
+    >"$T_DIR/probe2.json" 2>"$T_DIR/probe2.err" &
+P2=$!
+sleep 0.5
+rl_conf without >"$T_DIR/rl.conf"
+t0=$(date +%s%N)
+timeout 10 "$SMTPROBE" reload -s "$T_DIR/rl.sock" >"$T_DIR/rl-reload.out" 2>&1 ||
+    why "reload: $(cat "$T_DIR/rl-reload.out")"
+wait "$P2"
+rc2=$?
+t1=$(date +%s%N)
+wait "$P1"
+rc1=$?
+[ "$rc2" = 1 ] || why "the queued probe: exit status $rc2, expected 1"
+$CTLQ "$T_DIR/probe2.json" match 0.ok false :: match 0.error \
+    'the target was removed by a reload' >"$T_DIR/probe2.why" 2>&1 ||
+    why "the queued probe: $(cat "$T_DIR/probe2.why")"
+[ $(( (t1 - t0) / 1000000 )) -le 1500 ] ||
+    why "the queued probe was answered $(( (t1 - t0) / 1000000 )) ms after the reload"
+# the running run goes on: whoever asked for it gets it
+[ "$rc1" = 0 ] || why "the running probe: exit status $rc1: $(head -c 200 "$T_DIR/probe1.err")"
+$CTLQ "$T_DIR/probe1.json" match 0.result.status crit :: some \
+    0.result.findings id=smtp.banner.timeout >"$T_DIR/probe1.why" 2>&1 ||
+    why "the running probe: $(cat "$T_DIR/probe1.why")"
+dend
+
+# --- refusals logged once a minute, not once each --------------------------
+
+drow limits.ctl.refused-logged
+ROW_OUT=$T_DIR/refused.json
+timeout 30 setpriv --reuid=12345 --regid=12345 --clear-groups \
+    $PY "$T_LIB/ctlhostile.py" flood "$T_DIR/rl.sock" 100 >"$ROW_OUT" 2>&1
+cq match 0.clients 100
+cq match '0.messages.permission denied' 100
+n=$(grep -c 'control: uid 12345 refused' "$T_DIR/rl.log")
+[ "$n" = 1 ] || why "$n lines for 100 refused connections, expected 1"
+dend
+t_kill "$RL_PID"
 

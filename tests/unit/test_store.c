@@ -539,6 +539,87 @@ test_history_bounds(void **state)
 	store_close(st);
 }
 
+/*
+ * Paged: several sessions share a second (one run, many MX), so a page
+ * ends at (at, id), not at a time; every row comes once, newest first,
+ * whatever the page size, and a page keeps to its bytes (one row at
+ * least, so that it moves on).
+ */
+static void
+test_history_pages(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store		*st = open_store(fx, NULL);
+	struct store_cursor	 cur, next;
+	struct fake		 f;
+	json_t			*h, *s, *row;
+	char			*cause = NULL, *dump;
+	int64_t			 last_at, last_id;
+	size_t			 i, j;
+	int			 n, seen, pages, rows, sizes[][2] = {
+				    { 1, 1 << 20 }, { 7, 1 << 20 },
+				    { 100, 1 << 20 }, { 100, 2000 },
+				    { 100, 1 } };
+
+	fake_session(&f, "192.0.2.1", 25, 0);
+	for (n = 0; n < 45; n++)
+		assert_int_equal(store_add_session(st, "a.test", "mx.a.test",
+		    1000 + n / 4, &f.r, NULL), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		rows = sizes[i][0];
+		seen = 0;
+		pages = 0;
+		last_at = INT64_MAX;
+		last_id = INT64_MAX;
+		h = store_history_page(st, "a.test", 0, 0, NULL, rows,
+		    (size_t)sizes[i][1], &next, &cause);
+		for (;;) {
+			assert_non_null(h);
+			pages++;
+			s = json_object_get(h, "sessions");
+			assert_true(json_array_size(s) >= 1);
+			assert_true(json_array_size(s) <= (size_t)rows);
+			dump = json_dumps(h, JSON_COMPACT);
+			/* within the bytes, or a single row */
+			assert_true(strlen(dump) <= (size_t)sizes[i][1] + 400 ||
+			    json_array_size(s) == 1);
+			free(dump);
+			json_array_foreach(s, j, row) {
+				int64_t at = json_integer_value(
+				    json_object_get(row, "at"));
+				int64_t id = json_integer_value(
+				    json_object_get(row, "id"));
+
+				assert_true(at < last_at ||
+				    (at == last_at && id < last_id));
+				last_at = at;
+				last_id = id;
+				seen++;
+			}
+			json_decref(h);
+			if (!next.k[STORE_H_SESSIONS].done) {
+				cur = next;
+				h = store_history_page(st, "a.test", 0, 0, &cur,
+				    rows, (size_t)sizes[i][1], &next, &cause);
+				continue;
+			}
+			break;
+		}
+		assert_int_equal(seen, 45);
+		/* 45 rows: pages of rows rows (of one, when bytes are few) */
+		if (sizes[i][1] >= 1 << 20)
+			assert_int_equal(pages, (45 + rows - 1) / rows);
+		else if (sizes[i][1] == 1)
+			assert_int_equal(pages, 45);
+		assert_int_equal(last_at, 1000);
+		assert_true(next.k[STORE_H_AUDITS].done);
+		assert_true(next.k[STORE_H_ALERTS].done);
+	}
+	store_close(st);
+}
+
 static void
 test_latest(void **state)
 {
@@ -1338,6 +1419,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_history_bounds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_history_pages, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_report, setup,
