@@ -166,13 +166,15 @@ install: all
 	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/smtprobed|$(SYSCONFDIR)/smtprobed|g' \
 	    systemd/smtprobed.service >$(DESTDIR)$(UNITDIR)/smtprobed.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/smtprobed.service
+	install -m 0644 systemd/smtprobed.socket $(DESTDIR)$(UNITDIR)/smtprobed.socket
 	test -e $(DESTDIR)$(SYSCONFDIR)/smtprobed/smtprobed.conf || \
 	    install -m 0644 conf/smtprobed.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/smtprobed/smtprobed.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/smtprobe $(DESTDIR)$(SBINDIR)/smtprobed \
-	    $(DESTDIR)$(UNITDIR)/smtprobed.service
+	    $(DESTDIR)$(UNITDIR)/smtprobed.service \
+	    $(DESTDIR)$(UNITDIR)/smtprobed.socket
 	for m in man/*.[1-8]; do \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
 	done

@@ -54,6 +54,7 @@ struct ctl_server {
 	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	gid_t			 gid;
 	int			 clients_max;
+	int			 inherited;	/* systemd's: not ours to remove */
 	ctl_request_cb		 cb;
 	void			*arg;
 	struct ctl_client	*clients;
@@ -350,37 +351,51 @@ best_effort_write(int fd, const char *s, size_t n)
 }
 
 /*
- * SO_PEERCRED carries only the primary group; a member of the control
- * group by a supplementary group shows in /proc/PID/status. The file is
- * small and procfs never blocks on a disk.
+ * Is gid among the peer's supplementary groups? SO_PEERGROUPS (Linux
+ * 4.13) gives them as they were when the peer connected, from the
+ * socket: nothing is read from /proc, which a sandboxed daemon may not
+ * see (systemd's ProtectProc=invisible) and which would race the peer
+ * anyway. An older kernel gives none: only the primary group counts.
  */
 static int
-in_groups(pid_t pid, gid_t gid)
+peer_in_group(int fd, gid_t gid)
 {
-	char	 path[64], line[4096], *p, *end;
-	FILE	*f;
-	int	 found = 0;
-	long	 g;
+	gid_t		 few[64], *g = few;
+	socklen_t	 len = sizeof(few);
+	size_t		 i, n;
+	int		 found = 0;
 
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "Groups:", 7) != 0)
-			continue;
-		for (p = line + 7; *p != '\0'; p = end) {
-			g = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			if (g == (long)gid)
-				found = 1;
+#ifdef SO_PEERGROUPS
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) == -1) {
+		/* more than 64: the kernel says how much room they need */
+		if (errno != ERANGE || len == 0 || len > 65536 * sizeof(gid_t) ||
+		    (g = malloc(len)) == NULL)
+			return 0;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) == -1) {
+			free(g);
+			return 0;
 		}
-		break;
 	}
-	fclose(f);
+	n = len / sizeof(gid_t);
+	for (i = 0; i < n && !found; i++)
+		found = g[i] == gid;
+	if (g != few)
+		free(g);
+#else
+	(void)fd;
+	(void)gid;
+	(void)g;
+	(void)len;
+	(void)i;
+	(void)n;
+#endif
 	return found;
 }
 
+/*
+ * Root, our own user, and members of the control group (by the primary
+ * group SO_PEERCRED gives, or a supplementary one) are served.
+ */
 static int
 cred_ok(struct ctl_server *s, int fd, uid_t *uid)
 {
@@ -394,7 +409,7 @@ cred_ok(struct ctl_server *s, int fd, uid_t *uid)
 		return 1;
 	if (s->gid == (gid_t)-1)
 		return 0;
-	return cr.gid == s->gid || in_groups(cr.pid, s->gid);
+	return cr.gid == s->gid || peer_in_group(fd, s->gid);
 }
 
 static void
@@ -468,6 +483,61 @@ socket_alive(const char *path)
 	return rv;
 }
 
+static struct ctl_server *
+server_new(struct event_base *base, const struct ctl_config *cfg,
+    ctl_request_cb cb, void *arg)
+{
+	struct ctl_server	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->base = base;
+	s->gid = cfg->gid;
+	s->clients_max = cfg->clients_max > 0 && cfg->clients_max <
+	    CTL_CLIENTS_MAX ? cfg->clients_max : CTL_CLIENTS_MAX;
+	s->cb = cb;
+	s->arg = arg;
+	util_strlcpy(s->path, cfg->path, sizeof(s->path));
+	return s;
+}
+
+/*
+ * The socket systemd made (smtprobed.socket): it listens already, with
+ * the mode and group the socket unit gave it, and stays when we stop.
+ */
+static struct ctl_server *
+listen_inherited(struct event_base *base, const struct ctl_config *cfg,
+    ctl_request_cb cb, void *arg, char **cause)
+{
+	struct ctl_server	*s;
+	static char		 buf[512];
+	int			 fl;
+
+	if ((s = server_new(base, cfg, cb, arg)) == NULL) {
+		*cause = "out of memory";
+		return NULL;
+	}
+	s->inherited = 1;
+	if ((fl = fcntl(cfg->fd, F_GETFL)) == -1 ||
+	    fcntl(cfg->fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(cfg->fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    (s->lst = evconnlistener_new(base, accept_cb, s,
+	    LEV_OPT_CLOSE_ON_FREE, -1, cfg->fd)) == NULL) {
+		snprintf(buf, sizeof(buf), "%s (from systemd): %s", cfg->path,
+		    strerror(errno));
+		*cause = buf;
+		free(s);
+		return NULL;
+	}
+	if ((s->guard = accept_guard_new(base, s->lst, "control")) == NULL) {
+		evconnlistener_free(s->lst);
+		free(s);
+		*cause = "out of memory";
+		return NULL;
+	}
+	return s;
+}
+
 struct ctl_server *
 ctl_listen(struct event_base *base, const struct ctl_config *cfg,
     ctl_request_cb cb, void *arg, char **cause)
@@ -485,6 +555,8 @@ ctl_listen(struct event_base *base, const struct ctl_config *cfg,
 		*cause = buf;
 		return NULL;
 	}
+	if (cfg->fd > 2)
+		return listen_inherited(base, cfg, cb, arg, cause);
 	if (lstat(cfg->path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(buf, sizeof(buf), "%s: exists and is not a "
@@ -500,17 +572,10 @@ ctl_listen(struct event_base *base, const struct ctl_config *cfg,
 		}
 		unlink(cfg->path);	/* stale */
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = server_new(base, cfg, cb, arg)) == NULL) {
 		*cause = "out of memory";
 		return NULL;
 	}
-	s->base = base;
-	s->gid = cfg->gid;
-	s->clients_max = cfg->clients_max > 0 && cfg->clients_max <
-	    CTL_CLIENTS_MAX ? cfg->clients_max : CTL_CLIENTS_MAX;
-	s->cb = cb;
-	s->arg = arg;
-	util_strlcpy(s->path, cfg->path, sizeof(s->path));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		goto fail;
@@ -525,11 +590,24 @@ ctl_listen(struct event_base *base, const struct ctl_config *cfg,
 		goto fail;
 	}
 	umask(old);
-	if (chmod(cfg->path, cfg->mode) == -1 ||
-	    (cfg->gid != (gid_t)-1 && chown(cfg->path, (uid_t)-1, cfg->gid) == -1)) {
+	if (chmod(cfg->path, cfg->mode) == -1) {
 		close(fd);
 		unlink(cfg->path);
 		goto fail;
+	}
+	if (cfg->gid != (gid_t)-1 && chown(cfg->path, (uid_t)-1, cfg->gid) ==
+	    -1) {
+		/* not root and not a member: say what would do */
+		snprintf(buf, sizeof(buf), "%s: cannot give it group %ld (%s): "
+		    "the daemon must run as root or as a member of the group "
+		    "(systemd: let smtprobed.socket make the socket, with "
+		    "SocketGroup=, or give the service SupplementaryGroups=)",
+		    cfg->path, (long)cfg->gid, strerror(errno));
+		*cause = buf;
+		close(fd);
+		unlink(cfg->path);
+		free(s);
+		return NULL;
 	}
 	s->lst = evconnlistener_new(base, accept_cb, s, LEV_OPT_CLOSE_ON_FREE,
 	    128, fd);
@@ -623,7 +701,8 @@ ctl_close(struct ctl_server *s)
 		client_free(s->clients);
 	accept_guard_free(s->guard);
 	evconnlistener_free(s->lst);
-	unlink(s->path);
+	if (!s->inherited)
+		unlink(s->path);
 	free(s);
 }
 

@@ -99,11 +99,18 @@ struct ctl_config {
 	gid_t		 gid;		/* group allowed besides root and us;
 					   (gid_t)-1 for none */
 	int		 clients_max;	/* clients at once; 0: CTL_CLIENTS_MAX */
+	int		 fd;		/* > 2: a socket listening on path
+					   already (systemd's, socket
+					   activation), used as it is: its
+					   mode and group are its maker's, and
+					   it is not removed at close; else
+					   the socket is made here */
 };
 
 /*
- * Listen on cfg->path. Refuses (NULL, *cause) when another process
- * answers there; removes a stale socket file; sets mode and group.
+ * Listen on cfg->path (or take cfg->fd). Refuses (NULL, *cause) when
+ * another process answers there; removes a stale socket file; sets mode
+ * and group (the group only as root or a member of it).
  * When accept(2) fails (out of descriptors) accepting pauses a moment
  * (accept.h) instead of spinning.
  */

@@ -334,6 +334,82 @@ fd_budget(struct fd_budget *b, unsigned long long limit, int held)
 		    probes < 0 ? 0 : probes);
 }
 
+/* control-group as a gid: a group name, else a number. */
+static gid_t
+control_gid(const char *name)
+{
+	struct group	*gr = getgrnam(name);
+	char		*end;
+	long		 g = strtol(name, &end, 10);
+
+	if (gr != NULL)
+		return gr->gr_gid;
+	if (*end == '\0' && end != name && g >= 0)
+		return (gid_t)g;
+	fatalx("control-group: no group \"%s\"", name);
+}
+
+/*
+ * Where the control socket comes from. Under systemd, smtprobed.socket
+ * makes it (socket activation): as root, with SocketMode= and
+ * SocketGroup=, which the service's own user, unprivileged, could not
+ * give it; the daemon takes it as it is. Its group is then the one whose
+ * members are served: control-group, when set, must name the same one,
+ * and need not be set. Without systemd the daemon makes the socket.
+ */
+static void
+control_config(const struct conf_daemon *cd, struct ctl_config *cc)
+{
+	struct stat	 st;
+	int		 n;
+
+	memset(cc, 0, sizeof(*cc));
+	cc->path = cd->control_socket;
+	cc->mode = cd->control_mode;
+	cc->gid = cd->control_group != NULL ? control_gid(cd->control_group) :
+	    (gid_t)-1;
+	if ((n = sd_listen_fds(1)) <= 0) {
+		char	*dir = strdup(cd->control_socket), *sl;
+
+		/* ours to make, in a directory made if need be */
+		if (dir != NULL && (sl = strrchr(dir, '/')) != NULL &&
+		    sl != dir) {
+			*sl = '\0';
+			if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+				log_warn("%s", dir);
+		}
+		free(dir);
+		return;
+	}
+	if (n > 1 || sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1,
+	    cd->control_socket, 0) <= 0)
+		fatalx("control socket: systemd passed %d socket%s, not one "
+		    "listening on %s (control-socket and ListenStream= of "
+		    "smtprobed.socket must agree)", n, n == 1 ? "" : "s",
+		    cd->control_socket);
+	cc->fd = SD_LISTEN_FDS_START;
+	if (stat(cd->control_socket, &st) == -1)
+		fatal("control socket: %s", cd->control_socket);
+	if (cd->control_group == NULL) {
+		/* the group systemd gave it, unless it is no group of note */
+		if (st.st_gid != 0 && st.st_gid != getegid())
+			cc->gid = st.st_gid;
+	} else if (st.st_gid != cc->gid)
+		fatalx("control-group %s: the socket systemd made (%s) has "
+		    "group %ld instead; give it that group with SocketGroup= "
+		    "in smtprobed.socket (systemctl edit smtprobed.socket)",
+		    cd->control_group, cd->control_socket, (long)st.st_gid);
+	if ((st.st_mode & 0777) != cd->control_mode)
+		log_warnx("control-mode %03o does not apply: the socket systemd "
+		    "made (%s) has mode %03o (SocketMode= of smtprobed.socket "
+		    "says)", (unsigned)cd->control_mode, cd->control_socket,
+		    (unsigned)(st.st_mode & 0777));
+	log_info("control socket %s from systemd, mode %03o, group %ld%s",
+	    cd->control_socket, (unsigned)(st.st_mode & 0777),
+	    (long)st.st_gid, cc->gid != (gid_t)-1 ? ": its members are "
+	    "served" : "");
+}
+
 static __attribute__((noreturn)) void
 usage(void)
 {
@@ -462,34 +538,8 @@ main(int argc, char *argv[])
 		free(cause);
 	}
 
-	memset(&cc, 0, sizeof(cc));
-	cc.path = cd->control_socket;
-	cc.mode = cd->control_mode;
-	cc.gid = (gid_t)-1;
+	control_config(cd, &cc);
 	cc.clients_max = d.fds.ctl_clients;
-	if (cd->control_group != NULL) {
-		struct group	*gr = getgrnam(cd->control_group);
-		char		*end;
-		long		 g = strtol(cd->control_group, &end, 10);
-
-		if (gr != NULL)
-			cc.gid = gr->gr_gid;
-		else if (*end == '\0' && g >= 0)
-			cc.gid = (gid_t)g;
-		else
-			fatalx("control-group: no group \"%s\"",
-			    cd->control_group);
-	}
-	{
-		char	*dir = strdup(cd->control_socket), *sl;
-
-		if (dir != NULL && (sl = strrchr(dir, '/')) != NULL && sl != dir) {
-			*sl = '\0';
-			if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-				log_warn("%s", dir);
-		}
-		free(dir);
-	}
 	if ((unhandled = control_unhandled()) != NULL)
 		fatalx("control command %s has no handler", unhandled);
 	if ((d.ctl = ctl_listen(d.base, &cc, control_request, &d,

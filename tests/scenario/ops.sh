@@ -4,7 +4,8 @@
 #	ops.install		make install into a DESTDIR puts every file in
 #				its FHS place; make uninstall removes them and
 #				keeps the configuration
-#	ops.unit.verify		systemd-analyze verify is clean on the unit
+#	ops.unit.verify		systemd-analyze verify is clean on the units (service
+#				and socket)
 #	ops.unit.security	systemd-analyze security --offline rates it <= 1.5
 #	ops.metrics.*		a running smtprobed serves /metrics that promtool
 #				accepts, with the families the dashboard and the
@@ -28,6 +29,7 @@ then
 	missing=
 	for f in usr/bin/smtprobe usr/sbin/smtprobed \
 	    usr/lib/systemd/system/smtprobed.service \
+	    usr/lib/systemd/system/smtprobed.socket \
 	    etc/smtprobed/smtprobed.conf; do
 		[ -f "$D/$f" ] || missing="$missing $f"
 	done
@@ -63,7 +65,8 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	# installed under a prefix of its own so verify finds the binaries
 	make -s -C "$T_TOP" install PREFIX="$U/usr" >"$T_DIR/install2.log" 2>&1
 	unit=$U/usr/lib/systemd/system/smtprobed.service
-	if out=$(systemd-analyze verify --man=no "$unit" 2>&1) && [ -z "$out" ]
+	if out=$(systemd-analyze verify --man=no "$unit" \
+	    "${unit%.service}.socket" 2>&1) && [ -z "$out" ]
 	then
 		pass ops.unit.verify
 	else
