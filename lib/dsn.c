@@ -80,6 +80,26 @@ memmem_ci(const char *h, size_t hn, const char *needle)
 }
 
 /* The next line of s from *off (without its CR LF), or -1 at the end. */
+/* strcspn() within [p, end): the text may not end in a NUL. */
+static size_t
+cspn(const char *p, const char *end, const char *reject)
+{
+	const char	*q;
+
+	for (q = p; q < end && *q != '\0' && strchr(reject, *q) == NULL; q++)
+		;
+	return (size_t)(q - p);
+}
+
+/* Whether [p, end) starts with w, without regard to case. */
+static int
+at_ci(const char *p, const char *end, const char *w)
+{
+	size_t	 n = strlen(w);
+
+	return p <= end && (size_t)(end - p) >= n && strncasecmp(p, w, n) == 0;
+}
+
 static int
 next_line(struct span s, size_t *off, struct span *line)
 {
@@ -575,7 +595,7 @@ host_before(struct span text, const char *at, struct dsn_rcpt *d)
 	for (p = from; p + 5 <= at; p++)
 		if (strncasecmp(p, "host ", 5) == 0 &&
 		    (p == text.p || p[-1] == ' ' || p[-1] == '\n' ||
-		    p[-1] == '\t') && strncasecmp(p + 5, "said", 4) != 0)
+		    p[-1] == '\t') && !at_ci(p + 5, at, "said"))
 			best = p;	/* not qmail's "Remote host said:" */
 	if (best == NULL) {
 		const char *w = memmem_ci(text.p, win, "while talking to ");
@@ -583,7 +603,7 @@ host_before(struct span text, const char *at, struct dsn_rcpt *d)
 		if (w != NULL) {
 			w += 17;
 			cpy(d->remote_mta, sizeof(d->remote_mta), w,
-			    strcspn(w, ":\n ") );
+			    cspn(w, text.p + text.n, ":\n "));
 			if (d->remote_mta[0] != '\0' &&
 			    d->remote_mta[strlen(d->remote_mta) - 1] == '.')
 				d->remote_mta[strlen(d->remote_mta) - 1] = '\0';
@@ -592,16 +612,17 @@ host_before(struct span text, const char *at, struct dsn_rcpt *d)
 	}
 	best += 5;
 	{
-		size_t	 n = strcspn(best, "[ \n\t");
+		const char *end = text.p + text.n;
+		size_t	 n = cspn(best, end, "[ \n\t");
 		const char *lb;
 
 		cpy(d->remote_mta, sizeof(d->remote_mta), best, n);
 		lb = best + n;
-		while (*lb == ' ')
+		while (lb < end && *lb == ' ')
 			lb++;
-		if (*lb == '[')
+		if (lb < end && *lb == '[')
 			cpy(d->remote_addr, sizeof(d->remote_addr), lb + 1,
-			    strcspn(lb + 1, "]\n"));
+			    cspn(lb + 1, end, "]\n"));
 	}
 }
 
@@ -671,7 +692,7 @@ in_reply_to(struct dsn_rcpt *d)
 static void
 exim_after(struct span text, const char *at, struct dsn_rcpt *d)
 {
-	const char	*p = NULL, *q;
+	const char	*p = NULL, *q, *end = text.p + text.n;
 	size_t		 win = (size_t)(at - text.p);
 
 	for (q = text.p; (q = memmem_ci(q, win - (size_t)(q - text.p),
@@ -680,14 +701,14 @@ exim_after(struct span text, const char *at, struct dsn_rcpt *d)
 	if (p == NULL || d->command[0] != '\0')
 		return;
 	p += 36;
-	if (strncasecmp(p, "RCPT TO", 7) == 0)
+	if (at_ci(p, end, "RCPT TO"))
 		util_strlcpy(d->command, "RCPT TO", sizeof(d->command));
-	else if (strncasecmp(p, "MAIL FROM", 9) == 0)
+	else if (at_ci(p, end, "MAIL FROM"))
 		util_strlcpy(d->command, "MAIL FROM", sizeof(d->command));
-	else if (strncasecmp(p, "end of data", 11) == 0)
+	else if (at_ci(p, end, "end of data"))
 		util_strlcpy(d->command, "end of data", sizeof(d->command));
 	else
-		cpy(d->command, sizeof(d->command), p, strcspn(p, ":\n<"));
+		cpy(d->command, sizeof(d->command), p, cspn(p, end, ":\n<"));
 }
 
 /* Sendmail: ">>> RCPT To:<x>" right before "<<< 550 ...". */
@@ -704,7 +725,7 @@ sendmail_cmd(struct span text, const char *at, struct dsn_rcpt *d)
 	if (p == NULL || d->command[0] != '\0' || at - p > 400)
 		return;
 	p += 4;
-	cpy(d->command, sizeof(d->command), p, strcspn(p, ":\n"));
+	cpy(d->command, sizeof(d->command), p, cspn(p, text.p + text.n, ":\n"));
 	if (strncasecmp(d->command, "RCPT TO", 7) == 0 ||
 	    strncasecmp(d->command, "MAIL FROM", 9) == 0)
 		d->command[strcspn(d->command, ":")] = '\0';
