@@ -590,6 +590,25 @@ l_log_alert(struct parse *p, const char *v)
 	return 0;
 }
 
+/* "PERCENT%": the share of a domain's attempts that must fail. */
+static int
+l_log_alert_ratio(struct parse *p, const char *v)
+{
+	char		 num[16];
+	size_t		 n = strlen(v);
+	long long	 r;
+
+	if (n < 2 || n >= sizeof(num) || v[n - 1] != '%')
+		return fail(p, "\"%s\": expected a percentage, e.g. 50%%",
+		    q(p, v));
+	memcpy(num, v, n - 1);
+	num[n - 1] = '\0';
+	if (value_number(num, 1, 100, &r) == -1)
+		return fail(p, "\"%s\": must be 1%% to 100%%", q(p, v));
+	cur_log(p)->alert_ratio = (int)r;
+	return 0;
+}
+
 static int
 l_interval(struct parse *p, const char *v)
 {
@@ -632,6 +651,7 @@ static const struct key log_keys[] = {
 	{ "direction",		0, l_direction },
 	{ "domain",		CONF_LOG_DOMAINS_MAX, l_domain },
 	{ "log-alert",		0, l_log_alert },
+	{ "log-alert-ratio",	0, l_log_alert_ratio },
 	{ "interval",		0, l_interval },
 	{ "alert-after",	0, l_alert_after },
 	{ "clear-after",	0, l_clear_after },
@@ -1120,7 +1140,8 @@ key_line(struct parse *p, char *s)
 		else
 			error_at(p, p->lineno, "[%s] %s: unknown key (a [log] "
 			    "section takes path, direction, domain, log-alert, "
-			    "interval, alert-after, clear-after)", p->sectname,
+			    "log-alert-ratio, interval, alert-after, "
+			    "clear-after)", p->sectname,
 			    q(p, s));
 	} else if ((k = key_find(s)) != NULL)
 		daemon_key(p, k, p->val);

@@ -87,6 +87,9 @@ struct conf_log {
 	int		 alert_count;	/* failures of one (domain, cause) in */
 	int64_t		 alert_window_ms; /* the window that are a finding
 					   (log-alert = N/WINDOW) [10/10m] */
+	int		 alert_ratio;	/* and at least this percentage of
+					   the domain's attempts in the
+					   window (log-alert-ratio) [0: any] */
 	int64_t		 interval_ms;	/* how often the window is judged
 					   (a run of the alert model) [1m] */
 	int		 alert_after;	/* judgements showing it that raise

@@ -139,6 +139,19 @@ domain_wanted(const struct logwatch *w, const char *dom)
 }
 
 static struct lw_key *
+key_find(struct logwatch *w, enum maillog_dir dir, const char *dom,
+    enum finding_id cause)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->nkeys; i++)
+		if (w->keys[i].dir == dir && w->keys[i].cause == cause &&
+		    strcmp(w->keys[i].domain, dom) == 0)
+			return &w->keys[i];
+	return NULL;
+}
+
+static struct lw_key *
 key_get(struct logwatch *w, enum maillog_dir dir, const char *dom,
     enum finding_id cause)
 {
@@ -188,6 +201,20 @@ key_count(const struct logwatch *w, const struct lw_key *k, int64_t now)
 	return n;
 }
 
+/* Count one in the slice of now. */
+static void
+bump(struct lw_key *k, int64_t now, int64_t sl)
+{
+	int64_t	 start = now - now % sl;
+	size_t	 b = (size_t)((now / sl) % LW_BUCKETS);
+
+	if (k->stamp[b] != start) {
+		k->stamp[b] = start;
+		k->count[b] = 0;
+	}
+	k->count[b]++;
+}
+
 /* One line of the log. */
 static void
 lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
@@ -198,8 +225,8 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	const char		*src, *rem, *url;
 	enum finding_id		 cause;
 	char			 dom[LOGSUM_NAME_MAX + 1];
-	int64_t			 sl, start;
-	size_t			 b, i;
+	int64_t			 sl;
+	size_t			 i;
 
 	w->lines++;
 	switch (maillog_parse_line(line, len, &ev, NULL)) {
@@ -235,19 +262,17 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	cause = logsum_cause(&ev, &src, &rem, &url);
 	if (ev.dir <= MAILLOG_DIR_IN && ev.status < MAILLOG_ST_COUNT)
 		w->counts[ev.dir][ev.status][cause]++;
+	sl = slice_ms(w);
+	/* every attempt of the domain, for log-alert-ratio (cause F_COUNT) */
+	if (w->cfg.alert_ratio > 0 && ev.kind != MAILLOG_KIND_VERDICT &&
+	    (k = key_get(w, ev.dir, dom, F_COUNT)) != NULL)
+		bump(k, now, sl);
 	if (cause == F_COUNT)
 		return;
 	w->failures++;
 	if ((k = key_get(w, ev.dir, dom, cause)) == NULL)
 		return;
-	sl = slice_ms(w);
-	start = now - now % sl;
-	b = (size_t)((now / sl) % LW_BUCKETS);
-	if (k->stamp[b] != start) {
-		k->stamp[b] = start;
-		k->count[b] = 0;
-	}
-	k->count[b]++;
+	bump(k, now, sl);
 	if (ev.code)
 		snprintf(k->sample, sizeof(k->sample), "%d %.*s%s%.*s",
 		    ev.code, (int)ev.enh.len, ev.enh.p ? ev.enh.p : "",
@@ -289,9 +314,20 @@ lw_judge(struct logwatch *w, int64_t now)
 	value_duration_str(w->cfg.alert_window_ms, win, sizeof(win));
 	for (i = 0; i < w->nkeys; i++) {
 		const struct lw_key *k = &w->keys[i];
+		const struct lw_key *all;
+		uint64_t	 tries;
 
-		if ((n = key_count(w, k, now)) < (uint64_t)w->cfg.alert_count)
+		if (k->cause == F_COUNT ||
+		    (n = key_count(w, k, now)) < (uint64_t)w->cfg.alert_count)
 			continue;
+		if (w->cfg.alert_ratio > 0) {
+			/* also this share of the domain's attempts */
+			all = key_find(w, k->dir, k->domain, F_COUNT);
+			tries = all ? key_count(w, all, now) : 0;
+			if (tries > 0 && n * 100 < tries *
+			    (uint64_t)w->cfg.alert_ratio)
+				continue;
+		}
 		fd = finding_def(k->cause);
 		sev = fd->severity < SEV_WARN ? SEV_WARN : (int)fd->severity;
 		(void)finding_add(&fl, k->cause, sev, k->domain, NULL, 0,
@@ -497,7 +533,7 @@ logwatch_json(struct daemon *d, json_t *out)
 			const struct lw_key *k = &w->keys[j];
 			uint64_t	 n = key_count(w, k, now);
 
-			if (n == 0)
+			if (n == 0 || k->cause == F_COUNT)
 				continue;
 			json_array_append_new(arr, json_pack(
 			    "{s:s,s:s,s:s,s:I,s:s}", "direction",
@@ -581,6 +617,7 @@ logwatch_metrics(struct daemon *d, struct evbuffer *o)
 	for (i = 0; i < d->nlogs; i++) {
 		struct logwatch	*w = d->logs[i];
 		uint64_t	*order, other[3][F_COUNT];
+		size_t		 shown;
 
 		if (w == NULL || w->nkeys == 0)
 			continue;
@@ -591,19 +628,22 @@ logwatch_metrics(struct daemon *d, struct evbuffer *o)
 			order[j] = key_count(w, &w->keys[j], now) << 32 | j;
 		qsort(order, w->nkeys, sizeof(*order), key_cmp_count);
 		memset(other, 0, sizeof(other));
+		shown = 0;
 		for (j = 0; j < w->nkeys; j++) {
 			const struct lw_key *k = &w->keys[order[j] & 0xffffffff];
 			uint64_t	 n = order[j] >> 32;
 			const char	*l[] = { "log", w->name, "direction",
 			    logsum_dir_name(k->dir), "domain", k->domain,
-			    "cause", finding_def(k->cause)->id, NULL };
+			    "cause", k->cause == F_COUNT ? "" :
+			    finding_def(k->cause)->id, NULL };
 
-			if (n == 0)
+			if (n == 0 || k->cause == F_COUNT)
 				continue;
-			if (w->cfg.ndomains == 0 && j >= LW_METRIC_DOMAINS) {
+			if (w->cfg.ndomains == 0 && shown >= LW_METRIC_DOMAINS) {
 				other[k->dir][k->cause] += n;
 				continue;
 			}
+			shown++;
 			metrics_sample(o, "smtprobe_log_window_failures", l,
 			    (double)n);
 		}

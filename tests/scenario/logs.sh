@@ -418,6 +418,7 @@ metrics = 127.0.0.1:$MPORT
 path = $LOG
 domain = grey.test
 log-alert = 2/15s
+log-alert-ratio = 50%
 interval = 1s
 alert-after = 1
 clear-after = 1

@@ -138,7 +138,11 @@ static const struct error_case error_cases[] = {
 	    "log m already defined at line 1" },
 	{ "[log m]\npath = /x\ntls = may\n", "t.conf:3: [log m] tls: unknown "
 	    "key (a [log] section takes path, direction, domain, log-alert, "
-	    "interval, alert-after, clear-after)" },
+	    "log-alert-ratio, interval, alert-after, clear-after)" },
+	{ "[log m]\npath = /x\nlog-alert-ratio = 50\n", "t.conf:3: [log m] "
+	    "log-alert-ratio: \"50\": expected a percentage, e.g. 50%" },
+	{ "[log m]\npath = /x\nlog-alert-ratio = 0%\n", "t.conf:3: [log m] "
+	    "log-alert-ratio: \"0%\": must be 1% to 100%" },
 	{ "[log m]\npath = /x\ndirection = sideways\n", "t.conf:3: [log m] "
 	    "direction: \"sideways\": expected out, in or both" },
 	{ "[log m]\npath = /x\nlog-alert = 10\n", "t.conf:3: [log m] "
