@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -513,11 +514,29 @@ job_addr(const struct job *j, char *buf, size_t sz)
 static void
 start_failed(struct check *c, const struct job *j, const char *cause)
 {
-	char	 a[INET6_ADDRSTRLEN];
+	static struct timespec	 last;
+	static unsigned		 quiet;
+	struct timespec		 now;
+	char			 a[INET6_ADDRSTRLEN];
 
 	job_addr(j, a, sizeof(a));
-	log_warnx("%s: cannot start a session to %s port %d: %s", c->p.name,
-	    a, j->port, cause);
+	/*
+	 * Out of descriptors, every attempt fails the same way: said at
+	 * most once a minute (each run still has its finding).
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec == 0 || now.tv_sec - last.tv_sec >= 60) {
+		if (quiet > 0)
+			log_warnx("%s: cannot start a session to %s port %d: "
+			    "%s (%u more such failures since the last line)",
+			    c->p.name, a, j->port, cause, quiet);
+		else
+			log_warnx("%s: cannot start a session to %s port %d: "
+			    "%s", c->p.name, a, j->port, cause);
+		last = now;
+		quiet = 0;
+	} else
+		quiet++;
 	finding_add(&c->rep.findings, F_PROBE_RESOURCE, -1, j->host, a,
 	    j->port, "cannot start a session to %s port %d: %s; nothing was "
 	    "probed there", a, j->port, cause);
