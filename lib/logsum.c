@@ -16,6 +16,7 @@
 #include "logsum.h"
 #include "replydb.h"
 #include "util.h"
+#include "value.h"
 
 #define QMAP_SIZE	(1u << 16)	/* queue ids remembered */
 #define SET_MIN		(1u << 12)
@@ -225,9 +226,25 @@ intern(struct logsum *s, const char *p, size_t len, uint32_t *idx)
 	size_t		 slot, i;
 	int		 found;
 	char		*copy, **nv;
+	char		 u[LOGSUM_NAME_MAX + 1], a[VALUE_NAME_MAX + 1];
 
 	if (len > LOGSUM_NAME_MAX)
 		len = LOGSUM_NAME_MAX;
+	for (i = 0; i < len && (unsigned char)p[i] < 0x80; i++)
+		;
+	if (i < len) {
+		/*
+		 * Written with U-labels (the sender used SMTPUTF8): kept
+		 * with its A-labels, as the other form of the same domain
+		 * and as --domain and the configuration have it.
+		 */
+		memcpy(u, p, len);
+		u[len] = '\0';
+		if (value_name(u, a, NULL) == 0) {
+			p = a;
+			len = strlen(a);
+		}
+	}
 	if (s->nnames >= LOGSUM_DOMAINS_MAX) {
 		p = "other";
 		len = 5;
@@ -268,6 +285,13 @@ domain_match(const char *name, const char *want)
 	if (n < w || strcasecmp(name + n - w, want) != 0)
 		return 0;
 	return n == w || name[n - w - 1] == '.';
+}
+
+/* Whether name is the domain asked for or under it. */
+static int
+wanted(const struct logsum *s, const char *name)
+{
+	return s->p.domain == NULL || domain_match(name, s->p.domain);
 }
 
 static time_t
@@ -736,7 +760,7 @@ logsum_feed(struct logsum *s, const char *line, size_t len)
 		if (q == NULL || q->h != qh || q->row == 0)
 			return pr;
 		r = s->rows[q->row - 1];
-		if (s->p.domain && !domain_match(r->domain, s->p.domain))
+		if (!wanted(s, r->domain))
 			return pr;
 		r->status[MAILLOG_ST_EXPIRED]++;
 		stamp(&r->first, &r->last, t);
@@ -756,7 +780,7 @@ logsum_feed(struct logsum *s, const char *line, size_t len)
 	}
 	if (intern(s, dom.p, dom.len, &name) == -1)
 		return pr;
-	if (s->p.domain && !domain_match(s->names[name], s->p.domain)) {
+	if (!wanted(s, s->names[name])) {
 		s->lines.out_of_range++;
 		return pr;
 	}

@@ -35,8 +35,10 @@ struct logsum_params {
 	time_t		 now;		/* the reference for year-less stamps */
 	time_t		 since;		/* 0: no lower bound */
 	time_t		 until;		/* 0: no upper bound */
-	const char	*domain;	/* only this domain and its subdomains,
-					   or NULL */
+	const char	*domain;	/* only this domain and its subdomains
+					   (A-labels: a domain the log wrote
+					   with U-labels is kept with its
+					   A-labels), or NULL */
 };
 
 /* Line counts. */

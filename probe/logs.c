@@ -33,6 +33,7 @@
 #include "logsrc.h"
 #include "logsum.h"
 #include "util.h"
+#include "value.h"
 
 #define DEFAULT_LOG	"/var/log/mail.log"
 #define ROTATIONS_MAX	100		/* FILE.1 .. FILE.99[.gz] */
@@ -44,7 +45,7 @@
 
 struct opts {
 	time_t		 since, until;
-	const char	*domain;
+	const char	*domain;	/* A-labels */
 	int		 json;
 	int		 verbose;
 	int		 probe;
@@ -1009,12 +1010,18 @@ logs_main(int argc, char **argv)
 		case O_UNTIL:
 			o.until = parse_time("--until", optarg, now);
 			break;
-		case O_DOMAIN:
-			if (!safe_arg(optarg) || strchr(optarg, '.') == NULL)
-				logs_die("--domain: \"%s\" is not a domain",
-				    optarg);
-			o.domain = optarg;
+		case O_DOMAIN: {
+			static char	 a[VALUE_NAME_MAX + 1];
+			const char	*why;
+
+			/* U-labels typed are matched as their A-labels */
+			if (!safe_arg(optarg) || strchr(optarg, '.') == NULL ||
+			    value_name(optarg, a, &why) == -1)
+				logs_die("--domain: \"%s\" is not a domain%s%s",
+				    optarg, why ? ": " : "", why ? why : "");
+			o.domain = a;
 			break;
+		}
 		case O_JSON:
 			o.json = 1;
 			break;

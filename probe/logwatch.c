@@ -122,6 +122,32 @@ pos_load(const char *path, struct logtail_pos *pos)
 	return 0;
 }
 
+/*
+ * A domain the log wrote with U-labels (the sender used SMTPUTF8) as
+ * its A-labels, the form the configuration keeps: 1, or 0 when it is
+ * plain ASCII or not a name.
+ */
+static int
+a_labels(struct maillog_str ds, char *out, size_t sz)
+{
+	char	 u[LOGSUM_NAME_MAX + 1], a[VALUE_NAME_MAX + 1];
+	size_t	 i;
+	int	 high = 0;
+
+	if (ds.p == NULL || ds.len == 0 || ds.len >= sizeof(u))
+		return 0;
+	for (i = 0; i < ds.len; i++)
+		high |= (unsigned char)ds.p[i] >= 0x80;
+	if (!high)
+		return 0;
+	memcpy(u, ds.p, ds.len);
+	u[ds.len] = '\0';
+	if (value_name(u, a, NULL) == -1 || strlen(a) >= sz)
+		return 0;
+	util_strlcpy(out, a, sz);
+	return 1;
+}
+
 static int
 domain_wanted(const struct logwatch *w, const char *dom)
 {
@@ -250,8 +276,9 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 		if (ds.len == 0)
 			ds = ev.peer_addr;
 	}
-	util_sanitize_buf(dom, sizeof(dom), ds.p ? ds.p : "unknown",
-	    ds.p ? ds.len : 7);
+	if (!a_labels(ds, dom, sizeof(dom)))
+		util_sanitize_buf(dom, sizeof(dom), ds.p ? ds.p : "unknown",
+		    ds.p ? ds.len : 7);
 	for (i = 0; dom[i]; i++)
 		if (dom[i] >= 'A' && dom[i] <= 'Z')
 			dom[i] = (char)(dom[i] - 'A' + 'a');

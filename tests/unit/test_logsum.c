@@ -169,6 +169,17 @@ test_sums(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(d[0]->domain, "ok.test");
 	logsum_free(s);
+	/* an internationalized domain written in either form is one */
+	p.domain = "xn--fsqu00a.test";
+	s = logsum_new(&p);
+	feed(s, "Dec  6 09:59:30 mx postfix/smtp[2]: DDDDD44444: to=<w@xn--fsqu00a.test>, relay=h[192.0.2.2]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)");
+	feed(s, "Dec  6 09:59:31 mx postfix/smtp[2]: EEEEE55555: to=<w@mx.\xe4\xbe\x8b\xe5\xad\x90.test>, relay=h[192.0.2.2]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)");
+	feed(s, S1);
+	d = logsum_domains(s, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(d[0]->domain, "mx.xn--fsqu00a.test");
+	assert_string_equal(d[1]->domain, "xn--fsqu00a.test");
+	logsum_free(s);
 	p.domain = NULL;
 	p.since = 1796551100;	/* after D1, before S1 */
 	s = logsum_new(&p);
