@@ -349,6 +349,9 @@ static const struct finding_def table[F_COUNT] = {
 	[F_SMTP_BANNER_TLS] = { "smtp.banner.tls", S, SEV_CRIT,
 	    "the port speaks TLS from the first byte (implicit TLS), not SMTP: a plain client gets no greeting",
 	    "probe it with implicit-tls = yes (--implicit-tls); or, for STARTTLS, set smtpd_tls_wrappermode = no", TG },
+	[F_SMTP_SESSION_TIMEOUT] = { "smtp.session.timeout", S, SEV_CRIT,
+	    "the whole session outlasted its deadline: each reply came in time, all of them too slowly",
+	    "find in the MTA's log what delays every reply (a tarpit, filters, lookups); or raise timeout session=", TG },
 };
 
 #undef N

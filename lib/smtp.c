@@ -50,6 +50,8 @@ struct smtp_session {
 	enum { SNIFF_NONE, SNIFF_WAIT, SNIFF_SIDE, SNIFF_DONE } sniff;
 	struct conn		*side;		/* its second connection, or NULL */
 	struct tls_info		 side_tls;
+	int			 session_armed;	/* the timer is the session's
+						   deadline, not the phase's */
 	struct smtp_result	 res;
 };
 
@@ -166,6 +168,13 @@ smtp_params_defaults(struct smtp_params *p)
 	}
 	p->timeout_ms[PH_CONNECT] = 30 * 1000;
 	p->slow_ms[PH_BANNER] = 10 * 1000;
+	/*
+	 * And the whole session: without it a server answering every
+	 * command just before its deadline holds a probe for hours (64
+	 * RCPT tests at 5 minutes each). Ten minutes leave room for one
+	 * phase that uses all of its five and a normal rest.
+	 */
+	p->session_timeout_ms = 10 * 60 * 1000;
 }
 
 enum severity
@@ -330,19 +339,38 @@ sniff_stop(struct smtp_session *s)
 	tls_info_free(&s->side_tls);
 }
 
+/*
+ * Arm the timer for us microseconds, or for what is left of the whole
+ * session's deadline when that comes first (session_armed says which).
+ */
+static void
+arm_us(struct smtp_session *s, int64_t us)
+{
+	struct timeval	 tv;
+	int64_t		 left;
+
+	s->session_armed = 0;
+	if (s->p.session_timeout_ms > 0) {
+		left = s->p.session_timeout_ms * 1000 -
+		    (util_now_us() - s->t0);
+		if (left < us) {
+			us = left;
+			s->session_armed = 1;
+		}
+	}
+	if (us < 1)
+		us = 1;
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	evtimer_add(s->ev_timer, &tv);
+}
+
 /* The greeting's deadline, again, for what is left of it. */
 static void
 arm_rest(struct smtp_session *s, enum smtp_phase ph)
 {
-	int64_t		 left = s->p.timeout_ms[ph] * 1000LL -
-			    (util_now_us() - s->phase_t0);
-	struct timeval	 tv;
-
-	if (left < 1)
-		left = 1;
-	tv.tv_sec = (time_t)(left / 1000000);
-	tv.tv_usec = (suseconds_t)(left % 1000000);
-	evtimer_add(s->ev_timer, &tv);
+	arm_us(s, s->p.timeout_ms[ph] * 1000LL - (util_now_us() -
+	    s->phase_t0));
 }
 
 /* The port speaks TLS first: say so and end the session. */
@@ -444,12 +472,7 @@ sniff_timer(struct smtp_session *s)
 			return 1;
 		}
 		s->sniff = SNIFF_SIDE;
-		{
-			struct timeval tv = { SNIFF_SIDE_MS / 1000,
-			    (SNIFF_SIDE_MS % 1000) * 1000 };
-
-			evtimer_add(s->ev_timer, &tv);
-		}
+		arm_us(s, SNIFF_SIDE_MS * 1000LL);
 		return 1;
 	case SNIFF_SIDE:
 		/* no answer on the side either: nothing learnt */
@@ -461,6 +484,42 @@ sniff_timer(struct smtp_session *s)
 	}
 }
 
+/*
+ * The whole session's deadline came before its phase's: every reply came
+ * in its own time, but together too slowly (a server that answers each
+ * command just before the deadline would hold the probe for hours).
+ */
+static void
+session_over(struct smtp_session *s)
+{
+	char	 d[32], doing[sizeof(s->cmd) + 32];
+	int	 i, rcpts = 0;
+
+	sniff_stop(s);
+	step_close(s, "deadline");
+	/* at QUIT everything that mattered is done */
+	if (s->phase == PH_QUIT) {
+		smtp_finish(s, s->res.outcome);
+		return;
+	}
+	for (i = 0; i < s->res.nsteps; i++)
+		rcpts += s->res.steps[i].phase == PH_RCPT &&
+		    s->res.steps[i].code != 0;
+	if (s->phase == PH_BANNER)
+		util_strlcpy(doing, "waiting for the greeting", sizeof(doing));
+	else if (s->phase == PH_CONNECT || s->phase == PH_TLS)
+		snprintf(doing, sizeof(doing), "in %s",
+		    smtp_phase_name(s->phase));
+	else
+		snprintf(doing, sizeof(doing), "waiting for the reply to %s",
+		    s->cmd[0] ? s->cmd : smtp_phase_name(s->phase));
+	add(s, F_SMTP_SESSION_TIMEOUT, -1, "the session did not end within %s "
+	    "(timeout session=): cut %s, with %d of %d RCPT test(s) answered",
+	    value_duration_str(s->p.session_timeout_ms, d, sizeof(d)), doing,
+	    rcpts, s->p.nrcpts);
+	smtp_finish(s, SMTP_TIMEOUT);
+}
+
 static void
 smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -469,6 +528,10 @@ smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (s->session_armed) {
+		session_over(s);
+		return;
+	}
 	if (s->phase == PH_BANNER && sniff_timer(s))
 		return;
 	sniff_stop(s);
@@ -582,19 +645,13 @@ smtp_session_start(struct event_base *base, const struct smtp_params *p,
 		smtp_session_free(s);
 		return NULL;
 	}
-	{
-		struct timeval tv = { p->timeout_ms[PH_CONNECT] / 1000,
-		    (p->timeout_ms[PH_CONNECT] % 1000) * 1000 };
-
-		evtimer_add(s->ev_timer, &tv);
-	}
+	arm_us(s, p->timeout_ms[PH_CONNECT] * 1000LL);
 	return s;
 }
 
 static void
 arm(struct smtp_session *s, enum smtp_phase ph)
 {
-	struct timeval	 tv;
 	int		 ms = s->p.timeout_ms[ph];
 
 	if (ph == PH_BANNER && s->sniff == SNIFF_NONE && !s->p.implicit_tls &&
@@ -602,10 +659,7 @@ arm(struct smtp_session *s, enum smtp_phase ph)
 		s->sniff = SNIFF_WAIT;
 		ms = SNIFF_MS;
 	}
-
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(s->ev_timer, &tv);
+	arm_us(s, ms * 1000LL);
 }
 
 /*

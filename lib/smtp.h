@@ -75,6 +75,8 @@ struct smtp_params {
 	int			 expiry_warn_days;
 	int			 expiry_crit_days;
 	int			 timeout_ms[PH_COUNT];	/* deadline per phase */
+	int64_t			 session_timeout_ms; /* of the whole session,
+						   from its start; 0: none */
 	int			 slow_ms[PH_COUNT];	/* "slow" threshold per phase */
 };
 

@@ -376,8 +376,9 @@ set_phase(struct target_input *in, const struct target_setting *s,
 	}
 	if ((ph = smtp_phase_lookup(name)) == -1)
 		return fail(in, "unknown phase \"%s\" (connect, banner, ehlo, "
-		    "helo, starttls, tls, ehlo2, mail, rcpt, rset, quit or all;"
-		    " a duration alone is the whole check's)", q(in, name));
+		    "helo, starttls, tls, ehlo2, mail, rcpt, rset, quit, all or "
+		    "session; a duration alone is the whole check's)",
+		    q(in, name));
 	if (*explicit & (1u << ph))
 		return fail(in, "phase %s given twice", smtp_phase_name(ph));
 	*explicit |= 1u << ph;
@@ -390,11 +391,18 @@ set_phase(struct target_input *in, const struct target_setting *s,
 }
 
 /*
- * "PHASE=DURATION" as set_phase(), or a DURATION alone: the deadline of
- * the whole check (what -t of the monitoring plugins means).
+ * "PHASE=DURATION" as set_phase(), "session=DURATION" for the whole of
+ * each session, or a DURATION alone: the deadline of the whole check
+ * (what -t of the monitoring plugins means).
  */
 SET(set_timeout)
 {
+	if (strncasecmp(v, "session=", 8) == 0) {
+		if (in->tmo_session)
+			return fail(in, "session given twice");
+		in->tmo_session = 1;
+		return get_duration(in, s, v + 8, &t->session_timeout_ms);
+	}
 	if (strchr(v, '=') == NULL) {
 		if (in->tmo_check)
 			return fail(in, "the whole check's deadline given "
@@ -714,9 +722,9 @@ PRINT(print_timeout)
 	char	 b[32];
 
 	print_phases(fp, s, t->timeout_ms);
-	if (t->check_timeout_ms != 0)
-		line(fp, s, value_duration_str(t->check_timeout_ms, b,
-		    sizeof(b)));
+	fprintf(fp, "%s = session=%s\n", s->name,
+	    value_duration_str(t->session_timeout_ms, b, sizeof(b)));
+	line(fp, s, value_duration_str(t->check_timeout_ms, b, sizeof(b)));
 }
 
 PRINT(print_slow)
@@ -864,11 +872,11 @@ const struct target_setting target_settings[] = {
 	ROW("ca-file", "FILE", 0, 0, 0, 0, "the system trust store",
 	    "PEM trust anchors for the sessions and the MTA-STS fetch",
 	    ca_file),
-	ROW("timeout", "[PHASE=]DURATION", PH_COUNT + 2, 0, 1, HOUR,
-	    "connect=30s, the other phases 5m; the whole check none (10s "
-	    "with --nagios)",
-	    "deadline of a session phase (all: the others), or alone of the "
-	    "whole check", timeout),
+	ROW("timeout", "[PHASE=|session=]DURATION", PH_COUNT + 3, 0, 1, HOUR,
+	    "connect=30s, the other phases 5m, session=10m; the whole check "
+	    "15m (10s with --nagios)",
+	    "deadline of a phase (all: the others), a session, or alone of "
+	    "the whole check", timeout),
 	ROW("slow", "PHASE=DURATION", PH_COUNT + 1, 0, 1, HOUR,
 	    "banner=10s, the other phases 5s",
 	    "time after which a phase is reported slow", slow),
@@ -965,6 +973,9 @@ target_defaults(struct target *t)
 	t->tls = sp.tls_policy;
 	t->mail_from = sp.mail_from;
 	memcpy(t->timeout_ms, sp.timeout_ms, sizeof(t->timeout_ms));
+	t->session_timeout_ms = sp.session_timeout_ms;
+	/* every check is bounded, sessions queued behind slow ones too */
+	t->check_timeout_ms = 15 * VALUE_MS_MIN;
 	memcpy(t->slow_ms, sp.slow_ms, sizeof(t->slow_ms));
 	t->expiry_warn_days = sp.expiry_warn_days;
 	t->expiry_crit_days = sp.expiry_crit_days;
@@ -1234,6 +1245,7 @@ target_check_params(const struct target *t, const char *default_helo,
 	p->proto.expiry_warn_days = t->expiry_warn_days;
 	p->proto.expiry_crit_days = t->expiry_crit_days;
 	memcpy(p->proto.timeout_ms, t->timeout_ms, sizeof(p->proto.timeout_ms));
+	p->proto.session_timeout_ms = t->session_timeout_ms;
 	p->timeout_ms = t->check_timeout_ms;
 	memcpy(p->proto.slow_ms, t->slow_ms, sizeof(p->proto.slow_ms));
 

@@ -81,9 +81,11 @@ struct target {
 	int		 ntests;
 	const char	*ca_file;	/* ca-file; NULL: system store */
 	int		 timeout_ms[PH_COUNT]; /* timeout [smtp_params_defaults] */
+	int64_t		 session_timeout_ms; /* timeout session=DURATION: the
+					   deadline of each session [10m] */
 	int64_t		 check_timeout_ms; /* timeout DURATION (no phase): the
-					   whole check's deadline; 0: none
-					   (smtprobe check --nagios: 10 s) */
+					   whole check's deadline [15m;
+					   smtprobe check --nagios: 10s] */
 	int		 slow_ms[PH_COUNT];    /* slow [smtp_params_defaults] */
 	int		 expiry_warn_days; /* expiry-warn [21] */
 	int		 expiry_crit_days; /* expiry-crit [7] */
@@ -169,6 +171,7 @@ struct target_input {
 			 slow_implied;	/* phases given, a bit each */
 	int		 tmo_all, slow_all;
 	int		 tmo_check;	/* the whole check's deadline given */
+	int		 tmo_session;	/* session= given */
 	char		 why[TARGET_WHY_MAX];
 	char		 quote[2][80];
 	int		 qi;

@@ -426,8 +426,9 @@ nag_perfdata(FILE *f, const struct check_report *rep)
 			    nag_secs(p->slow_ms[phases[k]], w, sizeof(w)),
 			    nag_secs(p->timeout_ms[phases[k]], c, sizeof(c)));
 		}
+		/* the whole session: crit at its deadline */
 		nag_perf(f, &l, base, "time", "%.6fs;;%s;0", r->total_us / 1e6,
-		    nag_secs(rep->timeout_ms, c, sizeof(c)));
+		    nag_secs(p->session_timeout_ms, c, sizeof(c)));
 		/* alert at DAYS or fewer: inside -inf..DAYS */
 		if (r->tls_used && r->tls.nchain > 0)
 			nag_perf(f, &l, base, "cert days", "%d;@~:%d;@~:%d",

@@ -75,12 +75,26 @@ concurrency_of(const struct daemon *d, const struct conf_daemon *cd)
 	return cd->concurrency;
 }
 
+/*
+ * A target's sessions at once: a sixteenth of the cap, from 1 to
+ * RUN_SESSIONS_MAX, so that eight targets whose servers hold every
+ * session to its deadline (tarpits) take at most half of the sessions
+ * and the other targets keep their pace.
+ */
+static int
+per_target_of(int concurrency)
+{
+	int	 n = concurrency / 16;
+
+	return n < 1 ? 1 : n > RUN_SESSIONS_MAX ? RUN_SESSIONS_MAX : n;
+}
+
 static void
 admission_of(const struct daemon *d, const struct conf_daemon *cd,
     struct admit_params *p)
 {
 	p->concurrency = concurrency_of(d, cd);
-	p->per_target = RUN_SESSIONS_MAX;
+	p->per_target = per_target_of(p->concurrency);
 	p->spacing_ms = cd->host_spacing_ms;
 	p->jitter_pct = cd->jitter_pct;
 	p->jitter_ms = cd->jitter_ms;
@@ -309,7 +323,7 @@ run_done(struct check *chk, void *arg)
 static void
 build_params(struct watch *t, struct check_params *p, int full)
 {
-	/* sessions at once: the target's cap is admission's (RUN_SESSIONS_MAX) */
+	/* sessions at once: the target's cap is admission's (per_target_of) */
 	target_check_params(t->ct, t->d->hostname, p);
 	p->audit.dkim_keys = t->keys;
 	p->audit.ndkim_keys = t->nkeys;

@@ -27,8 +27,10 @@
 #include "timetable.h"
 
 #define WAITERS_MAX	16	/* control clients waiting on one probe */
-#define RUN_SESSIONS_MAX	8	/* sessions at once of one target: one
-				   domain's many MX do not fill the loop */
+#define RUN_SESSIONS_MAX	8	/* sessions at once of one target, at
+				   most: one domain's many MX do not fill
+				   the loop (runs.c: a sixteenth of the
+				   concurrency, 1 to this) */
 
 struct event;
 struct event_base;

@@ -74,6 +74,8 @@ MODES = {
                 "refuses both the parameter and such addresses",
     # Listeners that speak TLS first (implicit TLS) where a plain client
     # waits for a greeting:
+    "slow-replies": "answers every command 0.3 s late, each in time: a "
+                    "session of many RCPT tests drags on",
     "tls-first": "TLS from the first byte (needs --cert/--key), then the "
                  "normal dialogue inside it",
     "tls-alert": "a TLS alert record (handshake_failure) instead of a "
@@ -400,6 +402,8 @@ def session(conn, mode, tls_ctx):
 
     while True:
         line = conn.readline()
+        if mode == "slow-replies":
+            time.sleep(0.3)
         verb = line.split(" ", 1)[0].upper()
         sc = scripted(mode, {"EHLO": "ehlo", "HELO": "ehlo", "MAIL": "mail",
                              "RCPT": "rcpt"}.get(verb, ""))

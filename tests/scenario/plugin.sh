@@ -87,14 +87,15 @@ nag state OK :: text "^SMTPROBE OK - 127\.0\.0\.1:$PF_OK: 1 of 1 session\(s\) ok
        --warn 2 --crit 7 --min 0 \
     :: perf "mx\.test\.example\[127\.0\.0\.1\]:$PF_OK tls" --warn 0.5 \
        --crit 300 \
-    :: perf "mx\.test\.example\[127\.0\.0\.1\]:$PF_OK time" --crit 10 \
+    :: perf "mx\.test\.example\[127\.0\.0\.1\]:$PF_OK time" --crit 600 \
     :: perf "mx\.test\.example\[127\.0\.0\.1\]:$PF_OK cert days" \
        --value-re '3[0-9][0-9]' --uom '' --warn '@~:30' --crit '@~:10'
 end_row
 
 # -t sets the whole check's deadline, and the perfdata say so
-row_raw plug.t-perf 0 check --nagios -t 25 "127.0.0.1:$PF_OK" "${B[@]}"
-nag state OK :: perf check --crit 25
+row_raw plug.t-perf 0 check --nagios -t 25 "127.0.0.1:$PF_OK" "${B[@]}" \
+    --timeout session=40
+nag state OK :: perf check --crit 25 :: perf '.* time' --crit 40
 end_row
 
 # --- the worst finding heads the status line, the others follow -------

@@ -88,12 +88,17 @@ CASES=$(cat <<'EOF'
 +	timeout=ehlo=10	timeout=ehlo2=5
 +	timeout=30
 +	timeout=2m	timeout=banner=30
++	timeout=session=3m
++	timeout=SESSION=90	timeout=20m
 -	timeout=banner=soon
 -	timeout=lunch=1
 -	timeout=banner=2h
 -	timeout=30x
 -	timeout=2h
 -	timeout=30	timeout=40
+-	timeout=session=2h
+-	timeout=session=
+-	timeout=session=1m	timeout=session=2m
 -	timeout=banner=1	timeout=banner=2
 +	slow=ehlo=0.3
 +	slow=all=1m

@@ -350,8 +350,13 @@ static const struct error_case error_cases[] = {
 	    "is not in (0, 1h]" },
 	{ "[defaults]\ntimeout = greeting=30\n", "t.conf:2: [defaults] timeout: "
 	    "unknown phase \"greeting\" (connect, banner, ehlo, helo, starttls, "
-	    "tls, ehlo2, mail, rcpt, rset, quit or all; a duration alone is the "
-	    "whole check's)" },
+	    "tls, ehlo2, mail, rcpt, rset, quit, all or session; a duration "
+	    "alone is the whole check's)" },
+	{ "[defaults]\ntimeout = session=1m\ntimeout = session=2m\n",
+	    "t.conf:3: [defaults] timeout: session given twice" },
+	{ "[defaults]\ntimeout = session=later\n", "t.conf:2: [defaults] "
+	    "timeout: \"later\" is not a duration (a number and ms, s, m, h, d "
+	    "or w)" },
 	{ "[defaults]\ntimeout = banner=30\ntimeout = BANNER=60\n", "t.conf:3: "
 	    "[defaults] timeout: phase banner given twice" },
 	{ "[defaults]\nslow = all=1\nslow = all=2\n", "t.conf:3: [defaults] "

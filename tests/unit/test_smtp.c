@@ -19,6 +19,9 @@
  *			the connection fails (or its deadline fires); without
  *			a ~ line first the connection comes up at once
  *	!timeout PHASE	fire the deadline, which must be PHASE's own
+ *	!deadline	fire the deadline, which must be the whole session's
+ *			(session=MS: what is left of it is less than the
+ *			phase's own)
  *	!eof !reset	the server closes / resets the connection
  *	!tls		the TLS handshake completes (in memory)
  *	!tls-error TEXT	the TLS layer fails with TEXT
@@ -350,7 +353,8 @@ struct row {
 	 * from=ADDR, rcpt=ADDR/accept|reject|relay, slow=PHASE (its
 	 * threshold 0), helo=long (over a command line), tlsa=good|bad,
 	 * junk=N (plain bytes discarded at STARTTLS), starttls=fail (the
-	 * transport cannot start TLS), addr=ADDRESS (default 127.0.0.1).
+	 * transport cannot start TLS), addr=ADDRESS (default 127.0.0.1),
+	 * session=MS (the whole session's deadline; default none).
 	 */
 	const char	*params;
 	const char	*script;
@@ -489,6 +493,8 @@ parse_params(struct run *r, const char *params)
 			fake_tls_fails = 1;
 		else if (strcmp(w, "addr") == 0)
 			snprintf(r->addr, sizeof(r->addr), "%s", v);
+		else if (strcmp(w, "session") == 0)
+			r->p.session_timeout_ms = atoi(v);
 		else
 			fail_msg("%s: unknown row setting %s", r->row->name, w);
 	}
@@ -566,6 +572,26 @@ fire(struct run *r, const char *phase)
 		row_fail(r, "the deadline armed has %lld ms left, not the "
 		    "%s phase's %lld ms", (long long)left, phase,
 		    (long long)want);
+	event_active(ev, EV_TIMEOUT, 1);
+	spin(r);
+}
+
+/*
+ * Fire the deadline armed now, which must be the whole session's: what is
+ * left of it, no more than session=MS from the start (the row spends no
+ * time) and less than the phase's own.
+ */
+static void
+fire_session(struct run *r)
+{
+	struct event	*ev;
+	int64_t		 left = 0, want = r->p.session_timeout_ms;
+
+	if ((ev = armed(r, &left)) == NULL)
+		row_fail(r, "no deadline armed to fire");
+	if (want <= 0 || left > want + 250 || left < want - 250)
+		row_fail(r, "the deadline armed has %lld ms left, not the "
+		    "session's %lld ms", (long long)left, (long long)want);
 	event_active(ev, EV_TIMEOUT, 1);
 	spin(r);
 }
@@ -654,6 +680,8 @@ action(struct run *r, char *a)
 		fire(r, "connect");
 	else if (strcmp(a, "!timeout") == 0)
 		fire(r, arg);
+	else if (strcmp(a, "!deadline") == 0)
+		fire_session(r);
 	else if (strcmp(a, "!eof") == 0)
 		event(r, CONN_EOF, NULL, 0);
 	else if (strcmp(a, "!reset") == 0)
@@ -919,6 +947,28 @@ static const struct row rows[] = {
   "the first byte (implicit TLS, as port 465 does), not SMTP: the server "
   "sent a handshake message of TLS 1.2 instead of a greeting" } },
   "connect banner:tls" },
+/* ---- the whole session's deadline (before the phase's own) ---- */
+{ "session.rcpt", "notls session=2500 rcpt=a@mx.test/accept "
+  "rcpt=b@mx.test/accept rcpt=c@mx.test/accept",
+  /* RCPT's own deadline is 9 s: the session's 2.5 s come first */
+  GREET EHLO_OK "C: MAIL FROM:<>\nS: 250 2.1.0 Ok\nC: RCPT TO:<a@mx.test>\n"
+  "S: 250 2.1.5 Ok\nC: RSET\nS: 250 Ok\nC: MAIL FROM:<>\nS: 250 Ok\n"
+  "C: RCPT TO:<b@mx.test>\n!deadline\n",
+  SMTP_TIMEOUT, { { "smtp.session.timeout", "crit", "the session did not "
+  "end within 2500ms (timeout session=): cut waiting for the reply to RCPT "
+  "TO:<b@mx.test>, with 1 of 3 RCPT test(s) answered" } },
+  "connect banner:220 ehlo:250 mail:250 rcpt:250 rset:250 mail:250 "
+  "rcpt:deadline" },
+{ "session.banner", "notls session=1500",
+  /* the greeting's deadline is 2 s, the session's 1.5 s */
+  "!partial 4\n!deadline\n",
+  SMTP_TIMEOUT, { { "smtp.session.timeout", "crit", "cut waiting for the "
+  "greeting, with 0 of 0" } }, "connect banner:deadline" },
+{ "session.longer", "notls session=600000 rcpt=a@mx.test/accept",
+  /* a deadline longer than the phases': each phase keeps its own */
+  TO_MAIL "S: 250 Ok\nC: RCPT TO:<a@mx.test>\n!timeout rcpt\n",
+  SMTP_TIMEOUT, { { "smtp.phase.timeout", "crit", "no reply to RCPT" } },
+  NULL },
 { "cut.rcpt", "notls rcpt=user@mx.test/accept",
   /* cut by the check's deadline: what was seen stays, no finding of it */
   GREET EHLO_OK "C: MAIL FROM:<>\nS: 250 2.1.0 Ok\nC: RCPT TO:<user@mx.test>\n"

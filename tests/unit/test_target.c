@@ -188,6 +188,7 @@ static const char *const everything[][2] = {
 	{ "timeout", "all=20" },
 	{ "timeout", "ehlo=1.5" },
 	{ "timeout", "45s" },
+	{ "timeout", "session=90s" },
 	{ "slow", "banner=2s" },
 	{ "expiry-warn", "30d" },
 	{ "expiry-crit", "10" },
@@ -238,6 +239,7 @@ test_print_back(void **state)
 	assert_non_null(strstr(one, "timeout = ehlo2=1500ms\n"));
 	/* a duration alone: the whole check's deadline */
 	assert_non_null(strstr(one, "timeout = 45s\n"));
+	assert_non_null(strstr(one, "timeout = session=90s\n"));
 	assert_int_equal(f->t.check_timeout_ms, 45000);
 
 	fresh(f, TARGET_HOST, "192.0.2.7");
@@ -409,10 +411,14 @@ test_check_params(void **state)
 	assert_int_equal(p.nports, 1);
 	assert_int_equal(p.ports[0], 2525);
 	assert_string_equal(p.proto.helo, "localhost");
-	assert_int_equal(p.timeout_ms, 0);
+	/* every check and session is bounded unless told otherwise */
+	assert_int_equal(p.timeout_ms, 15 * 60 * 1000);
+	assert_int_equal(p.proto.session_timeout_ms, 10 * 60 * 1000);
 	set_ok(f, "timeout", "7s");
+	set_ok(f, "timeout", "session=3s");
 	target_check_params(&f->t, NULL, &p);
 	assert_int_equal(p.timeout_ms, 7000);
+	assert_int_equal(p.proto.session_timeout_ms, 3000);
 	set_ok(f, "family", "ipv6");
 	target_check_params(&f->t, "me.example", &p);
 	assert_int_equal(p.use_addrs, 1);
