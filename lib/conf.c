@@ -717,11 +717,13 @@ log_begin(struct parse *p, const char *a, size_t al)
 }
 
 /* A [log] key: repeats, then its handler. */
+/*
+ * A key of a section's own table, its index i: the bookkeeping of
+ * repeats (given twice, more values than it takes), then its handler.
+ */
 static void
-log_key(struct parse *p, const struct key *k, const char *v)
+apply_key(struct parse *p, const struct key *k, int i, const char *v)
 {
-	int	 i = (int)(k - log_keys);
-
 	p->first = p->dcount[i] == 0;
 	if (!p->first && k->max == 0) {
 		error_at(p, p->lineno, "[%s] %s: given twice in this section "
@@ -742,6 +744,12 @@ log_key(struct parse *p, const struct key *k, const char *v)
 	else if (k->set(p, v) == -1)
 		error_at(p, p->lineno, "[%s] %s: %s", p->sectname, k->name,
 		    p->why);
+}
+
+static void
+log_key(struct parse *p, const struct key *k, const char *v)
+{
+	apply_key(p, k, (int)(k - log_keys), v);
 }
 
 /*
@@ -1032,26 +1040,7 @@ daemon_key(struct parse *p, const struct key *k, const char *v)
 		not_here(p, k->name, "only in [daemon]");
 		return;
 	}
-	p->first = p->dcount[i] == 0;
-	if (!p->first && k->max == 0) {
-		error_at(p, p->lineno, "[%s] %s: given twice in this section "
-		    "(first at line %d)", p->sectname, k->name, p->dline[i]);
-		return;
-	}
-	if (k->max > 0 && p->dcount[i] == k->max) {
-		error_at(p, p->lineno, "[%s] %s: more than %d values in this "
-		    "section", p->sectname, k->name, k->max);
-		return;
-	}
-	if (p->first)
-		p->dline[i] = p->lineno;
-	p->dcount[i]++;
-	if (*v == '\0')
-		error_at(p, p->lineno, "[%s] %s: empty value", p->sectname,
-		    k->name);
-	else if (k->set(p, v) == -1)
-		error_at(p, p->lineno, "[%s] %s: %s", p->sectname, k->name,
-		    p->why);
+	apply_key(p, k, i, v);
 }
 
 /* A target setting, in [defaults], a target section or [daemon]. */
