@@ -5,11 +5,14 @@
 #
 # unit:     every built tests/unit/test_* binary (cmocka); each test case
 #           counts, read from cmocka's TAP output.
-# scenario: every tests/scenario/*.sh; each PASS/FAIL row counts (the
-#           scripts share one counter file through T_COUNTS).
-# Ends with exactly one line "N passed, N failed"; exit status 1 when
-# anything failed. Run as root from the top of a built tree
-# (make check does both).
+# scenario: every tests/scenario/*.sh; each PASS/FAIL/SKIP row counts
+#           (the scripts share one counter file through T_COUNTS).
+# A row that cannot run here (a tool or a privilege missing) is a SKIP
+# row: it is listed again at the end and counted apart.
+# Ends with exactly one line "N passed, N failed, N skipped"; exit status
+# 1 when anything failed (a skip alone is not a failure here; .ci/run
+# fails on it). Run as root from the top of a built tree (make check
+# does both).
 
 # make calls "sh tests/run.sh": this script needs bash.
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -29,6 +32,7 @@ esac
 
 passed=0
 failed=0
+skipped=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/smtprobe-run.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 
@@ -36,7 +40,7 @@ trap 'rm -rf "$WORK"' EXIT
 SCRIPT_LIMIT=${SCRIPT_LIMIT:-300}
 
 run_unit() {
-	local src bin name out rc p f line
+	local src bin name out rc p f s line
 	for src in tests/unit/test_*.c; do
 		[ -e "$src" ] || continue
 		bin=${src%.c}
@@ -52,8 +56,16 @@ run_unit() {
 		rc=$?
 		p=0
 		f=0
+		s=0
 		while IFS= read -r line; do
 			case $line in
+			*"ok "*"# SKIP"*)
+				# cmocka: "not ok N # SKIP name"
+				s=$((s + 1))
+				line=${line##*# SKIP}
+				echo "SKIP unit.$name.${line# }"
+				echo "SKIP unit.$name.${line# }" >>"$WORK/skips"
+				;;
 			"ok "*)
 				p=$((p + 1))
 				echo "PASS unit.$name.${line#ok * - }"
@@ -64,7 +76,7 @@ run_unit() {
 				;;
 			esac
 		done <"$out"
-		if [ $((p + f)) -eq 0 ]; then
+		if [ $((p + f + s)) -eq 0 ]; then
 			# Not TAP (an older cmocka): count its own report.
 			p=$(grep -c '^\[       OK \]' "$out")
 			f=$(grep -c '^\[  FAILED  \] [^0-9]' "$out")
@@ -80,11 +92,12 @@ run_unit() {
 		fi
 		passed=$((passed + p))
 		failed=$((failed + f))
+		skipped=$((skipped + s))
 	done
 }
 
 run_scenario() {
-	local s name counts before_p before_f p f rc
+	local s name counts before_p before_f before_s p f k rc
 	counts=$WORK/counts
 	: >"$counts"
 	for s in tests/scenario/*.sh; do
@@ -93,11 +106,13 @@ run_scenario() {
 		name=${name%.sh}
 		before_p=$(grep -c '^PASS' "$counts")
 		before_f=$(grep -c '^FAIL' "$counts")
+		before_s=$(grep -c '^SKIP' "$counts")
 		echo "# scenario $name"
 		T_COUNTS=$counts timeout -k 10 "$SCRIPT_LIMIT" bash "$s"
 		rc=$?
 		p=$(( $(grep -c '^PASS' "$counts") - before_p ))
 		f=$(( $(grep -c '^FAIL' "$counts") - before_f ))
+		k=$(( $(grep -c '^SKIP' "$counts") - before_s ))
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 				echo "FAIL scenario.$name: killed after ${SCRIPT_LIMIT}s"
@@ -105,13 +120,15 @@ run_scenario() {
 				echo "FAIL scenario.$name: exit status $rc, no row failed"
 			fi
 			echo "FAIL scenario.$name" >>"$counts"
-		elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$k" -eq 0 ]; then
 			echo "FAIL scenario.$name: ran no row"
 			echo "FAIL scenario.$name" >>"$counts"
 		fi
 	done
 	passed=$((passed + $(grep -c '^PASS' "$counts")))
 	failed=$((failed + $(grep -c '^FAIL' "$counts")))
+	skipped=$((skipped + $(grep -c '^SKIP' "$counts")))
+	grep '^SKIP' "$counts" >>"$WORK/skips"
 }
 
 case $what in
@@ -123,5 +140,9 @@ all)
 	;;
 esac
 
-echo "$passed passed, $failed failed"
+if [ -s "$WORK/skips" ]; then
+	echo "# skipped, not run here:"
+	sed 's/^SKIP /#   /' "$WORK/skips"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -6,14 +6,16 @@
 #	row NAME EXIT [smtprobe arguments...]	run one probe (adds --json)
 #	expect CHECK [ARGS...]			one jcheck.py assertion
 #	end_row					print PASS/FAIL for the row
+#	skip NAME REASON			a row that cannot run here
 #
 # A JSON row always also checks that the output follows the contract
 # (jcheck valid) and that the exit status agrees with its "status".
 #
 # Everything a run creates lives in one private directory ($T_DIR) that
 # is removed on exit unless a row failed or T_KEEP=1. Results are counted
-# in $T_COUNTS (one PASS/FAIL line per row) so tests/run.sh can total
-# several scripts; when run alone a script makes its own counter file.
+# in $T_COUNTS (one PASS, FAIL or SKIP line per row) so tests/run.sh can
+# total several scripts; when run alone a script makes its own counter
+# file.
 
 T_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The system's tools first: a pyenv or other shim in front of python3
@@ -26,6 +28,7 @@ T_PIDS=()		# background processes to stop on exit
 T_CLEANUPS=()		# extra commands run on exit, last first
 T_FAILED=0
 T_PASSED=0
+T_SKIPPED=0
 T_DIR=
 
 # t_init NAME: private directory, exit trap, counter file.
@@ -60,8 +63,8 @@ t_cleanup() {
 		t_kill "$i"
 	done
 	if [ -n "$T_DIR" ]; then
-		echo "# $T_NAME: $T_PASSED passed, $T_FAILED failed" \
-		    "in $(( $(date +%s) - T_START ))s"
+		echo "# $T_NAME: $T_PASSED passed, $T_FAILED failed," \
+		    "$T_SKIPPED skipped in $(( $(date +%s) - T_START ))s"
 		if [ "$T_FAILED" -ne 0 ] || [ "${T_KEEP:-0}" = 1 ]; then
 			echo "# logs kept in $T_DIR"
 		else
@@ -211,6 +214,18 @@ pass() {
 	echo "PASS $1"
 	echo "PASS $1" >>"$T_COUNTS"
 	T_PASSED=$((T_PASSED + 1))
+}
+
+# skip NAME REASON: a row that could not run here (a tool or a privilege
+# is missing). It is neither a pass nor a failure: it is printed as SKIP,
+# counted (tests/run.sh reports the count) and fails CI (.ci/run), which
+# has every tool the tests need.
+skip() {
+	local name=$1
+	shift
+	echo "SKIP $name: $*"
+	echo "SKIP $name" >>"$T_COUNTS"
+	T_SKIPPED=$((T_SKIPPED + 1))
 }
 
 # fail NAME REASON: print the reason, then the tail of the logs and the

@@ -21,7 +21,7 @@
 #			(smtprobe help) and has an entry in man/smtprobe.1
 #	docs.conf-shipped
 #			probe/smtprobed -n accepts conf/smtprobed.conf
-#			(skipped with a notice when either is missing)
+#			(a SKIP row when either is missing)
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -39,6 +39,11 @@ else
 		shift
 		echo "FAIL $name: $*"
 		DOCS_FAILED=1
+	}
+	skip() {
+		local name=$1
+		shift
+		echo "SKIP $name: $*"
 	}
 fi
 
@@ -244,12 +249,11 @@ check_conf_shipped() {
 	local bin=$TOP/probe/smtprobed conf=$TOP/conf/smtprobed.conf out
 
 	if [ ! -x "$bin" ]; then
-		echo "# docs.conf-shipped: skipped, probe/smtprobed is not built"
+		skip docs.conf-shipped "probe/smtprobed is not built"
 		return
 	fi
 	if [ ! -f "$conf" ]; then
-		echo "# docs.conf-shipped: skipped, conf/smtprobed.conf does not" \
-		    "exist"
+		skip docs.conf-shipped "conf/smtprobed.conf does not exist"
 		return
 	fi
 	if out=$("$bin" -n -f "$conf" 2>&1); then

@@ -15,6 +15,9 @@
 #	store.disk-full		a tmpfs that fills up (private mount
 #				namespace): writes fail and are counted, the
 #				writer goes on, and resumes once there is room
+#	store.sqlite3-shell	SKIP when the sqlite3 shell is missing: the
+#				verify rows then have only the tool's
+#				integrity_check, not the shell's too
 #
 # Everything lives in this script's private directory; the only
 # processes are the writers it starts, stopped by PID.
@@ -34,7 +37,12 @@ for b in "$CRASH" "$BENCH"; do
 	fi
 done
 HAVE_SQLITE3=0
-command -v sqlite3 >/dev/null 2>&1 && HAVE_SQLITE3=1
+if command -v sqlite3 >/dev/null 2>&1; then
+	HAVE_SQLITE3=1
+else
+	skip store.sqlite3-shell "sqlite3 (package sqlite3) missing: no second" \
+	    "integrity_check by the sqlite3 shell"
+fi
 
 # rand_sleep MIN_MS SPAN_MS: sleep MIN_MS plus a random part of SPAN_MS.
 rand_sleep() {
@@ -190,7 +198,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	L=$T_DIR/store.disk-full.log
 	T_SHOW_LOGS=("$L" "$T_DIR/store.disk-full.verify")
 	if [ $rc = 99 ]; then
-		echo "# store.disk-full: skipped: cannot mount a tmpfs here"
+		skip store.disk-full "cannot mount a tmpfs here"
 	elif ! grep -q '^stats .* failing=1' "$L"; then
 		fail store.disk-full "the writer never saw the disk full"
 	elif ! grep -q 'cannot write: database or disk is full' "$L"; then
@@ -211,7 +219,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	fi
 	T_SHOW_LOGS=()
 else
-	echo "# store.disk-full: skipped: needs root and a mount namespace"
+	skip store.disk-full "needs root and a mount namespace"
 fi
 
 # --- throughput (a figure, not a verdict) ----------------------------------
