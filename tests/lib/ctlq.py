@@ -13,6 +13,8 @@ compact JSON (true, null, 3, ["a"]). Exit 0 when every check holds, 1
 with one line per failed check on stdout, 2 for a bad invocation.
 
   match PATH REGEX      some value at PATH matches REGEX in full
+  all PATH REGEX        every value at PATH (at least one) matches REGEX
+                        in full ("sessions.*.outcome" of every session)
   nomatch PATH REGEX    no value at PATH matches REGEX in full
   type PATH TYPE        every value at PATH (at least one) is of TYPE:
                         int, str, bool, list, object, null, number
@@ -102,6 +104,13 @@ def run(docs, argv):
         if not any(re.fullmatch(a[1], text(v), re.S) for v in vals):
             return "%s: no value matches /%s/ (got %s)" % (
                 a[0], a[1], short(vals))
+    elif c == "all":
+        if not vals:
+            return "%s: missing" % a[0]
+        bad = [v for v in vals if not re.fullmatch(a[1], text(v), re.S)]
+        if bad:
+            return "%s: %s of %d values does not match /%s/ (e.g. %s)" % (
+                a[0], len(bad), len(vals), a[1], short(bad[0]))
     elif c == "nomatch":
         bad = [v for v in vals if re.fullmatch(a[1], text(v), re.S)]
         if bad:

@@ -182,6 +182,20 @@ wait_status() {
 	return 1
 }
 
+# wait_running SOCKET TARGET SECONDS: until targets shows TARGET running.
+wait_running() {
+	local n=0
+	while [ $n -lt $(($3 * 10)) ]; do
+		timeout 5 "$SMTPROBE" targets --json -s "$1" \
+		    >"$T_DIR/wait-running.json" 2>/dev/null &&
+		    $CTLQ "$T_DIR/wait-running.json" some 0.targets \
+		    "target=$(re "$2")" running=true >/dev/null && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
 # wait_drained SOCKET SECONDS: until the store writer has no row queued,
 # so what status counts and history reads includes every run so far.
 wait_drained() {
@@ -753,17 +767,32 @@ cq some 0.result.sessions "port=$SLOW" outcome=ok
 dend
 
 # A probe while a run is in flight: "run now" means a run that starts
-# after the request, not the one already under way.
+# after the request, not the one already under way. The second request
+# is sent once the daemon shows the first one's run under way; its run
+# can only start when that one has ended, after the server's 3 s
+# greeting, so the two runs' start times are 3 s apart or more.
+T_PROBE0=$(date +%s)
 "$SMTPROBE" probe "$ID_SLOW" --json -s "$D2_SOCK" >"$T_DIR/probe-first.json" \
     2>&1 </dev/null &
 PROBE_FIRST=$!
-sleep 1.2
+RUNNING=0
+wait_running "$D2_SOCK" "$ID_SLOW" 10 && RUNNING=1
 T_PROBE1=$(date +%s)
 cli daemon.ctl.probe.in-flight "$D2_SOCK" probe "$ID_SLOW" --json
 want_rc 0
+[ "$RUNNING" = 1 ] ||
+    why "the first probe's run never showed as running (targets --json)"
+wait "$PROBE_FIRST"
+A=$(jval "$T_DIR/probe-first.json" result.at)
+B=$(jval "$ROW_OUT" result.at)
+if [ -z "$A" ] || [ -z "$B" ]; then
+	why "no result.at in the replies (first: \"$A\", second: \"$B\")"
+elif [ "$A" -lt "$T_PROBE0" ] || [ "$B" -lt $((A + 3)) ]; then
+	why "runs started at $A (first probe, sent at $T_PROBE0) and $B" \
+	    "(second, sent at $T_PROBE1): the second is not a run after the first"
+fi
 cq match 0.ok true
 cq range 0.result.at "$T_PROBE1" "$(( $(date +%s) + 1 ))"
-wait "$PROBE_FIRST"
 dend
 
 cli daemon.ctl.probe.human "$D1_SOCK" probe "$ID_EVIL2"
@@ -788,8 +817,8 @@ cq match 0.target "$(re "$ID_OK")"
 cq len 0.history.sessions eq 2
 cq match 0.history.truncated true
 cq range 0.history.sessions.*.at "$T_START_D" "$T_HNOW"
-cq match 0.history.sessions.*.port "$PF_OK"
-cq match 0.history.sessions.*.outcome ok
+cq all 0.history.sessions.*.port "$PF_OK"
+cq all 0.history.sessions.*.outcome ok
 cq len 0.history.sessions.0.phases ge 3
 dend
 
@@ -1111,9 +1140,13 @@ cq some 0.history.alerts event=raised finding=net.connect.refused
 dend
 
 # Two more runs of everything (six targets), then: no new ALERT line for
-# the open alerts, none cleared, and the new target ran.
-wait_status "$D1_SOCK" probes_run $((P0 + 12)) 15
+# the open alerts, none cleared, and the new target ran. Without those
+# runs the row would hold of an idle daemon: they must have happened.
+RAN=0
+wait_status "$D1_SOCK" probes_run $((P0 + 12)) 15 && RAN=1
 drow daemon.reload.sighup.no-new-alert
+[ "$RAN" = 1 ] || why "fewer than 12 runs after the reload in 15 s" \
+    "($(status_of "$D1_SOCK" probes_run) in all, $P0 before)"
 for id in "$ID_DOWN" "$ID_CERT" "$ID_RCPT" "$ID_EVIL1" "$ID_EVIL2"; do
 	n=$(count_alerts "$id")
 	[ "$n" = 1 ] || why "$n ALERT lines for $id after the reload, expected 1"
@@ -1493,8 +1526,11 @@ grep_row "$T_DIR/d3b.log" "started: $N3 target"
 nogrep_row "$T_DIR/d3b.log" 'cannot load the alert state'
 dend
 
-wait_status "$D3_SOCK" probes_run $((N3 * 2)) 20
+RAN=0
+wait_status "$D3_SOCK" probes_run $((N3 * 2)) 20 && RAN=1
 cli daemon.kill9.alerts-restored "$D3_SOCK" status --json
+# "no new ALERT" below means something only after runs that could raise
+[ "$RAN" = 1 ] || why "fewer than $((N3 * 2)) runs after the restart in 20 s"
 want_rc 0
 cq match 0.open_alerts "$N3"
 cq match 0.targets "$N3"
@@ -1626,7 +1662,7 @@ dend
 cli daemon.reload.ca-file.before "$D5_SOCK" probe "$ID_OK" --json
 cq match 0.ok true
 cq some 0.result.findings id=tls\.cert\.untrusted
-cq match 0.result.sessions.*.tls.verified false
+cq all 0.result.sessions.*.tls.verified false
 dend
 
 # a second failing run raises the alert (alert-after = 2)
@@ -1644,7 +1680,7 @@ dend
 cli daemon.reload.ca-file.after "$D5_SOCK" probe "$ID_OK" --json
 cq match 0.ok true
 cq none 0.result.findings id=tls\.cert\.untrusted
-cq match 0.result.sessions.*.tls.verified true
+cq all 0.result.sessions.*.tls.verified true
 dend
 # A reload that removes the target closes its open alert with a
 # RECOVERED line that says why, and the daemon no longer counts it open.

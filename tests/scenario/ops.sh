@@ -158,12 +158,18 @@ if wait_port 127.0.0.1 "$MPORT"; then
 	else
 		fail ops.metrics.404 "$(cat "$T_DIR/m/http404.txt")"
 	fi
-	# every metric the rules and the dashboard name is one we export
-	used=$(grep -ohE '\bsmtprobed?_[a-z_]+' \
-	    "$T_TOP/conf/prometheus/smtprobe.rules.yml" \
-	    "$T_TOP/conf/grafana/smtprobe.json" | sort -u)
+	# every metric the rules and the dashboard name is one we export;
+	# a file that names none (moved, renamed, or the pattern gone stale)
+	# is a failure, not a vacuous pass
+	used=
 	unknown=
-	for u in $used; do
+	for f in "$T_TOP/conf/prometheus/smtprobe.rules.yml" \
+	    "$T_TOP/conf/grafana/smtprobe.json"; do
+		u=$(grep -ohE '\bsmtprobed?_[a-z_]+' "$f" 2>/dev/null | sort -u)
+		[ -n "$u" ] || unknown="$unknown (no metric name in ${f#$T_TOP/})"
+		used="$used $u"
+	done
+	for u in $(printf '%s\n' $used | sort -u); do
 		grep -q "^# TYPE ${u%_sum} \|^# TYPE ${u%_count} \|^# TYPE $u " \
 		    "$T_DIR/m/metrics.txt" || unknown="$unknown $u"
 	done

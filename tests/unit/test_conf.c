@@ -1002,8 +1002,11 @@ test_hash_shard(void **state)
 	assert_true(conf_hash("", 0) == 0xcbf29ce484222325ULL);
 	assert_true(conf_hash("a", 1) == 0xaf63dc4c8601ec8cULL);
 	assert_true(conf_hash("foobar", 6) == 0x85944171f73967e8ULL);
+	/* a target id, and only len bytes of it count */
 	assert_true(conf_hash("domain:example.com", 18) ==
-	    conf_hash("domain:example.com", 18));
+	    0x4a5a77705808a462ULL);
+	assert_true(conf_hash("domain:example.comX", 18) ==
+	    0x4a5a77705808a462ULL);
 
 	s = lines("", "[domain d", 300, ".example]\n", "");
 	c = load_ok(s);
