@@ -20,7 +20,8 @@
 #	PF_NOPTR	reject_unknown_client_hostname, delayed to RCPT (the
 #			default; main.cf here has smtpd_delay_reject = no): every client
 #			here (smtpd_peername_lookup = no) is refused at RCPT
-#	PF_SUBADDR	127.0.0.N, port 587, no TLS (N random in 2..250)
+#	PF_SUBADDR	an address of 127/8 where port 587 is free (port 587
+#			is what makes smtprobe treat it as submission), no TLS
 #
 # Domain test.example (virtual, delivered to discard:):
 #	user@test.example		accepted
@@ -64,6 +65,29 @@
 PF_DIR=
 PF_STARTED=0
 
+# pf_free_addr PORT: an address of 127.0.0.0/8, drawn at random (never
+# 127.0.0.1), on which TCP port PORT can be bound now: a fixed port needs
+# an address nobody else (another test, a system listener) holds it on.
+pf_free_addr() {
+	python3 - "$1" <<'EOF'
+import random, socket, sys
+port = int(sys.argv[1])
+for _ in range(200):
+    a = "127.%d.%d.%d" % (random.randint(1, 254), random.randint(0, 255),
+                          random.randint(1, 254))
+    s = socket.socket()
+    try:
+        s.bind((a, port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(a)
+    sys.exit(0)
+sys.exit("pf_free_addr: port %d is taken on every address tried" % port)
+EOF
+}
+
 pf_setup() {
 	local dir=$1 certs=$2 ports
 	PF_DIR=$dir
@@ -85,7 +109,7 @@ pf_setup() {
 	PF_RELAY=${ports[8]}
 	PF_CATCHALL=${ports[9]}
 	PF_NOPTR=${ports[10]}
-	PF_SUBADDR=127.0.0.$((RANDOM % 249 + 2))
+	PF_SUBADDR=$(pf_free_addr 587) || return 1
 	PF_MAILLOG=$dir/maillog
 	PF_BOUNCES=$dir/mail/sender.test/bounces
 	printf 'sender.test\tvirtual:\n' >"$dir/transport"

@@ -196,6 +196,18 @@ wait_running() {
 	return 1
 }
 
+# wait_status_le SOCKET KEY MAX SECONDS: until the status number KEY <= MAX.
+wait_status_le() {
+	local n=0 v
+	while [ $n -lt $(($4 * 5)) ]; do
+		v=$(status_of "$1" "$2")
+		[ -n "$v" ] && [ "$v" -le "$3" ] 2>/dev/null && return 0
+		sleep 0.2
+		n=$((n + 1))
+	done
+	return 1
+}
+
 # wait_drained SOCKET SECONDS: until the store writer has no row queued,
 # so what status counts and history reads includes every run so far.
 wait_drained() {
@@ -1365,8 +1377,10 @@ cq match '0.messages.too many clients' '[1-9][0-9]*'
 kill -0 "$D1_PID" 2>/dev/null || why "smtprobed (d1) is gone"
 dend
 
-# The flood's clients are gone: the daemon let go of them too.
-sleep 1
+# The flood's clients are gone: the daemon let go of them too (it sees
+# each hang-up on its next read; the status client and the two
+# followers are what stays).
+wait_status_le "$D1_SOCK" clients 3 10
 cli daemon.hostile.flood.after "$D1_SOCK" status --json
 want_rc 0
 cq match 0.ok true

@@ -172,23 +172,42 @@ fi
 
 # --- a full disk ---------------------------------------------------------
 
-# A 1 MiB tmpfs in a private mount namespace fills up within a second
-# at 2000 sessions a second; after 3 s it is grown to 64 MiB. The writer
-# must keep going throughout, log the failure once (the interval is 10
-# s here) and its end once, and write again.
+# A 1 MiB tmpfs in a private mount namespace fills up at 2000 sessions a
+# second. Once the writer reports the disk full (a "stats" line with
+# failing=1) and has written a few more stats lines while failing, the
+# tmpfs is grown to 64 MiB; once it reports writing again and a stats
+# line with failing=0 follows, it is stopped. The writer must keep going
+# throughout, log the failure once (the interval is 10 s here) and its
+# end once, and write again. Each wait is bounded (20 s).
 MNT=$T_DIR/mnt
 mkdir -p "$MNT"
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	unshare -m bash -c '
+		# until [ LINES of the log after line FROM match RE ] (bounded)
+		wait_log() {
+			local n=0
+			until [ "$(tail -n +"$1" "$L" | grep -cE "$2")" -ge "$3" ]
+			do
+				[ $n -ge 200 ] && return 1
+				sleep 0.1
+				n=$((n + 1))
+			done
+		}
+		L=$3
 		mount -t tmpfs -o size=1m,mode=0755 tmpfs "$1" || exit 99
-		"$2" write "$1/h.db" -q -R 2000 -e 10 >"$3" 2>&1 &
+		"$2" write "$1/h.db" -q -R 2000 -e 10 >"$L" 2>&1 &
 		p=$!
-		sleep 3
+		# full, and still failing a few stats lines (0.6 s) later
+		wait_log 1 "^stats .* failing=1" 3 ||
+		    echo "wait: the disk never filled" >>"$L"
 		mount -o remount,size=64m "$1"
-		sleep 3
+		from=$(($(wc -l <"$L") + 1))
+		wait_log "$from" "writing again" 1 &&
+		    wait_log "$from" "^stats .* failing=0" 1 ||
+		    echo "wait: writing did not resume" >>"$L"
 		kill -TERM $p
 		wait $p
-		echo "exit=$?" >>"$3"
+		echo "exit=$?" >>"$L"
 		"$2" verify "$1/h.db" -H >"$4" 2>&1
 		echo "verify=$?" >>"$4"
 		umount "$1"
@@ -199,6 +218,8 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	T_SHOW_LOGS=("$L" "$T_DIR/store.disk-full.verify")
 	if [ $rc = 99 ]; then
 		skip store.disk-full "cannot mount a tmpfs here"
+	elif grep -q '^wait: ' "$L"; then
+		fail store.disk-full "$(grep '^wait: ' "$L" | tr '\n' ' ')"
 	elif ! grep -q '^stats .* failing=1' "$L"; then
 		fail store.disk-full "the writer never saw the disk full"
 	elif ! grep -q 'cannot write: database or disk is full' "$L"; then
