@@ -4,6 +4,7 @@
 # private servers with t_bg, then runs table rows:
 #
 #	row NAME EXIT [smtprobe arguments...]	run one probe (adds --json)
+#	human_row NAME EXIT [arguments...]	the same, and the human report
 #	expect CHECK [ARGS...]			one jcheck.py assertion
 #	end_row					print PASS/FAIL for the row
 #	skip NAME REASON			a row that cannot run here
@@ -282,6 +283,28 @@ row() {
 		if [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
 			ROW_WHY+=("exit status $ROW_RC, expected $want")
 		fi
+	fi
+}
+
+# human_row NAME EXIT ARGS...: "smtprobe check ARGS" twice, with --json
+# (as row) and as the human report ($T_DIR/NAME.txt): both exit EXIT and
+# the report says what the JSON says (tests/lib/humancheck.py). The
+# target must answer the same both times.
+human_row() {
+	local name=$1 want=$2 txt rc out w
+	shift 2
+	row "$name" "$want" "$@"
+	txt=$T_DIR/$name.txt
+	timeout -k 2 "${ROW_LIMIT:-30}" ${ROW_WRAP:-} "$SMTPROBE" check "$@" \
+	    >"$txt" 2>"$T_DIR/$name.txt.err" </dev/null
+	rc=$?
+	if [ "$want" != - ] && [ "$rc" != "$want" ]; then
+		ROW_WHY+=("human report: exit status $rc, expected $want")
+	fi
+	if ! out=$(python3 "$T_LIB/humancheck.py" "$ROW_OUT" "$txt" 2>&1); then
+		while IFS= read -r w; do
+			ROW_WHY+=("human report: $w")
+		done <<<"${out:-humancheck failed}"
 	fi
 }
 

@@ -211,6 +211,15 @@ sts() {
 	printf 'mxcname\tMX\t10 alias.bad.example.\nalias\tCNAME\tmx.test.example.\n'
 	std mxnoaddr mx
 	printf 'mxnoaddr\tMX\t10 noaddr.bad.example.\nnoaddr\tTXT\t"no address here"\n'
+	# -4 and -6: an MX with only an IPv6 address, and one with both
+	std v6only mx
+	printf 'v6only\tMX\t10 v6.bad.example.\nv6\tAAAA\t::1\n'
+	std dual mx
+	printf 'dual\tMX\t10 dualmx.bad.example.\n'
+	printf 'dualmx\tA\t127.0.0.1\ndualmx\tAAAA\t::1\n'
+	# -H: a name with an address of its own and an MX without one
+	std hmode mx
+	printf 'hmode\tA\t127.0.0.1\nhmode\tMX\t10 noaddr.bad.example.\n'
 	std mxliteral mx
 	printf 'mxliteral\tMX\t10 127.0.0.1.\n'
 	std mxttl mx
@@ -442,6 +451,14 @@ t_bg fakedns python3 "$T_LIB/fakedns.py" --port "$P_FAKE" \
     --ready "$T_DIR/fakedns.ready"
 wait_file "$T_DIR/fakedns.ready" 10 || setup_fail "fakedns did not start"
 
+# --- a mail server on ::1 (for -6) ---------------------------------------
+
+t_bg fakesmtp6 python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/fakesmtp6.ready" \
+    --lifetime 300 normal@::1
+T_SHOW_LOGS+=("$T_DIR/fakesmtp6.log")
+wait_file "$T_DIR/fakesmtp6.ready" 10 || setup_fail "fakesmtp.py on ::1 did not start"
+read -r _ P_V6 <"$T_DIR/fakesmtp6.ready"
+
 # --- unbound -------------------------------------------------------------
 
 ub_setup "$T_DIR/unbound" "$P_UB" || setup_fail "ub_setup failed"
@@ -458,6 +475,13 @@ ub_start 2>>"$T_DIR/setup.log" || setup_fail "unbound did not start"
 # records have no address and port: "valid --domain" lets them be null.
 drow() {
 	row "$@"
+	ROW_CHECKS=(:: valid --domain "${ROW_CHECKS[@]:2}")
+}
+
+# dhuman NAME EXIT ARGS...: drow, and the human report of the same check
+# says what the JSON says.
+dhuman() {
+	human_row "$@"
 	ROW_CHECKS=(:: valid --domain "${ROW_CHECKS[@]:2}")
 }
 
@@ -516,6 +540,76 @@ expect value dns.mta_sts_policy.mx '\["mx\.test\.example", "\*\.test\.example"\]
 expect value dns.tls_rpt 'v=TLSRPTv1; rua=mailto:tls-reports@test\.example'
 expect value dns.mx.0.addrs.0.dnsbl_listings 0
 expect no-command '^(DATA|BDAT|AUTH)'
+end_row
+
+# The human report (smtprobe check without --json) says what the JSON
+# of the same check says: the DNS section, every session with its phases
+# and TLS, the findings with evidence and hint (tests/lib/humancheck.py).
+dhuman domain.human.healthy 0 test.example "${R[@]}" -p "$PF_OK" \
+    --dkim-key "good=$K/good.pem" --spf-ip 127.0.0.1 --dnsbl clean.bl.example
+expect session --count 2
+end_row
+
+dhuman domain.human.findings 2 ptrmismatch.$B "${R[@]}" -p "$PF_OK"
+expect finding ptr.mismatch
+expect finding net.connect.refused --addr 127.0.0.4
+end_row
+
+# -4 and -6: an MX with an IPv4 and an IPv6 address, a mail server on
+# ::1 only (127.0.0.1 refuses that port). Each flag keeps its family.
+drow domain.family.both 2 dual.$B "${R[@]}" -p "$P_V6"
+expect session --addr ::1 --port "$P_V6" --outcome ok --count 1
+expect session --addr 127.0.0.1 --port "$P_V6" --outcome net --count 1
+end_row
+
+drow domain.family.6 1 dual.$B "${R[@]}" -p "$P_V6" -6
+expect session --addr ::1 --port "$P_V6" --outcome ok --count 1
+expect session --count 1
+expect no-finding net.connect.refused
+# the server on ::1 offers no STARTTLS: the one warning
+expect finding tls.starttls.missing --addr ::1 --severity warn
+end_row
+
+drow domain.family.4 2 dual.$B "${R[@]}" -p "$P_V6" -4
+expect session --addr 127.0.0.1 --port "$P_V6" --outcome net --count 1
+expect session --count 1
+expect finding net.connect.refused --addr 127.0.0.1 --port "$P_V6"
+end_row
+
+# An MX with no address in the family asked for is that MX's fault.
+drow domain.family.4-none 2 v6only.$B "${R[@]}" -p "$P_V6" -4
+expect finding mx.no-address --layer dns --severity crit \
+    --evidence 'v6\.bad\.example has no IPv4 address \(A: NODATA, AAAA: not asked\)'
+expect session --count 0
+end_row
+
+# An address given that the family excludes leaves nothing to probe:
+# UNKNOWN (exit 3), with the reason, never an OK without a session.
+human_row domain.family.no-address-left 3 -4 "[::1]:$P_V6"
+expect status unknown
+expect session --count 0
+expect value error '::1: no address left to probe'
+end_row
+
+human_row domain.family.no-address-left.6 3 -6 "127.0.0.1:$P_V6"
+expect status unknown
+expect value error '127\.0\.0\.1: no address left to probe'
+end_row
+
+# -H: the name is a host, probed at its own address; its MX (which has
+# no address) is not looked at. Without -H it is a domain: that MX.
+drow domain.host-flag.without 2 hmode.$B "${R[@]}" -p "$PF_OK"
+expect finding mx.no-address --evidence 'noaddr\.bad\.example'
+expect session --count 0
+end_row
+
+dhuman domain.host-flag 1 -H hmode.$B "${R[@]}" -p "$PF_OK"
+expect value dns.host_mode true
+expect value dns.mx.0.host 'hmode\.bad\.example'
+expect session --addr 127.0.0.1 --port "$PF_OK" --outcome ok --count 1
+expect no-finding mx.no-address
+# the certificate names mx.test.example, the host probed is hmode
+expect finding tls.cert.hostname --severity warn --port "$PF_OK"
 end_row
 
 # --dns-only: the audit, no session.

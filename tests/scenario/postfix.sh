@@ -375,6 +375,24 @@ ROW_WRAP=
 
 # --- exit status and other output modes ------------------------------
 
+# The human report says what the JSON of the same check says: sessions,
+# phases with their replies and commands, TLS (verified or not, the name
+# and whether it matches), findings with evidence and hint.
+human_row pf.human.ok 0 "127.0.0.1:$PF_OK" "${B[@]}"
+expect tls --verified true --hostname-ok true
+end_row
+
+human_row pf.human.expired 2 "127.0.0.1:$PF_EXPIRED" "${B[@]}" --tls verify
+expect finding tls.cert.expired --severity crit
+expect tls --verified false
+end_row
+
+human_row pf.human.refused 1 "127.0.0.1:$PF_NOPTR" "${B[@]}" \
+    --rcpt user@test.example
+expect session --outcome ok
+expect finding policy.client.reverse-dns
+end_row
+
 row_raw pf.nagios.ok 0 check --nagios "127.0.0.1:$PF_OK" "${B[@]}"
 expect_grep '^SMTPROBE OK'
 expect_grep '\|.*='
