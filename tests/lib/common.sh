@@ -106,11 +106,13 @@ t_bg() {
 # can be taken a moment later by any outgoing connection on the machine
 # (a test's own client, a previous session's TIME_WAIT), and a server
 # started afterwards then fails with "Address already in use". Ports
-# handed out earlier in this test (listed in $T_DIR/ports; callers use
+# handed out earlier in this test (listed in $T_DIR/.free_ports: not a
+# name a test uses for its own ready files; callers use
 # $(...), so a shell variable would not last) are not handed out again.
 free_ports() {
 	local out given=
-	[ -n "$T_DIR" ] && [ -f "$T_DIR/ports" ] && given=$(cat "$T_DIR/ports")
+	[ -n "$T_DIR" ] && [ -f "$T_DIR/.free_ports" ] &&
+	    given=$(cat "$T_DIR/.free_ports")
 	out=$(python3 - "$1" "${2:-127.0.0.1}" "$given" <<'EOF'
 import random, socket, sys
 n, addr, given = int(sys.argv[1]), sys.argv[2], set(sys.argv[3].split())
@@ -150,7 +152,7 @@ for p in ports:
     print(p)
 EOF
 ) || return 1
-	[ -n "$T_DIR" ] && printf '%s\n' "$out" >>"$T_DIR/ports"
+	[ -n "$T_DIR" ] && printf '%s\n' "$out" >>"$T_DIR/.free_ports"
 	printf '%s\n' "$out"
 }
 
