@@ -575,10 +575,26 @@ dend
 
 # start_logged NAME ARGS...: smtprobed ARGS, syslog(3) to our listener.
 # The PID is the daemon's (unshare and sh exec it).
+# When the /dev/log there was at the start is gone by then (another
+# test's listener, which ended), ours listens at /dev/log too: a bind
+# mount needs the name to exist.
+DEVLOG_OWN=0
 start_logged() {
-	local name=$1
+	local name=$1 ino
 	shift
-	if [ "$LOG_NS" = 1 ]; then
+	if [ "$LOG_NS" = 1 ] && [ "$DEVLOG_OWN" = 0 ] && [ ! -e /dev/log ] &&
+	    [ ! -L /dev/log ]; then
+		t_bg syslogd-devlog "$PY" "$T_LIB/syslogd.py" /dev/log \
+		    "$SYSLOG" --ready "$T_DIR/devlog.ready" --lifetime 900
+		if wait_file "$T_DIR/devlog.ready" 5; then
+			DEVLOG_OWN=1
+			ino=$(stat -c %i /dev/log)
+			t_on_exit "t_kill $T_BG_PID; [ -S /dev/log ] &&" \
+			    "[ \"\$(stat -c %i /dev/log)\" = $ino ] &&" \
+			    "rm -f /dev/log"
+		fi
+	fi
+	if [ "$LOG_NS" = 1 ] && [ "$DEVLOG_OWN" = 0 ]; then
 		t_bg "$name" unshare -m sh -c \
 		    'mount --bind "$0" /dev/log && exec "$@"' \
 		    "$LOGSOCK" "$SMTPROBED" "$@"
@@ -1797,3 +1813,139 @@ grep_row "$ROW_OUT" '^smtprobed_store_dropped_total [1-9][0-9]*$'
 dend
 kill -TERM "$D6_PID" 2>/dev/null
 wait_exit "$D6_PID" 5
+
+# --- [daemon] keys at work: syslog-facility, concurrency, store-max-size ---
+
+# syslog-facility: the lines go out as local3 (facility 19): <158> is
+# local3.info ("started"), <156> local3.warning (ALERT).
+{
+	conf_daemon d7 "syslog-facility = local3"
+	conf_host "$CLOSED" "interval = 1s"
+} >"$T_DIR/d7.conf"
+start_logged d7 -f "$T_DIR/d7.conf"
+D7_PID=$T_BG_PID
+drow daemon.syslog-facility
+d7p() {
+	echo "^<$1>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} smtprobed\\[$D7_PID\\]: "
+}
+wait_grep "$SYSLOG" "$(d7p 158)started: 1 target" 10 ||
+    why "no local3.info \"started\" line from smtprobed[$D7_PID]"
+wait_grep "$SYSLOG" "$(d7p 156)ALERT target=$(re "$(id_of "$CLOSED")") " 10 ||
+    why "no local3.warning ALERT line from smtprobed[$D7_PID]"
+ROW_OUT=$T_DIR/d7-syslog.txt
+grep -E "smtprobed\\[$D7_PID\\]: " "$SYSLOG" >"$ROW_OUT"
+# nothing of it at another facility (daemon is 3: <24> to <31>)
+nogrep_row "$ROW_OUT" '^<(2[4-9]|3[01])>'
+dend
+kill -TERM "$D7_PID" 2>/dev/null
+wait_exit "$D7_PID" 5
+
+# concurrency: four targets due within a second (a first run comes within
+# a tenth of the interval) on the server that greets after 3 s; with
+# concurrency = 2 two run, then the other two. Sampled every 0.1 s until
+# the four have run: in flight (runs and sessions) reaches the cap and
+# never passes it.
+{
+	conf_daemon d8 "concurrency = 2"
+	for i in 1 2 3 4; do
+		printf '\n[host c%d.test.example:%s]\naddr = 127.0.0.1\n' "$i" "$SLOW"
+		printf 'tls = may\ninterval = 10s\n'
+	done
+} >"$T_DIR/d8.conf"
+D8_SOCK=$T_DIR/d8.sock
+t_bg d8 "$SMTPROBED" -d -f "$T_DIR/d8.conf"
+D8_PID=$T_BG_PID
+drow daemon.concurrency
+wait_answer "$D8_SOCK" 10 || why "d8 did not answer"
+ROW_OUT=$T_DIR/d8-samples.txt
+ROW_CMD="smtprobe status --json (every 0.1 s, 12 s at most)"
+"$PY" - "$SMTPROBE" "$D8_SOCK" >"$ROW_OUT" 2>&1 <<'EOP'
+import json, subprocess, sys, time
+runs = sessions = done = 0
+end = time.time() + 12
+while time.time() < end and done < 4:
+    out = subprocess.run([sys.argv[1], "status", "--json", "-s", sys.argv[2]],
+                         capture_output=True, text=True, timeout=5).stdout
+    try:
+        st = json.loads(out)
+    except ValueError:
+        continue
+    runs = max(runs, st["in_flight"])
+    sessions = max(sessions, st["sessions_in_flight"])
+    done = st["probes_run"]
+    time.sleep(0.1)
+print("max_in_flight=%d max_sessions_in_flight=%d probes_run=%d" %
+      (runs, sessions, done))
+EOP
+grep_row "$ROW_OUT" '^max_in_flight=2 max_sessions_in_flight=2 probes_run=4$'
+dend
+kill -TERM "$D8_PID" 2>/dev/null
+wait_exit "$D8_PID" 5
+
+# store-max-size: 100 targets refused every second write about 40 KiB a
+# second; with store-max-size = 256K retention deletes the oldest runs
+# (the sessions kept are fewer than the runs made) and keeps the pages in
+# use near the limit, sampled every 0.5 s while 1200 runs are made. The
+# file does not shrink, but its free pages are reused: it stays small.
+{
+	conf_daemon d9 "store-max-size = 256K"
+	for i in $(seq 1 100); do
+		printf '\n[host m%d.test.example:%s]\naddr = 127.0.0.1\n' "$i" "$CLOSED"
+	done
+} >"$T_DIR/d9.conf"
+D9_SOCK=$T_DIR/d9.sock
+t_bg d9 "$SMTPROBED" -d -f "$T_DIR/d9.conf"
+D9_PID=$T_BG_PID
+drow daemon.store-max-size
+wait_answer "$D9_SOCK" 10 || why "d9 did not answer"
+ROW_OUT=$T_DIR/d9-samples.txt
+ROW_CMD="smtprobe status --json and the store's pages, every 0.5 s"
+"$PY" - "$SMTPROBE" "$D9_SOCK" "$T_DIR/d9/smtprobed.db" >"$ROW_OUT" 2>&1 <<'EOP'
+import json, sqlite3, subprocess, sys, time
+
+def status():
+    out = subprocess.run([sys.argv[1], "status", "--json", "-s", sys.argv[2]],
+                         capture_output=True, text=True, timeout=5).stdout
+    return json.loads(out)
+
+def store():
+    db = sqlite3.connect("file:%s?mode=ro" % sys.argv[3], uri=True)
+    q = lambda s: db.execute(s).fetchone()[0]
+    live = (q("PRAGMA page_count") - q("PRAGMA freelist_count")) * \
+        q("PRAGMA page_size")
+    n = q("SELECT count(*) FROM sessions")
+    db.close()
+    return live, n
+
+max_live = max_size = runs = 0
+end = time.time() + 40
+while time.time() < end and runs < 1200:
+    st = status()
+    runs = st["probes_run"]
+    max_size = max(max_size, st["store"]["size"])
+    max_live = max(max_live, store()[0])
+    time.sleep(0.5)
+for _ in range(50):		# what was queued is written
+    st = status()
+    if st["store"]["queued"] == 0:
+        break
+    time.sleep(0.1)
+live, kept = store()
+print("runs=%d kept=%d max_live=%d max_size=%d dropped=%d" % (
+    st["probes_run"], kept, max(max_live, live), max_size,
+    st["store"]["dropped"]))
+EOP
+read -r runs kept max_live max_size dropped < <(sed -E 's/[a-z_]+=//g' "$ROW_OUT")
+if [ -z "$dropped" ]; then
+	why "no samples: $(head -c 300 "$ROW_OUT")"
+else
+	[ "$runs" -ge 1200 ] || why "only $runs runs in 40 s"
+	[ "$kept" -lt "$runs" ] || why "$kept sessions kept of $runs runs: none deleted"
+	[ "$max_live" -le $((384 * 1024)) ] ||
+	    why "$max_live bytes in use at most, over 1.5 x 256 KiB"
+	[ "$max_size" -le $((512 * 1024)) ] || why "the file grew to $max_size bytes"
+	[ "$dropped" = 0 ] || why "$dropped rows dropped"
+fi
+dend
+kill -TERM "$D9_PID" 2>/dev/null
+wait_exit "$D9_PID" 5

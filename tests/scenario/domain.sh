@@ -403,7 +403,25 @@ then
 	setup_fail "ldns-keygen/ldns-signzone failed"
 fi
 
+# A zone the daemon rows change while smtprobed watches it (TTL 1 s, so
+# its resolver asks again at every audit): chg_zone SERIAL SPF-TEXT.
+chg_zone() {
+	{
+		# shellcheck disable=SC2016
+		printf '$ORIGIN changes.example.\n$TTL 1\n'
+		printf '@\tSOA\tns.test.example. hostmaster.test.example. %d 3600 900 604800 1\n' "$1"
+		printf '@\tNS\tns.test.example.\n@\tMX\t10 mx.test.example.\n'
+		printf '@\tTXT\t"%s"\n' "$2"
+		printf '_dmarc\tTXT\t"v=DMARC1; p=reject"\n'
+		printf 'good._domainkey\tTXT\t%s\n' "$(txt "v=DKIM1; k=rsa; p=$(dkim_p good)")"
+		printf 'stale._domainkey\tTXT\t%s\n' "$(txt "v=DKIM1; k=rsa; p=$(dkim_p good)")"
+	} >"$Z/changes.example.zone.new" &&
+	    mv "$Z/changes.example.zone.new" "$Z/changes.example.zone"
+}
+chg_zone 1 "v=spf1 ip4:127.0.0.1 -all"
+
 nsd_setup "$T_DIR/nsd" "$P_NSD" || setup_fail "nsd_setup failed"
+nsd_zone changes.example "$Z/changes.example.zone"
 for z in test.example 127.in-addr.arpa bad.example example.net bl.example \
     com.cn co.uk xn--fsqu00a.test; do
 	nsd_zone "$z" "$Z/$z.zone"
@@ -1300,3 +1318,141 @@ else
 fi
 ROW_CMD=
 kill -TERM "$STSD_PID" 2>/dev/null
+
+# --- smtprobed: its own dkim-key, and dns.changed --------------------------
+# A daemon watching changes.example: every run a full audit (dns-interval
+# 1 s, records with TTL 1 s). It reads two signing keys from its own
+# configuration: good's is the key in DNS, stale's is not. Then a record
+# changes: the first audit to see it says dns.changed, once.
+CHG_SOCK=$T_DIR/chgd.sock
+CHG=domain:changes.example
+mkdir -p "$T_DIR/chgd"
+cat >"$T_DIR/chgd.conf" <<EOC
+[daemon]
+state-dir = $T_DIR/chgd
+control-socket = $CHG_SOCK
+interval = 1s
+dns-interval = 1s
+jitter = 0
+host-spacing = 0
+resolver = $NSD_ADDR
+[defaults]
+ca-file = $CA
+helo = probe.test.example
+allow-private = yes
+[domain changes.example]
+ports = $PF_OK
+dkim-key = good=$K/good.pem
+dkim-key = stale=$K/other.pem
+EOC
+t_bg chgd "$SMTPROBED" -d -f "$T_DIR/chgd.conf"
+CHGD_PID=$T_BG_PID
+T_SHOW_LOGS+=("$T_DIR/chgd.log")
+
+# chg_run AFTER: wait (15 s at most) for a full run that started after
+# AFTER (unix seconds); its "show" reply in $T_DIR/chg-show.json, its
+# start in CHG_AT. 1 when none came.
+chg_run() {
+	local n=0
+	CHG_AT=
+	while [ $n -lt 150 ]; do
+		if "$SMTPROBE" show "$CHG" --json -s "$CHG_SOCK" \
+		    >"$T_DIR/chg-show.json" 2>/dev/null; then
+			CHG_AT=$(python3 - "$T_DIR/chg-show.json" "$1" <<'EOP'
+import json, sys
+last = json.load(open(sys.argv[1])).get("last") or {}
+if last.get("full_audit") and last.get("at", 0) > int(sys.argv[2]):
+    print(last["at"])
+EOP
+)
+			[ -n "$CHG_AT" ] && return 0
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+CTLQ="python3 $T_LIB/ctlq.py"
+
+# chg_check NAME CTLQ-CHECKS...: one row on the last "show" reply.
+chg_check() {
+	local name=$1 out
+	shift
+	ROW_CMD="smtprobed -d -f chgd.conf; smtprobe show $CHG --json"
+	ROW_OUT=$T_DIR/chg-show.json
+	if [ -z "$CHG_AT" ]; then
+		fail "$name" "no full run of $CHG within 15 s"
+	elif out=$($CTLQ "$ROW_OUT" "$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name" "$out"
+	fi
+	cp "$ROW_OUT" "$T_DIR/$name.json"
+	ROW_CMD=
+	ROW_OUT=
+}
+
+chg_run 0
+chg_check domain.daemon.dkim-key \
+    some 0.last.findings id=dkim\.key-mismatch layer=dns severity=crit \
+    'evidence=stale\._domainkey\.changes\.example: p: the 2048-bit RSA key in DNS is not the public half of the 2048-bit RSA signing key.*' \
+    :: none 0.last.findings 'evidence=good\._domainkey.*' \
+    :: none 0.last.findings id=dns\.changed
+
+# Two more audits of the same records, then a record changes; two audits
+# after the old answers expired (TTL 1 s), the store holds every audit
+# and its findings: dns.changed in exactly one audit, the first to see
+# the new record, none before it or after it.
+chg_run "$CHG_AT"
+chg_run "$CHG_AT"
+T_HUP=$(date +%s)
+chg_zone 2 "v=spf1 ip4:127.0.0.1 ip4:127.0.0.2 -all"
+kill -HUP "$NSD_PID"
+n=0
+until "$DNSQ" -C -s "$NSD_ADDR" changes.example TXT 2>/dev/null |
+    grep -q 'ip4:127\.0\.0\.2' || [ $n -ge 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+[ $n -ge 100 ] && fail domain.daemon.dns.reload "NSD did not serve the new zone"
+T_CHG=$(date +%s)
+chg_run $((T_CHG + 1))
+chg_run "$CHG_AT"
+n=0
+until "$SMTPROBE" status --json -s "$CHG_SOCK" 2>/dev/null |
+    grep -q '"queued":0[,}]' || [ $n -ge 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+ROW_CMD="smtprobed -d -f chgd.conf; the audits table of its store"
+if why=$(python3 - "$T_DIR/chgd/smtprobed.db" "$T_HUP" "$CHG_AT" <<'EOP' 2>&1
+import sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+t_hup, t_last = int(sys.argv[2]), int(sys.argv[3])
+rows = db.execute(
+    "SELECT a.id, a.at, f.layer, f.severity, f.evidence FROM audits a"
+    " LEFT JOIN findings f ON f.audit_id = a.id AND f.finding = 'dns.changed'"
+    " WHERE a.target = 'domain:changes.example' ORDER BY a.id").fetchall()
+hit = [i for i, r in enumerate(rows) if r[2] is not None]
+seen = " ".join("%d%s" % (r[1], "*" if r[2] else "") for r in rows)
+if len(hit) != 1:
+    sys.exit("%d audits with dns.changed, 1 expected (audits: %s)" %
+             (len(hit), seen))
+i = hit[0]
+a_id, at, layer, sev, ev = rows[i]
+if at < t_hup or i < 3:
+    sys.exit("dns.changed in the audit at %d, before the change at %d "
+             "(audits: %s)" % (at, t_hup, seen))
+if rows[-1][1] < t_last or i == len(rows) - 1:
+    sys.exit("no audit after the one that saw the change (audits: %s)" % seen)
+want = "the DNS records of changes.example differ from the previous audit"
+if (layer, sev, ev) != ("dns", "info", want):
+    sys.exit("dns.changed is %s/%s %r" % (layer, sev, ev))
+EOP
+); then
+	pass domain.daemon.dns.changed
+else
+	fail domain.daemon.dns.changed "$why"
+fi
+ROW_CMD=
+kill -TERM "$CHGD_PID" 2>/dev/null
