@@ -713,19 +713,25 @@ done_ev(evutil_socket_t fd, short what, void *arg)
  * cut, what was found so far is the report, and the run is UNKNOWN
  * unless that is worse. A session cut here is not the server's fault
  * (it may just be one of many queued behind slow ones): it gets no
- * finding, the report's error names it.
+ * finding, the report's error names it. Unless it has waited on the
+ * server alone for half the check's time or more (no TCP answer, no
+ * greeting, no reply): that silence is the server's, and is named as
+ * its phase's timeout would name it (what check_smtp -t calls a
+ * CRITICAL socket timeout), not left UNKNOWN.
  */
 static void
 deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct check	*c = arg;
-	char		 first[200] = "", d[32], audit[64] = "";
+	char		 first[200] = "", d[32], audit[64] = "", why[64];
 	int		 i, cut = 0, unstarted;
 
 	(void)fd;
 	(void)what;
 	if (c->ended)
 		return;
+	snprintf(why, sizeof(why), "the check's deadline of %s",
+	    value_duration_str(c->p.timeout_ms, d, sizeof(d)));
 	for (i = 0; i < c->rep.nsessions; i++) {
 		struct smtp_session		*s = c->rep.sessions[i];
 		const struct smtp_result	*r = smtp_session_result(s);
@@ -733,12 +739,12 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 		if (smtp_session_ended(s))
 			continue;
-		if (cut++ == 0)
+		if (smtp_session_cut_waiting(s, c->p.timeout_ms * 500LL,
+		    why) == 0 && cut++ == 0)
 			snprintf(first, sizeof(first), ": %s [%s]:%d in %s",
 			    sp->host, r->remote, r->port, r->nsteps > 0 ?
 			    smtp_phase_name(r->steps[r->nsteps - 1].phase) :
 			    "connect");
-		smtp_session_cut(s);
 		c->inflight--;
 		if (c->gate.release != NULL)
 			c->gate.release(c->gate.arg, &sp->ss);
@@ -760,6 +766,11 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			ctl_close(&c->ctl[i]);
 		evtimer_del(c->ev_ctl);
 		c->egress_started = 0;
+	}
+	/* every session looked and was met with silence: nothing unknown */
+	if (cut == 0 && unstarted == 0 && audit[0] == '\0') {
+		finish(c);
+		return;
 	}
 	c->rep.unknown = 1;
 	c->rep.overran = 1;

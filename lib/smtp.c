@@ -520,6 +520,44 @@ session_over(struct smtp_session *s)
 	smtp_finish(s, SMTP_TIMEOUT);
 }
 
+/*
+ * The finding of a phase whose wait ran out after secs (why: what cut
+ * it when that was not the phase's own deadline, or NULL). 0 at QUIT:
+ * everything that mattered is done, a slow QUIT is no fault.
+ */
+static int
+phase_timeout(struct smtp_session *s, double secs, const char *why)
+{
+	char	 w[96] = "";
+
+	if (why != NULL)
+		snprintf(w, sizeof(w), " (cut there by %s)", why);
+	switch (s->phase) {
+	case PH_CONNECT:
+		add(s, F_NET_CONNECT_TIMEOUT, -1,
+		    "no TCP answer from %s port %d within %.1f s%s", s->addr,
+		    s->res.port, secs, w);
+		return 1;
+	case PH_BANNER:
+		add(s, F_SMTP_BANNER_TIMEOUT, -1,
+		    "no complete greeting within %.1f s%s (%d line(s), %zu "
+		    "byte(s) of a partial line received)", secs, w,
+		    s->reply.nlines, s->conn ? conn_pending(s->conn) : 0);
+		return 1;
+	case PH_TLS:
+		add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
+		    "TLS handshake not completed within %.1f s%s", secs, w);
+		return 1;
+	case PH_QUIT:
+		return 0;
+	default:
+		add(s, F_SMTP_PHASE_TIMEOUT, -1,
+		    "no reply to %s within %.1f s%s", s->cmd[0] ? s->cmd :
+		    smtp_phase_name(s->phase), secs, w);
+		return 1;
+	}
+}
+
 static void
 smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -536,32 +574,9 @@ smtp_timer_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	sniff_stop(s);
 	step_close(s, "timeout");
-	switch (s->phase) {
-	case PH_CONNECT:
-		add(s, F_NET_CONNECT_TIMEOUT, -1,
-		    "no TCP answer from %s port %d within %.1f s", s->addr,
-		    s->res.port, secs);
-		smtp_finish(s, SMTP_TIMEOUT);
-		return;
-	case PH_BANNER:
-		add(s, F_SMTP_BANNER_TIMEOUT, -1,
-		    "no complete greeting within %.1f s (%d line(s), %zu "
-		    "byte(s) of a partial line received)", secs, s->reply.nlines,
-		    s->conn ? conn_pending(s->conn) : 0);
-		break;
-	case PH_TLS:
-		add(s, F_TLS_HANDSHAKE, smtp_tls_missing_severity(&s->p),
-		    "TLS handshake not completed within %.1f s", secs);
-		break;
-	case PH_QUIT:
-		/* everything that mattered is done; a slow QUIT is no fault */
+	if (!phase_timeout(s, secs, NULL)) {
 		smtp_finish(s, s->res.outcome);
 		return;
-	default:
-		add(s, F_SMTP_PHASE_TIMEOUT, -1,
-		    "no reply to %s within %.1f s", s->cmd[0] ? s->cmd :
-		    smtp_phase_name(s->phase), secs);
-		break;
 	}
 	smtp_finish(s, SMTP_TIMEOUT);
 }
@@ -1401,6 +1416,31 @@ void
 smtp_session_take_findings(struct smtp_session *s, struct finding_list *dst)
 {
 	finding_list_move(dst, &s->res.findings);
+}
+
+int
+smtp_session_cut_waiting(struct smtp_session *s, int64_t min_wait_us,
+    const char *why)
+{
+	int64_t	 waited;
+
+	if (s->ended)
+		return 0;
+	waited = util_now_us() - s->phase_t0;
+	if (waited < min_wait_us || s->phase == PH_QUIT) {
+		smtp_session_cut(s);
+		return 0;
+	}
+	s->ended = 1;
+	step_close(s, "timeout");
+	(void)phase_timeout(s, waited / 1e6, why);
+	s->res.outcome = SMTP_TIMEOUT;
+	s->res.total_us = util_now_us() - s->t0;
+	evtimer_del(s->ev_timer);
+	if (s->conn != NULL)
+		conn_stop(s->conn);
+	sniff_stop(s);
+	return 1;
 }
 
 void

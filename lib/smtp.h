@@ -162,6 +162,18 @@ void		 smtp_session_take_findings(struct smtp_session *,
  */
 void		 smtp_session_cut(struct smtp_session *);
 
+/*
+ * The same when the whole check's deadline (described by why, e.g. "the
+ * check's deadline, 10s") cuts a session that has waited at least
+ * min_wait_us in its phase on the server alone (the TCP answer, the
+ * greeting, the TLS handshake, a reply): that silence is the server's,
+ * so the phase's timeout finding is raised as if its own deadline had
+ * come, and the outcome is SMTP_TIMEOUT. Returns 1 then; else 0 and
+ * the session is cut as by smtp_session_cut().
+ */
+int		 smtp_session_cut_waiting(struct smtp_session *,
+		    int64_t min_wait_us, const char *why);
+
 /* Abort a running session (no callback) or free an ended one. */
 void		 smtp_session_free(struct smtp_session *);
 

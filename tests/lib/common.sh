@@ -63,6 +63,10 @@ t_cleanup() {
 	for i in "${T_PIDS[@]}"; do
 		t_kill "$i"
 	done
+	if [ -n "$T_DIR" ] && [ -s "$T_DIR/.command-not-found" ]; then
+		fail "$T_NAME.commands" "the test calls $(sort -u \
+		    "$T_DIR/.command-not-found" | paste -sd, -), which do(es) not exist"
+	fi
 	if [ -n "$T_DIR" ]; then
 		echo "# $T_NAME: $T_PASSED passed, $T_FAILED failed," \
 		    "$T_SKIPPED skipped in $(( $(date +%s) - T_START ))s"
@@ -357,6 +361,13 @@ expect_grep() {
 	fi
 }
 
+# expect_nogrep REGEX: the row's stdout does not match.
+expect_nogrep() {
+	if grep -Eq -- "$1" "$ROW_OUT"; then
+		ROW_WHY+=("output matches /$1/")
+	fi
+}
+
 # expect_stderr REGEX
 expect_stderr() {
 	if ! grep -Eq -- "$1" "$ROW_ERR"; then
@@ -364,8 +375,25 @@ expect_stderr() {
 	fi
 }
 
+# A misspelt helper in a row (expect_nogerp ...) must fail that row, not
+# print "command not found" and let it pass: bash runs this handler in a
+# subshell, so it leaves a note that end_row reads.
+command_not_found_handle() {
+	if [ -n "${T_DIR:-}" ] && [ -d "$T_DIR" ]; then
+		printf '%s\n' "$1" >>"$T_DIR/.command-not-found"
+	fi
+	printf '%s: command not found\n' "$1" >&2
+	return 127
+}
+
 end_row() {
 	local why= w out
+	if [ -s "${T_DIR:-/nonexistent}/.command-not-found" ]; then
+		while IFS= read -r w; do
+			ROW_WHY+=("the test calls $w, which does not exist")
+		done <"$T_DIR/.command-not-found"
+		: >"$T_DIR/.command-not-found"
+	fi
 	if [ ${#ROW_CHECKS[@]} -gt 0 ]; then
 		if ! out=$($JCHECK "$ROW_OUT" "${ROW_CHECKS[@]}" 2>&1); then
 			while IFS= read -r w; do

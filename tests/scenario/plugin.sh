@@ -45,7 +45,7 @@ t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/fports" \
     --script "$T_DIR/refusals.json" \
     --cert "$T_DIR/ca/valid.crt" --key "$T_DIR/ca/valid.key" \
     --lifetime 300 normal tarpit drip tls-first tls-alert tls-silent-alert \
-    script:rcpt-pipe
+    slow-replies script:rcpt-pipe
 T_SHOW_LOGS+=("$T_DIR/fakesmtp.log")
 if ! wait_file "$T_DIR/fports" 15; then
 	fail plugin.setup "fakesmtp.py did not start"
@@ -129,37 +129,67 @@ end_row
 
 # --- the whole check's deadline ----------------------------------------
 
-# nothing found by then: UNKNOWN, the status line says what was cut
+# a server that answers every command in time but a session that drags
+# on past the deadline (0.3 s a reply, 12 RCPT tests): nothing found by
+# then, UNKNOWN, and the status line says what was cut
+RS=()
+for i in $(seq 1 12); do
+	RS+=(--rcpt "user$i@test.example")
+done
 row_raw plug.deadline.unknown 3 check --nagios -t 2 \
-    "127.0.0.1:${P[tarpit]}" "${B[@]}"
+    "127.0.0.1:${P[slow-replies]}" "${B[@]}" "${RS[@]}"
 nag state UNKNOWN \
-    :: text "^SMTPROBE UNKNOWN - 127\.0\.0\.1: the check did not end within 2s: 1 session\(s\) cut: mx\.test\.example \[127\.0\.0\.1\]:${P[tarpit]} in banner, 0 not started$" \
+    :: text "^SMTPROBE UNKNOWN - 127\.0\.0\.1: the check did not end within 2s: 1 session\(s\) cut: mx\.test\.example \[127\.0\.0\.1\]:${P[slow-replies]} in [a-z]+, 0 not started$" \
     :: perf check --crit 2
 expect_ms_below 4500
 end_row
 
-# a refused port found before the deadline: CRITICAL, and the long
-# output says the check was cut
+# a server silent for half the check's time or more: its silence is the
+# finding (what check_smtp -t calls a CRITICAL socket timeout), not an
+# UNKNOWN; the evidence says the check's deadline cut the wait
+row_raw plug.deadline.silent 2 check --nagios -t 2 \
+    "127.0.0.1:${P[tarpit]}" "${B[@]}"
+nag state CRITICAL \
+    :: text "^SMTPROBE CRITICAL - 127\.0\.0\.1:${P[tarpit]}: smtp\.banner\.timeout mx\.test\.example \[127\.0\.0\.1\]:${P[tarpit]}: no complete greeting within 2\.[0-9] s \(cut there by the check's deadline of 2s\)" \
+    :: perf check --crit 2
+expect_ms_below 4500
+end_row
+
+# a refused port and a dragging session: CRITICAL for the refusal, and
+# the long output says the check was cut
 row_raw plug.deadline.findings-so-far 2 check --nagios -t 2 127.0.0.1 \
-    -p "${P[tarpit]},$CLOSED" "${B[@]}"
+    -p "${P[slow-replies]},$CLOSED" "${B[@]}" "${RS[@]}"
 nag state CRITICAL :: text "net\.connect\.refused .*\[127\.0\.0\.1\]:$CLOSED" \
     :: long '^UNKNOWN: 127\.0\.0\.1: the check did not end within 2s: 1 session\(s\) cut'
 expect_ms_below 4500
 end_row
 
 # the JSON report of a cut check: the session's outcome, the error
-row plug.deadline.json 3 "127.0.0.1:${P[tarpit]}" "${B[@]}" -t 1.5
+row plug.deadline.json 3 "127.0.0.1:${P[slow-replies]}" "${B[@]}" \
+    "${RS[@]}" -t 1.5
 expect status unknown
 expect_grep "\"overran\": true"
 expect session --outcome cut --count 1
-expect phase banner --error cut
+expect_grep '"error": "cut"'
 expect_ms_below 4000
 end_row
 
-# --nagios alone bounds the check by 10 s
-ROW_LIMIT=20 row_raw plug.deadline.default 3 check --nagios \
+# and of a silent one: the session timed out, the check did not overrun
+row plug.deadline.json-silent 2 "127.0.0.1:${P[tarpit]}" "${B[@]}" -t 1.5
+expect finding smtp.banner.timeout --layer smtp --severity crit \
+    --evidence "no complete greeting within 1\.[0-9] s \(cut there by the check's deadline of 1500ms\)"
+expect_nogrep "\"overran\""
+expect session --outcome timeout --count 1
+expect phase banner --error timeout
+expect_ms_below 4000
+end_row
+
+# --nagios alone bounds the check by 10 s: a filtered port is CRITICAL
+# within it (no TCP answer in the 10 s), as check_smtp says it
+ROW_LIMIT=20 row_raw plug.deadline.default 2 check --nagios \
     "127.0.0.1:${P[tarpit]}" "${B[@]}"
-nag state UNKNOWN :: text 'did not end within 10s' :: perf check --crit 10
+nag state CRITICAL :: text 'smtp\.banner\.timeout .*within 10\.[0-9] s \(cut there by the check.s deadline of 10s\)' \
+    :: perf check --crit 10
 expect_ms_below 13000
 end_row
 
