@@ -163,6 +163,12 @@ R("gmail", 421, "4.7.28", "Gmail has detected an unusual rate",
     "Lower the send rate to Gmail per IP and domain, warm up slowly and mail only engaged recipients",
     "https://support.google.com/a/answer/3726730",
     "421 4.7.28 Gmail has detected an unusual rate of email originating from your IP address ip-address. To protect our users from spam, email sent from your IP address has been temporarily rate limited. To review our bulk email senders guidelines, go to Email sender guidelines."),
+/* Gmail's older wording of the same throttling (4.7.0, before 4.7.28 existed), a live reply as Postfix logged it in a public project's test (yuuai postfix/smtp, 'host gmail-smtp-in.l.google.com said: 421-4.7.0 ...'; line breaks restored at the 421- prefixes, the IP replaced) */
+R("gmail", 421, "4.7.0", "unsolicited mail originating from your IP address",
+    F_POLICY_RATE_LIMITED,
+    "Lower the send rate to Gmail per IP and domain, warm up slowly and mail only engaged recipients",
+    "https://support.google.com/mail/answer/81126",
+    "421-4.7.0 [192.0.2.35      15] Our system has detected an unusual rate of\n421-4.7.0 unsolicited mail originating from your IP address. To protect our\n421-4.7.0 users from spam, mail sent from your IP address has been temporarily\n421-4.7.0 rate limited. Please visit\n421 4.7.0  https://support.google.com/mail/answer/81126"),
 /* Gmail SMTP errors and codes (support.google.com/a/answer/3726730), table row 421 4.7.28 (temporarily blocked); page text as archived 2026-02-15 in azumakuniyuki/feb-2024-no-auth-no-entry */
 R("gmail", 421, "4.7.28", "unusual amount of unsolicited",
     F_POLICY_CLIENT_REPUTATION,
