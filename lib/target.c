@@ -162,18 +162,29 @@ get_bool(struct target_input *in, const char *v, int *out)
 	return 0;
 }
 
+/* Without a domain a server qualifies the address with its own. */
+#define NO_DOMAIN	"(LOCAL@DOMAIN, the domain a name or an address " \
+			"literal such as [192.0.2.1]: without one a server " \
+			"takes the address for one of its own users)"
+
 /* An address into out (VALUE_MAILBOX_MAX + 1), its domain as A-labels. */
 static int
 get_mailbox(struct target_input *in, const char *v, char *out)
 {
 	const char	*why;
 
-	if (value_mailbox(v, out, &why) == 0)
-		return 0;
-	if (why != NULL)
-		return fail(in, "\"%s\" is not an address: %s", q(in, v), why);
-	return fail(in, "\"%s\" is not an address (printable, no blanks or "
-	    "angle brackets, at most %d bytes)", q(in, v), VALUE_MAILBOX_MAX);
+	if (value_mailbox(v, out, &why) == -1) {
+		if (why != NULL)
+			return fail(in, "\"%s\" is not an address: %s", q(in, v),
+			    why);
+		return fail(in, "\"%s\" is not an address (printable, no blanks "
+		    "or angle brackets, at most %d bytes)", q(in, v),
+		    VALUE_MAILBOX_MAX);
+	}
+	if (!value_mailbox_domain(out))
+		return fail(in, "\"%s\" is not an address with a domain "
+		    NO_DOMAIN, q(in, v));
+	return 0;
 }
 
 static int
@@ -335,6 +346,9 @@ SET(set_relay_test)
 	if (value_mailbox(v, a, &why) == -1)
 		return fail(in, "\"%s\" is not yes, no or an address%s%s",
 		    q(in, v), why ? ": " : "", why ? why : "");
+	if (!value_mailbox_domain(a))
+		return fail(in, "\"%s\" is not yes, no or an address with a "
+		    "domain " NO_DOMAIN, q(in, v));
 	return (t->relay_test = tdup(in, a)) ? 0 : -1;
 }
 
@@ -1107,6 +1121,21 @@ target_set(struct target *t, struct target_input *in, const char *name,
 	return TARGET_OK;
 }
 
+/* Is name domain, or under it (case and a final dot ignored)? */
+static int
+in_domain(const char *name, const char *domain)
+{
+	size_t	 nl = strlen(name), dl = strlen(domain);
+
+	if (nl > 0 && name[nl - 1] == '.')
+		nl--;
+	if (dl > 0 && domain[dl - 1] == '.')
+		dl--;
+	if (nl < dl || strncasecmp(name + nl - dl, domain, dl) != 0)
+		return 0;
+	return nl == dl || name[nl - dl - 1] == '.';
+}
+
 int
 target_end(struct target *t, struct target_input *in)
 {
@@ -1122,6 +1151,13 @@ target_end(struct target *t, struct target_input *in)
 		return fail(in, "dns-only and no-dns exclude each other");
 	if (t->dns_only && (t->literal || t->naddrs > 0))
 		return fail(in, "dns-only needs a name to audit, not addresses");
+	/* [defaults] has no host */
+	if (t->kind == TARGET_DOMAIN && t->host != NULL &&
+	    t->relay_test != NULL &&
+	    in_domain(strrchr(t->relay_test, '@') + 1, t->host))
+		return fail(in, "relay-test: %s is in the domain probed, whose "
+		    "servers accept it as their own: that is no relay (give an "
+		    "address elsewhere, or yes)", q(in, t->relay_test));
 
 	/* untouched lists stay shared with [defaults] */
 	if (in->whole || given(in, "rcpt") || given(in, "rcpt-reject") ||

@@ -595,6 +595,32 @@ value_mailbox(const char *s, char *out, const char **why)
 }
 
 int
+value_mailbox_domain(const char *s)
+{
+	const char	*at = strrchr(s, '@'), *d;
+	char		 lit[VALUE_ADDR_STRLEN + 8], n[VALUE_NAME_MAX + 1];
+	const char	*why;
+	size_t		 len;
+	int		 fam;
+
+	if (at == NULL || at == s)
+		return 0;
+	d = at + 1;
+	len = strlen(d);
+	if (d[0] != '[')
+		return len > 0 && d[len - 1] != '.' &&
+		    value_name(d, n, &why) == 0;
+	/* an address literal, RFC 5321 4.1.3 */
+	if (len < 3 || d[len - 1] != ']' || len - 2 >= sizeof(lit))
+		return 0;
+	memcpy(lit, d + 1, len - 2);
+	lit[len - 2] = '\0';
+	if (strncasecmp(lit, "IPv6:", 5) == 0)
+		return value_addr(lit + 5, n, &fam) == 0 && fam == AF_INET6;
+	return value_addr(lit, n, &fam) == 0 && fam == AF_INET;
+}
+
+int
 value_selector(const char *s)
 {
 	return *s != '\0' && value_printable(s) && strpbrk(s, "./\\") == NULL &&

@@ -98,6 +98,16 @@ int	value_mailbox(const char *, char *out, const char **why);
 /* Does an address need SMTPUTF8 (a byte outside ASCII)? 1 if so. */
 int	value_mailbox_utf8(const char *);
 
+/*
+ * A mailbox with its domain, as RCPT TO and a non-null MAIL FROM need it
+ * (RFC 5321 4.1.2): LOCAL@DOMAIN, the local part not empty, the domain a
+ * host name as value_name() takes it but without a final dot, or an
+ * address literal ([192.0.2.1], [IPv6:2001:db8::1]). Without a domain a
+ * server takes the address as one of its own users ("postmaster"). 1 if
+ * so; the syntax of the whole is value_mailbox()'s.
+ */
+int	value_mailbox_domain(const char *);
+
 /* A DKIM selector: printable, no '.', '/' or '\', 1 to 63 bytes. 1 if so. */
 int	value_selector(const char *);
 

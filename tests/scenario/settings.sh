@@ -60,7 +60,9 @@ CASES=$(cat <<'EOF'
 +	mail-from=probe@example.org
 +	mail-from=发件人@例子.test
 -	mail-from=<probe@example.org>
+-	mail-from=probe
 +	rcpt=postmaster@example.com	rcpt=abuse@example.com
++	rcpt=postmaster@[192.0.2.1]	rcpt=postmaster@[IPv6:2001:db8::1]
 -	rcpt=a b@example.com
 +	rcpt=café@example.com
 +	rcpt=用户@例子.中国	rcpt=postmaster@Bücher.Example
@@ -69,14 +71,22 @@ CASES=$(cat <<'EOF'
 -	rcpt=用户@-例子.test
 -	rcpt=用‮户@例子.test
 -	rcpt=用户　名@例子.test
+-	rcpt=postmaster
+-	rcpt=postmaster@
+-	rcpt=@example.com
+-	rcpt=postmaster@example.com.
 +	rcpt-reject=nobody@example.com
 +	rcpt-reject=nobody@例子.test
 -	rcpt-reject=<nobody>
+-	rcpt-reject=nobody
 +	relay-test=yes
 +	relay-test=no
 +	relay-test=someone@elsewhere.example
 +	relay-test=someone@Bücher.example
 -	relay-test=<x>
+-	relay-test=postmaster
+-	relay-test=someone@example.com
+-	relay-test=someone@mx.Example.COM
 +	ca-file=/etc/ssl/certs/ca-certificates.crt
 +	ca-file=ca.pem
 -	ca-file=

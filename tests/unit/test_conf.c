@@ -338,6 +338,28 @@ static const struct error_case error_cases[] = {
 	    "domain name: string start/ends with forbidden hyphen" },
 	{ "[defaults]\nrelay-test = <x>\n", "t.conf:2: [defaults] relay-test: "
 	    "\"<x>\" is not yes, no or an address" },
+	/* without a domain a server takes the address for its own user */
+#define NODOM	"(LOCAL@DOMAIN, the domain a name or an address literal " \
+		"such as [192.0.2.1]: without one a server takes the address " \
+		"for one of its own users)"
+	{ "[defaults]\nrelay-test = postmaster\n", "t.conf:2: [defaults] "
+	    "relay-test: \"postmaster\" is not yes, no or an address with a "
+	    "domain " NODOM },
+	{ "[domain a.example]\nrcpt = postmaster\n", "t.conf:2: [domain "
+	    "a.example] rcpt: \"postmaster\" is not an address with a domain "
+	    NODOM },
+	{ "[defaults]\nrcpt-reject = nobody@\n", "t.conf:2: [defaults] "
+	    "rcpt-reject: \"nobody@\" is not an address with a domain " NODOM },
+	{ "[defaults]\nmail-from = probe\n", "t.conf:2: [defaults] "
+	    "mail-from: \"probe\" is not an address with a domain " NODOM },
+	{ "[domain a.example]\nrelay-test = x@mx.A.example\n", "t.conf:1: "
+	    "[domain a.example]: relay-test: x@mx.A.example is in the domain "
+	    "probed, whose servers accept it as their own: that is no relay "
+	    "(give an address elsewhere, or yes)" },
+	{ "[defaults]\nrelay-test = x@a.example\n[domain a.example]\n",
+	    "t.conf:3: [domain a.example]: relay-test: x@a.example is in the "
+	    "domain probed, whose servers accept it as their own: that is no "
+	    "relay (give an address elsewhere, or yes)" },
 	{ "[defaults]\nca-file = ca.pem\n", "t.conf:2: [defaults] ca-file: "
 	    "\"ca.pem\" is not an absolute path" },
 	{ "[defaults]\ntimeout = 30x\n", "t.conf:2: [defaults] timeout: \"30x\" "

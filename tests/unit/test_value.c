@@ -559,6 +559,42 @@ test_mailbox_idn(void **state)
 	assert_int_equal(value_mailbox(big, out, &why), -1);
 }
 
+/* value_mailbox_domain: LOCAL@DOMAIN, a name or an address literal. */
+static void
+test_mailbox_domain(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 ok;
+	} cases[] = {
+		{ "postmaster@example.com", 1 },
+		{ "a@b@example.com", 1 },	/* the last '@' ends the local part */
+		{ "u@localhost", 1 },
+		{ "u@[192.0.2.1]", 1 },
+		{ "u@[IPv6:2001:db8::1]", 1 },
+		{ "u@[ipv6:::1]", 1 },
+		{ "postmaster", 0 },		/* a server's own user */
+		{ "yes", 0 },
+		{ "", 0 },
+		{ "@example.com", 0 },
+		{ "u@", 0 },
+		{ "u@example.com.", 0 },
+		{ "u@-x.example", 0 },
+		{ "u@192.0.2.1", 0 },		/* an address is a literal */
+		{ "u@[::1]", 0 },		/* IPv6 needs its tag */
+		{ "u@[IPv6:192.0.2.1]", 0 },
+		{ "u@[192.0.2]", 0 },
+		{ "u@[192.0.2.1", 0 },
+		{ "u@[]", 0 },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		if (value_mailbox_domain(cases[i].in) != cases[i].ok)
+			fail_msg("\"%s\": want %d", cases[i].in, cases[i].ok);
+}
+
 /* A duration written back reads as the same duration. */
 static void
 test_duration_str(void **state)
@@ -602,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_mailbox_idn),
+		cmocka_unit_test(test_mailbox_domain),
 		cmocka_unit_test(test_duration_str),
 	};
 
