@@ -4,7 +4,15 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+# /etc for PREFIX=/usr; PREFIX/etc otherwise, as the GNU conventions have it
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 DESTDIR	?=
+
+# The version --version prints and smtprobe_build_info carries; the
+# revision is the commit built (lib/version.c alone is rebuilt for it).
+VERSION	 = 0.1
+REVISION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null)
 
 CC	?= cc
 AR	?= ar
@@ -58,6 +66,17 @@ $(STAMP): FORCE
 %.o: %.c $(STAMP)
 	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
+# What is compiled into two files only: the version and revision
+# (lib/version.o) and the configuration's place (probe/smtprobed.o).
+VSTAMP	  = .build-version
+VSTAMP_NOW = $(VERSION) $(REVISION) $(SYSCONFDIR)
+$(VSTAMP): FORCE
+	@echo '$(VSTAMP_NOW)' | cmp -s - $@ || echo '$(VSTAMP_NOW)' > $@
+
+lib/version.o: lib/version.c $(STAMP) $(VSTAMP)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DSMTPROBE_VERSION='"$(VERSION)"' \
+	    -DSMTPROBE_REVISION='"$(REVISION)"' -c -o $@ $<
+
 $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
@@ -85,6 +104,11 @@ probe/smtprobe: $(PROBE_OBJS) $(LIB) $(STAMP)
 
 DAEMON_OBJS = probe/smtprobed.o probe/runs.o probe/control.o \
 	probe/exporter.o probe/metrics.o probe/logwatch.o
+
+# The configuration the daemon reads without -f is where make install puts it.
+probe/smtprobed.o: probe/smtprobed.c $(STAMP) $(VSTAMP)
+	$(CC) $(CFLAGS) $(XCFLAGS) \
+	    -DDEFAULT_CONF='"$(SYSCONFDIR)/smtprobed/smtprobed.conf"' -c -o $@ $<
 
 probe/smtprobed: $(DAEMON_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(PKG_LIBS) -lm
@@ -150,8 +174,6 @@ fuzz: fuzz-build
 lint:
 	mandoc -T lint -W warning man/*.[1-8]
 
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
-UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
@@ -187,7 +209,7 @@ demo: all tests/tools/dnsq
 
 clean:
 	rm -f $(LIB) $(LIB_OBJS) $(PROBE_OBJS) $(DAEMON_OBJS) $(BINS) $(UNIT_BINS) \
-	    $(TOOL_BINS) $(STAMP) lib/*.d probe/*.d tests/*/*.d
+	    $(TOOL_BINS) $(STAMP) $(VSTAMP) lib/*.d probe/*.d tests/*/*.d
 	rm -rf tests/fuzz/build
 
 FORCE:

@@ -818,6 +818,135 @@ conf_target_find(const struct conf *c, const char *id)
 	return n == SIZE_MAX ? NULL : &c->targets[n];
 }
 
+/*
+ * Edit distance of a and b (insert, delete, replace a byte), or k + 1
+ * when it is more than k: a band of k either side of the diagonal, so
+ * a look-up among many targets stays linear.
+ */
+static int
+distance(const char *a, const char *b, int k)
+{
+	int	 row[2][VALUE_NAME_MAX + 32], *prev = row[0], *cur = row[1], *x;
+	int	 la = (int)strlen(a), lb = (int)strlen(b), i, j, lo, hi, v;
+	int	 best;
+
+	if (la > VALUE_NAME_MAX + 30 || lb > VALUE_NAME_MAX + 30 ||
+	    abs(la - lb) > k)
+		return k + 1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		lo = i - k > 1 ? i - k : 1;
+		hi = i + k < lb ? i + k : lb;
+		/* outside the band: more than k */
+		cur[lo - 1] = lo == 1 ? i : k + 1;
+		if (hi < lb)
+			cur[hi + 1] = k + 1;
+		best = cur[lo - 1];
+		for (j = lo; j <= hi; j++) {
+			v = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > k)
+			return k + 1;
+		x = prev;
+		prev = cur;
+		cur = x;
+	}
+	return prev[lb] > k ? k + 1 : prev[lb];
+}
+
+static int
+match_add(const struct target *t, int (*keep)(const struct target *, void *),
+    void *arg, const struct target **found, int max, int n)
+{
+	int	 i;
+
+	if (t == NULL || (keep != NULL && !keep(t, arg)))
+		return n;
+	for (i = 0; i < n && i < max; i++)
+		if (found[i] == t)
+			return n;
+	if (n < max)
+		found[n] = t;
+	return n + 1;
+}
+
+int
+conf_target_match(const struct conf *c, const char *name,
+    int (*keep)(const struct target *, void *), void *arg,
+    const struct target **found, int max, const struct target **closest)
+{
+	struct target_input	 in;
+	struct target		 t;
+	struct arena		*a;
+	const char		*rest = name, *id;
+	char			 want[TARGET_ID_MAX + 1];
+	size_t			 i, len;
+	int			 n = 0, k, d, best, domain = 1, host = 1;
+
+	*closest = NULL;
+	if (strncasecmp(name, "domain:", 7) == 0) {
+		rest = name + 7;
+		host = 0;
+	} else if (strncasecmp(name, "host:", 5) == 0) {
+		rest = name + 5;
+		domain = 0;
+	}
+	if ((a = arena_new()) == NULL)
+		return 0;
+	target_input_init(&in, a, NULL);
+	/* the ids the name stands for, as a section header makes them */
+	memset(&t, 0, sizeof(t));
+	if (domain && target_ident(&t, &in, TARGET_DOMAIN, rest) == 0)
+		n = match_add(conf_target_find(c, t.id), keep, arg, found, max,
+		    n);
+	memset(&t, 0, sizeof(t));
+	if (host && target_ident(&t, &in, TARGET_HOST, rest) == 0) {
+		n = match_add(conf_target_find(c, t.id), keep, arg, found, max,
+		    n);
+		/* a host without its port: every port of it */
+		for (i = 0; n == 0 && t.port == 0 && i < c->ntargets; i++)
+			if (c->targets[i].kind == TARGET_HOST &&
+			    strcmp(c->targets[i].host, t.host) == 0)
+				n = match_add(&c->targets[i], keep, arg, found,
+				    max, n);
+		for (; n > 0 && t.port == 0 && i < c->ntargets; i++)
+			if (c->targets[i].kind == TARGET_HOST &&
+			    strcmp(c->targets[i].host, t.host) == 0)
+				n = match_add(&c->targets[i], keep, arg, found,
+				    max, n);
+	}
+	arena_free(a);
+	if (n > 0)
+		return n;
+
+	/* none: the nearest id, compared without its kind */
+	util_strlcpy(want, rest, sizeof(want));
+	len = strlen(want);
+	if (len > 0 && want[len - 1] == '.')
+		want[--len] = '\0';
+	k = len / 2 > 3 ? 3 : (int)(len + 1) / 2 - 1;
+	best = k + 1;
+	for (i = 0; k >= 0 && i < c->ntargets; i++) {
+		if (keep != NULL && !keep(&c->targets[i], arg))
+			continue;
+		id = strchr(c->targets[i].id, ':') + 1;
+		if ((d = distance(want, id, best - 1 < k ? best - 1 : k)) < best) {
+			best = d;
+			*closest = &c->targets[i];
+		}
+	}
+	return 0;
+}
+
 int
 conf_target_in_shard(const struct conf *c, const struct target *t)
 {

@@ -134,6 +134,23 @@ void		 conf_free(struct conf *);
 /* The target with this id ("domain:example.com"), or NULL. */
 const struct target *conf_target_find(const struct conf *, const char *id);
 
+/*
+ * The targets a user means by name, written as in a section header or
+ * as an id, case and a final dot ignored: "domain:example.com",
+ * "Example.COM.", "host:mx.example.net:587", "127.0.0.1:2526",
+ * "[2001:db8::25]:25". A name that is both a [domain] and a [host]
+ * matches both; a host name or address without a port matches every
+ * [host] target on that host, whatever its port, when none matches
+ * exactly. Targets keep() says 0 of are left out (NULL: none). The
+ * first max matches go into found (in file order); returns how many
+ * there are. With none, *closest is the target whose id is nearest to
+ * the name (at most 3 edits, fewer than half its length), or NULL.
+ */
+int		 conf_target_match(const struct conf *, const char *name,
+		    int (*keep)(const struct target *, void *), void *arg,
+		    const struct target **found, int max,
+		    const struct target **closest);
+
 /* util_hash64 of len bytes: the hash of a target id, for sharding. */
 uint64_t	 conf_hash(const char *, size_t len);
 

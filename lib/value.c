@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -625,4 +626,109 @@ value_selector(const char *s)
 {
 	return *s != '\0' && value_printable(s) && strpbrk(s, "./\\") == NULL &&
 	    strlen(s) <= VALUE_SELECTOR_MAX;
+}
+
+/* Exactly n digits at s, as a number in [lo, hi]; -1 if not. */
+static int
+digits(const char *s, int n, int lo, int hi)
+{
+	int	 v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v < lo || v > hi ? -1 : v;
+}
+
+/* Days in month mon (1-12) of year. */
+static int
+month_days(int year, int mon)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	if (mon == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+		return 29;
+	return days[mon - 1];
+}
+
+int
+value_time(const char *s, int64_t now, int64_t *t, const char **why)
+{
+	static const char *what = "not a time (a duration ago such as 2h or "
+	    "7d, an ISO 8601 time such as 2026-12-06T10:00:00Z, or @SECONDS "
+	    "since the epoch)";
+	struct tm	 tm;
+	const char	*p = s;
+	int64_t		 ms, v;
+	long long	 n;
+	int		 off = 0, local = 0, sign;
+
+	*why = what;
+	if (*s == '@') {
+		if (value_number(s + 1, 0, INT64_MAX / 2, &n) == -1)
+			return -1;
+		*t = n;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
+		if ((tm.tm_year = digits(s, 4, 1970, 9999)) == -1 ||
+		    (tm.tm_mon = digits(s + 5, 2, 1, 12)) == -1 ||
+		    (tm.tm_mday = digits(s + 8, 2, 1, 31)) == -1)
+			return -1;
+		if (tm.tm_mday > month_days(tm.tm_year, tm.tm_mon))
+			return -1;	/* no 31 February folded into March */
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		p = s + 10;
+		if (*p == 'T' || *p == 't' || *p == ' ') {
+			if ((tm.tm_hour = digits(p + 1, 2, 0, 23)) == -1 ||
+			    p[3] != ':' ||
+			    (tm.tm_min = digits(p + 4, 2, 0, 59)) == -1)
+				return -1;
+			p += 6;
+			if (*p == ':') {
+				if ((tm.tm_sec = digits(p + 1, 2, 0, 60)) == -1)
+					return -1;
+				p += 3;
+			}
+		}
+		if (*p == '\0')
+			local = 1;
+		else if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+			off = 0;
+		else if (*p == '+' || *p == '-') {
+			sign = *p == '-' ? -1 : 1;
+			if ((off = digits(p + 1, 2, 0, 23)) == -1)
+				return -1;
+			p += 3;
+			if (*p == ':')
+				p++;
+			if ((v = digits(p, 2, 0, 59)) == -1 || p[2] != '\0')
+				return -1;
+			off = sign * (off * 3600 + (int)v * 60);
+		} else
+			return -1;
+		if (local) {
+			tm.tm_isdst = -1;
+			*t = mktime(&tm);
+		} else
+			*t = (int64_t)timegm(&tm) - off;
+		return 0;
+	}
+	if (all_digits(s)) {
+		*why = "ambiguous: a duration needs its unit (60s, 2h, 7d) and "
+		    "seconds since the epoch an @ (@1764000000)";
+		return -1;
+	}
+	if (value_duration(s, &ms, why) == -1) {
+		if (*why != NULL && strcmp(*why, "too large") != 0)
+			*why = what;
+		return -1;
+	}
+	*t = now - ms / 1000;
+	return 0;
 }

@@ -112,6 +112,17 @@ int	value_mailbox_domain(const char *);
 int	value_selector(const char *);
 
 /*
+ * A point in time, into *t (seconds since the epoch): a duration before
+ * now, with its unit ("90m", "2d": a bare number is refused, since it
+ * could mean seconds ago or seconds since the epoch), "@SECONDS" since
+ * the epoch (as date +%s prints them), or an ISO 8601 date and time,
+ * "2026-12-06", "2026-12-06T10:00", "2026-12-06T10:00:00Z",
+ * "2026-12-06 10:00:00+01:00" (a space for the T; local time without a
+ * zone). 0, or -1 with *why completing "VALUE is ...".
+ */
+int	value_time(const char *, int64_t now, int64_t *t, const char **why);
+
+/*
  * A duration as the parsers read it back, in its largest whole unit
  * ("30d", "1h", "1500ms"), into buf. Returns buf.
  */

@@ -17,6 +17,7 @@
 #include "client.h"
 #include "ctl.h"
 #include "store.h"
+#include "value.h"
 
 #define DEFAULT_SOCKET	"/run/smtprobed/control.sock"
 
@@ -24,6 +25,7 @@ struct reply_ctx {
 	const struct ctl_command *cmd;
 	int		 json;
 	int		 status;	/* exit status */
+	int		 stopped;	/* the reply ended the request */
 };
 
 static const char *
@@ -53,13 +55,58 @@ num(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
+/* "3d 4h", "2h 5m", "12m 3s", "42s": the two largest units. */
+static const char *
+duration_words(json_int_t secs, char *buf, size_t sz)
+{
+	static const struct {
+		const char	*unit;
+		json_int_t	 s;
+	} u[] = { { "d", 86400 }, { "h", 3600 }, { "m", 60 }, { "s", 1 } };
+	size_t	 i;
+
+	if (secs < 0)
+		secs = 0;
+	for (i = 0; i < 3 && secs < u[i].s; i++)
+		;
+	if (i == 3 || secs % u[i].s / u[i + 1].s == 0)
+		snprintf(buf, sz, "%lld%s", (long long)(secs / u[i].s), u[i].unit);
+	else
+		snprintf(buf, sz, "%lld%s %lld%s", (long long)(secs / u[i].s),
+		    u[i].unit, (long long)(secs % u[i].s / u[i + 1].s),
+		    u[i + 1].unit);
+	return buf;
+}
+
+/* "812 bytes", "1.5 KiB", "256.0 MiB" (binary units, as store-max-size). */
+static const char *
+size_words(json_int_t bytes, char *buf, size_t sz)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double	 v = (double)bytes;
+	int	 i = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, sz, "%lld bytes", (long long)bytes);
+		return buf;
+	}
+	while (v >= 1024 && i < 3) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, sz, "%.1f %s", v, unit[i]);
+	return buf;
+}
+
 static void
 print_status(json_t *r)
 {
-	json_t	*st = json_object_get(r, "store");
-	char	 w[32];
+	json_t		*st = json_object_get(r, "store");
+	json_int_t	 up = num(r, "uptime");
+	char		 w[32], d[32], b[32];
 
-	printf("uptime        %llds\n", (long long)num(r, "uptime"));
+	printf("uptime        %s (since %s)\n", duration_words(up, d,
+	    sizeof(d)), when((json_int_t)time(NULL) - up, w, sizeof(w)));
 	printf("targets       %lld", (long long)num(r, "targets"));
 	if (num(r, "targets_unknown") > 0)
 		printf(" (%lld unknown: their last run could not look)",
@@ -71,9 +118,10 @@ print_status(json_t *r)
 	printf("in flight     %lld checks, %lld sessions\n", (long long)num(r,
 	    "in_flight"), (long long)num(r, "sessions_in_flight"));
 	printf("open alerts   %lld\n", (long long)num(r, "open_alerts"));
-	printf("store         %lld bytes, %lld rows, %lld errors, %lld "
-	    "dropped\n", (long long)num(st, "size"), (long long)num(st, "rows"),
-	    (long long)num(st, "errors"), (long long)num(st, "dropped"));
+	printf("store         %s, %lld rows, %lld errors, %lld dropped\n",
+	    size_words(num(st, "size"), b, sizeof(b)),
+	    (long long)num(st, "rows"), (long long)num(st, "errors"),
+	    (long long)num(st, "dropped"));
 	if (json_is_true(json_object_get(st, "failing"))) {
 		const char	*e = json_string_value(json_object_get(st,
 				    "error"));
@@ -89,16 +137,23 @@ print_targets(json_t *r)
 {
 	json_t	*a = json_object_get(r, "targets"), *t;
 	size_t	 i;
-	char	 w[32];
+	char	 w[32], n[40], d[32];
+	int	 running;
 
 	printf("%-40s %-7s %-8s %6s %-21s %s\n", "TARGET", "KIND", "STATUS",
 	    "ALERTS", "LAST RUN", "NEXT");
-	json_array_foreach(a, i, t)
-		printf("%-40s %-7s %-8s %6lld %-21s %llds\n", str(t, "target"),
-		    str(t, "kind"), str(t, "status"),
+	json_array_foreach(a, i, t) {
+		running = json_is_true(json_object_get(t, "running"));
+		if (running)
+			snprintf(n, sizeof(n), "running now");
+		else
+			snprintf(n, sizeof(n), "in %s", duration_words(num(t,
+			    "next_run_in_s"), d, sizeof(d)));
+		printf("%-40s %-7s %-8s %6lld %-21s %s\n", str(t, "target"),
+		    str(t, "kind"), running ? "running" : str(t, "status"),
 		    (long long)num(t, "open_alerts"),
-		    when(num(t, "last_run"), w, sizeof(w)),
-		    (long long)num(t, "next_run_in_s"));
+		    when(num(t, "last_run"), w, sizeof(w)), n);
+	}
 }
 
 static void
@@ -205,6 +260,21 @@ print_probe(json_t *r)
 	print_findings(res);
 }
 
+/* A result's status as check's exit status: the plugins' convention. */
+static int
+status_exit(const char *st)
+{
+	if (st == NULL)
+		return 3;
+	if (strcmp(st, "ok") == 0)
+		return 0;
+	if (strcmp(st, "warn") == 0)
+		return 1;
+	if (strcmp(st, "crit") == 0)
+		return 2;
+	return 3;
+}
+
 static void
 print_follow(json_t *r)
 {
@@ -277,12 +347,28 @@ on_reply(json_t *r, void *arg)
 	if (!json_is_true(json_object_get(r, "ok"))) {
 		fprintf(stderr, "smtprobe: %s: %s\n", c->cmd->name,
 		    str(r, "error"));
-		c->status = 1;
+		/* probe is a plugin: what it cannot tell is UNKNOWN */
+		c->status = c->cmd->cmd == CTL_PROBE ? 3 : 1;
+		c->stopped = 1;
 		return 1;
 	}
 	if (!c->json)
 		printers[c->cmd->cmd](r);
-	return !(c->cmd->flags & CTL_STREAM);
+	if (c->cmd->cmd == CTL_PROBE)
+		c->status = status_exit(json_string_value(json_object_get(
+		    json_object_get(r, "result"), "status")));
+	c->stopped = !(c->cmd->flags & CTL_STREAM);
+	return c->stopped;
+}
+
+/* "smtprobe history TARGET [--since T] ...", without "usage: ". */
+static void
+usage_line(FILE *fp, const struct ctl_command *c)
+{
+	fprintf(fp, "smtprobe %s [-s socket] [--json]%s%s\n", c->name,
+	    c->flags & CTL_RANGE ? " [--since time] [--until time]\n"
+	    "                      [--limit n]" : "",
+	    c->flags & CTL_TARGET ? " target" : "");
 }
 
 /*
@@ -409,60 +495,95 @@ out:
 }
 
 void
-client_usage(FILE *fp)
+client_usage(FILE *fp, const char *skip)
 {
 	int	 i;
 
 	for (i = 0; i < CTL_NCMDS; i++) {
-		const struct ctl_command *c = &ctl_commands[i];
-
-		fprintf(fp, "       smtprobe %s%s%s [-s socket] [--json]\n",
-		    c->name, c->flags & CTL_TARGET ? " TARGET" : "",
-		    c->flags & CTL_RANGE ? " [--since T] [--until T] "
-		    "[--limit N]" : "");
+		if (skip != NULL && strcmp(ctl_commands[i].name, skip) == 0)
+			continue;
+		fputs("       ", fp);
+		usage_line(fp, &ctl_commands[i]);
 	}
-	fprintf(fp, "TARGET is an id as `smtprobe targets` lists it, e.g. "
-	    "domain:example.com\n");
 }
 
 static __attribute__((noreturn)) void
 usage(const struct ctl_command *c)
 {
-	fprintf(stderr, "usage: smtprobe %s%s%s [-s socket] [--json]\n",
-	    c->name, c->flags & CTL_TARGET ? " TARGET" : "",
-	    c->flags & CTL_RANGE ? " [--since T] [--until T] [--limit N]" : "");
+	fputs("usage: ", stderr);
+	usage_line(stderr, c);
+	fprintf(stderr, "       smtprobe %s --help\n", c->name);
 	exit(3);
 }
 
-static json_int_t
-parse_num(const char *opt, const char *s)
+/* `smtprobe COMMAND --help`: on standard output, exit 0. */
+static __attribute__((noreturn)) void
+help(const struct ctl_command *c)
 {
-	char		*end;
-	long long	 v;
+	printf("usage: ");
+	usage_line(stdout, c);
+	printf("\nA request to the running smtprobed:\n  %s.\n", c->help);
+	if (c->flags & CTL_TARGET)
+		printf("TARGET is written as in smtprobed.conf or as `smtprobe "
+		    "targets` lists it:\ndomain:example.com, example.com, "
+		    "host:mx.example.net:587, 127.0.0.1:2526\n(case and a "
+		    "final dot do not matter).\n");
+	printf("\nOptions:\n"
+	    "  -s, --socket SOCKET  the daemon's control socket (default "
+	    "$SMTPROBED_SOCKET,\n"
+	    "                       else %s); also before the command\n"
+	    "  --json               the daemon's replies, one JSON object a "
+	    "line\n", DEFAULT_SOCKET);
+	if (c->flags & CTL_RANGE)
+		printf("  --since TIME         rows from TIME on: a duration ago "
+		    "(2h, 7d), an ISO 8601\n"
+		    "                       time (2026-12-06T10:00:00Z) or "
+		    "@SECONDS since the epoch\n"
+		    "  --until TIME         rows up to TIME, written the same "
+		    "way\n"
+		    "  --limit N            at most N rows of each kind, 1 to "
+		    "%d [100]\n", CTL_HISTORY_LIMIT_MAX);
+	printf("  -h, --help           this help\n");
+	if (c->cmd == CTL_PROBE)
+		printf("\nExit status: the result's, as smtprobe check: 0 ok, 1 "
+		    "warn, 2 crit, 3 unknown\n(also when the daemon cannot "
+		    "run it).\n");
+	exit(0);
+}
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v < 0) {
-		fprintf(stderr, "smtprobe: %s: \"%s\" is not a number\n", opt, s);
+/* --since and --until: a time as smtprobed.conf writes durations, or ISO. */
+static json_int_t
+parse_time(const struct ctl_command *c, const char *opt, const char *s)
+{
+	const char	*why;
+	int64_t		 t;
+
+	if (value_time(s, (int64_t)time(NULL), &t, &why) == -1) {
+		fprintf(stderr, "smtprobe: %s %s: \"%s\" is %s\n", c->name, opt,
+		    s, why);
 		exit(3);
 	}
-	return (json_int_t)v;
+	if (t < 0)
+		t = 0;
+	return (json_int_t)t;
 }
 
 int
-client_main(const struct ctl_command *cmd, int argc, char **argv)
+client_main(const struct ctl_command *cmd, int argc, char **argv,
+    const char *sock)
 {
 	static const struct option longopts[] = {
 		{ "socket",	required_argument, NULL, 's' },
 		{ "json",	no_argument,	   NULL, 'j' },
+		{ "help",	no_argument,	   NULL, 'h' },
 		{ "since",	required_argument, NULL, 'S' },
 		{ "until",	required_argument, NULL, 'U' },
 		{ "limit",	required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct reply_ctx c;
-	const char	*sock = getenv("SMTPROBED_SOCKET");
 	json_t		*req;
+	long long	 n;
 	char		 err[512];
 	int		 ch, needs_target;
 
@@ -470,11 +591,11 @@ client_main(const struct ctl_command *cmd, int argc, char **argv)
 		abort();	/* a row of the table without a printer */
 	memset(&c, 0, sizeof(c));
 	c.cmd = cmd;
-	if (sock == NULL)
+	if (sock == NULL && (sock = getenv("SMTPROBED_SOCKET")) == NULL)
 		sock = DEFAULT_SOCKET;
 	req = json_pack("{s:s}", "cmd", cmd->name);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hs:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			sock = optarg;
@@ -482,15 +603,28 @@ client_main(const struct ctl_command *cmd, int argc, char **argv)
 		case 'j':
 			c.json = 1;
 			break;
+		case 'h':
+			json_decref(req);
+			help(cmd);
 		case 'S':
 		case 'U':
+			if (!(cmd->flags & CTL_RANGE))
+				usage(cmd);
+			json_object_set_new(req, ch == 'S' ? "since" : "until",
+			    json_integer(parse_time(cmd, ch == 'S' ? "--since" :
+			    "--until", optarg)));
+			break;
 		case 'l':
 			if (!(cmd->flags & CTL_RANGE))
 				usage(cmd);
-			json_object_set_new(req, ch == 'S' ? "since" : ch ==
-			    'U' ? "until" : "limit", json_integer(parse_num(
-			    ch == 'S' ? "--since" : ch == 'U' ? "--until" :
-			    "--limit", optarg)));
+			if (value_number(optarg, 1, CTL_HISTORY_LIMIT_MAX,
+			    &n) == -1) {
+				fprintf(stderr, "smtprobe: %s --limit: \"%s\" is "
+				    "not a number from 1 to %d\n", cmd->name,
+				    optarg, CTL_HISTORY_LIMIT_MAX);
+				exit(3);
+			}
+			json_object_set_new(req, "limit", json_integer(n));
 			break;
 		default:
 			usage(cmd);
@@ -503,6 +637,13 @@ client_main(const struct ctl_command *cmd, int argc, char **argv)
 		usage(cmd);
 	if (needs_target)
 		json_object_set_new(req, "target", json_string(argv[0]));
+	if (json_integer_value(json_object_get(req, "until")) != 0 &&
+	    json_integer_value(json_object_get(req, "until")) <
+	    json_integer_value(json_object_get(req, "since"))) {
+		fprintf(stderr, "smtprobe: %s: --until is before --since\n",
+		    cmd->name);
+		exit(3);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if ((cmd->flags & CTL_PAGED) ? paged(sock, cmd, req, &c, err,
 	    sizeof(err)) == -1 : ctl_request(sock, req, cmd->timeout_ms,
@@ -512,5 +653,11 @@ client_main(const struct ctl_command *cmd, int argc, char **argv)
 		return 3;
 	}
 	json_decref(req);
+	/* a stream ends when the daemon goes: say so, it is not a success */
+	if (!c.stopped) {
+		fprintf(stderr, "smtprobe: %s: %s closed the connection: the "
+		    "daemon stopped or restarted\n", cmd->name, sock);
+		return 3;
+	}
 	return c.status;
 }

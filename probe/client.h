@@ -9,10 +9,17 @@
 
 struct ctl_command;
 
-/* Run cmd; argv[0] is its name. Returns the exit status. */
-int	client_main(const struct ctl_command *cmd, int argc, char **argv);
+/*
+ * Run cmd; argv[0] is its name. sock is the control socket given before
+ * the command (-s), or NULL. Returns the exit status.
+ */
+int	client_main(const struct ctl_command *cmd, int argc, char **argv,
+	    const char *sock);
 
-/* A usage line per command, for smtprobe's usage. */
-void	client_usage(FILE *);
+/*
+ * A usage line per command ("       smtprobe status ..."), but skip's,
+ * which the caller runs as a command of its own (logs --daemon).
+ */
+void	client_usage(FILE *, const char *skip);
 
 #endif

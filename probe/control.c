@@ -13,6 +13,8 @@
 #include "store.h"
 #include "util.h"
 
+_Static_assert(CTL_HISTORY_LIMIT_MAX <= STORE_LIMIT_MAX, "history's limit");
+
 static json_t *
 status_json(struct daemon *d)
 {
@@ -252,23 +254,45 @@ static void
 h_history(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
     struct watch *t)
 {
-	json_int_t	 since = json_integer_value(json_object_get(req, "since"));
-	json_int_t	 until = json_integer_value(json_object_get(req, "until"));
-	json_int_t	 limit = json_integer_value(json_object_get(req, "limit"));
+	json_t		*js = json_object_get(req, "since");
+	json_t		*ju = json_object_get(req, "until");
+	json_t		*jl = json_object_get(req, "limit");
 	json_t		*cj = json_object_get(req, "cursor"), *h;
+	json_int_t	 since = json_integer_value(js);
+	json_int_t	 until = ju ? json_integer_value(ju) : INT64_MAX;
+	json_int_t	 limit = jl ? json_integer_value(jl) : 100;
 	struct store_cursor from, next;
-	char		*cause = NULL;
+	char		*cause = NULL, msg[128];
 
+	/* what was asked is answered, or refused: never quietly changed */
+	if ((js != NULL && (!json_is_integer(js) || since < 0)) ||
+	    (ju != NULL && (!json_is_integer(ju) || until < 0))) {
+		ctl_reply_error(s, id, "\"since\" and \"until\" are seconds "
+		    "since the epoch");
+		return;
+	}
+	if (until < since) {
+		ctl_reply_error(s, id, "\"until\" is before \"since\"");
+		return;
+	}
+	if (jl != NULL && (!json_is_integer(jl) || limit < 1 ||
+	    limit > CTL_HISTORY_LIMIT_MAX)) {
+		snprintf(msg, sizeof(msg), "\"limit\" is not a number from 1 "
+		    "to %d", CTL_HISTORY_LIMIT_MAX);
+		ctl_reply_error(s, id, msg);
+		return;
+	}
 	if (cj != NULL && history_cursor(cj, &from) == -1) {
 		ctl_reply_error(s, id, "\"cursor\" is not one a history reply "
 		    "gave");
 		return;
 	}
+	/* a page; what more limit asks for comes with "next" */
 	if (d->store == NULL ||
-	    (h = store_history_page(d->store, t->id, since, until ? until :
-	    INT64_MAX, cj != NULL ? &from : NULL, limit <= 0 ? 100 :
-	    limit > CTL_HISTORY_PAGE ? CTL_HISTORY_PAGE : (int)limit,
-	    CTL_PAGE_BYTES, &next, &cause)) == NULL) {
+	    (h = store_history_page(d->store, t->id, since, until,
+	    cj != NULL ? &from : NULL, limit > CTL_HISTORY_PAGE ?
+	    CTL_HISTORY_PAGE : (int)limit, CTL_PAGE_BYTES, &next,
+	    &cause)) == NULL) {
 		ctl_reply_error(s, id, cause ? cause : "no store");
 		free(cause);
 		return;
@@ -357,18 +381,65 @@ static const ctl_handler handlers[CTL_NCMDS] = {
 	[CTL_LOGS] = h_logs,
 };
 
+/* conf_target_match()'s keep: a target of this daemon's shard. */
+static int
+watched(const struct target *ct, void *arg)
+{
+	struct daemon	*d = arg;
+
+	return d->cref->watch[ct - d->cref->conf->targets] != NULL;
+}
+
+#define CANDIDATES_MAX	8	/* ids named when a name is ambiguous */
+
+/*
+ * The target a request names, written as the user wrote it (an id, or a
+ * section header's name: case, a final dot and a missing port do not
+ * matter while only one target fits), or NULL with why: none fits (and
+ * the nearest id), or several do (and which).
+ */
+static struct watch *
+find_target(struct daemon *d, const char *name, char *why, size_t sz)
+{
+	const struct target	*found[CANDIDATES_MAX], *closest;
+	char			 shown[96];
+	size_t			 o;
+	int			 n, i;
+
+	util_sanitize_buf(shown, sizeof(shown), name, strlen(name));
+	n = d->cref == NULL ? 0 : conf_target_match(d->cref->conf, name,
+	    watched, d, found, CANDIDATES_MAX, &closest);
+	if (n == 1)
+		return d->cref->watch[found[0] - d->cref->conf->targets];
+	if (n == 0) {
+		snprintf(why, sz, "no such target \"%s\"; see `smtprobe "
+		    "targets`%s%s%s", shown, closest ? " (did you mean " : "",
+		    closest ? closest->id : "", closest ? "?)" : "");
+		return NULL;
+	}
+	o = (size_t)snprintf(why, sz, "\"%s\" is ambiguous: it is ", shown);
+	for (i = 0; i < n && i < CANDIDATES_MAX && o < sz; i++)
+		o += (size_t)snprintf(why + o, sz - o, "%s%s", i == 0 ? "" :
+		    i == n - 1 ? " and " : ", ", found[i]->id);
+	if (o < sz)
+		snprintf(why + o, sz - o, "%s; give one of them",
+		    n > CANDIDATES_MAX ? " and more" : "");
+	return NULL;
+}
+
 void
 control_request(struct ctl_server *s, uint64_t id, const struct ctl_command *cmd,
     json_t *req, void *arg)
 {
 	struct daemon	*d = arg;
 	struct watch	*t = NULL;
+	char		 why[1024];
 
 	if (cmd->flags & CTL_TARGET) {
-		t = runs_find(d, json_string_value(json_object_get(req,
-		    "target")));
+		t = find_target(d, json_string_value(json_object_get(req,
+		    "target")), why, sizeof(why));
 		if (t == NULL) {
-			ctl_reply_error(s, id, "no such target");
+			ctl_reply_error(s, id, why);
 			return;
 		}
 	}

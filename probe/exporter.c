@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "smtprobed.h"
 #include "store.h"
+#include "version.h"
 
 enum sess_metric {
 	SM_UP, SM_DURATION, SM_REPLY, SM_NOTAFTER, SM_VERIFIED, SM_DANE,
@@ -172,6 +173,16 @@ exporter_render(struct evbuffer *o, void *arg)
 	json_t			*f, *counts, *v;
 	const char		*key;
 
+	{
+		/* as Prometheus's own *_build_info: constant 1, labels say */
+		const char	*lb[] = { "version", version_number(),
+		    "revision", version_revision(), "openssl",
+		    version_openssl(), "libevent", version_libevent(), NULL };
+
+		metrics_family(o, "smtprobe_build_info", "gauge", "What "
+		    "smtprobed was built from, in its labels; always 1");
+		metrics_sample(o, "smtprobe_build_info", lb, 1);
+	}
 	for (m = 0; m < SM_COUNT; m++)
 		render_session_family(o, d, (enum sess_metric)m);
 	for (m = 0; m < TM_COUNT; m++)

@@ -72,6 +72,36 @@ logs_usage(void)
 	exit(3);
 }
 
+/* smtprobe logs --help: on standard output, exit 0. */
+static __attribute__((noreturn)) void
+logs_help(void)
+{
+	printf("usage:%s\n"
+	    "What real mail saw, from the MTA's log (Postfix, Exim and their "
+	    "milters): failures\nper direction, domain and cause, worst "
+	    "first, with the check that proves each.\nFiles may be rotated "
+	    "or gzip-compressed; without one, the journal, else\n"
+	    DEFAULT_LOG "*.\n\n"
+	    "Options:\n"
+	    "  --since DURATION  only what was logged in the last DURATION "
+	    "(90m, 12h, 7d)\n"
+	    "  --until TIME      only up to TIME (ISO 8601, @SECONDS or a "
+	    "DURATION ago)\n"
+	    "  --domain DOMAIN   only mail to or from DOMAIN\n"
+	    "  --json            one JSON object\n"
+	    "  --probe           run the checks that prove each cause\n"
+	    "  --spf-ip ADDR     this host's sending address, for the SPF "
+	    "proofs\n"
+	    "  --journal         read the systemd journal\n"
+	    "  --daemon          ask a running smtprobed what its [log] "
+	    "sections saw\n"
+	    "                    (with -s SOCKET and --json only)\n"
+	    "  -v                also list the lines that were not "
+	    "understood\n"
+	    "  -h, --help        this help\n", &LOGS_USAGE[sizeof("      ") - 1]);
+	exit(0);
+}
+
 static __attribute__((noreturn, format(printf, 1, 2))) void
 logs_die(const char *fmt, ...)
 {
@@ -972,6 +1002,7 @@ logs_main(int argc, char **argv)
 		{ "probe",	no_argument,	   NULL, O_PROBE },
 		{ "spf-ip",	required_argument, NULL, O_SPFIP },
 		{ "journal",	no_argument,	   NULL, O_JOURNAL },
+		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct logfile	 files[FILES_MAX];
@@ -995,12 +1026,15 @@ logs_main(int argc, char **argv)
 			for (; i + 1 < (size_t)argc; i++)
 				argv[i] = argv[i + 1];
 			argc--;
-			return client_main(ctl_command_find("logs"), argc, argv);
+			return client_main(ctl_command_find("logs"), argc, argv,
+			    NULL);
 		}
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			logs_help();
 		case 'v':
 			o.verbose = 1;
 			break;

@@ -6,8 +6,8 @@
 
 #define LOGS_USAGE \
     "       smtprobe logs [-v] [--since duration] [--until time]\n" \
-    "                [--domain domain] [--json] [--probe] [--spf-ip addr]\n" \
-    "                [--journal | file ...]\n" \
+    "                      [--domain domain] [--json] [--probe]\n" \
+    "                      [--spf-ip addr] [--journal | file ...]\n" \
     "       smtprobe logs --daemon [-s socket] [--json]\n"
 
 /* argv[0] is "logs". Returns the exit status. */

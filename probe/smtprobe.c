@@ -19,6 +19,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@
 #include "target.h"
 #include "tls.h"
 #include "util.h"
+#include "version.h"
 
 #define RESOLV_CONF	"/etc/resolv.conf"
 
@@ -59,15 +61,16 @@ static const struct option own_options[] = {
 	{ "resolver",	required_argument,	NULL, O_RESOLVER },
 };
 
-#define CHECK_USAGE \
-    "usage: smtprobe check [-46Hnv] [-p ports] [-t seconds] [-o setting=value]\n" \
-    "                [--setting=value ...] [--json | --nagios]\n" \
-    "                [--resolver addr[:port]] domain | host[:port]\n"
+#define CHECK_SYNOPSIS \
+    "smtprobe check [-46Hnv] [-p ports] [-t seconds] [-o setting=value]\n" \
+    "                      [--setting=value ...] [--json | --nagios]\n" \
+    "                      [--resolver addr[:port]] domain | host[:port]\n"
+#define CHECK_USAGE	"usage: " CHECK_SYNOPSIS
 
 /* The deadline of a whole check under --nagios, as the monitoring plugins'. */
 #define NAGIOS_TIMEOUT	"10s"
 
-static __attribute__((noreturn)) void usage(void);
+static __attribute__((noreturn)) void check_usage(void);
 
 /*
  * --nagios, seen before the options are parsed: whatever ends the plugin
@@ -76,6 +79,17 @@ static __attribute__((noreturn)) void usage(void);
  */
 static int	 nagios_mode;
 #define NAGIOS_UNKNOWN	"SMTPROBE UNKNOWN - "
+
+static __attribute__((noreturn)) void
+check_usage(void)
+{
+	if (nagios_mode)
+		printf("%swrong usage (smtprobe check --help)\n",
+		    NAGIOS_UNKNOWN);
+	fputs(CHECK_USAGE "       smtprobe check --help (every setting)\n",
+	    stderr);
+	exit(3);
+}
 
 static __attribute__((noreturn, format(printf, 1, 2))) void
 die_usage(const char *fmt, ...)
@@ -242,7 +256,7 @@ cmd_check(int argc, char **argv)
 	const char	*acause, *target, *v;
 	char		*cause, *eq, helo[256], cwd[PATH_MAX];
 	int		 ch, i, n = 0, ngiven = 0, nresolvers = 0, rv;
-	int		 host_mode = 0, print_only = 0, nown;
+	int		 host_mode = 0, print_only = 0, nown, domain_id = 0;
 
 	if ((arena = arena_new()) == NULL ||
 	    (given = calloc((size_t)argc + 1, sizeof(*given))) == NULL ||
@@ -333,7 +347,7 @@ cmd_check(int argc, char **argv)
 		default:
 			if (ch < O_SETTING || ch >= O_SETTING +
 			    target_nsettings)
-				usage();
+				check_usage();
 			g->s = &target_settings[ch - O_SETTING];
 			g->opt = opt_name(arena, "--", g->s->name);
 			/* --implicit-tls alone is --implicit-tls=yes */
@@ -345,18 +359,30 @@ cmd_check(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		usage();
+		check_usage();
 
 	/*
 	 * The target: host:NAME, NAME:PORT, [IPV6]:PORT, a bare address, or
-	 * a domain; a setting only a host has (addr, name) makes it a host.
+	 * a domain (domain:NAME says so); a setting only a host has (addr,
+	 * name) makes it a host.
 	 */
 	target = argv[0];
 	if (strncmp(target, "host:", 5) == 0) {
 		host_mode = 1;
 		target += 5;
+	} else if (strncmp(target, "domain:", 7) == 0) {
+		/* an id as smtprobed and its commands show it */
+		for (i = 0; i < ngiven; i++)
+			if (given[i].s->flags & TS_HOST)
+				die_usage("%s: a setting of a host, not of "
+				    "domain:%s", given[i].opt, target + 7);
+		if (host_mode)
+			die_usage("-H and domain:%s exclude each other",
+			    target + 7);
+		target += 7;
+		domain_id = 1;
 	}
-	{
+	if (!domain_id) {
 		const char	*colon = strchr(target, ':');
 		char		 a[VALUE_ADDR_STRLEN];
 		int		 fam;
@@ -484,53 +510,138 @@ static const struct command {
 	const char	*name;
 	int		(*run)(int argc, char **argv);
 	const char	*usage;
+	const char	*help;		/* one line */
 } commands[] = {
-	{ "check", cmd_check, CHECK_USAGE
-	    "       smtprobe check --help (every setting)\n" },
+	{ "check", cmd_check, "       " CHECK_SYNOPSIS,
+	    "diagnose a mail domain or one mail server now (no daemon)" },
 	{ "explain", cmd_explain,
-	    "usage: smtprobe explain [--json] [-v] [reply ...]\n" },
-	{ "logs", logs_main, LOGS_USAGE },
+	    "       smtprobe explain [--json] [-v] [reply ...]\n",
+	    "name the cause of a refusal, bounce or log line you have" },
+	{ "logs", logs_main, LOGS_USAGE,
+	    "what real mail saw, from the MTA's log, by domain and cause" },
 };
 
-/* The usage of every command: on stderr with exit 3, or asked for. */
-static __attribute__((noreturn)) void
-usage_to(FILE *fp, int status)
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+/* Every command's usage, then what each does. */
+static void
+usage_all(FILE *fp)
 {
 	size_t	 i;
+	int	 j;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fputs(commands[i].usage, fp);
-	client_usage(fp);
-	exit(status);
+	fprintf(fp, "usage: smtprobe [-s socket] command [argument ...]\n"
+	    "       smtprobe help [command] | -h | --help\n"
+	    "       smtprobe -V | --version\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "%s", commands[i].usage);
+	client_usage(fp, "logs");	/* logs --daemon is logs' */
+	fprintf(fp, "\nCommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].help);
+	for (j = 0; j < CTL_NCMDS; j++)
+		if (strcmp(ctl_commands[j].name, "logs") != 0)
+			fprintf(fp, "  %-9s %s\n", ctl_commands[j].name,
+			    ctl_commands[j].help);
+	fprintf(fp, "\nThe commands after logs, and logs --daemon, ask a "
+	    "running smtprobed over its\ncontrol socket: -s SOCKET (before "
+	    "or after the command), else\n$SMTPROBED_SOCKET, else "
+	    "/run/smtprobed/control.sock.\n"
+	    "`smtprobe COMMAND --help` shows the options of a command.\n");
 }
 
 static __attribute__((noreturn)) void
 usage(void)
 {
-	if (nagios_mode)
-		printf("%swrong usage (smtprobe check --help)\n",
-		    NAGIOS_UNKNOWN);
-	usage_to(stderr, 3);
+	usage_all(stderr);
+	exit(3);
 }
 
+/*
+ * "smtprobe COMMAND ...": the options before the command are smtprobe's
+ * own (-s, the help, the version); the command takes the rest.
+ */
 int
 main(int argc, char *argv[])
 {
 	const struct ctl_command *cc;
+	const char	*sock = NULL, *name, *a;
+	char		*hargv[3];
 	size_t		 i;
 
 	tls_init(1);
 	log_init(1, "smtprobe", 0);
+	/*
+	 * By hand, not with getopt: it would have to stop at the command
+	 * ("+"), a mode glibc keeps for the command's own getopt after.
+	 */
+	while (argc > 1 && argv[1][0] == '-') {
+		a = argv[1];
+		if (strcmp(a, "--") == 0) {
+			argc--;
+			argv++;
+			break;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage_all(stdout);
+			exit(0);
+		}
+		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			version_print(stdout, "smtprobe");
+			exit(0);
+		}
+		if (strncmp(a, "--socket=", 9) == 0 || (strncmp(a, "-s", 2) ==
+		    0 && a[2] != '\0'))
+			sock = a[1] == '-' ? a + 9 : a + 2;
+		else if (strcmp(a, "-s") == 0 || strcmp(a, "--socket") == 0) {
+			if (argc < 3) {
+				fprintf(stderr, "smtprobe: %s needs a socket\n", a);
+				usage();
+			}
+			sock = argv[2];
+			argc--;
+			argv++;
+		} else {
+			fprintf(stderr, "smtprobe: unknown option \"%s\" before "
+			    "the command\n", a);
+			usage();
+		}
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		usage();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	if ((cc = ctl_command_find(argv[1])) != NULL)
-		return client_main(cc, argc - 1, argv + 1);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0)
-		usage_to(stdout, 0);
-	fprintf(stderr, "smtprobe: unknown command \"%s\"\n", argv[1]);
-	usage();
+	argc--;
+	argv++;		/* argv[0] is the command */
+	name = argv[0];
+	if (strcmp(name, "help") == 0) {
+		if (argc == 1) {
+			usage_all(stdout);
+			exit(0);
+		}
+		/* "smtprobe help CMD" is "smtprobe CMD --help" */
+		hargv[0] = argv[1];
+		hargv[1] = (char *)(uintptr_t)"--help";
+		hargv[2] = NULL;
+		name = argv[1];
+		argc = 2;
+		argv = hargv;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0) {
+			/* logs --daemon asks the daemon: it reads the variable */
+			if (sock != NULL && strcmp(name, "logs") == 0)
+				setenv("SMTPROBED_SOCKET", sock, 1);
+			else if (sock != NULL) {
+				fprintf(stderr, "smtprobe: -s: %s does not talk "
+				    "to the daemon\n", name);
+				exit(3);
+			}
+			return commands[i].run(argc, argv);
+		}
+	if ((cc = ctl_command_find(name)) != NULL)
+		return client_main(cc, argc, argv, sock);
+	fprintf(stderr, "smtprobe: unknown command \"%s\"; smtprobe --help "
+	    "lists them\n", name);
+	exit(3);
 }

@@ -35,8 +35,12 @@
 #include "store.h"
 #include "tls.h"
 #include "util.h"
+#include "version.h"
 
+/* make install's $(SYSCONFDIR), where it puts the configuration */
+#ifndef DEFAULT_CONF
 #define DEFAULT_CONF	"/etc/smtprobed/smtprobed.conf"
+#endif
 #define STOP_MS		4000		/* SIGTERM: flush the store within */
 
 /*
@@ -410,16 +414,41 @@ control_config(const struct conf_daemon *cd, struct ctl_config *cc)
 	    "served" : "");
 }
 
+#define USAGE	"usage: smtprobed [-dnv] [-f file]\n" \
+		"       smtprobed -h | --help | -V | --version\n"
+
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr, "usage: smtprobed [-dnv] [-f file]\n");
+	fputs(USAGE, stderr);
 	exit(2);
+}
+
+static __attribute__((noreturn)) void
+help(void)
+{
+	printf(USAGE "\n"
+	    "Probe the targets of the configuration on their intervals, keep "
+	    "their history\nand raise alerts in syslog; smtprobe(1) asks it "
+	    "over its control socket.\n\n"
+	    "Options:\n"
+	    "  -d             debug: log to standard error, not syslog\n"
+	    "  -f FILE        the configuration [%s]\n"
+	    "  -n             check the configuration, then exit\n"
+	    "  -v             debugging messages too\n"
+	    "  -h, --help     this help\n"
+	    "  -V, --version  the version and the libraries\n", DEFAULT_CONF);
+	exit(0);
 }
 
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "version",	no_argument,	NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	static struct daemon	 d;
 	struct admit_env	 env = { now_ms, rnd, NULL };
 	struct store_params	 sp;
@@ -437,8 +466,14 @@ main(int argc, char *argv[])
 
 	tls_init(0);
 	d.conf_path = DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "df:hnVv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'h':
+			help();
+		case 'V':
+			version_print(stdout, "smtprobed");
+			exit(0);
 		case 'd':
 			d.debug = 1;
 			break;

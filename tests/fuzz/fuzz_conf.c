@@ -84,6 +84,42 @@ check_target(const struct conf *c, const struct target *t)
 		abort();
 }
 
+/*
+ * Every line of the input as a name a user gives the control commands:
+ * a target's own id and its section name find it, matches are targets of
+ * c, and a suggestion only comes with no match.
+ */
+static void
+match_names(const struct conf *c, const uint8_t *data, size_t size)
+{
+	const struct target	*found[4], *closest;
+	char			 name[600];
+	size_t			 i, o, len;
+	int			 n, j;
+
+	for (o = 0; o < size; o += len + 1) {
+		for (len = 0; o + len < size && data[o + len] != '\n'; len++)
+			;
+		if (len >= sizeof(name))
+			continue;
+		memcpy(name, data + o, len);
+		name[len] = '\0';
+		n = conf_target_match(c, name, NULL, NULL, found, 4, &closest);
+		for (j = 0; j < n && j < 4; j++)
+			if (found[j] < c->targets ||
+			    found[j] >= c->targets + c->ntargets)
+				abort();
+		if (n > 0 && closest != NULL)
+			abort();
+	}
+	for (i = 0; i < c->ntargets; i++) {
+		n = conf_target_match(c, c->targets[i].id, NULL, NULL, found, 4,
+		    &closest);
+		if (n != 1 || found[0] != &c->targets[i])
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -108,6 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (i = 0; i < c->ntargets; i++)
 			check_target(c, &c->targets[i]);
+		match_names(c, data, size);
 		conf_free(c);
 	} else {
 		if (c != NULL || cause == NULL ||

@@ -1332,6 +1332,91 @@ test_params(void **state)
 	conf_free(c);
 }
 
+/* A keep() that leaves out the second target (another shard's). */
+static int
+not_second(const struct target *t, void *arg)
+{
+	return t != &((const struct conf *)arg)->targets[1];
+}
+
+/* conf_target_match: names as users write them. */
+static void
+test_target_match(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*want;	/* ids, blank-separated; "" none */
+		const char	*closest; /* with none: the nearest, or NULL */
+	} cases[] = {
+		{ "domain:example.com", "domain:example.com", NULL },
+		{ "Example.COM.", "domain:example.com", NULL },
+		{ "DOMAIN:example.com.", "domain:example.com", NULL },
+		{ "host:mx.example.net:587", "host:mx.example.net:587", NULL },
+		{ "MX.example.net:587", "host:mx.example.net:587", NULL },
+		{ "mx.example.net", "host:mx.example.net:587 "
+		    "host:mx.example.net:25", NULL },
+		{ "127.0.0.1:2526", "host:127.0.0.1:2526", NULL },
+		{ "127.0.0.1", "host:127.0.0.1:2526", NULL },
+		{ "[2001:db8::25]:25", "host:[2001:db8::25]:25", NULL },
+		{ "2001:DB8:0::25", "host:[2001:db8::25]:25", NULL },
+		{ "both.example", "domain:both.example host:both.example",
+		    NULL },
+		{ "host:both.example", "host:both.example", NULL },
+		{ "exmaple.com", "", "domain:example.com" },
+		{ "example.co", "", "domain:example.com" },
+		{ "127.0.0.1:2527", "", "host:127.0.0.1:2526" },
+		{ "mx.example.net:26", "", "host:mx.example.net:25" },
+		{ "nothing.like.it", "", NULL },
+		{ "x", "", NULL },
+		{ "", "", NULL },
+		{ "domain:", "", NULL },
+		{ "host:[::1", "", NULL },
+	};
+	struct conf		*c;
+	const struct target	*found[4], *closest;
+	char			 got[512];
+	size_t			 i, o;
+	int			 n, j;
+
+	(void)state;
+	c = load_ok("[domain example.com]\n[host mx.example.net:587]\n"
+	    "[host mx.example.net:25]\n[host 127.0.0.1:2526]\n"
+	    "[host [2001:db8::25]:25]\n[domain both.example]\n"
+	    "[host both.example]\n");
+	for (i = 0; i < N(cases); i++) {
+		n = conf_target_match(c, cases[i].name, NULL, NULL, found, 4,
+		    &closest);
+		got[0] = '\0';
+		for (j = 0, o = 0; j < n && j < 4; j++)
+			o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s",
+			    j ? " " : "", found[j]->id);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("\"%s\": matched \"%s\", want \"%s\"",
+			    cases[i].name, got, cases[i].want);
+		if (n == 0 && (closest == NULL) != (cases[i].closest == NULL))
+			fail_msg("\"%s\": closest %s, want %s", cases[i].name,
+			    closest ? closest->id : "none", cases[i].closest ?
+			    cases[i].closest : "none");
+		if (n == 0 && closest != NULL &&
+		    strcmp(closest->id, cases[i].closest) != 0)
+			fail_msg("\"%s\": closest %s, want %s", cases[i].name,
+			    closest->id, cases[i].closest);
+	}
+	/* keep() leaves a target out, of matches and of suggestions */
+	assert_int_equal(conf_target_match(c, "mx.example.net", not_second, c,
+	    found, 4, &closest), 1);
+	assert_string_equal(found[0]->id, "host:mx.example.net:25");
+	assert_int_equal(conf_target_match(c, "mx.example.net:587", not_second,
+	    c, found, 4, &closest), 0);
+	assert_non_null(closest);
+	assert_string_equal(closest->id, "host:mx.example.net:25");
+	/* more matches than room: the count, the first ones */
+	assert_int_equal(conf_target_match(c, "mx.example.net", NULL, NULL,
+	    found, 1, &closest), 2);
+	assert_string_equal(found[0]->id, "host:mx.example.net:587");
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -1349,6 +1434,7 @@ main(void)
 		cmocka_unit_test(test_load_path),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_target_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "value.h"
@@ -595,6 +596,79 @@ test_mailbox_domain(void **state)
 			fail_msg("\"%s\": want %d", cases[i].in, cases[i].ok);
 }
 
+/* value_time: a duration ago, @SECONDS, ISO 8601; bare numbers refused. */
+static void
+test_time(void **state)
+{
+	static const struct {
+		const char	*in;
+		int64_t		 t;		/* -1: refused */
+	} cases[] = {
+		{ "@0", 0 },
+		{ "@1764000000", 1764000000 },
+		{ "1h", 1000000000 - 3600 },
+		{ "90m", 1000000000 - 5400 },
+		{ "7d", 1000000000 - 7 * 86400 },
+		{ "1.5s", 1000000000 - 1 },
+		{ "2026-12-06T10:00:00Z", 1796551200 },
+		{ "2026-12-06t10:00:00z", 1796551200 },
+		{ "2026-12-06 10:00:00Z", 1796551200 },
+		{ "2026-12-06T10:00Z", 1796551200 },
+		{ "2026-12-06T11:00:00+01:00", 1796551200 },
+		{ "2026-12-06T11:00:00+0100", 1796551200 },
+		{ "2026-12-06T08:30:00-01:30", 1796551200 },
+		{ "2024-02-29T00:00:00Z", 1709164800 },
+		{ "1764000000", -1 },	/* seconds ago or since the epoch? */
+		{ "0", -1 },
+		{ "", -1 },
+		{ "@", -1 },
+		{ "@-1", -1 },
+		{ "@1e9", -1 },
+		{ "soon", -1 },
+		{ "-1h", -1 },
+		{ "1 h", -1 },
+		{ "2026-13-01", -1 },
+		{ "2026-02-29", -1 },
+		{ "2026-02-30T00:00Z", -1 },
+		{ "2026-12-06T24:00Z", -1 },
+		{ "2026-12-06T10:60Z", -1 },
+		{ "2026-12-06T10", -1 },
+		{ "2026-12-06T10:00:00+25:00", -1 },
+		{ "2026-12-06T10:00:00 UTC", -1 },
+		{ "2026-12-6", -1 },
+		{ "1969-12-31", -1 },
+		{ "99999999999999999999d", -1 },
+	};
+	const char	*why;
+	int64_t		 t;
+	size_t		 i;
+	int		 rv;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		why = NULL;
+		t = -7;
+		rv = value_time(cases[i].in, 1000000000, &t, &why);
+		if (cases[i].t == -1) {
+			if (rv != -1 || why == NULL)
+				fail_msg("\"%s\": taken as %lld", cases[i].in,
+				    (long long)t);
+		} else if (rv != 0 || t != cases[i].t)
+			fail_msg("\"%s\": %d, %lld, want %lld (%s)",
+			    cases[i].in, rv, (long long)t,
+			    (long long)cases[i].t, why ? why : "");
+	}
+	/* without a zone: local time, as mktime has it */
+	assert_int_equal(setenv("TZ", "UTC+2", 1), 0);
+	tzset();
+	assert_int_equal(value_time("2026-12-06T08:00", 0, &t, &why), 0);
+	assert_int_equal(t, 1796551200);
+	assert_int_equal(value_time("2026-12-06", 0, &t, &why), 0);
+	assert_int_equal(t, 1796522400);	/* 02:00Z: POSIX UTC+2 is behind */
+	unsetenv("TZ");
+	tzset();
+}
+
 /* A duration written back reads as the same duration. */
 static void
 test_duration_str(void **state)
@@ -639,6 +713,7 @@ main(void)
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_mailbox_idn),
 		cmocka_unit_test(test_mailbox_domain),
+		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_duration_str),
 	};
 

@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# cli.sh - the command lines as their users expect them: help, version,
+# options before or after the command, target names as written, exit
+# statuses of probe and follow, the forms of --since, --until, --limit,
+# and what status and targets print. One private smtprobed on loopback
+# (its resolver a dead loopback port), a tarpit from fakesmtp.py.
+#
+#	cli.help.*		--help, -h and help on smtprobe, each command
+#				and smtprobed: standard output, exit 0, every
+#				command listed
+#	cli.version.*		-V and --version on both
+#	cli.socket.*		-s before or after the command, --socket=
+#	cli.check.domain-id.*	smtprobe check domain:NAME
+#	cli.name.*		target names as the user writes them
+#	cli.probe.exit.*	probe exits with the result's status
+#	cli.follow.gone		follow says the daemon went, exit 3
+#	cli.history.*		--since/--until/--limit forms, or refusals
+#	cli.status.human	uptime and sizes in words
+#	cli.targets.running	a target in a run shows as running
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+t_init cli
+need_probe
+SMTPROBED=$T_TOP/probe/smtprobed
+VOCAB=$T_TOP/tests/tools/vocab
+if [ ! -x "$SMTPROBED" ] || [ ! -x "$VOCAB" ]; then
+	fail cli.setup "probe/smtprobed or tests/tools/vocab not built (make check)"
+	exit 1
+fi
+
+# crow NAME EXIT CMD...: run CMD (smtprobe or smtprobed), stdout and
+# stderr apart; the row fails on another exit status (- for any).
+crow() {
+	ROW_NAME=$1
+	local want=$2
+	shift 2
+	ROW_WHY=()
+	ROW_CHECKS=()
+	ROW_OUT=$T_DIR/$ROW_NAME.out
+	ROW_ERR=$T_DIR/$ROW_NAME.err
+	ROW_CMD="$*"
+	timeout -k 2 "${ROW_LIMIT:-30}" "$@" >"$ROW_OUT" 2>"$ROW_ERR" \
+	    </dev/null
+	ROW_RC=$?
+	if [ "$want" != - ] && [ "$ROW_RC" != "$want" ]; then
+		ROW_WHY+=("exit status $ROW_RC, expected $want")
+	fi
+}
+why() {
+	ROW_WHY+=("$*")
+}
+# out_has REGEX / err_has REGEX / err_empty
+out_has() {
+	grep -Eq -- "$1" "$ROW_OUT" || why "stdout does not match /$1/"
+}
+err_has() {
+	grep -Eq -- "$1" "$ROW_ERR" || why "stderr does not match /$1/"
+}
+err_empty() {
+	[ ! -s "$ROW_ERR" ] || why "stderr is not empty"
+}
+re() {	# a literal string as an extended regular expression
+	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
+}
+
+# ---- help and version ----------------------------------------------
+
+CMDS="check explain logs $("$VOCAB" | awk '$1 == "ctl" { print $2 }' | tr '\n' ' ')"
+for how in --help -h help; do
+	crow "cli.help.smtprobe.$how" 0 "$SMTPROBE" "$how"
+	err_empty
+	for c in $CMDS; do
+		out_has "^  $c +[a-z]"
+		out_has "^ +(usage: )?smtprobe $c( |$)"
+	done
+	end_row
+done
+crow cli.help.smtprobe.none 3 "$SMTPROBE"
+err_has '^usage: smtprobe '
+end_row
+crow cli.help.smtprobe.unknown 3 "$SMTPROBE" frobnicate
+err_has 'unknown command "frobnicate"'
+end_row
+for c in $CMDS; do
+	for how in --help -h; do
+		crow "cli.help.$c.$how" 0 "$SMTPROBE" "$c" "$how"
+		err_empty
+		out_has "^usage: smtprobe $c( |$)"
+		end_row
+	done
+	crow "cli.help.$c.help" 0 "$SMTPROBE" help "$c"
+	out_has "^usage: smtprobe $c( |$)"
+	end_row
+done
+for how in --help -h; do
+	crow "cli.help.smtprobed.$how" 0 "$SMTPROBED" "$how"
+	err_empty
+	out_has '^usage: smtprobed '
+	out_has '^  -f FILE +the configuration \[/'
+	end_row
+done
+crow cli.help.smtprobed.bad 2 "$SMTPROBED" --frobnicate
+err_has '^usage: smtprobed '
+end_row
+
+VERS='[0-9]+\.[0-9]+[0-9.]* \(revision [0-9a-z.-]+\)$'
+for how in -V --version; do
+	crow "cli.version.smtprobe.$how" 0 "$SMTPROBE" "$how"
+	out_has "^smtprobe $VERS"
+	out_has '^with OpenSSL .*libevent .*SQLite '
+	end_row
+	crow "cli.version.smtprobed.$how" 0 "$SMTPROBED" "$how"
+	out_has "^smtprobed $VERS"
+	end_row
+done
+
+# ---- check domain:NAME ---------------------------------------------
+
+crow cli.check.domain-id.print 0 "$SMTPROBE" check -n domain:Good.Example.
+out_has '^\[domain good\.example\]$'
+end_row
+crow cli.check.domain-id.with-host 3 "$SMTPROBE" check -n -H domain:good.example
+err_has 'exclude'
+end_row
+crow cli.check.domain-id.host-setting 3 "$SMTPROBE" check -n \
+    --addr 127.0.0.1 domain:good.example
+err_has '--addr: a setting of a host'
+end_row
+
+# ---- a daemon ----------------------------------------------------------
+
+read -r DEAD1 DEAD2 DEAD6 DNS <<<"$(free_ports 4 | tr '\n' ' ')"
+t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/fake.ready" tarpit
+T_SHOW_LOGS+=("$T_DIR/fakesmtp.log")
+if ! wait_file "$T_DIR/fake.ready" 10; then
+	fail cli.setup "fakesmtp.py did not start"
+	exit 1
+fi
+TARPIT=$(awk '$1 == "tarpit" { print $2 }' "$T_DIR/fake.ready")
+
+SOCK=$T_DIR/d.sock
+cat >"$T_DIR/d.conf" <<EOF
+[daemon]
+state-dir = $T_DIR/state
+control-socket = $SOCK
+interval = 1h
+jitter = 0
+host-spacing = 0
+# loopback only: a resolver that is not there
+resolver = 127.0.0.1:$DNS
+
+[defaults]
+timeout = all=20s
+
+[domain expired.example]
+[host expired.example]
+[host 127.0.0.1:$DEAD1]
+[host 127.0.0.1:$DEAD2]
+[host [::1]:$DEAD6]
+[host 127.0.0.1:$TARPIT]
+EOF
+t_bg smtprobed "$SMTPROBED" -d -f "$T_DIR/d.conf"
+DPID=$T_BG_PID
+T_SHOW_LOGS+=("$T_DIR/smtprobed.log")
+n=0
+until "$SMTPROBE" status -s "$SOCK" >/dev/null 2>&1 || [ $n -ge 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if [ $n -ge 50 ]; then
+	fail cli.setup "smtprobed does not answer on $SOCK"
+	exit 1
+fi
+
+# ---- the socket before or after the command -------------------------
+
+crow cli.socket.before 0 "$SMTPROBE" -s "$SOCK" status --json
+out_has '"ok":true'
+end_row
+crow cli.socket.after 0 "$SMTPROBE" status --json -s "$SOCK"
+out_has '"ok":true'
+end_row
+crow cli.socket.long 0 "$SMTPROBE" --socket="$SOCK" targets --json
+out_has '"ok":true'
+end_row
+crow cli.socket.after-target 0 "$SMTPROBE" show "127.0.0.1:$DEAD1" --json \
+    --socket "$SOCK"
+out_has '"ok":true'
+end_row
+crow cli.socket.not-for-check 3 "$SMTPROBE" -s "$SOCK" check -n example.com
+err_has 'check does not talk to the daemon'
+end_row
+
+# ---- target names ------------------------------------------------------
+
+# name ROWNAME NAME ID: `show NAME` answers for target ID
+name() {
+	crow "cli.name.$1" 0 "$SMTPROBE" -s "$SOCK" show --json "$2"
+	out_has "\"target\":\"$(re "$3")\""
+	end_row
+}
+name domain-id domain:expired.example domain:expired.example
+name domain-id-case 'DOMAIN:Expired.Example.' domain:expired.example
+name host-id host:expired.example host:expired.example
+name host-port "127.0.0.1:$DEAD1" "host:127.0.0.1:$DEAD1"
+name host-id-port "host:127.0.0.1:$DEAD2" "host:127.0.0.1:$DEAD2"
+name ipv6-brackets "[::1]:$DEAD6" "host:[::1]:$DEAD6"
+name ipv6-no-port "::1" "host:[::1]:$DEAD6"
+name ipv6-long "[0:0::1]:$DEAD6" "host:[::1]:$DEAD6"
+
+# a name that is a [domain] and a [host], and a host with two ports
+crow cli.name.ambiguous.kind 1 "$SMTPROBE" -s "$SOCK" show Expired.Example.
+err_has '"Expired\.Example\." is ambiguous: it is domain:expired\.example and host:expired\.example; give one of them'
+end_row
+crow cli.name.ambiguous.port 1 "$SMTPROBE" -s "$SOCK" show 127.0.0.1
+err_has "ambiguous: it is host:127\\.0\\.0\\.1:$DEAD1, host:127\\.0\\.0\\.1:$DEAD2 and host:127\\.0\\.0\\.1:$TARPIT"
+end_row
+crow cli.name.wrong.closest 1 "$SMTPROBE" -s "$SOCK" show expird.example
+err_has '^smtprobe: show: no such target "expird\.example"; see `smtprobe targets` \(did you mean domain:expired\.example\?\)$'
+end_row
+crow cli.name.wrong.far 1 "$SMTPROBE" -s "$SOCK" show nothing.like.it
+err_has '^smtprobe: show: no such target "nothing\.like\.it"; see `smtprobe targets`$'
+end_row
+crow cli.name.wrong.port 1 "$SMTPROBE" -s "$SOCK" show "127.0.0.1:1"
+err_has 'no such target "127\.0\.0\.1:1"'
+end_row
+
+# ---- probe and its exit status -------------------------------------
+
+crow cli.probe.exit.crit 2 "$SMTPROBE" -s "$SOCK" probe "127.0.0.1:$DEAD1"
+out_has "^host:127\\.0\\.0\\.1:$DEAD1: crit$"
+out_has 'net\.connect\.refused'
+end_row
+crow cli.probe.exit.no-target 3 "$SMTPROBE" -s "$SOCK" probe nosuch.example
+err_has 'no such target'
+end_row
+
+# ---- history: forms of time, the limit -----------------------------
+
+for s in 1h 90m 2d @0 "$(date -u +%Y-%m-%d)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    "$(date +%Y-%m-%dT%H:%M)" "$(date +'%Y-%m-%d %H:%M:%S%:z')"; do
+	crow "cli.history.since.${s//[^0-9A-Za-z@]/_}" 0 "$SMTPROBE" -s "$SOCK" \
+	    history --json --since "$s" "127.0.0.1:$DEAD1"
+	out_has '"ok":true'
+	end_row
+done
+# the daemon gets the point in time the form says (once the store's
+# writer has written the probe of a moment ago)
+n=0
+until "$SMTPROBE" -s "$SOCK" status --json 2>/dev/null | grep -q '"queued":0' ||
+    [ $n -ge 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+NOW=$(date +%s)
+crow cli.history.since.iso-is-epoch 0 "$SMTPROBE" -s "$SOCK" history --json \
+    --since "$(date -u -d @$((NOW - 60)) +%Y-%m-%dT%H:%M:%SZ)" \
+    --until "@$((NOW + 60))" "127.0.0.1:$DEAD1"
+out_has '"ok":true'
+n=$(grep -c '"at"' "$ROW_OUT")
+[ "$n" -ge 1 ] || why "the probe of a moment ago is not in the history"
+end_row
+for bad in 1700000000 soon 2026-13-01 2026-02-30 "2026-12-06T25:00" -1h; do
+	crow "cli.history.since.refused.${bad//[^0-9A-Za-z]/_}" 3 "$SMTPROBE" \
+	    -s "$SOCK" history --since "$bad" "127.0.0.1:$DEAD1"
+	err_has "history --since: \"$(re "$bad")\" is (not a time|ambiguous)"
+	end_row
+done
+crow cli.history.until-before-since 3 "$SMTPROBE" -s "$SOCK" history \
+    --since 1h --until 2h "127.0.0.1:$DEAD1"
+err_has '--until is before --since'
+end_row
+for l in 0 10001 -5 many; do
+	crow "cli.history.limit.refused.${l//-/minus}" 3 "$SMTPROBE" -s "$SOCK" \
+	    history --limit "$l" "127.0.0.1:$DEAD1"
+	err_has "--limit: \"$(re "$l")\" is not a number from 1 to 10000"
+	end_row
+done
+for l in 1 10000; do
+	crow "cli.history.limit.$l" 0 "$SMTPROBE" -s "$SOCK" history --json \
+	    --limit "$l" "127.0.0.1:$DEAD1"
+	out_has "\"limit\":$l"
+	end_row
+done
+
+# ---- status and targets as people read them ------------------------
+
+crow cli.status.human 0 "$SMTPROBE" -s "$SOCK" status
+out_has '^uptime +[0-9]+[smhd]( [0-9]+[smhd])? \(since 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z\)$'
+out_has '^store +[0-9.]+ (bytes|KiB|MiB|GiB), [0-9]+ rows, 0 errors, 0 dropped$'
+end_row
+
+# A probe of the tarpit holds a run open (its banner deadline is 20 s):
+# targets shows it running.
+"$SMTPROBE" -s "$SOCK" probe "127.0.0.1:$TARPIT" >/dev/null 2>&1 &
+TP=$!
+T_PIDS+=("$TP")
+n=0
+until "$SMTPROBE" -s "$SOCK" targets --json 2>/dev/null |
+    grep -q "\"target\":\"host:127.0.0.1:$TARPIT\"[^}]*\"running\":true" ||
+    [ $n -ge 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+crow cli.targets.running 0 "$SMTPROBE" -s "$SOCK" targets
+out_has "^host:127\\.0\\.0\\.1:$TARPIT +host +running +0 +- +running now$"
+out_has "^host:127\\.0\\.0\\.1:$DEAD1 +host +crit +0 +20[0-9-]+ [0-9:]+Z +in [0-9]+[smh]( [0-9]+[smh])?$"
+end_row
+
+# ---- follow: the daemon goes away ------------------------------------
+
+"$SMTPROBE" -s "$SOCK" follow >"$T_DIR/follow.out" 2>"$T_DIR/follow.err" &
+FP=$!
+T_PIDS+=("$FP")
+sleep 0.5
+kill -TERM "$DPID" 2>/dev/null
+ROW_NAME=cli.follow.gone
+ROW_WHY=()
+ROW_OUT=$T_DIR/follow.out
+ROW_ERR=$T_DIR/follow.err
+n=0
+while kill -0 "$FP" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if kill -0 "$FP" 2>/dev/null; then
+	why "follow still runs 10 s after the daemon stopped"
+	kill "$FP" 2>/dev/null
+else
+	wait "$FP"
+	rc=$?
+	[ "$rc" = 3 ] || why "exit status $rc, expected 3"
+	err_has '^smtprobe: follow: .* closed the connection: the daemon stopped or restarted$'
+fi
+end_row
