@@ -28,14 +28,14 @@ read -r P_DNS P_SILENT P_REFUSE CLOSED <<<"$(free_ports 4 | tr '\n' ' ')"
 t_bg fakedns $FAKEDNS --port "$P_DNS" --ready "$T_DIR/dns.ready"
 t_bg silent $FAKEDNS --port "$P_SILENT" --silent --ready "$T_DIR/silent.ready"
 t_bg refuse $FAKEDNS --port "$P_REFUSE" --refuse --ready "$T_DIR/refuse.ready"
-t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/ports" \
+t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/fakesmtp.ready" \
     --lifetime 300 normal
 for f in dns silent refuse; do
 	wait_file "$T_DIR/$f.ready" 10 ||
 	    { fail probe.setup "fakedns ($f) did not start"; exit 1; }
 done
-wait_file "$T_DIR/ports" 10 || { fail probe.setup "fakesmtp did not start"; exit 1; }
-read -r _ P_SMTP <"$T_DIR/ports"
+wait_file "$T_DIR/fakesmtp.ready" 10 || { fail probe.setup "fakesmtp did not start"; exit 1; }
+read -r _ P_SMTP <"$T_DIR/fakesmtp.ready"
 H=(--helo probe.test.example --tls none)
 
 # --- the resolver ---------------------------------------------------------
