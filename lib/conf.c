@@ -1252,6 +1252,13 @@ key_line(struct parse *p, char *s)
 		error_at(p, p->lineno, "%s: key outside any section ([daemon], "
 		    "[defaults], [domain NAME], [host NAME] or [log NAME])",
 		    q(p, s));
+	else if ((key_find(s) != NULL || target_setting_find(s) != NULL ||
+	    log_key_find(s) != NULL) &&
+	    (p->val[0] == '"' || p->val[0] == '\''))
+		/* no quoting here: the quotes would be part of the value */
+		error_at(p, p->lineno, "[%s] %s: value in quotes (%s): they "
+		    "would be part of it; write it without them", p->sectname,
+		    q(p, s), q(p, p->val));
 	else if (p->sect == SECT_LOG) {
 		if ((k = log_key_find(s)) != NULL)
 			log_key(p, k, p->val);

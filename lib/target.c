@@ -355,6 +355,7 @@ SET(set_relay_test)
 SET(set_ca_file)
 {
 	(void)s;
+	t->ca_file_line = in->line;
 	return (t->ca_file = get_path(in, v)) ? 0 : -1;
 }
 
@@ -1151,6 +1152,10 @@ target_end(struct target *t, struct target_input *in)
 		return fail(in, "dns-only and no-dns exclude each other");
 	if (t->dns_only && (t->literal || t->naddrs > 0))
 		return fail(in, "dns-only needs a name to audit, not addresses");
+	if (t->expiry_crit_days > t->expiry_warn_days)
+		return fail(in, "expiry-crit (%d days) is more than expiry-warn "
+		    "(%d days): a certificate would be critical before it is a "
+		    "warning", t->expiry_crit_days, t->expiry_warn_days);
 	/* [defaults] has no host */
 	if (t->kind == TARGET_DOMAIN && t->host != NULL &&
 	    t->relay_test != NULL &&

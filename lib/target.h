@@ -80,6 +80,8 @@ struct target {
 					   relay test: for smtp_params */
 	int		 ntests;
 	const char	*ca_file;	/* ca-file; NULL: system store */
+	int		 ca_file_line;	/* where it was given (target_input.line),
+					   for errors */
 	int		 timeout_ms[PH_COUNT]; /* timeout [smtp_params_defaults] */
 	int64_t		 session_timeout_ms; /* timeout session=DURATION: the
 					   deadline of each session [10m] */

@@ -6,9 +6,11 @@
  * verify callback records every problem at every depth and lets the
  * handshake go on; the policy decides afterwards what the problems mean.
  */
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -839,4 +842,43 @@ tls_last_error(char *buf, size_t sz)
 		ERR_error_string_n(e, buf, sz);
 	ERR_clear_error();
 	return buf;
+}
+
+int
+tls_ca_file_check(const char *path, char *why, size_t sz)
+{
+	struct stat	 st;
+	X509		*x;
+	FILE		*fp;
+	unsigned long	 e;
+	int		 n = 0;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		snprintf(why, sz, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, sz, "not a regular file");
+		fclose(fp);
+		return -1;
+	}
+	ERR_clear_error();
+	while ((x = PEM_read_X509(fp, NULL, NULL, NULL)) != NULL) {
+		X509_free(x);
+		n++;
+	}
+	/* the end of the file shows as "no start line"; anything else is bad */
+	e = ERR_peek_last_error();
+	if (ferror(fp))
+		snprintf(why, sz, "%s", strerror(errno));
+	else if (e != 0 && !(ERR_GET_LIB(e) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(e) == PEM_R_NO_START_LINE))
+		snprintf(why, sz, "certificate %d does not parse", n + 1);
+	else if (n == 0)
+		snprintf(why, sz, "holds no PEM certificate");
+	else
+		why[0] = '\0';
+	ERR_clear_error();
+	fclose(fp);
+	return why[0] == '\0' ? 0 : -1;
 }

@@ -123,6 +123,14 @@ struct tls_ctx	*tls_ctx_new(const char *ca_file, char **cause);
 void		 tls_ctx_free(struct tls_ctx *);
 
 /*
+ * Can path serve as a ca-file: a regular file that can be read, holding
+ * at least one PEM certificate, every one of them well formed? 0, or -1
+ * with why (sz bytes) in plain words: "No such file or directory",
+ * "holds no PEM certificate", "certificate 3 does not parse".
+ */
+int		 tls_ca_file_check(const char *path, char *why, size_t sz);
+
+/*
  * A new SSL for one session, with SNI set to host (unless an address).
  * info is cleared and collects the verification problems seen during the
  * handshake; it must outlive the SSL.

@@ -7,14 +7,17 @@
  * targets and their runs are runs.c's, the control commands control.c's,
  * /metrics exporter.c's (smtprobed.h).
  */
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +148,117 @@ keys_load(const char *path, const struct conf *conf,
 	return 0;
 }
 
+/*
+ * The trust anchors of every ca-file of conf, each file once: one that
+ * is missing, unreadable or holds no certificate is an error of the
+ * configuration, in plain words ("FILE:LINE: ca-file: PATH: No such
+ * file or directory"), at start-up, -n and reload alike; a run would
+ * otherwise verify with another trust store than the one asked for.
+ */
+static int
+cafiles_check(const char *path, const struct conf *conf, char **cause)
+{
+	const struct target	*t;
+	const char		**seen = NULL, **ns;
+	char			 why[256];
+	size_t			 i, j, nseen = 0;
+	int			 rv = 0;
+
+	for (i = 0; rv == 0 && i < conf->ntargets; i++) {
+		t = &conf->targets[i];
+		if (t->ca_file == NULL)
+			continue;
+		/* targets that inherit it share the string */
+		for (j = 0; j < nseen; j++)
+			if (seen[j] == t->ca_file ||
+			    strcmp(seen[j], t->ca_file) == 0)
+				break;
+		if (j < nseen)
+			continue;
+		if ((ns = reallocarray(seen, nseen + 1, sizeof(*ns))) == NULL) {
+			*cause = strdup("out of memory");
+			rv = -1;
+			break;
+		}
+		seen = ns;
+		seen[nseen++] = t->ca_file;
+		if (tls_ca_file_check(t->ca_file, why, sizeof(why)) == -1) {
+			if (asprintf(cause, "%s:%d: ca-file: %s: %s", path,
+			    t->ca_file_line, t->ca_file, why) == -1)
+				*cause = NULL;
+			rv = -1;
+		}
+	}
+	free(seen);
+	return rv;
+}
+
+/*
+ * Does the group of control-group exist (a name, or a number)? 0, or -1
+ * with *cause: -n says so as an error of the configuration, where the
+ * daemon would stop at start.
+ */
+static int
+control_group_check(const struct conf_daemon *cd, char **cause)
+{
+	char	*end;
+	long	 g;
+
+	if (cd->control_group == NULL || getgrnam(cd->control_group) != NULL)
+		return 0;
+	g = strtol(cd->control_group, &end, 10);
+	if (*end == '\0' && end != cd->control_group && g >= 0)
+		return 0;
+	if (asprintf(cause, "[daemon] control-group: no group \"%s\" on "
+	    "this system", cd->control_group) == -1)
+		*cause = NULL;
+	return -1;
+}
+
+/*
+ * Hold state-dir/smtprobed.lock for as long as the daemon runs, as
+ * Postfix's master.lock: two daemons on one store would each think the
+ * history and the alert state theirs. The file says whose it is (a
+ * pid); a daemon that died left a lock nobody holds any more.
+ */
+static int
+state_lock(const char *dir, char **cause)
+{
+	char	 path[PATH_MAX], buf[32];
+	ssize_t	 n;
+	int	 fd, len;
+
+	*cause = NULL;
+	snprintf(path, sizeof(path), "%s/smtprobed.lock", dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		if (asprintf(cause, "%s: %s", path, strerror(errno)) == -1)
+			*cause = NULL;
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			if (asprintf(cause, "%s: %s", path, strerror(errno)) ==
+			    -1)
+				*cause = NULL;
+			close(fd);
+			return -1;
+		}
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (asprintf(cause, "state-dir %s is in use by another smtprobed"
+		    "%s%s%s: %s is locked", dir, buf[0] ? " (pid " : "", buf,
+		    buf[0] ? ")" : "", path) == -1)
+			*cause = NULL;
+		close(fd);
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)len, 0) != len)
+		log_warn("%s", path);	/* held all the same */
+	return fd;
+}
+
 void
 smtprobed_confref_put(struct confref *r)
 {
@@ -176,10 +290,21 @@ smtprobed_tls(struct daemon *d, struct confref *r, const char *ca_file)
 		return d->tls_default;
 	for (i = 0; i < r->ntls; i++)
 		if (strcmp(r->tls[i].ca_file, ca_file) == 0)
-			return r->tls[i].tls;
+			return r->tls[i].tls != NULL ? r->tls[i].tls :
+			    d->tls_default;
 	if ((t = tls_ctx_new(ca_file, &cause)) == NULL) {
-		log_warnx("%s; using the system trust store", cause);
-		return d->tls_default;
+		char	 why[256];
+
+		/*
+		 * Checked when the configuration was read; gone or changed
+		 * since. Said once for this configuration, in plain words,
+		 * and remembered (a NULL context), not again every run.
+		 */
+		if (tls_ca_file_check(ca_file, why, sizeof(why)) == 0)
+			util_strlcpy(why, cause, sizeof(why));
+		log_warnx("ca-file %s: %s; runs verify with the system trust "
+		    "store until it is fixed and smtprobed reloaded", ca_file,
+		    why);
 	}
 	if ((np = reallocarray(r->tls, (size_t)r->ntls + 1, sizeof(*np))) ==
 	    NULL) {
@@ -193,7 +318,8 @@ smtprobed_tls(struct daemon *d, struct confref *r, const char *ca_file)
 		tls_ctx_free(t);
 		return d->tls_default;
 	}
-	return r->tls[r->ntls++].tls;
+	r->ntls++;
+	return t != NULL ? t : d->tls_default;
 }
 
 int
@@ -206,6 +332,7 @@ smtprobed_reload(struct daemon *d, char **why)
 
 	sd_notify(0, "RELOADING=1");
 	if (conf_load(d->conf_path, &conf, &cause) == -1 ||
+	    cafiles_check(d->conf_path, conf, &cause) == -1 ||
 	    keys_load(d->conf_path, conf, &keys, &nkeys, &cause) == -1) {
 		conf_free(conf);
 		log_warnx("reload: %s; keeping the running configuration",
@@ -462,7 +589,7 @@ main(int argc, char *argv[])
 	unsigned long long	 fd_limit, fd_was;
 	size_t			 i, nkeys;
 	const char		*unhandled;
-	int			 ch, check_only = 0;
+	int			 ch, check_only = 0, lockfd;
 
 	tls_init(0);
 	d.conf_path = DEFAULT_CONF;
@@ -494,13 +621,31 @@ main(int argc, char *argv[])
 		usage();
 	/* until the configuration says where: what reading it logs */
 	log_init(1, "smtprobed", LOG_DAEMON);
+	/*
+	 * What the daemon cannot use is found here, as postfix check finds
+	 * it: the file, then the files it names (trust anchors, DKIM keys),
+	 * then the group of the control socket.
+	 */
 	if (conf_load(d.conf_path, &conf, &cause) == -1 ||
+	    cafiles_check(d.conf_path, conf, &cause) == -1 ||
 	    keys_load(d.conf_path, conf, &keys, &nkeys, &cause) == -1) {
-		fprintf(stderr, "smtprobed: %s\n", cause);
+		fprintf(stderr, "smtprobed: %s\n", cause ? cause :
+		    "out of memory");
 		free(cause);
 		conf_free(conf);
 		return 1;
 	}
+	if (control_group_check(&conf->daemon, &cause) == -1) {
+		fprintf(stderr, "smtprobed: %s: %s\n", d.conf_path, cause ?
+		    cause : "out of memory");
+		free(cause);
+		keys_free(keys, nkeys);
+		conf_free(conf);
+		return 1;
+	}
+	if (conf->ntargets == 0 && check_only)
+		log_warnx("%s: no targets: there is nothing to probe (add a "
+		    "[domain NAME] or [host NAME] section)", d.conf_path);
 	if (check_only) {
 		printf("%s: configuration ok, %zu target(s)\n", d.conf_path,
 		    conf->ntargets);
@@ -512,6 +657,9 @@ main(int argc, char *argv[])
 	log_init(d.debug, "smtprobed", cd->syslog_facility);
 	if (!d.debug)
 		openlog("smtprobed", LOG_PID | LOG_NDELAY, cd->syslog_facility);
+	if (conf->ntargets == 0)
+		log_warnx("%s: no targets: there is nothing to probe (add a "
+		    "[domain NAME] or [host NAME] section)", d.conf_path);
 	/* the HELO of targets that give none: as Postfix's myhostname */
 	switch (util_fqdn(d.hostname, sizeof(d.hostname), NULL)) {
 	case -1:
@@ -536,6 +684,8 @@ main(int argc, char *argv[])
 
 	if (mkdir(cd->state_dir, 0750) == -1 && errno != EEXIST)
 		fatal("%s", cd->state_dir);
+	if ((lockfd = state_lock(cd->state_dir, &cause)) == -1)
+		fatalx("%s", cause ? cause : "out of memory");
 	store_params_defaults(&sp);
 	snprintf(path, sizeof(path), "%s/smtprobed.db", cd->state_dir);
 	sp.path = path;
@@ -630,5 +780,6 @@ main(int argc, char *argv[])
 		event_free(d.ev_watchdog);
 	event_base_free(d.base);
 	log_info("stopped");
+	close(lockfd);
 	return 0;
 }

@@ -44,7 +44,7 @@ struct tls_ctx;
 /* A TLS context verifying with the CAs of one ca-file. */
 struct tls_pool {
 	char		*ca_file;
-	struct tls_ctx	*tls;
+	struct tls_ctx	*tls;		/* NULL: the file failed (said once) */
 };
 
 /*

@@ -11,6 +11,10 @@
 #	cli.version.*		-V and --version on both
 #	cli.socket.*		-s before or after the command, --socket=
 #	cli.check.domain-id.*	smtprobe check domain:NAME
+#	cli.conf-check.*	smtprobed -n: missing or bad ca-file and dkim-key,
+#				unknown control-group, reversed expiry, addresses
+#				without a domain, quoted values, no targets
+#	cli.lock.*		a second daemon on one state directory
 #	cli.name.*		target names as the user writes them
 #	cli.probe.exit.*	probe exits with the result's status
 #	cli.follow.gone		follow says the daemon went, exit 3
@@ -128,6 +132,93 @@ crow cli.check.domain-id.host-setting 3 "$SMTPROBE" check -n \
 err_has '--addr: a setting of a host'
 end_row
 
+# ---- smtprobed -n: what the daemon could not use -------------------
+
+CONFN=0
+# nrow NAME EXIT REGEX [LINE...]: smtprobed -n on a file of LINEs (a
+# [host] section first unless the first line is a section); stderr (or
+# stdout for exit 0) must match REGEX
+nrow() {
+	local name=$1 want=$2 rx=$3 f
+	shift 3
+	CONFN=$((CONFN + 1))
+	f=$T_DIR/n$CONFN.conf
+	{
+		case ${1:-} in
+		\[*) ;;
+		*) echo "[host 127.0.0.1:25]" ;;
+		esac
+		printf '%s\n' "$@"
+	} >"$f"
+	crow "cli.conf-check.$name" "$want" "$SMTPROBED" -n -f "$f"
+	if [ "$want" = 0 ]; then
+		out_has "configuration ok"
+	else
+		[ ! -s "$ROW_OUT" ] || why "something on standard output"
+	fi
+	[ -z "$rx" ] || err_has "$rx"
+	end_row
+}
+CA_OK=/etc/ssl/certs/ca-certificates.crt
+printf 'not a certificate\n' >"$T_DIR/text.pem"
+printf -- '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' \
+    >"$T_DIR/cut.pem"
+{ cat "$CA_OK"; cat "$T_DIR/cut.pem"; } >"$T_DIR/half.pem"
+nrow ok 0 '' "ca-file = $CA_OK"
+nrow ca-file.missing 1 "n[0-9]+\\.conf:2: ca-file: $T_DIR/nosuch\\.pem: No such file or directory\$" \
+    "ca-file = $T_DIR/nosuch.pem"
+nrow ca-file.no-certificate 1 ':2: ca-file: .*/text\.pem: holds no PEM certificate$' \
+    "ca-file = $T_DIR/text.pem"
+nrow ca-file.bad-certificate 1 ':2: ca-file: .*/cut\.pem: certificate 1 does not parse$' \
+    "ca-file = $T_DIR/cut.pem"
+nrow ca-file.bad-after-good 1 ':2: ca-file: .*/half\.pem: certificate [0-9]+ does not parse$' \
+    "ca-file = $T_DIR/half.pem"
+nrow ca-file.directory 1 ':2: ca-file: /etc/ssl: not a regular file$' \
+    "ca-file = /etc/ssl"
+nrow ca-file.inherited 1 ':2: ca-file: .*/text\.pem: holds no PEM certificate$' \
+    "[defaults]" "ca-file = $T_DIR/text.pem" "[host 127.0.0.1:25]"
+nrow dkim-key.missing 1 ':2: dkim-key: .*/nosuch\.pub: No such file or directory$' \
+    "dkim-key = s1=$T_DIR/nosuch.pub"
+nrow dkim-key.directory 1 ':2: dkim-key: /etc: not a regular file$' \
+    "dkim-key = s1=/etc"
+nrow control-group.unknown 1 '\[daemon\] control-group: no group "no-such-group-4711" on this system$' \
+    "[daemon]" "control-group = no-such-group-4711" "[host 127.0.0.1:25]"
+nrow control-group.number 0 '' "[daemon]" "control-group = 4711" \
+    "[host 127.0.0.1:25]"
+nrow expiry.reversed 1 'expiry-crit \(10 days\) is more than expiry-warn \(5 days\)' \
+    "expiry-warn = 5" "expiry-crit = 10"
+nrow relay-test.no-domain 1 ':2: \[host 127\.0\.0\.1:25\] relay-test: "postmaster" is not yes, no or an address with a domain' \
+    "relay-test = postmaster"
+nrow rcpt.no-domain 1 ':2: \[host 127\.0\.0\.1:25\] rcpt: "postmaster" is not an address with a domain' \
+    "rcpt = postmaster"
+nrow quotes.double 1 ":2: \\[host 127\\.0\\.0\\.1:25\\] helo: value in quotes \\(\"mx\\.example\"\\): they would be part of it" \
+    'helo = "mx.example"'
+nrow quotes.single 1 ":3: \\[daemon\\] state-dir: value in quotes \\('/var/lib/x'\\)" \
+    "[daemon]" "" "state-dir = '/var/lib/x'"
+nrow no-targets 0 'no targets: there is nothing to probe' "[daemon]"
+
+# A key file the daemon's user cannot read (not root: root reads all).
+mkdir -p "$T_DIR/pub"
+chmod 0711 "$T_DIR"
+chmod 0755 "$T_DIR/pub"
+cp "$T_DIR/text.pem" "$T_DIR/pub/secret.pem"
+chmod 0600 "$T_DIR/pub/secret.pem"
+printf '[host 127.0.0.1:25]\ndkim-key = s1=%s\n' "$T_DIR/pub/secret.pem" \
+    >"$T_DIR/pub/k.conf"
+chmod 0644 "$T_DIR/pub/k.conf"
+crow cli.conf-check.dkim-key.unreadable 1 setpriv --reuid=nobody \
+    --regid=nogroup --clear-groups "$SMTPROBED" -n -f "$T_DIR/pub/k.conf"
+err_has ':2: dkim-key: .*/secret\.pem: Permission denied$'
+end_row
+printf '[host 127.0.0.1:25]\nca-file = %s\n' "$T_DIR/pub/secret.pem" \
+    >"$T_DIR/pub/c.conf"
+chmod 0644 "$T_DIR/pub/c.conf"
+crow cli.conf-check.ca-file.unreadable 1 setpriv --reuid=nobody \
+    --regid=nogroup --clear-groups "$SMTPROBED" -n -f "$T_DIR/pub/c.conf"
+err_has ':2: ca-file: .*/secret\.pem: Permission denied$'
+end_row
+chmod 0700 "$T_DIR"
+
 # ---- a daemon ----------------------------------------------------------
 
 read -r DEAD1 DEAD2 DEAD6 DNS <<<"$(free_ports 4 | tr '\n' ' ')"
@@ -172,6 +263,16 @@ if [ $n -ge 50 ]; then
 	fail cli.setup "smtprobed does not answer on $SOCK"
 	exit 1
 fi
+
+# ---- one state directory, one daemon -----------------------------------
+
+sed "s|^control-socket = .*|control-socket = $T_DIR/second.sock|" \
+    "$T_DIR/d.conf" >"$T_DIR/second.conf"
+crow cli.lock.second-daemon 3 "$SMTPROBED" -d -f "$T_DIR/second.conf"
+err_has "state-dir $(re "$T_DIR/state") is in use by another smtprobed \\(pid $DPID\\): .*/smtprobed\\.lock is locked"
+[ -e "$T_DIR/second.sock" ] && why "the second daemon made its socket"
+"$SMTPROBE" status -s "$SOCK" >/dev/null 2>&1 || why "the first one stopped answering"
+end_row
 
 # ---- the socket before or after the command -------------------------
 

@@ -119,7 +119,10 @@ CASES=$(cat <<'EOF'
 -	expiry-warn=4000
 -	expiry-warn=30 days
 +	expiry-crit=0
++	expiry-crit=21
 -	expiry-crit=7days
+-	expiry-crit=30
+-	expiry-warn=5	expiry-crit=6
 +	implicit-tls=yes
 +	implicit-tls=off
 -	implicit-tls=maybe

@@ -356,6 +356,20 @@ static const struct error_case error_cases[] = {
 	    "[domain a.example]: relay-test: x@mx.A.example is in the domain "
 	    "probed, whose servers accept it as their own: that is no relay "
 	    "(give an address elsewhere, or yes)" },
+	/* quotes are not the syntax: they would be part of the value */
+	{ "[defaults]\nhelo = \"mx.example\"\n", "t.conf:2: [defaults] helo: "
+	    "value in quotes (\"mx.example\"): they would be part of it; "
+	    "write it without them" },
+	{ "[daemon]\nstate-dir = '/srv/x'\n", "t.conf:2: [daemon] state-dir: "
+	    "value in quotes ('/srv/x'): they would be part of it; write it "
+	    "without them" },
+	{ "[defaults]\nexpiry-warn = 5\nexpiry-crit = 10\n", "t.conf:1: "
+	    "[defaults]: expiry-crit (10 days) is more than expiry-warn (5 "
+	    "days): a certificate would be critical before it is a warning" },
+	{ "[defaults]\nexpiry-warn = 10\n[domain a.example]\nexpiry-crit = "
+	    "11\n", "t.conf:3: [domain a.example]: expiry-crit (11 days) is "
+	    "more than expiry-warn (10 days): a certificate would be critical "
+	    "before it is a warning" },
 	{ "[defaults]\nrelay-test = x@a.example\n[domain a.example]\n",
 	    "t.conf:3: [domain a.example]: relay-test: x@a.example is in the "
 	    "domain probed, whose servers accept it as their own: that is no "
