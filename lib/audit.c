@@ -215,7 +215,8 @@ report_ev(evutil_socket_t fd, short what, void *arg)
 				}
 			}
 		resolver_judge(a);
-		a->r.ms = (util_now_us() - a->t0) / 1000;
+		a->r.us = util_now_us() - a->t0;
+		a->r.ms = a->r.us / 1000;
 		a->done_reported = 1;
 		a->cb(a, AUDIT_DONE, a->arg);
 	}

@@ -133,6 +133,7 @@ struct audit_result {
 	int		 local_trouble;	/* probe.resource: a lookup could not
 					   be made here */
 	int64_t		 ms;		/* first lookup to the end */
+	int64_t		 us;		/* the same in microseconds */
 	int64_t		 mx_ms;		/* first lookup to "MX ready" */
 };
 

@@ -364,8 +364,9 @@ report_summary_json(const struct check_report *rep)
 	}
 	json_object_set_new(o, "sessions", sa);
 	json_object_set_new(o, "findings", fa);
+	/* ms with microseconds, as the sessions': the metrics want them */
 	json_object_set_new(o, "dns", rep->audit != NULL ? json_pack(
-	    "{s:I,s:o}", "ms", (json_int_t)rep->audit->ms, "mta_sts_mode",
+	    "{s:f,s:o}", "ms", (double)rep->audit->us / 1000.0, "mta_sts_mode",
 	    rep->audit->mtasts_valid ?
 	    json_string(mtasts_mode_name(rep->audit->mtasts.mode)) :
 	    json_null()) : json_null());

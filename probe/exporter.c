@@ -1,10 +1,15 @@
 /*
  * exporter.c - what /metrics says about the daemon and its targets, in
  * families of Prometheus samples (probe/metrics.c serves them and knows
- * the format).
+ * the format). Every family of ours is named smtprobe_*; the process_*
+ * families are those every Prometheus client library exports, so the
+ * dashboards made for them work here too.
  */
+#include <sys/resource.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -107,7 +112,7 @@ render_session_family(struct evbuffer *o, struct daemon *d, enum sess_metric m)
 
 /* A per-target family: value(t) for each target that has one. */
 enum tgt_metric {
-	TM_ALERTS, TM_STATUS, TM_LASTRUN, TM_AUDIT, TM_COUNT
+	TM_ALERTS, TM_STATUS, TM_LASTRUN, TM_INTERVAL, TM_AUDIT, TM_COUNT
 };
 
 static const struct {
@@ -115,11 +120,14 @@ static const struct {
 	const char	*help;
 } tgt_metrics[TM_COUNT] = {
 	{ "smtprobe_alerts_open", "Open alerts of the target" },
-	{ "smtprobe_status", "Worst severity of the last run: 0 ok, 1 warn, "
+	{ "smtprobe_status", "Status of the last run, an enum: 0 ok, 1 warn, "
 	    "2 crit, 3 unknown" },
 	{ "smtprobe_last_run_timestamp_seconds", "When the last run started, "
 	    "unix time" },
-	{ "smtprobe_audit_duration_seconds", "Wall time of the last DNS audit" },
+	{ "smtprobe_interval_seconds", "Time from the end of a run to the "
+	    "start of the next (its interval setting)" },
+	{ "smtprobe_audit_duration_seconds", "Wall time of the DNS audit of "
+	    "the last run" },
 };
 
 static void
@@ -136,6 +144,11 @@ render_target_family(struct evbuffer *o, struct daemon *d, enum tgt_metric m)
 
 		if (m == TM_ALERTS) {
 			metrics_sample(o, tgt_metrics[m].name, l, t->alerts.nopen);
+			continue;
+		}
+		if (m == TM_INTERVAL) {
+			metrics_sample(o, tgt_metrics[m].name, l,
+			    (double)t->ct->interval_ms / 1000.0);
 			continue;
 		}
 		if (t->last == NULL)
@@ -155,10 +168,74 @@ render_target_family(struct evbuffer *o, struct daemon *d, enum tgt_metric m)
 			dns = json_object_get(t->last, "dns");
 			if (json_is_object(dns))
 				metrics_sample(o, tgt_metrics[m].name, l,
-				    json_integer_value(json_object_get(dns, "ms")) /
+				    json_number_value(json_object_get(dns, "ms")) /
 				    1000.0);
 			break;
 		}
+	}
+}
+
+/*
+ * The process_* families of the Prometheus client libraries, from the
+ * process's own /proc entries (all a unit with ProcSubset=pid leaves):
+ * CPU time, memory, descriptors, and when it started.
+ */
+static void
+process_render(struct evbuffer *o, struct daemon *d)
+{
+	struct rlimit	 rl;
+	struct dirent	*de;
+	DIR		*dir;
+	FILE		*fp;
+	char		 buf[1024], *p;
+	unsigned long	 utime = 0, stime = 0, vsize = 0;
+	long		 rss = 0, ticks = sysconf(_SC_CLK_TCK);
+	long		 page = sysconf(_SC_PAGESIZE);
+	int		 fds = -1, ok = 0;
+
+	/* after "(comm)": state, then fields 4 on; utime is field 14 */
+	if ((fp = fopen("/proc/self/stat", "re")) != NULL) {
+		if (fgets(buf, sizeof(buf), fp) != NULL &&
+		    (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+		    "%lu %lu %*d %*d %*d %*d %*d %*d %*u %lu %ld", &utime, &stime,
+		    &vsize, &rss) == 4)
+			ok = 1;
+		fclose(fp);
+	}
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		fds = -1;	/* the directory's own descriptor */
+		while ((de = readdir(dir)) != NULL)
+			fds += de->d_name[0] != '.';
+		closedir(dir);
+	}
+	metrics_family(o, "process_start_time_seconds", "gauge",
+	    "Start time of the process since unix epoch in seconds.");
+	metrics_sample(o, "process_start_time_seconds", NULL,
+	    (double)d->started);
+	if (ok && ticks > 0) {
+		metrics_family(o, "process_cpu_seconds_total", "counter",
+		    "Total user and system CPU time spent in seconds.");
+		metrics_sample(o, "process_cpu_seconds_total", NULL,
+		    (double)(utime + stime) / (double)ticks);
+		metrics_family(o, "process_virtual_memory_bytes", "gauge",
+		    "Virtual memory size in bytes.");
+		metrics_sample(o, "process_virtual_memory_bytes", NULL,
+		    (double)vsize);
+		metrics_family(o, "process_resident_memory_bytes", "gauge",
+		    "Resident memory size in bytes.");
+		metrics_sample(o, "process_resident_memory_bytes", NULL,
+		    (double)rss * (double)page);
+	}
+	if (fds >= 0) {
+		metrics_family(o, "process_open_fds", "gauge",
+		    "Number of open file descriptors.");
+		metrics_sample(o, "process_open_fds", NULL, fds);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		metrics_family(o, "process_max_fds", "gauge",
+		    "Maximum number of open file descriptors.");
+		metrics_sample(o, "process_max_fds", NULL, (double)rl.rlim_cur);
 	}
 }
 
@@ -169,7 +246,7 @@ exporter_render(struct evbuffer *o, void *arg)
 	struct store_counters	 sc;
 	const struct dns_stats	*ds = dns_resolver_stats(d->res);
 	size_t			 i, k;
-	int			 m, ph, followers = 0, open = 0;
+	int			 m, ph, followers = 0;
 	json_t			*f, *counts, *v;
 	const char		*key;
 
@@ -224,7 +301,6 @@ exporter_render(struct evbuffer *o, void *arg)
 	for (i = 0; i < d->ntargets; i++) {
 		struct watch	*t = d->targets[i];
 
-		open += t->alerts.nopen;
 		if (t->last == NULL || (counts = json_object()) == NULL)
 			continue;
 		json_array_foreach(json_object_get(t->last, "findings"), k, f) {
@@ -255,59 +331,55 @@ exporter_render(struct evbuffer *o, void *arg)
 
 	memset(&sc, 0, sizeof(sc));
 	store_counters(d->store, &sc);
+	process_render(o, d);
 	{
 		/* the daemon's own figures: one unlabelled sample each */
 		const struct {
 			const char	*name, *type, *help;
 			double		 v;
 		} own[] = {
-			{ "smtprobed_start_time_seconds", "gauge",
-			    "When the daemon started, unix time",
-			    (double)d->started },
-			{ "smtprobed_targets", "gauge", "Targets scheduled",
+			{ "smtprobe_targets", "gauge", "Targets scheduled",
 			    (double)d->ntargets },
-			{ "smtprobed_probes_total", "counter", "Runs ended",
+			{ "smtprobe_probes_total", "counter", "Runs ended",
 			    (double)d->probes_run },
-			{ "smtprobed_probes_failed_total", "counter",
+			{ "smtprobe_probes_failed_total", "counter",
 			    "Runs that ended crit or unknown",
 			    (double)d->probes_failed },
-			{ "smtprobed_checks_in_flight", "gauge", "Runs now",
+			{ "smtprobe_checks_in_flight", "gauge", "Runs now",
 			    d->checks },
-			{ "smtprobed_sessions_in_flight", "gauge",
+			{ "smtprobe_sessions_in_flight", "gauge",
 			    "Sessions now", d->admit.sessions },
-			{ "smtprobed_alerts_open", "gauge", "Open alerts",
-			    open },
-			{ "smtprobed_alerts_raised_total", "counter",
+			{ "smtprobe_alerts_raised_total", "counter",
 			    "Alerts raised", (double)d->alerts_raised },
-			{ "smtprobed_dns_lookups_total", "counter",
+			{ "smtprobe_dns_lookups_total", "counter",
 			    "DNS look-ups asked of the resolver",
 			    (double)ds->lookups },
-			{ "smtprobed_dns_cache_hits_total", "counter",
+			{ "smtprobe_dns_cache_hits_total", "counter",
 			    "DNS look-ups answered from the cache",
 			    (double)ds->cache_hits },
-			{ "smtprobed_dns_queries_sent_total", "counter",
+			{ "smtprobe_dns_queries_sent_total", "counter",
 			    "DNS messages sent", (double)ds->sent },
-			{ "smtprobed_dns_timeouts_total", "counter",
+			{ "smtprobe_dns_timeouts_total", "counter",
 			    "DNS queries that timed out", (double)ds->timeouts },
-			{ "smtprobed_store_rows_total", "counter",
+			{ "smtprobe_store_rows_total", "counter",
 			    "Rows committed to the store", (double)sc.rows },
-			{ "smtprobed_store_errors_total", "counter",
+			{ "smtprobe_store_errors_total", "counter",
 			    "Failed store transactions", (double)sc.errors },
-			{ "smtprobed_store_dropped_total", "counter",
+			{ "smtprobe_store_dropped_total", "counter",
 			    "Rows lost (queue full or write failed)",
 			    (double)sc.dropped },
-			{ "smtprobed_store_size_bytes", "gauge",
+			{ "smtprobe_store_size_bytes", "gauge",
 			    "Size of the store database", (double)sc.db_bytes },
-			{ "smtprobed_store_failing", "gauge",
+			{ "smtprobe_store_failing", "gauge",
 			    "1 while results cannot be written to the store",
 			    sc.failing },
-			{ "smtprobed_store_corrupt", "gauge",
+			{ "smtprobe_store_corrupt", "gauge",
 			    "1 while the store database is corrupt",
 			    sc.corrupt },
-			{ "smtprobed_control_clients", "gauge",
+			{ "smtprobe_control_clients", "gauge",
 			    "Control socket clients connected",
 			    d->ctl ? ctl_clients(d->ctl, &followers) : 0 },
-			{ "smtprobed_metrics_scrapes_total", "counter",
+			{ "smtprobe_metrics_scrapes_total", "counter",
 			    "Scrapes of this endpoint", d->metrics ?
 			    (double)metrics_scrapes(d->metrics) + 1 : 1 },
 		};

@@ -1,10 +1,12 @@
 /*
  * metrics.c - /metrics over evhttp.
  *
- * Only GET /metrics is served; everything else is 404 or 405. The port
- * may be reachable by more than the Prometheus server, so a connection
- * is bounded as a whole, not only byte by byte (evhttp's own timeout is
- * renewed by every byte a slow client sends):
+ * GET (and HEAD) of /metrics, and of / for a page that links to it, as
+ * the Prometheus exporters have; another method there is 405 with the
+ * methods allowed, another path 404. The port may be reachable by more
+ * than the Prometheus server, so a connection is bounded as a whole,
+ * not only byte by byte (evhttp's own timeout is renewed by every byte a
+ * slow client sends):
  *
  *	- METRICS_DEADLINE_MS from accept to the end of the reply, then
  *	  it is shut down, whatever it is doing;
@@ -252,17 +254,61 @@ metrics_sample(struct evbuffer *out, const char *name,
 		evbuffer_add_printf(out, " %.9g\n", v);
 }
 
+/*
+ * GET and HEAD only: 405 says so, with Allow (RFC 9110 15.5.6), which
+ * evhttp_send_error() would drop with the other headers.
+ */
+static int
+method_ok(struct evhttp_request *req)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*out;
+
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET ||
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+		return 1;
+	if ((out = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 405, "Method Not Allowed");
+		return 0;
+	}
+	evbuffer_add_printf(out, "405 Method Not Allowed: GET or HEAD\n");
+	evhttp_add_header(h, "Allow", "GET, HEAD");
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(h, "Connection", "close");
+	evhttp_send_reply(req, 405, "Method Not Allowed", out);
+	evbuffer_free(out);
+	return 0;
+}
+
+static void
+index_page(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer	*out;
+
+	(void)arg;
+	if (!method_ok(req))
+		return;
+	if ((out = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 500, "Internal Server Error");
+		return;
+	}
+	evbuffer_add_printf(out, "<!DOCTYPE html>\n<html><head><title>smtprobed"
+	    "</title></head>\n<body><h1>smtprobed</h1>\n<p>Mail delivery "
+	    "probes: <a href=\"/metrics\">metrics</a></p>\n</body></html>\n");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/html; charset=utf-8");
+	evhttp_send_reply(req, 200, "OK", out);
+	evbuffer_free(out);
+}
+
 static void
 handle(struct evhttp_request *req, void *arg)
 {
 	struct metrics	*m = arg;
 	struct evbuffer	*out;
 
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
-	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
-		evhttp_send_error(req, 405, "Method Not Allowed");
+	if (!method_ok(req))
 		return;
-	}
 	if ((out = evbuffer_new()) == NULL) {
 		evhttp_send_error(req, 500, "Internal Server Error");
 		return;
@@ -321,8 +367,13 @@ metrics_listen(struct event_base *base, const struct sockaddr_storage *ss,
 	evhttp_set_max_body_size(m->http, 0);
 	/* between two reads or writes; the deadline bounds the whole */
 	evhttp_set_timeout(m->http, METRICS_DEADLINE_MS / 1000);
-	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	/* evhttp answers 501 to what it does not allow: we answer 405 */
+	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
 	evhttp_set_cb(m->http, "/metrics", handle, m);
+	evhttp_set_cb(m->http, "/", index_page, m);
 	evhttp_set_gencb(m->http, notfound, NULL);
 	if ((bound = evhttp_bind_socket_with_handle(m->http, addr, port)) ==
 	    NULL) {

@@ -1833,9 +1833,9 @@ ROW_OUT=$T_DIR/d6-metrics.txt
 $PY -c 'import sys, urllib.request
 sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
     "http://127.0.0.1:$D6_METRICS/metrics" >"$ROW_OUT" 2>&1
-grep_row "$ROW_OUT" '^smtprobed_store_failing 1$'
-grep_row "$ROW_OUT" '^smtprobed_store_corrupt 1$'
-grep_row "$ROW_OUT" '^smtprobed_store_dropped_total [1-9][0-9]*$'
+grep_row "$ROW_OUT" '^smtprobe_store_failing 1$'
+grep_row "$ROW_OUT" '^smtprobe_store_corrupt 1$'
+grep_row "$ROW_OUT" '^smtprobe_store_dropped_total [1-9][0-9]*$'
 dend
 kill -TERM "$D6_PID" 2>/dev/null
 wait_exit "$D6_PID" 5

@@ -9,8 +9,14 @@
 #	ops.unit.security	systemd-analyze security --offline rates it <= 1.5
 #	ops.metrics.*		a running smtprobed serves /metrics that promtool
 #				accepts, with the families the dashboard and the
-#				rules use; other paths are 404
+#				rules use, one prefix (smtprobe_) besides the
+#				process_* of the client libraries, the audit's
+#				duration below the millisecond; a page at /,
+#				405 with Allow for another method, 404 elsewhere
 #	ops.rules		promtool check rules on the shipped rules
+#	ops.rules.unit		promtool test rules (tests/lib/rules.test.yml):
+#				each state raises its one alert
+#	ops.scrape-config	promtool check config on the shipped example
 #	ops.dashboard		the shipped Grafana dashboard is JSON whose
 #				queries use only metrics the daemon exports
 #	ops.shard		shard = 1/2 and 2/2 split one config: disjoint,
@@ -84,15 +90,16 @@ else
 fi
 
 # ---- metrics ----
-scrape() {	# scrape URL: body on stdout, "HTTP CODE" on stderr
-	python3 - "$1" <<-'EOF'
+scrape() {	# scrape URL [METHOD]: body on stdout, "HTTP CODE" on stderr
+	python3 - "$1" "${2:-GET}" <<-'EOF'
 	import sys, urllib.request, urllib.error
 	try:
-	    r = urllib.request.urlopen(sys.argv[1], timeout=5)
+	    q = urllib.request.Request(sys.argv[1], method=sys.argv[2])
+	    r = urllib.request.urlopen(q, timeout=5)
 	    sys.stdout.write(r.read().decode())
 	    sys.stderr.write("HTTP %d %s\n" % (r.status, r.headers.get("Content-Type")))
 	except urllib.error.HTTPError as e:
-	    sys.stderr.write("HTTP %d\n" % e.code)
+	    sys.stderr.write("HTTP %d Allow: %s\n" % (e.code, e.headers.get("Allow")))
 	EOF
 }
 
@@ -107,8 +114,14 @@ interval = 1s
 jitter = 0
 host-spacing = 0
 alert-after = 1
+# loopback only: a resolver that is not there answers at once
+resolver = 127.0.0.1:$DEAD
 
 [host 127.0.0.1:$DEAD]
+
+[domain audit.example]
+dns-only = yes
+interval = 1h
 EOF
 t_bg smtprobed-metrics "$SMTPROBED" -d -f "$T_DIR/m/smtprobed.conf"
 MPID=$T_BG_PID
@@ -142,21 +155,73 @@ if wait_port 127.0.0.1 "$MPORT"; then
 	grep -q "^smtprobe_findings{target=\"host:127.0.0.1:$DEAD\",finding=\"net.connect.refused\",severity=\"crit\"} 1$" \
 	    "$T_DIR/m/metrics.txt" || missing="$missing smtprobe_findings"
 	for fam in smtprobe_status smtprobe_alerts_open \
-	    smtprobe_phase_duration_seconds_count smtprobed_probes_total \
-	    smtprobed_store_rows_total smtprobed_dns_lookups_total \
-	    smtprobed_control_clients smtprobed_checks_in_flight; do
-		grep -q "^$fam" "$T_DIR/m/metrics.txt" || missing="$missing $fam"
+	    smtprobe_phase_duration_seconds_count smtprobe_probes_total \
+	    smtprobe_store_rows_total smtprobe_dns_lookups_total \
+	    smtprobe_control_clients smtprobe_checks_in_flight \
+	    smtprobe_interval_seconds 'smtprobe_build_info{version="' \
+	    process_start_time_seconds process_cpu_seconds_total \
+	    process_resident_memory_bytes process_open_fds; do
+		grep -qF "$fam" "$T_DIR/m/metrics.txt" || missing="$missing $fam"
 	done
 	if [ -z "$missing" ]; then
 		pass ops.metrics.families
 	else
 		fail ops.metrics.families "missing:$missing"
 	fi
+	# one prefix, and the client libraries' process_*
+	other=$(sed -n 's/^# TYPE \([^ ]*\) .*/\1/p' "$T_DIR/m/metrics.txt" |
+	    grep -vE '^(smtprobe_|process_)' | tr '\n' ' ')
+	if [ -z "$other" ]; then
+		pass ops.metrics.prefix
+	else
+		fail ops.metrics.prefix "families outside smtprobe_ and process_: $other"
+	fi
+	st=$(sed -n 's/^process_start_time_seconds \([0-9]*\)$/\1/p' "$T_DIR/m/metrics.txt")
+	if [ -n "$st" ] && [ "$st" -le "$(date +%s)" ] &&
+	    [ "$st" -ge "$(( $(date +%s) - 300 ))" ]; then
+		pass ops.metrics.start-time
+	else
+		fail ops.metrics.start-time "process_start_time_seconds \"$st\""
+	fi
+	# the audit's duration in seconds below the millisecond: one of three
+	# runs that take some microseconds shows more than three decimals
+	sub=
+	for i in 1 2 3; do
+		"$SMTPROBE" probe -s "$T_DIR/m/control.sock" audit.example \
+		    >/dev/null 2>&1
+		v=$(scrape "http://127.0.0.1:$MPORT/metrics" 2>/dev/null |
+		    sed -n 's/^smtprobe_audit_duration_seconds{target="domain:audit.example"} //p')
+		case $v in
+		*.[0-9][0-9][0-9][0-9]* | *e-*) sub=$v; break ;;
+		esac
+	done
+	if [ -n "$sub" ]; then
+		pass ops.metrics.audit-duration
+	else
+		fail ops.metrics.audit-duration "last value \"$v\": whole milliseconds"
+	fi
 	scrape "http://127.0.0.1:$MPORT/other" >/dev/null 2>"$T_DIR/m/http404.txt"
 	if grep -q '^HTTP 404' "$T_DIR/m/http404.txt"; then
 		pass ops.metrics.404
 	else
 		fail ops.metrics.404 "$(cat "$T_DIR/m/http404.txt")"
+	fi
+	for path in /metrics /; do
+		scrape "http://127.0.0.1:$MPORT$path" POST >/dev/null \
+		    2>"$T_DIR/m/http405.txt"
+		if grep -q '^HTTP 405 Allow: GET, HEAD$' "$T_DIR/m/http405.txt"; then
+			pass "ops.metrics.405$path"
+		else
+			fail "ops.metrics.405$path" "$(cat "$T_DIR/m/http405.txt")"
+		fi
+	done
+	scrape "http://127.0.0.1:$MPORT/" >"$T_DIR/m/index.html" \
+	    2>"$T_DIR/m/httpindex.txt"
+	if grep -q '^HTTP 200 text/html' "$T_DIR/m/httpindex.txt" &&
+	    grep -q '<a href="/metrics">' "$T_DIR/m/index.html"; then
+		pass ops.metrics.index
+	else
+		fail ops.metrics.index "$(cat "$T_DIR/m/httpindex.txt" "$T_DIR/m/index.html")"
 	fi
 	# every metric the rules and the dashboard name is one we export;
 	# a file that names none (moved, renamed, or the pattern gone stale)
@@ -190,6 +255,22 @@ then
 	pass ops.rules
 else
 	fail ops.rules "${out:-promtool missing}"
+fi
+if command -v promtool >/dev/null 2>&1 &&
+    out=$(cd "$T_TOP/tests/lib" && promtool test rules rules.test.yml 2>&1)
+then
+	pass ops.rules.unit
+else
+	fail ops.rules.unit "${out:-promtool missing}"
+fi
+if command -v promtool >/dev/null 2>&1 &&
+    out=$(cd "$T_TOP/conf/prometheus" && promtool check config prometheus.yml 2>&1) &&
+    grep -q 'job_name: smtprobed$' "$T_TOP/conf/prometheus/prometheus.yml" &&
+    grep -q 'up{job="smtprobed"}' "$T_TOP/conf/prometheus/smtprobe.rules.yml"
+then
+	pass ops.scrape-config
+else
+	fail ops.scrape-config "${out:-promtool missing, or the job is not smtprobed}"
 fi
 if python3 -m json.tool "$T_TOP/conf/grafana/smtprobe.json" >/dev/null 2>&1
 then
