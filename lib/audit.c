@@ -1381,6 +1381,7 @@ audit_start(struct event_base *base, struct dns_resolver *res,
 	}
 	a->t0 = util_now_us();
 	a->spf_now = util_wall();
+	a->r.minimal = p->minimal;
 
 	if (p->host_mode) {
 		a->r.host_mode = 1;

@@ -99,6 +99,9 @@ struct audit_result {
 	char		 domain[AUDIT_NAME_MAX];
 	enum dns_status	 mx_status;
 	int		 host_mode;	/* one host: no MX, no domain records */
+	int		 minimal;	/* only what sessions need (MX and
+					   addresses): the records were not
+					   audited again (audit_params.minimal) */
 	int		 null_mx;
 	struct audit_mx	 mx[AUDIT_MX_MAX];
 	int		 nmx;

@@ -183,6 +183,7 @@ json_dns(const struct audit_result *a)
 	    json_string(dns_status_name(a->mx_status)));
 	json_object_set_new(o, "null_mx", json_boolean(a->null_mx));
 	json_object_set_new(o, "host_mode", json_boolean(a->host_mode));
+	json_object_set_new(o, "minimal", json_boolean(a->minimal));
 	for (m = 0; m < a->nmx; m++) {
 		const struct audit_mx	*mx = &a->mx[m];
 		json_t			*jm = json_object(), *ja = json_array();
@@ -366,7 +367,8 @@ report_summary_json(const struct check_report *rep)
 	json_object_set_new(o, "findings", fa);
 	/* ms with microseconds, as the sessions': the metrics want them */
 	json_object_set_new(o, "dns", rep->audit != NULL ? json_pack(
-	    "{s:f,s:o}", "ms", (double)rep->audit->us / 1000.0, "mta_sts_mode",
+	    "{s:f,s:b,s:o}", "ms", (double)rep->audit->us / 1000.0, "minimal",
+	    rep->audit->minimal, "mta_sts_mode",
 	    rep->audit->mtasts_valid ?
 	    json_string(mtasts_mode_name(rep->audit->mtasts.mode)) :
 	    json_null()) : json_null());

@@ -621,8 +621,9 @@ tls_inspect(SSL *ssl, const char *host, struct tls_info *info)
 	if (info->nchain > 0) {
 		int64_t left = info->chain[0].not_after - now;
 
-		info->days_left = (int)(left >= 0 ? left / 86400 :
-		    -((-left + 86399) / 86400));
+		/* whole days, as a calendar counts them: 2 days and 16
+		   minutes past is -2 */
+		info->days_left = (int)(left / 86400);
 		/* judge validity by the clock, whatever the verifier said */
 		if (info->chain[0].not_after != 0 && info->chain[0].not_after < now)
 			info->verify_flags |= TLS_V_EXPIRED;
@@ -699,12 +700,26 @@ untrusted_why(const struct tls_info *info, char *buf, size_t sz)
  * was not updated when the CA replaced it), or one of the chain built
  * here (a root of the trust store).
  */
+/* "2 days ago": whole days elapsed since t (2 days and 16 minutes: 2). */
+static const char *
+ago(int64_t t, int64_t now, char *buf, size_t sz)
+{
+	int64_t	 d = (now - t) / 86400;
+
+	if (d < 1)
+		snprintf(buf, sz, "less than a day ago");
+	else
+		snprintf(buf, sz, "%lld day%s ago", (long long)d, d == 1 ? "" :
+		    "s");
+	return buf;
+}
+
 static void
 chain_expired(const struct tls_info *info, const char *host,
     const char *addr, int port, struct finding_list *fl)
 {
 	const struct tls_cert	*c;
-	char			 t1[32], t2[32];
+	char			 t1[32], t2[32], a[32];
 	int64_t			 now = util_wall();
 	int			 i;
 
@@ -715,11 +730,11 @@ chain_expired(const struct tls_info *info, const char *host,
 			continue;
 		finding_add(fl, F_TLS_CERT_EXPIRED, -1, host, addr, port,
 		    "the chain sent has an expired intermediate: subject=%s"
-		    " notAfter=%s (%lld days ago), certificate %d of %d; the"
+		    " notAfter=%s (%s), certificate %d of %d; the"
 		    " server's own certificate is valid until %s: replace the"
 		    " intermediate with the CA's current one", c->subject,
 		    iso_time(c->not_after, t1, sizeof(t1)),
-		    (long long)((now - c->not_after + 86399) / 86400), i + 1,
+		    ago(c->not_after, now, a, sizeof(a)), i + 1,
 		    info->nchain, t2);
 		return;
 	}
@@ -754,7 +769,8 @@ tls_findings(const struct tls_info *info, enum tls_need need, int warn_days,
     struct finding_list *fl)
 {
 	const struct tls_cert	*leaf;
-	char			 t1[32], why[TLS_NAME_MAX * 2 + 200];
+	char			 t1[32], a[32], why[TLS_NAME_MAX * 2 + 200];
+	int64_t			 now = util_wall();
 	int			 sev_req = need == TLS_NEED_VERIFY ? SEV_CRIT :
 				    SEV_WARN;
 
@@ -776,11 +792,13 @@ tls_findings(const struct tls_info *info, enum tls_need need, int warn_days,
 		return;
 	}
 	leaf = &info->chain[0];
-	if ((info->verify_flags & TLS_V_EXPIRED) && info->days_left < 0)
+	if ((info->verify_flags & TLS_V_EXPIRED) && leaf->not_after != 0 &&
+	    leaf->not_after < now)
 		finding_add(fl, F_TLS_CERT_EXPIRED, info->dane_ee ? SEV_WARN :
-		    -1, host, addr, port, "notAfter=%s (%d days ago) subject=%s%s",
-		    iso_time(leaf->not_after, t1, sizeof(t1)), -info->days_left,
-		    leaf->subject, info->dane_ee ? DANE_EE_DATES : "");
+		    -1, host, addr, port, "notAfter=%s (%s) subject=%s%s",
+		    iso_time(leaf->not_after, t1, sizeof(t1)),
+		    ago(leaf->not_after, now, a, sizeof(a)), leaf->subject,
+		    info->dane_ee ? DANE_EE_DATES : "");
 	else if (info->verify_flags & TLS_V_EXPIRED)
 		chain_expired(info, host, addr, port, fl);
 	else if (info->verify_flags & TLS_V_NOT_YET_VALID)

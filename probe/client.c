@@ -190,14 +190,37 @@ print_show(json_t *r)
 	}
 	if (json_is_object(last)) {
 		json_t	*ss = json_object_get(last, "sessions"), *s;
+		json_t	*dns = json_object_get(last, "dns");
+		char	 aw[32];
 
-		printf("\nlast run %s\n", when(num(last, "at"), w, sizeof(w)));
+		/* a minimal run judged with the records of an earlier audit */
+		printf("\nlast run %s", when(num(last, "at"), w, sizeof(w)));
+		if (!json_is_object(dns))
+			printf(", no DNS (addresses given)\n");
+		else if (!json_is_true(json_object_get(dns, "minimal")))
+			printf(", DNS audited\n");
+		else if (num(last, "audited_at") > 0)
+			printf(", DNS not audited again: records as of %s\n",
+			    when(num(last, "audited_at"), aw, sizeof(aw)));
+		else
+			printf(", DNS not audited (MX and addresses only)\n");
 		json_array_foreach(ss, i, s)
 			printf("  %s [%s]:%lld %s\n", str(s, "host"),
 			    str(s, "addr"), (long long)num(s, "port"),
 			    str(s, "outcome"));
 		print_findings(last);
 	}
+}
+
+/* A session's DNS column: "audited", "cached" (a minimal run) or "-". */
+static const char *
+audit_word(json_t *full)
+{
+	if (json_is_true(full))
+		return "audited";
+	if (json_is_false(full))
+		return "cached";
+	return "-";
 }
 
 static void
@@ -207,22 +230,29 @@ print_history(json_t *r)
 	size_t	 i;
 	char	 w[32];
 
+	/* DNS: whether the session's run audited the records again */
 	a = json_object_get(h, "sessions");
 	if (json_array_size(a) > 0)
-		printf("%-21s %-30s %-39s %5s %-8s %5s %-4s %8s\n", "WHEN",
-		    "HOST", "ADDR", "PORT", "OUTCOME", "CODE", "SEV", "MS");
+		printf("%-21s %-30s %-39s %5s %-8s %5s %-4s %8s %s\n", "WHEN",
+		    "HOST", "ADDR", "PORT", "OUTCOME", "CODE", "SEV", "MS",
+		    "DNS");
 	json_array_foreach(a, i, e)
-		printf("%-21s %-30s %-39s %5lld %-8s %5lld %-4s %8.1f\n",
+		printf("%-21s %-30s %-39s %5lld %-8s %5lld %-4s %8.1f %s\n",
 		    when(num(e, "at"), w, sizeof(w)), str(e, "host"),
 		    str(e, "addr"), (long long)num(e, "port"),
 		    str(e, "outcome"), (long long)num(e, "code"),
-		    str(e, "worst"), num(e, "duration_us") / 1000.0);
+		    str(e, "worst"), num(e, "duration_us") / 1000.0,
+		    audit_word(json_object_get(e, "full_audit")));
 	a = json_object_get(h, "audits");
 	if (json_array_size(a) > 0)
-		printf("\n%-21s %-8s %s\n", "AUDIT", "SEV", "MS");
+		printf("\n%-21s %-8s %8s %s\n", "AUDIT", "SEV", "MS", "KIND");
 	json_array_foreach(a, i, e)
-		printf("%-21s %-8s %lld\n", when(num(e, "at"), w, sizeof(w)),
-		    str(e, "worst"), (long long)num(e, "duration_ms"));
+		printf("%-21s %-8s %8lld %s\n", when(num(e, "at"), w, sizeof(w)),
+		    str(e, "worst"), (long long)num(e, "duration_ms"),
+		    json_is_false(json_object_get(e, "full_audit")) ?
+		    "minimal: MX and addresses, records not audited again" :
+		    json_is_true(json_object_get(e, "full_audit")) ? "full" :
+		    "-");
 	a = json_object_get(h, "alerts");
 	if (json_array_size(a) > 0)
 		printf("\n%-21s %-10s %-26s %-30s %5s %s\n", "ALERT EVENT",
@@ -372,6 +402,43 @@ usage_line(FILE *fp, const struct ctl_command *c)
 }
 
 /*
+ * Whether each audit, and the sessions of its run, audited the DNS
+ * again or only looked up what the sessions needed (a minimal run):
+ * "full_audit" from the records' "minimal", given to the sessions of
+ * the same run (the same "at": the run's start). Both lists are newest
+ * first, so one pass over each. Rows stored before the records said so,
+ * and sessions of runs without an audit (or whose audit the limit left
+ * out), get no "full_audit".
+ */
+static void
+mark_audits(json_t *h)
+{
+	json_t		*aud = json_object_get(h, "audits");
+	json_t		*ses, *a, *x, *min;
+	json_int_t	 at;
+	size_t		 i, j = 0, na = json_array_size(aud);
+
+	json_array_foreach(aud, i, a) {
+		min = json_object_get(json_object_get(a, "records"), "minimal");
+		if (json_is_boolean(min))
+			json_object_set_new(a, "full_audit",
+			    json_boolean(!json_is_true(min)));
+	}
+	ses = json_object_get(h, "sessions");
+	json_array_foreach(ses, i, x) {
+		at = json_integer_value(json_object_get(x, "at"));
+		while (j < na && json_integer_value(json_object_get(
+		    json_array_get(aud, j), "at")) > at)
+			j++;
+		if (j < na && json_integer_value(json_object_get(
+		    json_array_get(aud, j), "at")) == at &&
+		    (a = json_object_get(json_array_get(aud, j),
+		    "full_audit")) != NULL)
+			json_object_set(x, "full_audit", a);
+	}
+}
+
+/*
  * Commands answered a page at a time (CTL_PAGED): ask for page after
  * page and print them as one reply, as if the daemon had sent it at
  * once: targets to the last one, history to --limit rows of each kind
@@ -485,6 +552,7 @@ paged(const char *sock, const struct ctl_command *cmd, json_t *req,
 		json_object_set_new(abody, "limit", json_integer(limit));
 		json_object_set_new(abody, "truncated", json_boolean(cut ||
 		    !json_is_null(json_object_get(body, "next"))));
+		mark_audits(abody);
 	}
 	on_reply(all, c);
 	rv = 0;

@@ -208,6 +208,7 @@ run_done(struct check *chk, void *arg)
 	json_t			*o;
 	const char		*status;
 	int			 i, full = t->run_full;
+	json_int_t		 audited_at;
 
 	d->checks--;
 	d->probes_run++;
@@ -289,10 +290,17 @@ run_done(struct check *chk, void *arg)
 	 * and to whoever asked; kept for 10 000 domains it would cost
 	 * gigabytes.
 	 */
+	/* when the records were last audited: this run, or one before */
+	audited_at = rep->audit != NULL && !rep->audit->minimal ?
+	    t->run_started : t->last != NULL ? json_integer_value(
+	    json_object_get(t->last, "audited_at")) : 0;
 	json_decref(t->last);
 	t->last = report_summary_json(rep);
 	json_object_set_new(t->last, "at", json_integer(t->run_started));
 	json_object_set_new(t->last, "full_audit", json_boolean(full));
+	if (audited_at > 0)
+		json_object_set_new(t->last, "audited_at",
+		    json_integer(audited_at));
 	check_free(chk);
 	t->running = NULL;
 	smtprobed_confref_put(t->run_cref);

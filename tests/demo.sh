@@ -14,7 +14,14 @@
 . "$T_LIB/nsd.sh"
 
 T_KEEP=${T_KEEP:-0}
+T_QUIET=1
 t_init demo
+# Ctrl-C reaches every process of the terminal's group: smtprobed stops
+# on its own and this script goes on after it (bash acts on SIGINT only
+# when its child did not handle it), then the EXIT trap stops Postfix and
+# NSD and removes the directory; a demo stopped so ends with 0, also
+# when Ctrl-C comes while it sets up.
+trap 'echo; echo "demo: stopping"; exit 0' INT
 SMTPROBED=$T_TOP/probe/smtprobed
 for b in "$SMTPROBE" "$SMTPROBED" "$T_TOP/tests/tools/dnsq"; do
 	[ -x "$b" ] || { echo "demo: $b not built (make)" >&2; exit 1; }
@@ -50,8 +57,10 @@ zone good.example '@ MX 10 mx.test.example.' \
     '_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@good.example"'
 zone expired.example '@ MX 10 mx.test.example.' \
     '@ TXT "v=spf1 +all"'
+# two SPF records (two TXT records, each "v=spf1 ...": spf.multiple)
 zone lame.example '@ MX 10 mx.lame.example.' \
-    '@ TXT "v=spf1 -all" "v=spf1 mx -all"'
+    '@ TXT "v=spf1 -all"' \
+    '@ TXT "v=spf1 mx -all"'
 zone relay.example '@ MX 10 mx.test.example.' \
     '@ TXT "v=spf1 mx -all"' \
     '_dmarc TXT "v=DMARC1; p=none"'
@@ -109,7 +118,8 @@ demo: smtprobed runs in the foreground with $CONF
       In another terminal:
         $SMTPROBE status  -s $T_DIR/control.sock
         $SMTPROBE targets -s $T_DIR/control.sock
-        $SMTPROBE show domain:expired.example -s $T_DIR/control.sock
+        $SMTPROBE show expired.example -s $T_DIR/control.sock
+        $SMTPROBE probe lame.example -s $T_DIR/control.sock
         $SMTPROBE follow  -s $T_DIR/control.sock
         $SMTPROBE check --resolver $NSD_ADDR --ca-file $T_DIR/ca/ca.crt \\
             --allow-private -p $PF_OK good.example
@@ -119,3 +129,4 @@ demo: smtprobed runs in the foreground with $CONF
 
 EOF
 "$SMTPROBED" -d -f "$CONF"
+echo "demo: smtprobed stopped; stopping Postfix and NSD, removing $T_DIR"

@@ -68,7 +68,9 @@ t_cleanup() {
 		    "$T_DIR/.command-not-found" | paste -sd, -), which do(es) not exist"
 	fi
 	if [ -n "$T_DIR" ]; then
-		echo "# $T_NAME: $T_PASSED passed, $T_FAILED failed," \
+		# T_QUIET: not a test (the demo): no tally
+		[ -n "${T_QUIET:-}" ] ||
+		    echo "# $T_NAME: $T_PASSED passed, $T_FAILED failed," \
 		    "$T_SKIPPED skipped in $(( $(date +%s) - T_START ))s"
 		if [ "$T_FAILED" -ne 0 ] || [ "${T_KEEP:-0}" = 1 ]; then
 			echo "# logs kept in $T_DIR"

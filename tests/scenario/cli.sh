@@ -21,6 +21,9 @@
 #	cli.history.*		--since/--until/--limit forms, or refusals
 #	cli.status.human	uptime and sizes in words
 #	cli.targets.running	a target in a run shows as running
+#	cli.dns-audit.*		show and history say which runs audited the
+#				DNS and which used the records of an earlier
+#				audit (a private NSD)
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
@@ -408,6 +411,68 @@ crow cli.targets.running 0 "$SMTPROBE" -s "$SOCK" targets
 out_has "^host:127\\.0\\.0\\.1:$TARPIT +host +running +0 +- +running now$"
 out_has "^host:127\\.0\\.0\\.1:$DEAD1 +host +crit +0 +20[0-9-]+ [0-9:]+Z +in [0-9]+[smh]( [0-9]+[smh])?$"
 end_row
+
+# ---- runs that did not audit the DNS again ---------------------------
+
+# A second daemon, on a private NSD: a domain whose MX is 127.0.0.1 on a
+# closed port, a run a second, the records audited once an hour: the
+# first run audits, the next ones only look up MX and addresses.
+. "$T_LIB/nsd.sh"
+if nsd_setup "$T_DIR/nsd" "$(free_port)" >"$T_DIR/nsd-setup.log" 2>&1; then
+	printf '$ORIGIN min.test.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n@ MX 10 mx\nmx A 127.0.0.1\n@ TXT "v=spf1 -all"\n' \
+	    >"$T_DIR/nsd/min.test.zone"
+	nsd_zone min.test "$T_DIR/nsd/min.test.zone"
+fi
+if nsd_start >>"$T_DIR/nsd-setup.log" 2>&1; then
+	cat >"$T_DIR/m.conf" <<EOF
+[daemon]
+state-dir = $T_DIR/mstate
+control-socket = $T_DIR/m.sock
+interval = 1s
+dns-interval = 1h
+jitter = 0
+host-spacing = 0
+resolver = $NSD_ADDR
+
+[domain min.test]
+ports = $DEAD1
+allow-private = yes
+EOF
+	t_bg smtprobed-m "$SMTPROBED" -d -f "$T_DIR/m.conf"
+	n=0
+	until [ "$("$SMTPROBE" -s "$T_DIR/m.sock" status --json 2>/dev/null |
+	    sed -n 's/.*"probes_run":\([0-9]*\).*/\1/p')" -ge 3 ] 2>/dev/null ||
+	    [ $n -ge 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 1		# the store's writer
+	crow cli.dns-audit.show 0 "$SMTPROBE" -s "$T_DIR/m.sock" show min.test
+	out_has '^last run 20[0-9-]+ [0-9:]+Z, DNS not audited again: records as of 20[0-9-]+ [0-9:]+Z$'
+	end_row
+	crow cli.dns-audit.history 0 "$SMTPROBE" -s "$T_DIR/m.sock" history min.test
+	out_has '^WHEN +HOST +ADDR +PORT +OUTCOME +CODE +SEV +MS +DNS$'
+	out_has "^20[0-9-]+ [0-9:]+Z +mx\\.min\\.test +127\\.0\\.0\\.1 +$DEAD1 .* cached$"
+	out_has "^20[0-9-]+ [0-9:]+Z +mx\\.min\\.test +127\\.0\\.0\\.1 +$DEAD1 .* audited$"
+	out_has '^AUDIT +SEV +MS +KIND$'
+	out_has ' full$'
+	out_has ' minimal: MX and addresses, records not audited again$'
+	end_row
+	crow cli.dns-audit.history-json 0 "$SMTPROBE" -s "$T_DIR/m.sock" history \
+	    --json min.test
+	python3 - "$ROW_OUT" >"$T_DIR/marks" 2>&1 <<'PY' || why "$(cat "$T_DIR/marks")"
+import json, sys
+h = json.load(open(sys.argv[1]))["history"]
+full = {a["at"]: a["full_audit"] for a in h["audits"]}
+assert True in full.values() and False in full.values(), full
+for s in h["sessions"]:
+    assert s["full_audit"] == full[s["at"]], (s["at"], s.get("full_audit"))
+assert any(not a["full_audit"] and a["records"]["minimal"] for a in h["audits"])
+PY
+	end_row
+else
+	fail cli.dns-audit "NSD did not start: $(tail -n 3 "$T_DIR/nsd-setup.log")"
+fi
 
 # ---- follow: the daemon goes away ------------------------------------
 

@@ -656,6 +656,17 @@ if command -v setpriv >/dev/null; then
 	cq match 0.ok true
 	dend
 
+	# a member by a supplementary group is one too (SO_PEERGROUPS)
+	drow daemon.ctl.peercred.supplementary-group
+	ROW_OUT=$T_DIR/peercred-supplementary.out
+	ROW_CMD="setpriv --reuid=nobody --regid=daemon --groups=nogroup smtprobe status"
+	timeout 10 setpriv --reuid=nobody --regid=daemon --groups=nogroup \
+	    "$SMTPROBE" status --json -s "$D4_SOCK" >"$ROW_OUT" 2>&1
+	ROW_RC=$?
+	want_rc 0
+	cq match 0.ok true
+	dend
+
 	drow daemon.ctl.peercred.refused
 	ROW_OUT=$T_DIR/peercred-refused.out
 	ROW_CMD="setpriv --reuid=nobody --regid=daemon smtprobe status"

@@ -4,6 +4,9 @@
 #	ops.install		make install into a DESTDIR puts every file in
 #				its FHS place; make uninstall removes them and
 #				keeps the configuration
+#	ops.install.prefix-local
+#				with PREFIX=/usr/local the daemon reads its
+#				configuration where make install put it
 #	ops.unit.verify		systemd-analyze verify is clean on the units (service
 #				and socket)
 #	ops.unit.security	systemd-analyze security --offline rates it <= 1.5
@@ -63,6 +66,39 @@ then
 else
 	T_SHOW_LOGS+=("$T_DIR/install.log")
 	fail ops.install "make install failed"
+fi
+
+# ---- PREFIX=/usr/local: installed and read from the same place ----
+L=$T_DIR/localdest
+if make -s -C "$T_TOP" install PREFIX=/usr/local DESTDIR="$L" \
+    >"$T_DIR/install-local.log" 2>&1; then
+	why_local=
+	[ -f "$L/usr/local/etc/smtprobed/smtprobed.conf" ] ||
+	    why_local="$why_local no usr/local/etc/smtprobed/smtprobed.conf;"
+	"$L/usr/local/sbin/smtprobed" -h 2>&1 |
+	    grep -q -- '-f FILE .*\[/usr/local/etc/smtprobed/smtprobed\.conf\]' ||
+	    why_local="$why_local smtprobed -h does not name /usr/local/etc/smtprobed/smtprobed.conf;"
+	grep -q '^ExecStart=/usr/local/sbin/smtprobed -f /usr/local/etc/smtprobed/smtprobed.conf$' \
+	    "$L/usr/local/lib/systemd/system/smtprobed.service" ||
+	    why_local="$why_local ExecStart is not /usr/local's;"
+	# what make install put there is what it reads without -f
+	if [ -z "$why_local" ] && command -v unshare >/dev/null 2>&1; then
+		out=$(unshare -m sh -c "mount --bind '$L/usr/local/etc' /usr/local/etc &&
+		    '$L/usr/local/sbin/smtprobed' -n" 2>/dev/null) ||
+		    why_local="$why_local smtprobed -n without -f: $out;"
+		case $out in
+		"/usr/local/etc/smtprobed/smtprobed.conf: configuration ok"*) ;;
+		*) why_local="$why_local smtprobed -n without -f said: $out;" ;;
+		esac
+	fi
+	if [ -z "$why_local" ]; then
+		pass ops.install.prefix-local
+	else
+		fail ops.install.prefix-local "$why_local"
+	fi
+else
+	T_SHOW_LOGS+=("$T_DIR/install-local.log")
+	fail ops.install.prefix-local "make install PREFIX=/usr/local failed"
 fi
 
 # ---- the unit ----

@@ -75,8 +75,10 @@ end_row
 row pf.tls.cert.expired 2 "127.0.0.1:$PF_EXPIRED" "${B[@]}"
 expect finding tls.cert.expired --layer tls --severity crit \
     --port "$PF_EXPIRED" --evidence "$(cert_date "$T_DIR/ca/expired.crt" end)"
+# it ended two days and some minutes ago: two whole days, not three
+expect finding tls.cert.expired --evidence '\(2 days ago\)'
 expect status crit
-expect tls --verified false --days-left-max -1
+expect tls --verified false --days-left-max -2 --days-left-min -2
 expect no-finding tls.cert.expiring
 expect no-finding tls.cert.hostname
 end_row

@@ -1234,7 +1234,11 @@ test_load_path(void **state)
 	rmdir(dir);
 }
 
-/* The shipped file loads, as shipped. */
+/*
+ * The shipped file loads, as shipped, with no target (nothing probed
+ * after make install); its example targets, uncommented, load as they
+ * say.
+ */
 static void
 test_shipped(void **state)
 {
@@ -1242,8 +1246,11 @@ test_shipped(void **state)
 	    "../../conf/smtprobed.conf", "../conf/smtprobed.conf" };
 	struct conf			*c = NULL;
 	const struct target	*d, *h;
-	char				*cause = NULL;
-	size_t				 i;
+	char				*cause = NULL, line[CONF_LINE_MAX + 2];
+	char				*text = NULL;
+	size_t				 i, len = 0;
+	FILE				*fp, *mem;
+	int				 examples = 0;
 
 	(void)state;
 	for (i = 0; i < N(paths); i++)
@@ -1253,6 +1260,28 @@ test_shipped(void **state)
 		fail_msg("conf/smtprobed.conf not found from here");
 	if (conf_load(paths[i], &c, &cause) != 0)
 		fail_msg("%s", cause);
+	assert_int_equal(c->ntargets, 0);
+	/* the daemon keys are commented out: their defaults hold */
+	assert_string_equal(c->daemon.state_dir, "/var/lib/smtprobed");
+	assert_int_equal(c->daemon.concurrency, 64);
+	conf_free(c);
+
+	/* from the first example section on, "#key" lines uncommented */
+	assert_non_null(fp = fopen(paths[i], "r"));
+	assert_non_null(mem = open_memstream(&text, &len));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strncmp(line, "#[", 2) == 0)
+			examples = 1;
+		if (examples && line[0] == '#' && line[1] != ' ' &&
+		    line[1] != '\n')
+			fputs(line + 1, mem);
+		else
+			fputs(line, mem);
+	}
+	fclose(fp);
+	fclose(mem);
+	c = load_ok(text);
+	free(text);
 	assert_int_equal(c->ntargets, 2);
 	d = conf_target_find(c, "domain:example.com");
 	h = conf_target_find(c, "host:mx.example.net:587");
@@ -1265,9 +1294,6 @@ test_shipped(void **state)
 	assert_int_equal(h->timeout_ms[PH_TLS], 20000);
 	assert_int_equal(h->interval_ms, 300000);
 	assert_int_equal(h->no_dns, 1);
-	/* the daemon keys are commented out: their defaults hold */
-	assert_string_equal(c->daemon.state_dir, "/var/lib/smtprobed");
-	assert_int_equal(c->daemon.concurrency, 64);
 	conf_free(c);
 }
 
