@@ -250,8 +250,13 @@ tls_ctx_new(const char *ca_file, char **cause)
 	}
 	if (ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(t->ctx, ca_file, NULL) != 1) {
+			char	 why[128];
+
+			/* in plain words, not OpenSSL's codes, when we can */
+			if (tls_ca_file_check(ca_file, why, sizeof(why)) == 0)
+				tls_last_error(why, sizeof(why));
 			snprintf(buf, sizeof(buf), "%s: cannot load CA file: %s",
-			    ca_file, tls_last_error((char[128]){0}, 128));
+			    ca_file, why);
 			*cause = buf;
 			tls_ctx_free(t);
 			return NULL;

@@ -135,6 +135,16 @@ crow cli.check.domain-id.host-setting 3 "$SMTPROBE" check -n \
 err_has '--addr: a setting of a host'
 end_row
 
+# the same words from smtprobe check, not OpenSSL's codes
+for f in nosuch.pem text.pem; do
+	printf 'not a certificate\n' >"$T_DIR/text.pem"
+	crow "cli.check.ca-file.$f" 3 "$SMTPROBE" check --tls verify \
+	    --ca-file "$T_DIR/$f" 127.0.0.1:25
+	err_has "$f: cannot load CA file: (No such file or directory|holds no PEM certificate)\$"
+	grep -q 'error:[0-9A-F]\{8\}' "$ROW_ERR" && why "an OpenSSL error code"
+	end_row
+done
+
 # ---- smtprobed -n: what the daemon could not use -------------------
 
 CONFN=0
