@@ -210,31 +210,31 @@ process_render(struct evbuffer *o, struct daemon *d)
 		closedir(dir);
 	}
 	metrics_family(o, "process_start_time_seconds", "gauge",
-	    "Start time of the process since unix epoch in seconds.");
+	    "When the process started, unix time");
 	metrics_sample(o, "process_start_time_seconds", NULL,
 	    (double)d->started);
 	if (ok && ticks > 0) {
 		metrics_family(o, "process_cpu_seconds_total", "counter",
-		    "Total user and system CPU time spent in seconds.");
+		    "CPU time the process has used, user and system, in seconds");
 		metrics_sample(o, "process_cpu_seconds_total", NULL,
 		    (double)(utime + stime) / (double)ticks);
 		metrics_family(o, "process_virtual_memory_bytes", "gauge",
-		    "Virtual memory size in bytes.");
+		    "Virtual memory the process has mapped, in bytes");
 		metrics_sample(o, "process_virtual_memory_bytes", NULL,
 		    (double)vsize);
 		metrics_family(o, "process_resident_memory_bytes", "gauge",
-		    "Resident memory size in bytes.");
+		    "Memory of the process resident in RAM, in bytes");
 		metrics_sample(o, "process_resident_memory_bytes", NULL,
 		    (double)rss * (double)page);
 	}
 	if (fds >= 0) {
 		metrics_family(o, "process_open_fds", "gauge",
-		    "Number of open file descriptors.");
+		    "Descriptors the process has open");
 		metrics_sample(o, "process_open_fds", NULL, fds);
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		metrics_family(o, "process_max_fds", "gauge",
-		    "Maximum number of open file descriptors.");
+		    "Descriptors the process may open (soft limit)");
 		metrics_sample(o, "process_max_fds", NULL, (double)rl.rlim_cur);
 	}
 }
