@@ -826,7 +826,8 @@ conf_target_find(const struct conf *c, const char *id)
 static int
 distance(const char *a, const char *b, int k)
 {
-	int	 row[2][VALUE_NAME_MAX + 32], *prev = row[0], *cur = row[1], *x;
+	int	 row[2][VALUE_NAME_MAX + 32];
+	int	*prev = row[0], *cur = row[1], *x;
 	int	 la = (int)strlen(a), lb = (int)strlen(b), i, j, lo, hi, v;
 	int	 best;
 
@@ -939,7 +940,8 @@ conf_target_match(const struct conf *c, const char *name,
 		if (keep != NULL && !keep(&c->targets[i], arg))
 			continue;
 		id = strchr(c->targets[i].id, ':') + 1;
-		if ((d = distance(want, id, best - 1 < k ? best - 1 : k)) < best) {
+		d = distance(want, id, best - 1 < k ? best - 1 : k);
+		if (d < best) {
 			best = d;
 			*closest = &c->targets[i];
 		}

@@ -60,7 +60,7 @@ enum ctl_cmd {
 				   unless null, goes in the next request's
 				   "cursor" for the page after */
 
-#define CTL_HISTORY_LIMIT_MAX	10000	/* history's "limit": 1 to this */
+#define CTL_HISTORY_LIMIT_MAX	10000	/* history's "limit": 1 to it */
 
 #define CTL_TIMEOUT_MS		(30 * 1000)	/* a reply, as a rule */
 /*

@@ -88,8 +88,8 @@ struct tls_info {
 					   depth in the chain verified */
 	char		 weak_sig_subject[TLS_NAME_MAX]; /* its subject */
 	char		 weak_sig[48];		/* its signature algorithm */
-	int		 days_left;		/* leaf notAfter - now, in whole days
-					   (toward 0: -2 two days and more past) */
+	int		 days_left;		/* leaf notAfter - now, whole
+					   days toward 0 (-2: 2 days past) */
 	int		 dane_checked;	/* TLSA records were given to the handshake */
 	int		 dane_usable;	/* of which usable for SMTP (DANE-TA/DANE-EE) */
 	int		 dane_ok;	/* a TLSA record matched the chain */

@@ -70,7 +70,8 @@ duration_words(json_int_t secs, char *buf, size_t sz)
 	for (i = 0; i < 3 && secs < u[i].s; i++)
 		;
 	if (i == 3 || secs % u[i].s / u[i + 1].s == 0)
-		snprintf(buf, sz, "%lld%s", (long long)(secs / u[i].s), u[i].unit);
+		snprintf(buf, sz, "%lld%s", (long long)(secs / u[i].s),
+		    u[i].unit);
 	else
 		snprintf(buf, sz, "%lld%s %lld%s", (long long)(secs / u[i].s),
 		    u[i].unit, (long long)(secs % u[i].s / u[i + 1].s),
