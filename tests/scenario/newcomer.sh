@@ -71,7 +71,7 @@ if git -C "$T_TOP" rev-parse --git-dir >/dev/null 2>&1; then
 	fi
 	done_row newcomer.clone
 else
-	echo "# newcomer.clone: skipped, $T_TOP is not a git tree"
+	skip newcomer.clone "$T_TOP is not a git tree"
 fi
 
 # ---- make demo, then Ctrl-C -----------------------------------------------
