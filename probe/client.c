@@ -104,7 +104,7 @@ print_status(json_t *r)
 {
 	json_t		*st = json_object_get(r, "store");
 	json_int_t	 up = num(r, "uptime");
-	char		 w[32], d[32], b[32];
+	char		 w[32], d[64], b[32];
 
 	printf("uptime        %s (since %s)\n", duration_words(up, d,
 	    sizeof(d)), when((json_int_t)time(NULL) - up, w, sizeof(w)));
@@ -138,7 +138,7 @@ print_targets(json_t *r)
 {
 	json_t	*a = json_object_get(r, "targets"), *t;
 	size_t	 i;
-	char	 w[32], n[40], d[32];
+	char	 w[32], n[80], d[64];
 	int	 running;
 
 	printf("%-40s %-7s %-8s %6s %-21s %s\n", "TARGET", "KIND", "STATUS",
