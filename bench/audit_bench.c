@@ -1,5 +1,5 @@
 /*
- * audit_bench.c - issue 3's wall-time budget measured in-process: one
+ * audit_bench.c - the domain check's wall-time budget measured in-process: one
  * full check of a domain (lib/check.c: the DNS audit and a session probe
  * to every MX address, on one loop) against the slowest single-address
  * session probe of the same addresses, alternating, round after round.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# audit_bench.sh - issue 3, point 6: the wall time of one domain check
-# (DNS audit + a session probe to each of 2 MX x 2 addresses) against
-# the slowest single session probe of the same addresses, measured in
-# the same run. By hand, not by CI. See bench/README.md.
+# audit_bench.sh - the wall time of one domain check (DNS audit + a
+# session probe to each of 2 MX x 2 addresses) against the slowest
+# single session probe of the same addresses, measured in the same run.
+# By hand, not by CI. See bench/README.md.
 #
 #	bench/audit_bench.sh [-n ROUNDS] [-w WARMUP]
 #
-# Budget: full check <= 1.5 x the slowest single probe (medians).
+# Budget: full check <= 1.5 x the slowest single probe (medians),
+# in-process and through the smtprobe command.
 #
 # Servers, all on loopback, all private to the run and stopped by PID:
 #   - Postfix (tests/lib/postfix.sh) with four extra listeners on one
@@ -39,7 +40,8 @@
 #
 # Needs root, postfix, nsd, openssl, python3 and tests/tools/dnsq. Run
 # "make" at the top first. Output: bench/out/audit/ (results.txt,
-# samples), the table on stdout, PASS/FAIL per budget.
+# samples), the report on stdout and in bench/results/ (bench/lib.sh),
+# PASS/FAIL per budget.
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
@@ -53,12 +55,11 @@ while getopts "n:w:" opt; do
 		exit 2 ;;
 	esac
 done
-BUDGET=1.5
-
 . "$TOP/tests/lib/common.sh"
 . "$T_LIB/ca.sh"
 . "$T_LIB/postfix.sh"
 . "$T_LIB/nsd.sh"
+. "$BENCH/lib.sh"
 
 if [ ! -f "$TOP/lib/libsmtprobe.a" ] || [ ! -x "$TOP/probe/smtprobe" ] ||
     [ ! -x "$TOP/tests/tools/dnsq" ]; then
@@ -73,9 +74,10 @@ for c in postfix nsd openssl python3; do
 	command -v "$c" >/dev/null ||
 	    { echo "bench: $c not found" >&2; exit 1; }
 done
-make -s -C "$BENCH" -f budgets.mk out/audit_bench || exit 1
+make -s -C "$BENCH" out/audit_bench || exit 1
 
 t_init audit-bench
+bench_begin audit_bench "$@"
 OUT=$BENCH/out/audit
 RES=$OUT/results.txt
 rm -rf "$OUT"
@@ -290,88 +292,9 @@ note "done"
 # --- report ------------------------------------------------------------------
 
 echo
-python3 - "$RES" "$OUT/samples" "$BUDGET" "$T_DIR/verdicts" <<'EOF' |
-import os, statistics, sys
-res, sdir, budget, verdicts = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
-kv = {}
-for line in open(res):
-    if "=" in line:
-        k, v = line.rstrip("\n").split("=", 1)
-        kv[k] = v
-def samples(name):
-    p = os.path.join(sdir, name + ".txt")
-    return [float(x) for x in open(p)] if os.path.exists(p) else []
-def med(v):
-    return statistics.median(v) if v else float("nan")
-out = []
-def row(label, val, base=None, unit="ms"):
-    r = f"{val / base:6.2f}x" if base else "       "
-    out.append(f"  {label:<52} {val:9.1f} {unit}  {r}")
-ok = True
-verd = []
-print("issue 3 point 6: domain check vs the slowest single session probe")
-print(f"  host: {kv.get('host.cpus')} CPUs, load {kv.get('host.load')}")
-print()
-print(f"in-process (bench/out/audit_bench), medians of {kv.get('inproc.rounds')} rounds, cold DNS cache each round")
-base = float(kv.get("inproc.single.max_ms", "nan"))
-row("slowest single session probe (baseline)", base)
-for a in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"):
-    if f"inproc.single.{a}_ms" in kv:
-        row(f"  single probe {a}", float(kv[f"inproc.single.{a}_ms"]), base)
-scpu = float(kv.get("inproc.single.cpu_ms", "nan"))
-row("  CPU of this process per single probe", scpu, base)
-conc = float(kv.get("inproc.conc.ms", "nan"))
-row("all 4 addresses at once, no DNS (2nd baseline)", conc, base)
-row("  CPU of this process for them", float(kv.get("inproc.conc.cpu_ms", "nan")), base)
-for d in ("d0", "d1"):
-    dom = kv.get(f"inproc.{d}.domain")
-    if dom is None:
-        continue
-    row(f"check {dom}: whole check", float(kv[f"inproc.{d}.full_ms"]), base)
-    row(f"  CPU of this process for the check", float(kv[f"inproc.{d}.cpu_ms"]), base)
-    row(f"  audit start -> sessions may start (mx_ms)", float(kv[f"inproc.{d}.mx_ms"]), base)
-    row(f"  whole DNS audit", float(kv[f"inproc.{d}.audit_ms"]), base)
-    row(f"  slowest session inside the check", float(kv[f"inproc.{d}.sess_max_ms"]), base)
-    out.append(f"  {'  sessions ok / status':<52} {kv[f'inproc.{d}.ok']}/{kv[f'inproc.{d}.sessions']} {kv[f'inproc.{d}.status']}")
-    out.append(f"  {'  median of per-round ratios':<52} {float(kv[f'inproc.{d}.ratio']):9.2f}")
-    out.append(f"  {'  whole check / all 4 at once without DNS':<52} {float(kv[f'inproc.{d}.vs_conc']):9.2f}")
-    if f"inproc.{d}.report_heap_bytes" in kv:
-        out.append(f"  {'  report: JSON text / jansson tree on the heap':<52} "
-                   f"{int(kv[f'inproc.{d}.report_json_bytes']):9d} B / "
-                   f"{int(kv[f'inproc.{d}.report_heap_bytes'])} B")
-print("\n".join(out)); out.clear()
-print()
-pairs = [tuple(map(float, l.split())) for l in open(os.path.join(sdir, "cli.pairs.txt"))] \
-    if os.path.exists(os.path.join(sdir, "cli.pairs.txt")) else []
-print(f"process (smtprobe check, wall time incl. start-up), medians of {len(pairs)} rounds")
-cbase = med(samples("cli.single.max"))
-row("slowest single `smtprobe check --addr` (baseline)", cbase)
-for a in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"):
-    s = samples(f"cli.single.{a}")
-    if s:
-        row(f"  single probe {a}", med(s), cbase)
-cfull = med(samples("cli.full"))
-row("`smtprobe check bench.example`", cfull, cbase)
-cratio = med([f / m for f, m in pairs if m > 0]) if pairs else float("nan")
-out.append(f"  {'  median of per-round ratios':<52} {cratio:9.2f}")
-print("\n".join(out)); out.clear()
-print()
-r0 = float(kv.get("inproc.d0.ratio_of_medians", "nan"))
-fails = [k for k in kv if k.endswith(".failed")] + \
-    (["inproc.failed_checks"] if kv.get("inproc.failed_checks", "0") != "0" else [])
-print("budgets")
-for name, val in (("audit.inproc", r0), ("audit.process", cfull / cbase if cbase else float("nan"))):
-    good = val <= budget
-    line = f"{'PASS' if good else 'FAIL'} {name}: full check / slowest single = {val:.2f} (budget <= {budget})"
-    print("  " + line)
-    verd.append(line)
-if fails:
-    line = "FAIL audit.runs: failed runs: " + ", ".join(fails)
-    print("  " + line)
-    verd.append(line)
-open(verdicts, "w").write("\n".join(verd) + "\n")
-EOF
-    tee "$OUT/report.txt"
+python3 "$BENCH/report.py" audit "$RES" "$OUT/samples" "$T_DIR/verdicts" |
+    bench_report
+bench_end
 while IFS= read -r line; do
 	case $line in
 	PASS\ *)	pass "bench.${line#PASS }" ;;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# daemon_bench.sh - issue 4, point 9: smtprobed with 10 000 targets. By
-# hand, not by CI. See bench/README.md.
+# daemon_bench.sh - smtprobed with 10 000 targets. By hand, not by CI.
+# See bench/README.md.
 #
-#	bench/daemon_bench.sh [-n TARGETS] [-i IDLE_S] [-b BIG] [-S] [-T]
+#	bench/daemon_bench.sh [-n TARGETS] [-i IDLE_S] [-b BIG] [-T]
 #
 # Budgets: the daemon's CPU while idle between probes < 1% of a core,
-# its RSS < 200 MiB, the store writing >= 20 000 results per second in
-# batches, and the scheduler's work per due target O(log n).
+# its RSS < 200 MiB, and the scheduler's work per due target O(log n).
+# (The store's write rate is bench/store_bench.sh's.)
 #
 # Everything stays on loopback and is stopped by PID:
 #   - bench/out/smtp_responder answers SMTP politely (no TLS) on TARGETS
@@ -31,45 +31,37 @@
 #   reload	(-b BIG, default 30 000; 0 skips) reload round trips of
 #		daemons with TARGETS and with BIG targets (interval 30d so
 #		nothing runs): how reload time grows with the target count
-#   store	bench/out/store_rate (lib/store.h: queue, writer thread,
-#		batches of 500) against bench/out/sqlite_base (the same
-#		rows straight into SQLite, same batch size), 3 runs each;
-#		tests/tools/store_bench too, reported apart (its exit
-#		status when it fails): -S skips
 #   scheduler	bench/out/tt_bench: lib/timetable pop+put per due target
 #		at n = 1e3 ... 1e6 (wall time, and instructions per cycle
 #		under callgrind when valgrind is installed): -T skips
 #
 # Needs root (many descriptors), python3, and "make" run at the top
-# (probe/smtprobed; tests/tools/store_bench is run when built). Output:
-# bench/out/daemon/
-# (results.txt, samples, report.txt), PASS/FAIL per budget.
+# (probe/smtprobed). Output: bench/out/daemon/ (results.txt, samples),
+# the report on stdout and in bench/results/ (bench/lib.sh), PASS/FAIL
+# per budget.
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
 N=${TARGETS:-10000}
 IDLE=${IDLE:-60}
 BIG=${BIG:-30000}
-STORE_N=${STORE_N:-200000}
-DO_STORE=1
 DO_TT=1
-while getopts "b:i:n:ST" opt; do
+while getopts "b:i:n:T" opt; do
 	case $opt in
 	b)	BIG=$OPTARG ;;
 	i)	IDLE=$OPTARG ;;
 	n)	N=$OPTARG ;;
-	S)	DO_STORE=0 ;;
 	T)	DO_TT=0 ;;
 	*)	echo "usage: bench/daemon_bench.sh [-n targets] [-i idle_s]" \
-		    "[-b big] [-S] [-T]" >&2
+		    "[-b big] [-T]" >&2
 		exit 2 ;;
 	esac
 done
 SMTPROBED=${SMTPROBED:-$TOP/probe/smtprobed}
-STORE_BENCH=$TOP/tests/tools/store_bench
 INTERVAL_S=${INTERVAL_S:-600}	# 10m: the first runs spread over 60 s
 
 . "$TOP/tests/lib/common.sh"
+. "$BENCH/lib.sh"
 
 if [ ! -x "$SMTPROBED" ] || [ ! -f "$TOP/lib/libsmtprobe.a" ]; then
 	echo "bench: run make at the top first" >&2
@@ -83,10 +75,10 @@ if [ "$N" -gt 62500 ] || [ "$BIG" -gt 100000 ]; then
 	echo "bench: at most 62 500 targets (addresses), 100 000 for -b" >&2
 	exit 2
 fi
-make -s -C "$BENCH" -f budgets.mk out/smtp_responder out/sqlite_base \
-    out/tt_bench out/store_rate || exit 1
+make -s -C "$BENCH" out/smtp_responder out/tt_bench || exit 1
 
 t_init daemon-bench
+bench_begin daemon_bench "$@"
 OUT=$BENCH/out/daemon
 RES=$OUT/results.txt
 rm -rf "$OUT"
@@ -320,40 +312,6 @@ if [ "$BIG" -gt 0 ]; then
 	done
 fi
 
-# --- the store ------------------------------------------------------------------
-
-if [ "$DO_STORE" = 1 ]; then
-	note "store: store_rate and sqlite_base, $STORE_N results x 3 (same disk)"
-	for k in 1 2 3; do
-		mkdir -p "$T_DIR/store/$k" "$T_DIR/base/$k" "$T_DIR/sb/$k"
-		"$BENCH/out/store_rate" -n "$STORE_N" -t 10000 "$T_DIR/store/$k" \
-		    2>>"$T_DIR/store_rate.err" | sed "s/^store\./store.run$k./" \
-		    >>"$RES"
-		[ "${PIPESTATUS[0]}" = 0 ] || r "store.run$k.failed" "${PIPESTATUS[0]}"
-		rm -rf "$T_DIR/store/$k"
-		"$BENCH/out/sqlite_base" -n "$STORE_N" -t 10000 -b 500 \
-		    "$T_DIR/base/$k" 2>>"$T_DIR/sqlite_base.err" |
-		    sed -n "s/^base\.rate=/base.run$k.rate=/p" >>"$RES"
-		# the project's own tool, when it is built and runs
-		[ -x "$STORE_BENCH" ] || continue
-		"$STORE_BENCH" -n "$STORE_N" -t 10000 -d "$T_DIR/sb/$k" \
-		    >"$T_DIR/store_bench.$k.out" 2>&1
-		rc=$?
-		if [ "$rc" != 0 ]; then
-			r "sb.run$k.exit" "$rc"
-		else
-			sed -n 's/.* \([0-9]*\) results\/s.*/\1/p' \
-			    "$T_DIR/store_bench.$k.out" | head -n 1 |
-			    sed "s/^/sb.run$k.rate=/" >>"$RES"
-			sed -n 's/.*mean \([0-9.]*\) ms, max \([0-9.]*\) ms.*/\2/p' \
-			    "$T_DIR/store_bench.$k.out" | head -n 1 |
-			    sed "s/^/sb.run$k.read_max_ms=/" >>"$RES"
-		fi
-		rm -rf "$T_DIR/sb/$k"
-	done
-	cp "$T_DIR/store_bench.1.out" "$OUT/store_bench.out" 2>/dev/null
-fi
-
 # --- the scheduler --------------------------------------------------------------
 
 if [ "$DO_TT" = 1 ]; then
@@ -383,8 +341,9 @@ note "done"
 # --- report ---------------------------------------------------------------------
 
 echo
-python3 "$BENCH/daemon_report.py" "$RES" "$OUT/burst.txt" "$T_DIR/verdicts" |
-    tee "$OUT/report.txt"
+python3 "$BENCH/report.py" daemon "$RES" "$OUT/burst.txt" "$T_DIR/verdicts" |
+    bench_report
+bench_end
 while IFS= read -r line; do
 	case $line in
 	PASS\ *)	pass "bench.${line#PASS }" ;;

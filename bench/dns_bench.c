@@ -1,6 +1,6 @@
 /*
  * dns_bench.c - look-ups per second through lib/dns, cached and
- * uncached, for issue 3's resolver budget (20 000 cached and 2 000
+ * uncached, for the resolver's budget (20 000 cached and 2 000
  * uncached look-ups per second on one core).
  *
  *	dns_bench -s ADDR:PORT [-p PARALLEL] [-r RUNS] [-t TAG] MODE ARGS

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dns_bench.sh - issue 3, point 6: the resolver's throughput on one core
+# dns_bench.sh - the resolver's throughput on one core
 # against a local authoritative server. By hand, not by CI. See
 # bench/README.md.
 #
@@ -24,7 +24,8 @@
 # the rate one core would sustain if the server were never the limit.
 #
 # Needs root (NSD), nsd, taskset and tests/tools/dnsq. Output:
-# bench/out/dns/ (results.txt, report.txt), PASS/FAIL per budget.
+# bench/out/dns/results.txt, the report on stdout and in bench/results/
+# (bench/lib.sh), PASS/FAIL per budget.
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
@@ -40,11 +41,9 @@ while getopts "c:n:r:" opt; do
 		exit 2 ;;
 	esac
 done
-B_CACHED=20000
-B_UNCACHED=2000
-
 . "$TOP/tests/lib/common.sh"
 . "$T_LIB/nsd.sh"
+. "$BENCH/lib.sh"
 
 if [ ! -f "$TOP/lib/libsmtprobe.a" ] || [ ! -x "$TOP/tests/tools/dnsq" ]; then
 	echo "bench: run make and make tests/tools/dnsq at the top first" >&2
@@ -55,9 +54,10 @@ if [ "$(id -u)" != 0 ] || ! command -v nsd >/dev/null ||
 	echo "bench: needs root, nsd and taskset" >&2
 	exit 1
 fi
-make -s -C "$BENCH" -f budgets.mk out/dns_bench out/udp_flood || exit 1
+make -s -C "$BENCH" out/dns_bench out/udp_flood || exit 1
 
 t_init dns-bench
+bench_begin dns_bench "$@"
 OUT=$BENCH/out/dns
 RES=$OUT/results.txt
 rm -rf "$OUT"
@@ -131,54 +131,8 @@ echo "host.load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES"
 note "done"
 
 echo
-python3 - "$RES" "$B_CACHED" "$B_UNCACHED" "$T_DIR/verdicts" <<'EOF' |
-import sys
-res, bc, bu, verdicts = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-kv = {}
-for line in open(res):
-    if "=" in line:
-        k, v = line.rstrip("\n").split("=", 1)
-        kv[k] = v
-def f(k):
-    try:
-        return float(kv[k])
-    except (KeyError, ValueError):
-        return float("nan")
-print("issue 3 point 6: resolver look-ups per second, client pinned to one CPU")
-print(f"  host: {kv.get('host.cpus')} CPUs, load before {kv.get('host.load_before')}, after {kv.get('host.load_after')}")
-print()
-print(f"  {'row':<40} {'wall rate/s':>12} {'CPU us/lookup':>14} {'core rate/s':>12} {'vs raw':>7}")
-raw, raw1 = f("raw.rate"), f("raw1.rate")
-rows = [
-    ("raw UDP, 64 outstanding (baseline)", "raw", None),
-    ("raw UDP, 1 outstanding (baseline)", "raw1", None),
-    ("lib/dns uncached, 64 outstanding", "unc", raw),
-    ("lib/dns uncached, 1 outstanding", "unc1", raw1),
-    ("lib/dns cached, 1 name", "cached", None),
-    ("lib/dns cached, 5000 names", "cmany", None),
-    ("lib/dns cached, 1 outstanding", "cached1", None),
-]
-for label, t, base in rows:
-    core = f(t + ".core_rate")
-    cs = f"{core:12.0f}" if core == core else f"{'-':>12}"
-    vs = f"{f(t + '.rate') / base:6.2f}x" if base else ""
-    print(f"  {label:<40} {f(t + '.rate'):12.0f} {f(t + '.cpu_us'):14.2f} {cs} {vs:>7}")
-print()
-verd = []
-for name, val, b in (("dns.cached", f("cached.rate"), bc),
-                     ("dns.cached-5000", f("cmany.rate"), bc),
-                     ("dns.uncached", f("unc.rate"), bu)):
-    good = val >= b
-    verd.append(f"{'PASS' if good else 'FAIL'} {name}: {val:.0f}/s (budget >= {b:.0f}/s)")
-for k in kv:
-    if k.endswith(".failed") or (k.endswith(".bad") and kv[k] != "0"):
-        verd.append(f"FAIL dns.runs: {k}={kv[k]}")
-print("budgets")
-for v in verd:
-    print("  " + v)
-open(verdicts, "w").write("\n".join(verd) + "\n")
-EOF
-    tee "$OUT/report.txt"
+python3 "$BENCH/report.py" dns "$RES" "$T_DIR/verdicts" | bench_report
+bench_end
 while IFS= read -r line; do
 	case $line in
 	PASS\ *)	pass "bench.${line#PASS }" ;;

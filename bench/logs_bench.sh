@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# logs_bench.sh - smtprobe logs on a generated Postfix log (issue 13,
-# item 5): lines per second on one core and peak RSS, against pflogsumm
-# on the same file in the same run. Run by hand, never by CI:
+# logs_bench.sh - smtprobe logs on a generated Postfix log: lines per
+# second on one core and peak RSS, against pflogsumm on the same file in
+# the same run. Run by hand, never by CI:
 #
 #	make && bench/logs_bench.sh [SIZE_MB]	(default 1024: a 1 GiB log)
 #
 # Needs python3, pflogsumm and GNU time (/usr/bin/time). The log is
 # written to $TMPDIR (removed afterwards unless KEEP=1), read once first
 # so both readers find it in the page cache. smtprobe logs runs
-# single-threaded: its CPU time is its time on one core.
+# single-threaded: its CPU time is its time on one core. Output:
+# bench/out/logs/results.txt (key=value), the report on stdout and in
+# bench/results/ (bench/lib.sh); exit 1 when a budget fails.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SIZE=${1:-1024}
 SMTPROBE=${SMTPROBE:-./probe/smtprobe}
 [ -x "$SMTPROBE" ] || { echo "build first: make" >&2; exit 2; }
@@ -19,6 +22,10 @@ command -v pflogsumm >/dev/null || { echo "needs pflogsumm" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/smtprobe-logbench.XXXXXX")
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
 log=$work/mail.log
+bench_begin logs_bench "$@"
+OUT=bench/out/logs
+RES=$OUT/results.txt
+mkdir -p "$OUT"
 
 echo "# generating a ${SIZE} MiB Postfix log"
 python3 bench/maillog_gen.py "$SIZE" "$log"
@@ -39,26 +46,20 @@ run() {
 echo "# $lines lines, $bytes bytes"
 run smtprobe "$SMTPROBE" logs --json "$log"
 run pflogsumm pflogsumm "$log"
-python3 - "$lines" "$work/smtprobe.time" "$work/pflogsumm.time" \
-    "$work/smtprobe.out" <<'PY'
-import json, sys
-lines = int(sys.argv[1])
-def kv(path):
-    # GNU time's line is the last ("Command exited ..." may come first)
-    f = open(path).read().splitlines()[-1].split()
-    return {k: float(v) for k, v in (x.split("=") for x in f[1:])}
-s, p = kv(sys.argv[2]), kv(sys.argv[3])
-doc = json.load(open(sys.argv[4]))
-cpu_s = s["user"] + s["sys"]
-cpu_p = p["user"] + p["sys"]
-print("lines                 %d (read by smtprobe: %d, unparsable %d)" % (
-    lines, doc["lines"]["read"], doc["lines"]["unparsable"]))
-print("smtprobe logs         %.2f s wall, %.2f s CPU, %.0f lines/s (CPU), "
-      "peak RSS %.1f MiB" % (s["wall"], cpu_s, lines / cpu_s,
-                             s["maxrss_kb"] / 1024))
-print("pflogsumm             %.2f s wall, %.2f s CPU, %.0f lines/s (CPU), "
-      "peak RSS %.1f MiB" % (p["wall"], cpu_p, lines / cpu_p,
-                             p["maxrss_kb"] / 1024))
-print("smtprobe / pflogsumm  %.1fx lines/s" % (cpu_p / cpu_s))
-print("budget                >= 1e6 lines/s, >= 10x pflogsumm, < 64 MiB")
-PY
+{
+	echo "lines=$lines"
+	echo "bytes=$bytes"
+	# GNU time's line is the last ("Command exited ..." may come first)
+	for who in smtprobe pflogsumm; do
+		tail -n 1 "$work/$who.time" | tr ' ' '\n' | sed -n "s/^/$who./p" |
+		    grep =
+	done
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["lines"]
+print("read=%d\nunparsable=%d" % (d["read"], d["unparsable"]))' \
+	    "$work/smtprobe.out"
+} >"$RES"
+echo
+python3 bench/report.py logs "$RES" "$work/verdicts" | bench_report
+bench_end
+! grep -q '^FAIL' "$work/verdicts"

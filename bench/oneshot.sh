@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # oneshot.sh - what one `smtprobe check HOST` costs in CPU, against
-# `check_smtp -S` on the same server in the same run (issue 12 item 5),
-# by hand, not by CI. See bench/README.md.
+# `check_smtp -S` on the same server in the same run, by hand, not by
+# CI. See bench/README.md.
 #
 #	bench/oneshot.sh [-n N] [-r CHUNKS]
 #
@@ -26,8 +26,9 @@
 # (bench/runchild.c); with valgrind installed, the instructions of one
 # run of each under callgrind follow (a figure machine load does not
 # move). Budgets, on the CPU times: default <= 1.0x nagios (the goal is
-# below it), cafile <= 1.2x nagios. Results: bench/out/oneshot.txt
-# (key=value) and one PASS/FAIL line per budget (exit 1 when one fails).
+# below it), cafile <= 1.2x nagios. Results: bench/out/oneshot/results.txt
+# (key=value), the report on stdout and in bench/results/ (bench/lib.sh),
+# one PASS/FAIL line per budget (exit 1 when one fails).
 # Needs root, the postfix package and monitoring-plugins-standard; run
 # "make" at the top first.
 
@@ -56,6 +57,7 @@ fi
 . "$TOP/tests/lib/common.sh"
 . "$T_LIB/ca.sh"
 . "$T_LIB/postfix.sh"
+. "$BENCH/lib.sh"
 
 if [ ! -x "$TOP/probe/smtprobe" ]; then
 	echo "bench: run make at the top first" >&2
@@ -72,8 +74,10 @@ fi
 make -s -C "$BENCH" out/runchild || exit 1
 
 t_init oneshot
-OUT=$BENCH/out
-RES=$OUT/oneshot.txt
+bench_begin oneshot "$@"
+OUT=$BENCH/out/oneshot
+RES=$OUT/results.txt
+mkdir -p "$OUT"
 : >"$RES"
 
 if ! ca_all "$T_DIR/ca" >"$T_DIR/ca.log" 2>&1; then
@@ -156,72 +160,13 @@ if command -v valgrind >/dev/null; then
 	done
 fi
 
-# pooled CPU per probe of TAG over the chunks (runs weigh alike)
-pooled() {
-	awk -F= -v t="$1" '
-	    $1 ~ "^" t "\\.[0-9]+\\.cpu_us$" { s += $2; n++ }
-	    $1 ~ "^" t "\\.[0-9]+\\.failed$" { bad = 1 }
-	    END { if (n == 0 || bad) print "-"; else printf "%.0f\n", s / n }' \
-	    "$RES"
-}
-
 echo
-printf '%-40s %12s %8s %14s %8s\n' "one process per probe" "CPU us" "ratio" \
-    "instructions" "ratio"
-declare -A CPU
-for tag in nagios default cafile notls; do
-	CPU[$tag]=$(pooled "$tag")
-	echo "$tag.cpu_us=${CPU[$tag]}" >>"$RES"
-done
-label() {
-	case $1 in
-	nagios)  echo "check_smtp -S" ;;
-	default) echo "smtprobe check (default trust store)" ;;
-	cafile)  echo "smtprobe check --ca-file" ;;
-	notls)   echo "smtprobe check --tls none" ;;
+python3 "$BENCH/report.py" oneshot "$RES" "$T_DIR/verdicts" | bench_report
+bench_end
+while IFS= read -r line; do
+	case $line in
+	PASS\ *)	pass "bench.${line#PASS }" ;;
+	FAIL\ *)	name=${line#FAIL }
+			fail "bench.${name%%:*}" "${name#*: }" ;;
 	esac
-}
-for tag in nagios default cafile notls; do
-	r=-
-	if [ "${CPU[$tag]}" != - ] && [ "${CPU[nagios]}" != - ]; then
-		r=$(awk -v a="${CPU[$tag]}" -v b="${CPU[nagios]}" \
-		    'BEGIN { printf "%.2fx", a / b }')
-	fi
-	ir=$(sed -n "s/^$tag\.ir=//p" "$RES")
-	ir0=$(sed -n "s/^nagios\.ir=//p" "$RES")
-	ri=-
-	if [ -n "$ir" ] && [ -n "$ir0" ]; then
-		ri=$(awk -v a="$ir" -v b="$ir0" 'BEGIN { printf "%.2fx", a / b }')
-	fi
-	printf '%-40s %12s %8s %14s %8s\n' "$(label "$tag")" "${CPU[$tag]}" \
-	    "$r" "${ir:--}" "$ri"
-	echo "$tag.ratio=${r%x}" >>"$RES"
-done
-# the ratio of each round, to see the spread
-for tag in default cafile; do
-	r=$(awk -F= -v t="$tag" '
-	    { split($1, k, ".") }
-	    k[3] == "cpu_us" && k[1] == "nagios" { b[k[2]] = $2 }
-	    k[3] == "cpu_us" && k[1] == t { a[k[2]] = $2 }
-	    END { for (c in a) if (b[c] > 0) printf "%.3f\n", a[c] / b[c] }' \
-	    "$RES" | sort -n | awk '{ v[NR] = $1 } END { if (NR)
-	    printf "median %.2fx, from %.2fx to %.2fx over %d rounds", \
-	    v[int((NR + 1) / 2)], v[1], v[NR], NR }')
-	echo "$tag / check_smtp per round: $r"
-	echo "$tag.rounds=$r" >>"$RES"
-done
-
-# budget NAME TAG LIMIT
-budget() {
-	local r
-	r=$(sed -n "s/^$2\.ratio=//p" "$RES")
-	if [ -z "$r" ] || [ "$r" = - ]; then
-		fail "oneshot.$1" "no figure (a run failed: $T_DIR/$2.err)"
-	elif awk -v r="$r" -v l="$3" 'BEGIN { exit !(r <= l) }'; then
-		pass "oneshot.$1"
-	else
-		fail "oneshot.$1" "${r}x of check_smtp -S, budget ${3}x"
-	fi
-}
-budget default-vs-check_smtp default 1.0
-budget cafile-vs-check_smtp cafile 1.2
+done <"$T_DIR/verdicts"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# proof.sh - the performance proof of issue 5 (point 7), by hand, not by
-# CI. See bench/README.md, "The performance proof".
+# proof.sh - the engine and smtprobed against the other probers and the
+# bare handshake, in one run, by hand, not by CI. See bench/README.md,
+# "proof.sh".
 #
 #	bench/proof.sh [-P] [-n N] [-r CHUNKS] [-j CONC] [-t TP_N] [-k K]
 #	    [-s SCHED_S]
@@ -15,8 +16,8 @@
 #	(its own process, /probe over HTTP, a tcp module doing what the
 #	upstream smtp_starttls example does; and, as a diagnostic, the
 #	same without STARTTLS), the bare handshake (bench/out/raw_tls,
-#	and `openssl s_time -new` for 2 s a chunk, the baseline issue 5
-#	names) and check_smtp -S (N/3 per row); then, as
+#	and `openssl s_time -new` for 2 s a chunk, the budget's baseline)
+#	and check_smtp -S (N/3 per row); then, as
 #	deployed, one probe a second: smtprobed left to its own schedule
 #	(interval 1s) for SCHED_S seconds (default 40) and, in the same
 #	window, the exporter asked once a second as often, and what each
@@ -42,8 +43,9 @@
 #
 # Needs root, the postfix, prometheus-blackbox-exporter,
 # monitoring-plugins-standard and openssl packages, python3, and "make"
-# at the top. Output: bench/out/proof/results.txt (key=value),
-# bench/out/proof/report.txt (the table), one PASS/FAIL line per budget.
+# at the top. Output: bench/out/proof/results.txt (key=value), the
+# report in bench/results/proof-DATE-MACHINE-COMMIT.txt (bench/lib.sh),
+# one PASS/FAIL line per budget.
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
@@ -87,6 +89,7 @@ fi
 . "$TOP/tests/lib/common.sh"
 . "$T_LIB/ca.sh"
 . "$T_LIB/postfix.sh"
+. "$BENCH/lib.sh"
 
 if [ ! -f "$TOP/lib/libsmtprobe.a" ] || [ ! -x "$SMTPROBED" ]; then
 	echo "bench: run make at the top first" >&2
@@ -103,9 +106,10 @@ for f in "$CHECK_SMTP" "$(command -v "$BLACKBOX")"; do
 		exit 1
 	fi
 done
-make -s -C "$BENCH" && make -s -C "$BENCH" -f proof.mk || exit 1
+make -s -C "$BENCH" || exit 1
 
 t_init proof
+bench_begin proof "$@"
 OUT=$BENCH/out/proof
 RES=$OUT/results.txt
 BIN=$BENCH/out
@@ -502,8 +506,9 @@ note "done"
 # --- report -----------------------------------------------------------
 
 echo
-python3 "$BENCH/proof_report.py" "$RES" "$OUT" "$T_DIR/verdicts" |
-    tee "$OUT/report.txt"
+python3 "$BENCH/report.py" proof "$RES" "$OUT" "$T_DIR/verdicts" |
+    bench_report
+bench_end
 while IFS= read -r line; do
 	case $line in
 	PASS\ *)	pass "proof.${line#PASS }" ;;

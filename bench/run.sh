@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh - the CPU, latency and memory benchmark of smtprobe's session
-# engine (issue 2), by hand, not by CI. See bench/README.md.
+# engine, by hand, not by CI. See bench/README.md.
 #
 #	bench/run.sh [-n N] [-k K] [-r CHUNKS]
 #
@@ -15,9 +15,10 @@
 # and implicit-TLS listeners, one EC P-256 certificate from a throw-away
 # CA), so it needs root and the postfix package, plus check_smtp from
 # monitoring-plugins and the openssl command. Run "make" at the top
-# first. Results: bench/out/results.txt (key=value, every program's
-# output), bench/out/samples/ (wall times), bench/out/report.txt (the
-# table). Ends with one PASS/FAIL line per budget.
+# first. Results: bench/out/engine/results.txt (key=value, every
+# program's output), bench/out/engine/samples/ (wall times), and the
+# report in bench/results/engine-DATE-MACHINE-COMMIT.txt (bench/lib.sh).
+# Ends with one PASS/FAIL line per budget.
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
@@ -48,6 +49,7 @@ fi
 . "$TOP/tests/lib/common.sh"
 . "$T_LIB/ca.sh"
 . "$T_LIB/postfix.sh"
+. "$BENCH/lib.sh"
 
 if [ ! -f "$TOP/lib/libsmtprobe.a" ] || [ ! -x "$TOP/probe/smtprobe" ]; then
 	echo "bench: run make at the top first" >&2
@@ -64,10 +66,11 @@ fi
 make -s -C "$BENCH" || exit 1
 
 t_init bench
-OUT=$BENCH/out
+bench_begin engine "$@"
+OUT=$BENCH/out/engine
 RES=$OUT/results.txt
 SAMP=$OUT/samples
-BIN=$OUT
+BIN=$BENCH/out
 rm -rf "$SAMP"
 mkdir -p "$SAMP"
 : >"$RES"
@@ -227,8 +230,9 @@ note "done"
 # --- report ---------------------------------------------------------
 
 echo
-python3 "$BENCH/report.py" "$RES" "$SAMP" "$T_DIR/verdicts" |
-    tee "$OUT/report.txt"
+python3 "$BENCH/report.py" engine "$RES" "$SAMP" "$T_DIR/verdicts" |
+    bench_report
+bench_end
 while IFS= read -r line; do
 	case $line in
 	PASS\ *)	pass "bench.${line#PASS }" ;;

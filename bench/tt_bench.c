@@ -1,5 +1,5 @@
 /*
- * tt_bench.c - the scheduler's work per due target (issue 4: O(log n)):
+ * tt_bench.c - the scheduler's work per due target (its budget: O(log n)):
  * lib/timetable.h with n targets queued, timed over the daemon's cycle
  * for one due target: timetable_pop_due() of the earliest, then
  * timetable_put() at its next due time (interval plus jitter).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # store.sh - the rolling store (lib/store.c) against kill -9, SIGTERM and a
-# full disk, through tests/tools/store_crash; and its throughput, through
-# tests/tools/store_bench (printed, not judged). One row per behaviour:
+# full disk, through tests/tools/store_crash (its throughput is a
+# benchmark: bench/store_bench.sh). One row per behaviour:
 #
 #	store.kill9.N		a writer killed at a random moment, N times on
 #				the same database: integrity_check ok (the
@@ -28,14 +28,11 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 t_init store
 
 CRASH=${STORE_CRASH:-$TOP/tests/tools/store_crash}
-BENCH=${STORE_BENCH:-$TOP/tests/tools/store_bench}
 
-for b in "$CRASH" "$BENCH"; do
-	if [ ! -x "$b" ]; then
-		fail store.setup "$b not built (make ${b#"$TOP"/})"
-		exit 1
-	fi
-done
+if [ ! -x "$CRASH" ]; then
+	fail store.setup "$CRASH not built (make ${CRASH#"$TOP"/})"
+	exit 1
+fi
 HAVE_SQLITE3=0
 if command -v sqlite3 >/dev/null 2>&1; then
 	HAVE_SQLITE3=1
@@ -241,14 +238,4 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	T_SHOW_LOGS=()
 else
 	skip store.disk-full "needs root and a mount namespace"
-fi
-
-# --- throughput (a figure, not a verdict) ----------------------------------
-
-if out=$("$BENCH" -n 50000 2>&1); then
-	echo "$out" | sed 's/^/# /'
-	pass store.bench-ran
-else
-	echo "$out" | sed 's/^/    | /'
-	fail store.bench-ran "store_bench failed"
 fi

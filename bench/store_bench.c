@@ -1,19 +1,21 @@
 /*
- * store_rate.c - session results per second through lib/store.h (queue,
- * writer thread, batched transactions), the rows shaped like
- * sqlite_base's (its baseline): a STARTTLS session of 8 phases with a
- * one-certificate chain, a finding for one result in four, TARGETS
- * targets with two addresses each.
+ * store_bench.c - session results per second through lib/store.h
+ * (queue, writer thread, batched transactions), the rows shaped like
+ * sqlite_base's (its baseline, run by store_bench.sh in the same run): a
+ * STARTTLS session of 8 phases with a one-certificate chain, a finding
+ * for one result in four, TARGETS targets with two addresses each.
  *
- *	store_rate [-n RESULTS] [-t TARGETS] [-b BATCH] DIR
+ *	store_bench [-n RESULTS] [-t TARGETS] [-b BATCH] [-R] DIR
  *
  * The clock runs from the first store_add_session() to the end of
  * store_flush(); the producer backs off (1 ms sleeps) while more than
  * half the queue waits, so nothing is dropped. The writer thread's CPU
- * is the process's less the producer's (RUSAGE_THREAD). Output:
- * key=value lines (prefix store.); exit 1 when a row was dropped or a
- * write failed. Written for daemon_bench.sh, which also runs
- * tests/tools/store_bench when that works.
+ * is the process's less the producer's (RUSAGE_THREAD). With -R, every
+ * 1000 results the producer reads one target's history (limit 50), as
+ * the daemon's loop does for a control request, and the reads are timed
+ * (they slow the writes down: the rate is judged on runs without -R).
+ * Output: key=value lines (prefix store.); exit 1 when a row was dropped
+ * or a write failed.
  */
 #include <sys/resource.h>
 #include <inttypes.h>
@@ -63,14 +65,18 @@ main(int argc, char *argv[])
 	struct finding_list	 none = { NULL, 0, 0 }, one = { NULL, 0, 0 };
 	char			 path[1100], target[64], host[80];
 	char			*cause = NULL;
-	long			 n = 200000, ntargets = 10000, i;
-	int			 ch, batch = 0;
+	long			 n = 200000, ntargets = 10000, i, nreads = 0;
+	int			 ch, batch = 0, reads = 0;
 	double			 t0, t1, c0, m0, cpu_all, cpu_main;
+	double			 r0, rsum = 0, rmax = 0;
 
-	while ((ch = getopt(argc, argv, "b:n:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:n:Rt:")) != -1) {
 		switch (ch) {
 		case 'b':
 			batch = atoi(optarg);
+			break;
+		case 'R':
+			reads = 1;
 			break;
 		case 'n':
 			n = atol(optarg);
@@ -84,18 +90,18 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind != 1 || n < 1 || ntargets < 1) {
 usage:
-		fprintf(stderr, "usage: store_rate [-n RESULTS] [-t TARGETS]"
-		    " [-b BATCH] DIR\n");
+		fprintf(stderr, "usage: store_bench [-n RESULTS] [-t TARGETS]"
+		    " [-b BATCH] [-R] DIR\n");
 		return 2;
 	}
-	log_init(1, "store_rate", 0);
-	snprintf(path, sizeof(path), "%s/rate.db", argv[optind]);
+	log_init(1, "store_bench", 0);
+	snprintf(path, sizeof(path), "%s/store.db", argv[optind]);
 	store_params_defaults(&sp);
 	sp.path = path;
 	if (batch > 0)
 		sp.batch_rows = batch;
 	if ((st = store_open(&sp, &cause)) == NULL) {
-		fprintf(stderr, "store_rate: %s\n", cause);
+		fprintf(stderr, "store_bench: %s\n", cause);
 		return 1;
 	}
 
@@ -140,11 +146,28 @@ usage:
 			    res.remote, 25, "certificate expires in 12 days");
 		if (store_add_session(st, target, host, 1700000000 + i / 100,
 		    &res, with ? &one : &none) == -1) {
-			fprintf(stderr, "store_rate: dropped at %ld\n", i);
+			fprintf(stderr, "store_bench: dropped at %ld\n", i);
 			return 1;
 		}
 		if (with)
 			finding_list_free(&one);
+		if (reads && i % 1000 == 500) {
+			json_t	*h;
+
+			r0 = now_s();
+			h = store_history(st, target, 0, INT64_MAX, 50, &cause);
+			r0 = now_s() - r0;
+			if (h == NULL) {
+				fprintf(stderr, "store_bench: history: %s\n",
+				    cause);
+				return 1;
+			}
+			json_decref(h);
+			rsum += r0;
+			if (r0 > rmax)
+				rmax = r0;
+			nreads++;
+		}
 		if (i % 1000 == 999)
 			for (;;) {
 				store_counters(st, &sc);
@@ -154,7 +177,7 @@ usage:
 			}
 	}
 	if (store_flush(st, -1) == -1) {
-		fprintf(stderr, "store_rate: flush failed\n");
+		fprintf(stderr, "store_bench: flush failed\n");
 		return 1;
 	}
 	t1 = now_s();
@@ -169,6 +192,10 @@ usage:
 	printf("store.producer_us=%.2f\n", cpu_main * 1e6 / (double)n);
 	printf("store.cpu_rate=%.0f\n", cpu_all - cpu_main > 0 ?
 	    (double)n / (cpu_all - cpu_main) : 0.0);
+	if (nreads > 0)
+		printf("store.reads=%ld\nstore.read_mean_ms=%.3f\n"
+		    "store.read_max_ms=%.3f\n", nreads, rsum / nreads * 1e3,
+		    rmax * 1e3);
 	store_close(st);
 	return sc.dropped == 0 && sc.errors == 0 ? 0 : 1;
 }
