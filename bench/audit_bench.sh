@@ -7,7 +7,8 @@
 #	bench/audit_bench.sh [-n ROUNDS] [-w WARMUP]
 #
 # Budget: full check <= 1.5 x the slowest single probe (medians),
-# in-process and through the smtprobe command.
+# in-process; the same through the smtprobe command is shown, not
+# judged (process start-up is most of both sides).
 #
 # Servers, all on loopback, all private to the run and stopped by PID:
 #   - Postfix (tests/lib/postfix.sh) with four extra listeners on one

@@ -732,7 +732,8 @@ def audit(argv):
         with open(pp) as fp:
             pairs = [tuple(map(float, x.split())) for x in fp if x.strip()]
     print(f"process (smtprobe check, wall time incl. start-up), medians of "
-          f"{len(pairs)} rounds")
+          f"{len(pairs)} rounds: shown, not judged (process start-up is most "
+          "of both sides)")
     cbase = med(samples("cli.single.max"))
     row("slowest single `smtprobe check --addr` (baseline)", cbase)
     for a in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"):
@@ -746,11 +747,10 @@ def audit(argv):
     print()
     verd = []
     r0 = f("inproc.d0.ratio_of_medians")
-    for name, val in (("audit.inproc", r0),
-                      ("audit.process", cfull / cbase if cbase else math.nan)):
-        verd.append(f"{'PASS' if val <= AUDIT_BUDGET else 'FAIL'} {name}: "
-                    f"full check / slowest single = {val:.2f} (budget <= "
-                    f"{AUDIT_BUDGET})")
+    good = r0 <= AUDIT_BUDGET
+    verd.append(f"{'PASS' if good else 'FAIL'} audit.inproc: full check / "
+                f"slowest single = {r0:.2f} in-process (budget <= "
+                f"{AUDIT_BUDGET})")
     fails = [k for k in kv if k.endswith(".failed")]
     if kv.get("inproc.failed_checks", "0") != "0":
         fails.append("inproc.failed_checks")
@@ -956,7 +956,9 @@ def daemon(argv):
 
 # ---- store_bench.sh: the store -----------------------------------------------
 
-STORE_RATE = 20000
+# The queue and the writer thread may cost a fifth of SQLite's own rate
+# at most: the store writes the same rows in the same batches.
+STORE_RATIO = 0.8
 
 
 def store(argv):
@@ -1007,8 +1009,10 @@ def store(argv):
               f"{num(kv, 'reads.read_max_ms'):.2f} ms; "
               f"{num(kv, 'reads.rate', 0):.0f} results/s meanwhile")
     print()
-    verd = [f"{'PASS' if st >= STORE_RATE else 'FAIL'} store.rate: "
-            f"{st:.0f} results/s (budget >= {STORE_RATE})"]
+    ratio = st / bs if bs == bs and bs > 0 else float("nan")
+    verd = [f"{'PASS' if ratio >= STORE_RATIO else 'FAIL'} store.rate: "
+            f"{st:.0f} results/s = {ratio:.2f}x plain SQLite inserts of the "
+            f"same rows in the same run (budget >= {STORE_RATIO}x)"]
     for k in kv:
         if k.endswith(".failed") or (k.endswith(".dropped") and kv[k] != "0"):
             verd.append(f"FAIL store.runs: {k}={kv[k]}")
