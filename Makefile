@@ -122,8 +122,9 @@ tests/tools/%: tests/tools/%.c $(LIB) $(STAMP)
 	    -o $@ $< $(LIB) $(PKG_LIBS)
 
 # The one test command (README, .ci/run): unit tests, then scenarios
-# against a private Postfix and scripted servers. Ends "N passed, N failed,
-# N skipped" (a row that cannot run here is a SKIP; .ci/run fails on it).
+# against a private Postfix and scripted servers. Ends "N skipped", then
+# "N passed, N failed" (a row that cannot run here is a SKIP; .ci/run
+# fails on it).
 check: all $(UNIT_BINS) $(TOOL_BINS)
 	sh tests/run.sh
 

@@ -9,9 +9,9 @@
 #           (the scripts share one counter file through T_COUNTS).
 # A row that cannot run here (a tool or a privilege missing) is a SKIP
 # row: it is listed again at the end and counted apart.
-# Ends with exactly one line "N passed, N failed, N skipped"; exit status
-# 1 when anything failed (a skip alone is not a failure here; .ci/run
-# fails on it). Run as root from the top of a built tree (make check
+# Ends with "N skipped", then the last line, "N passed, N failed" (what
+# CI reads); exit status 1 when anything failed (a skip alone is not a
+# failure here; .ci/run fails on it). Run as root from the top of a built tree (make check
 # does both).
 
 # make calls "sh tests/run.sh": this script needs bash.
@@ -144,5 +144,6 @@ if [ -s "$WORK/skips" ]; then
 	echo "# skipped, not run here:"
 	sed 's/^SKIP /#   /' "$WORK/skips"
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
