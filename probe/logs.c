@@ -1046,7 +1046,7 @@ logs_main(int argc, char **argv)
 			break;
 		case O_DOMAIN: {
 			static char	 a[VALUE_NAME_MAX + 1];
-			const char	*why;
+			const char	*why = NULL;
 
 			/* U-labels typed are matched as their A-labels */
 			if (!safe_arg(optarg) || strchr(optarg, '.') == NULL ||
