@@ -16,8 +16,10 @@
  * the first RETAIN_CHUNK rowids, of which those older than the cut-off
  * go. By size: the live bytes are (page_count - freelist_count) *
  * page_size; when over the limit, the writer finds the earliest time
- * reached by the first chunk of any table and deletes every row up to
- * it in every table, until the live bytes are 5% under the limit. The
+ * reached by the first chunk of any table (a chunk is then at most half
+ * the table) and deletes every row up to it in every table, never more
+ * than that chunk of each, until the live bytes are 5% under the limit:
+ * a limit too small for the newest rows keeps the newest rows. The
  * file does not shrink: freed pages go to the free list and are reused
  * by the next inserts, so it stays near the size the limit allows (plus
  * the WAL, bounded by journal_size_limit). VACUUM shrinks it offline.
@@ -320,6 +322,7 @@ struct store {
 	int64_t			 qfull_report_ms;
 	int64_t			 next_retain_ms;
 	int			 trimming;	/* over the size limit */
+	int			 floor_said;	/* limit below the newest rows */
 	int			 retain_backoff; /* multiplier of retain_interval_ms */
 	int64_t			 retain_written; /* queued bytes committed since
 						    the last round */
@@ -1113,16 +1116,27 @@ writer_open_db(struct store *st, char **cause)
 		const char	*t = store_history_tables[i].table;
 		const char	*at = store_history_tables[i].at;
 
-		/* The oldest chunk by rowid, and of it what is before ?1. */
+		/*
+		 * The oldest chunk by rowid below id ?2, and of it what is
+		 * before ?1.
+		 */
 		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id IN"
 		    " (SELECT id FROM (SELECT id, %s AS t FROM %s"
-		    " ORDER BY id LIMIT %d) WHERE t < ?1)", t, at, t,
-		    RETAIN_CHUNK);
+		    " WHERE id < ?2 ORDER BY id LIMIT %d) WHERE t < ?1)",
+		    t, at, t, RETAIN_CHUNK);
 		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 		    &st->wdel[i], NULL) != SQLITE_OK)
 			goto fail_msg;
-		snprintf(sql, sizeof(sql), "SELECT max(t) FROM (SELECT %s AS t"
-		    " FROM %s ORDER BY id LIMIT %d)", at, t, RETAIN_CHUNK);
+		/*
+		 * The first id, how many rows a size round may take (a
+		 * chunk, at most half the table, none of a table of one)
+		 * and the time the last of them reaches.
+		 */
+		snprintf(sql, sizeof(sql), "SELECT lo, k, (SELECT %s FROM %s"
+		    " WHERE id >= lo + k - 1 ORDER BY id LIMIT 1) FROM"
+		    " (SELECT lo, min(%d, (hi - lo + 1) / 2) AS k FROM"
+		    " (SELECT min(id) AS lo, max(id) AS hi FROM %s))",
+		    at, t, RETAIN_CHUNK, t);
 		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 		    &st->whead[i], NULL) != SQLITE_OK)
 			goto fail_msg;
@@ -1529,6 +1543,7 @@ static int
 writer_retain(struct store *st, int64_t age, int64_t max_bytes)
 {
 	int64_t		 cut = INT64_MIN, deleted = 0, h, used;
+	int64_t		 below[NHIST];
 	int		 i, rc, more = 0, full = 0;
 
 	if (st->wdb == NULL)
@@ -1539,15 +1554,22 @@ writer_retain(struct store *st, int64_t age, int64_t max_bytes)
 	pthread_mutex_unlock(&st->mu);
 	if (age > 0)
 		cut = (int64_t)time(NULL) - age;
+	for (i = 0; i < NHIST; i++)
+		below[i] = INT64_MAX;
 	if (max_bytes > 0) {
 		if (used > max_bytes)
 			st->trimming = 1;
 		else if (used <= max_bytes - max_bytes / 20)
-			st->trimming = 0;
+			st->trimming = st->floor_said = 0;
 	} else
-		st->trimming = 0;
+		st->trimming = st->floor_said = 0;
 	if (st->trimming) {
-		/* The earliest time any table's oldest chunk reaches. */
+		/*
+		 * The earliest time any table's oldest chunk reaches; a
+		 * round takes at most half of a table and never its last
+		 * row, so a limit below what the newest rows need keeps
+		 * them instead of emptying the store.
+		 */
 		int64_t	 horizon = INT64_MAX;
 
 		for (i = 0; i < NHIST; i++) {
@@ -1555,15 +1577,28 @@ writer_retain(struct store *st, int64_t age, int64_t max_bytes)
 
 			if (sqlite3_step(s) == SQLITE_ROW &&
 			    sqlite3_column_type(s, 0) != SQLITE_NULL) {
-				h = sqlite3_column_int64(s, 0);
-				if (h < horizon)
-					horizon = h;
+				int64_t	 lo = sqlite3_column_int64(s, 0);
+				int64_t	 k = sqlite3_column_int64(s, 1);
+
+				below[i] = lo + k;
+				if (k > 0 &&
+				    sqlite3_column_type(s, 2) != SQLITE_NULL) {
+					h = sqlite3_column_int64(s, 2);
+					if (h < horizon)
+						horizon = h;
+				}
 			}
 			sqlite3_reset(s);
 		}
 		if (horizon != INT64_MAX && horizon + 1 > cut) {
 			cut = horizon + 1;
 			full = 1;
+		} else if (horizon == INT64_MAX && !st->floor_said) {
+			log_warnx("store: %s: store-max-size %" PRId64
+			    " bytes is below what the newest rows take"
+			    " (%" PRId64 " bytes); they are kept", st->path,
+			    max_bytes, used);
+			st->floor_said = 1;
 		}
 	}
 	if (cut == INT64_MIN)
@@ -1575,6 +1610,7 @@ writer_retain(struct store *st, int64_t age, int64_t max_bytes)
 		int		 n;
 
 		sqlite3_bind_int64(s, 1, cut);
+		sqlite3_bind_int64(s, 2, below[i]);
 		if ((rc = step_done(s)) != SQLITE_OK)
 			goto fail;
 		n = sqlite3_changes(st->wdb);

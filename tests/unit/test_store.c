@@ -1191,6 +1191,50 @@ test_retention_size(void **state)
 	finding_list_free(&f.fl);
 }
 
+/*
+ * A size limit the store cannot meet (below what its schema and newest
+ * rows take): retention deletes the oldest rows, at most half of a
+ * table at a time, and never empties a table: the newest runs stay.
+ */
+static void
+test_retention_size_floor(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_params	 p;
+	struct store		*st;
+	struct store_counters	 c;
+	struct fake		 f;
+	int64_t			 n;
+	int			 i;
+
+	store_params_defaults(&p);
+	p.retain_interval_ms = 10;
+	st = open_store(fx, &p);
+	fake_session(&f, "192.0.2.1", 25, 1);
+	for (i = 1; i <= 300; i++) {
+		f.r.total_us = i;
+		assert_int_equal(store_add_session(st, "a.test", "mx.a.test",
+		    1000000 + i, &f.r, &f.fl), 0);
+	}
+	assert_int_equal(store_flush(st, 10000), 0);
+	store_set_retention(st, 0, 4096);
+	for (i = 0; i < 100; i++) {
+		store_counters(st, &c);
+		if (c.deleted > 0 && i >= 50)
+			break;
+		usleep(10000);
+	}
+	store_counters(st, &c);
+	assert_true(c.deleted > 0);
+	store_close(st);
+	n = q1(fx->path, "SELECT count(*) FROM sessions");
+	assert_true(n >= 1 && n < 300);
+	assert_int_equal(q1(fx->path, "SELECT max(duration_us) FROM sessions"),
+	    300);
+	assert_true(q1(fx->path, "SELECT count(*) FROM findings") >= 1);
+	finding_list_free(&f.fl);
+}
+
 /* --- a full or failing disk --- */
 
 static void
@@ -1476,6 +1520,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_retention_age, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_retention_size_floor,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_size, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup,
