@@ -1172,8 +1172,20 @@ smtp_reply(struct smtp_session *s)
 	case PH_RSET:
 		if (cls == 2)
 			smtp_enter(s, PH_MAIL);
-		else
+		else {
+			char	 what[96];
+
+			/*
+			 * RFC 5321 4.1.1.5: RSET without arguments is
+			 * always answered 250. The recipients left are
+			 * not tested: say so rather than end quietly.
+			 */
+			snprintf(what, sizeof(what), "RSET (%d recipient "
+			    "test%s not run)", s->p.nrcpts - s->rcpt_idx,
+			    s->p.nrcpts - s->rcpt_idx == 1 ? "" : "s");
+			add_refusal(s, what, -1);
 			quit(s);
+		}
 		return;
 	case PH_QUIT:
 		smtp_finish(s, s->res.outcome);
