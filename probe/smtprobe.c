@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -367,10 +368,11 @@ cmd_check(int argc, char **argv)
 	 * name) makes it a host.
 	 */
 	target = argv[0];
-	if (strncmp(target, "host:", 5) == 0) {
+	/* the prefixes in any case, as the daemon's commands take them */
+	if (strncasecmp(target, "host:", 5) == 0) {
 		host_mode = 1;
 		target += 5;
-	} else if (strncmp(target, "domain:", 7) == 0) {
+	} else if (strncasecmp(target, "domain:", 7) == 0) {
 		/* an id as smtprobed and its commands show it */
 		for (i = 0; i < ngiven; i++)
 			if (given[i].s->flags & TS_HOST)

@@ -10,7 +10,8 @@
 #				command listed
 #	cli.version.*		-V and --version on both
 #	cli.socket.*		-s before or after the command, --socket=
-#	cli.check.domain-id.*	smtprobe check domain:NAME
+#	cli.check.domain-id.*	smtprobe check domain:NAME (host:NAME), the
+#				prefix in any case
 #	cli.conf-check.*	smtprobed -n: missing or bad ca-file and dkim-key,
 #				unknown control-group, reversed expiry, addresses
 #				without a domain, quoted values, no targets
@@ -126,6 +127,13 @@ done
 
 crow cli.check.domain-id.print 0 "$SMTPROBE" check -n domain:Good.Example.
 out_has '^\[domain good\.example\]$'
+end_row
+# the prefixes in any case, as show and probe take them
+crow cli.check.domain-id.case 0 "$SMTPROBE" check -n DOMAIN:Good.Example.
+out_has '^\[domain good\.example\]$'
+end_row
+crow cli.check.host-id.case 0 "$SMTPROBE" check -n Host:MX.Good.Example:2526
+out_has '^\[host mx\.good\.example:2526\]$'
 end_row
 crow cli.check.domain-id.with-host 3 "$SMTPROBE" check -n -H domain:good.example
 err_has 'exclude'
