@@ -49,8 +49,13 @@ static struct {
 		int	 subject, detail;	/* Online's 5.7.606) */
 	}		*privrows;
 	int		 nprivrows;
+	unsigned char	*kind;			/* per row: K_* and mark */
 	int		 ok;
 } idx;
+
+#define K_MTA		0x01	/* an MTA's (or generic) wording */
+#define K_LIST		0x02	/* a block list's operator */
+#define K_MARK(k)	((k) >> 4)	/* source_marks[] index + 1, 0 */
 
 static pthread_once_t idx_once = PTHREAD_ONCE_INIT;
 
@@ -121,6 +126,84 @@ gbk_dup(const char *s, size_t *outlen)
 	return lower_dup(buf, *outlen);
 }
 
+/*
+ * Sources that frame another party's verdict in their own words: an
+ * MTA's "blocked using zen.spamhaus.org" is Spamhaus's listing, and
+ * Spamhaus's row says more about it than Postfix's.
+ */
+static const char *const mta_sources[] = {
+	"generic", "postfix", "exim", "sendmail", "exchange", "opensmtpd",
+	"qmail",
+};
+
+/* The parties such a framing names: the block lists' operators. */
+static const char *const list_sources[] = {
+	"spamhaus", "barracuda", "proofpoint", "cisco", "spamcop",
+};
+
+/*
+ * Words a provider's every reply carries: without them a row of that
+ * provider is only a shared wording (Postfix also says "Must issue a
+ * STARTTLS command first").
+ */
+static const struct {
+	const char	*source;
+	const char	*mark;
+} source_marks[] = {
+	{ "gmail", "gsmtp" },
+};
+
+static int
+in_list(const char *src, const char *const *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(src, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static unsigned char
+source_kind(const char *src)
+{
+	unsigned char	 k = 0;
+	size_t		 i;
+
+	if (in_list(src, mta_sources, sizeof(mta_sources) /
+	    sizeof(mta_sources[0])))
+		k |= K_MTA;
+	if (in_list(src, list_sources, sizeof(list_sources) /
+	    sizeof(list_sources[0])))
+		k |= K_LIST;
+	for (i = 0; i < sizeof(source_marks) / sizeof(source_marks[0]); i++)
+		if (strcmp(src, source_marks[i].source) == 0)
+			k |= (unsigned char)((i + 1) << 4);
+	return k;
+}
+
+/* Does the reply lack the mark of row r's source (one it has)? */
+static int
+lacks_mark(int r, const char *text, size_t len)
+{
+	const char	*mark;
+	size_t		 j, k, ml;
+
+	if (K_MARK(idx.kind[r]) == 0)
+		return 0;
+	mark = source_marks[K_MARK(idx.kind[r]) - 1].mark;
+	ml = strlen(mark);
+	for (j = 0; j + ml <= len; j++) {
+		for (k = 0; k < ml; k++)
+			if (lc((unsigned char)text[j + k]) !=
+			    (unsigned char)mark[k])
+				break;
+		if (k == ml)
+			return 0;
+	}
+	return 1;
+}
+
 static void
 index_add(const unsigned char *s, size_t len, int row)
 {
@@ -147,11 +230,13 @@ index_build(void)
 	if (n > ROWS_MAX ||
 	    (idx.pats = calloc(2 * n + 1, sizeof(*idx.pats))) == NULL ||
 	    (idx.coderows = calloc(n + 1, sizeof(*idx.coderows))) == NULL ||
-	    (idx.privrows = calloc(n + 1, sizeof(*idx.privrows))) == NULL)
+	    (idx.privrows = calloc(n + 1, sizeof(*idx.privrows))) == NULL ||
+	    (idx.kind = calloc(n + 1, 1)) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
 		struct enhcode	 e;
 
+		idx.kind[i] = source_kind(t[i].source);
 		if (t[i].pattern != NULL && t[i].enh != NULL &&
 		    reply_enhcode_parse(t[i].enh, strlen(t[i].enh), 0, &e) > 0 &&
 		    enh_find(e.subject, e.detail) == NULL) {
@@ -436,6 +521,50 @@ better(const struct replydb_row *t, int a, int sa, int b, int sb)
 	return a < b;
 }
 
+/*
+ * Among the rows whose words matched with the cause of the best one, a
+ * better source for it: the block list named over an MTA's framing, and
+ * a wording as long over a provider's whose mark the reply lacks. The
+ * cause stays.
+ */
+static int
+better_source(const struct replydb_row *t, const uint64_t *seen, int best,
+    int code, const struct enhcode *e, const char *text, size_t len)
+{
+	uint64_t bits;
+	size_t	 wi;
+	int	 mta, nomark, p, s, alt = -1, as = -1;
+
+	if (best < 0 || !(seen[best / 64] >> (best % 64) & 1))
+		return best;
+	mta = idx.kind[best] & K_MTA;
+	nomark = lacks_mark(best, text, len);
+	if (!mta && !nomark)
+		return best;
+	for (wi = 0; wi < ROWS_MAX / 64; wi++) {
+		for (bits = seen[wi]; bits != 0; bits &= bits - 1) {
+			p = (int)(wi * 64) + __builtin_ctzll(bits);
+			if (p == best || t[p].cause != t[best].cause ||
+			    strcmp(t[p].source, t[best].source) == 0)
+				continue;
+			if (mta && !(idx.kind[p] & K_LIST))
+				continue;
+			/* a provider's own words need no mark: only a
+			 * wording as long (a shared one) takes its place */
+			if (!mta && (lacks_mark(p, text, len) ||
+			    t[p].pattern == NULL || t[best].pattern == NULL ||
+			    strlen(t[p].pattern) < strlen(t[best].pattern)))
+				continue;
+			s = row_score(&t[p], 1, code, e);
+			if (s >= 0 && better(t, p, s, alt, as)) {
+				alt = p;
+				as = s;
+			}
+		}
+	}
+	return alt >= 0 ? alt : best;
+}
+
 /* The best row for the reply, or -1. */
 static int
 best_row(int code, const struct enhcode *e, const char *text, size_t len)
@@ -502,7 +631,7 @@ best_row(int code, const struct enhcode *e, const char *text, size_t len)
 				bs = s;
 			}
 		}
-	return best;
+	return better_source(t, seen, best, code, e, text, len);
 }
 
 static void

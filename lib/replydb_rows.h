@@ -2089,12 +2089,6 @@ R("exchange", 550, "5.7.1", "Unable to relay",
     "Exchange is not authoritative for that domain and won't relay for you: use the domain's MX or authenticate.",
     "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/allow-anonymous-relay",
     "550 5.7.1 Unable to relay"),
-/* MicrosoftDocs/OfficeDocs-Exchange Exchange/ExchangeServer/antispam-and-antimalware/antispam-protection/recipient-filtering.md; mail-flow/test-smtp-with-telnet.md */
-R("exchange", 550, "5.1.1", "User unknown",
-    F_POLICY_RCPT_UNKNOWN_USER,
-    "Exchange recipient lookup found no such recipient (or it is on the recipient block list); check the address.",
-    "https://learn.microsoft.com/en-us/exchange/antispam-and-antimalware/antispam-protection/recipient-filtering",
-    "550 5.1.1 User unknown"),
 /* MicrosoftDocs/OfficeDocs-Exchange Exchange/ExchangeServer/mail-flow/test-smtp-with-telnet.md (MAIL FROM failure response) */
 R("exchange", 530, "5.7.1", "Client was not authenticated",
     F_POLICY_REJECTED,
@@ -2323,7 +2317,7 @@ R("generic", 451, NULL, "qq write error or disk full",
 
 /* ---- wordings many servers share (RFC 5321 texts and common MTA defaults) ---- */
 
-/* postfix src/smtpd/smtpd_check.c check_rcpt_maps() with show_user_unknown_table_name = no; same wording in sendmail, Exchange */
+/* postfix src/smtpd/smtpd_check.c check_rcpt_maps() with show_user_unknown_table_name = no; same wording in sendmail, and in Exchange's recipient filtering (learn.microsoft.com/en-us/exchange/antispam-and-antimalware/antispam-protection/recipient-filtering) */
 R("generic", 550, "5.1.1", "User unknown",
     F_POLICY_RCPT_UNKNOWN_USER,
     "The receiving server says the mailbox does not exist; check the recipient address spelling.",

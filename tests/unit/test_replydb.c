@@ -354,6 +354,13 @@ static const struct case_row cases[] = {
 	/* a code outside the registry names its source's row, whatever the words */
 	{ "550 5.2.122 x", F_POLICY_RATE_LIMITED, REPLYDB_ROW, "microsoft" },
 	{ "550 5.7.708 x", F_POLICY_CLIENT_REPUTATION, REPLYDB_ROW, "microsoft" },
+	/* the source the reply proves: the list named, a provider's mark */
+	{ "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1", F_POLICY_CLIENT_BLOCKLISTED, REPLYDB_ROW, "spamhaus" },
+	{ "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", F_POLICY_CLIENT_BLOCKLISTED, REPLYDB_ROW, "postfix" },
+	{ "530 5.7.0 Must issue a STARTTLS command first", F_TLS_STARTTLS_REQUIRED, REPLYDB_ROW, "postfix" },
+	{ "530 5.7.0 Must issue a STARTTLS command first. a1-20020a17 - gsmtp", F_TLS_STARTTLS_REQUIRED, REPLYDB_ROW, "gmail" },
+	{ "421 4.7.28 Gmail has detected an unusual rate of email originating from your IP address.", F_POLICY_RATE_LIMITED, REPLYDB_ROW, "gmail" },
+	{ "550 5.1.1 User unknown", F_POLICY_RCPT_UNKNOWN_USER, REPLYDB_ROW, "generic" },
 	/* not a registered one: 5.7.1 is anyone's */
 	{ "550 5.7.1 x", F_POLICY_REJECTED, REPLYDB_ENHANCED, "rfc3463" },
 	/* not greylisting */
