@@ -612,7 +612,7 @@ R("microsoft", 451, "4.7.500", "Server busy. Please try again later from",
     "https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-451-4-7-500-699-asxxx-in-exchange-online",
     "451 4.7.500 Server busy. Please try again later from [134.119.1.64]. (S77719) [FR2DEU01FT008.eop-deu01.prod.protection.outlook.com]"),
 /* Microsoft Learn (Exchange Online and on-premises TLS certificate article) quotes this reply of Exchange Online; an inconsistent reply (4xx with a 5.x.x code) */
-R("microsoft", 451, "5.7.3", "STARTTLS is required to send mail",
+R("microsoft", 451, "5.7.3", "STARTTLS is required",
     F_TLS_STARTTLS_REQUIRED,
     "start TLS before MAIL FROM; on a hybrid connector, check the certificate Exchange Online must trust",
     NULL,
@@ -2143,6 +2143,12 @@ R("exchange", 552, "5.3.4", "Message size exceeds fixed maximum message size",
     "The message is over an Exchange size limit (connector, organization or recipient); send a smaller message.",
     "https://learn.microsoft.com/en-us/exchange/mail-flow/message-size-limits",
     "552 5.3.4 Message size exceeds fixed maximum message size"),
+/* Microsoft's Exchange blog (blogs.technet.microsoft.com/johnbai, "O365: On-Premises Transport Queuing Lessons Learned from CBL") quotes this reply of Exchange Online Protection to an on-premises server; an inconsistent reply (4xx with a 5.x.x code) whose words are those of Postfix's and Gmail's 530 5.7.0 */
+R("exchange", 451, "5.7.3", "Must issue a STARTTLS command first",
+    F_TLS_STARTTLS_REQUIRED,
+    "This connector requires TLS: issue STARTTLS after EHLO, and check that the TLS handshake itself succeeds.",
+    "https://blogs.technet.microsoft.com/johnbai/2013/12/06/o365-on-premises-transport-queuing-lessons-learned-from-cbl/",
+    "451 5.7.3 Must issue a STARTTLS command first."),
 
 /* ---- OpenSMTPD: smtp_session.c ---- */
 

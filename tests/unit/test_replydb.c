@@ -414,7 +414,11 @@ static const struct case_row cases[] = {
 	 * (RFC 3463 2: the classes should agree; senders act on the
 	 * basic code), the enhanced code still names the cause.
 	 */
-	{ "451 5.7.3 STARTTLS is required", F_POLICY_CONTENT_REJECTED, REPLYDB_ENHANCED, NULL },
+	{ "451 5.7.3 x", F_POLICY_CONTENT_REJECTED, REPLYDB_ENHANCED, NULL },
+	/* ... unless its words name the cause: TLS required (Exchange) */
+	{ "451 5.7.3 STARTTLS is required", F_TLS_STARTTLS_REQUIRED, REPLYDB_ROW, "microsoft" },
+	{ "451 5.7.3 Must issue a STARTTLS command first.", F_TLS_STARTTLS_REQUIRED, REPLYDB_ROW, "exchange" },
+	{ "530 5.7.3 STARTTLS is required to send mail", F_TLS_STARTTLS_REQUIRED, REPLYDB_ROW, "microsoft" },
 	{ "550 4.2.2 over quota", F_POLICY_RCPT_MAILBOX_FULL, REPLYDB_ENHANCED, NULL },
 	{ "451 5.7.1 wrong class", F_POLICY_DEFERRED, REPLYDB_ENHANCED, NULL },
 	{ "550 4.7.1 wrong class", F_POLICY_REJECTED, REPLYDB_ENHANCED, NULL },
