@@ -18,6 +18,7 @@
 #include "ctl.h"
 #include "store.h"
 #include "value.h"
+#include "version.h"
 
 #define DEFAULT_SOCKET	"/run/smtprobed/control.sock"
 
@@ -612,7 +613,8 @@ help(const struct ctl_command *c)
 		    "way\n"
 		    "  --limit N            at most N rows of each kind, 1 to "
 		    "%d [100]\n", CTL_HISTORY_LIMIT_MAX);
-	printf("  -h, --help           this help\n");
+	printf("  -V, --version        the version, and exit\n"
+	    "  -h, --help           this help\n");
 	if (c->cmd == CTL_PROBE)
 		printf("\nExit status: the result's, as smtprobe check: 0 ok, 1 "
 		    "warn, 2 crit, 3 unknown\n(also when the daemon cannot "
@@ -645,6 +647,7 @@ client_main(const struct ctl_command *cmd, int argc, char **argv,
 		{ "socket",	required_argument, NULL, 's' },
 		{ "json",	no_argument,	   NULL, 'j' },
 		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
 		{ "since",	required_argument, NULL, 'S' },
 		{ "until",	required_argument, NULL, 'U' },
 		{ "limit",	required_argument, NULL, 'l' },
@@ -664,7 +667,7 @@ client_main(const struct ctl_command *cmd, int argc, char **argv,
 		sock = DEFAULT_SOCKET;
 	req = json_pack("{s:s}", "cmd", cmd->name);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "hs:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hs:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			sock = optarg;
@@ -675,6 +678,10 @@ client_main(const struct ctl_command *cmd, int argc, char **argv,
 		case 'h':
 			json_decref(req);
 			help(cmd);
+		case 'V':
+			json_decref(req);
+			version_print(stdout, "smtprobe");
+			exit(0);
 		case 'S':
 		case 'U':
 			if (!(cmd->flags & CTL_RANGE))

@@ -30,6 +30,7 @@
 #include "maillog.h"
 #include "explain_cmd.h"
 #include "util.h"
+#include "version.h"
 
 #define INPUT_MAX	(32L * 1024 * 1024)	/* bytes of standard input */
 #define ITEMS_MAX	256			/* refusals explained */
@@ -54,8 +55,10 @@ explain_usage(int rc)
 	    "an SMTP reply, lines of a Postfix or Exim log, or a bounce (a\n"
 	    "delivery status notification or a plain-text bounce message).\n"
 	    "\n"
-	    "  --json     one JSON object: status and the refusals\n"
-	    "  -v         also list log lines that were not understood\n");
+	    "  --json         one JSON object: status and the refusals\n"
+	    "  -v             also list log lines that were not understood\n"
+	    "  -V, --version  the version, and exit\n"
+	    "  -h, --help     this help\n");
 	exit(rc);
 }
 
@@ -511,6 +514,7 @@ cmd_explain(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run	 r;
@@ -519,7 +523,7 @@ cmd_explain(int argc, char **argv)
 	int		 ch, json = 0, verbose = 0, found = 0, k;
 	enum severity	 worst = SEV_OK;
 
-	while ((ch = getopt_long(argc, argv, "hjv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hjvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
@@ -529,6 +533,9 @@ cmd_explain(int argc, char **argv)
 			break;
 		case 'h':
 			explain_usage(0);
+		case 'V':
+			version_print(stdout, "smtprobe");
+			exit(0);
 		default:
 			explain_usage(3);
 		}

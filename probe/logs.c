@@ -34,6 +34,7 @@
 #include "logsum.h"
 #include "util.h"
 #include "value.h"
+#include "version.h"
 
 #define DEFAULT_LOG	"/var/log/mail.log"
 #define ROTATIONS_MAX	100		/* FILE.1 .. FILE.99[.gz] */
@@ -98,6 +99,7 @@ logs_help(void)
 	    "                    (with -s SOCKET and --json only)\n"
 	    "  -v                also list the lines that were not "
 	    "understood\n"
+	    "  -V, --version     the version, and exit\n"
 	    "  -h, --help        this help\n", &LOGS_USAGE[sizeof("      ") - 1]);
 	exit(0);
 }
@@ -1003,6 +1005,7 @@ logs_main(int argc, char **argv)
 		{ "spf-ip",	required_argument, NULL, O_SPFIP },
 		{ "journal",	no_argument,	   NULL, O_JOURNAL },
 		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct logfile	 files[FILES_MAX];
@@ -1031,10 +1034,13 @@ logs_main(int argc, char **argv)
 		}
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			logs_help();
+		case 'V':
+			version_print(stdout, "smtprobe");
+			exit(0);
 		case 'v':
 			o.verbose = 1;
 			break;

@@ -60,6 +60,7 @@ static const struct option own_options[] = {
 	{ "json",	no_argument,		NULL, O_JSON },
 	{ "nagios",	no_argument,		NULL, O_NAGIOS },
 	{ "resolver",	required_argument,	NULL, O_RESOLVER },
+	{ "version",	no_argument,		NULL, 'V' },
 };
 
 #define CHECK_SYNOPSIS \
@@ -139,6 +140,8 @@ check_help(void)
 	    "perfdata\n"
 	    "  --resolver ADDR[:PORT] the resolver to ask (repeatable; "
 	    "default /etc/resolv.conf)\n"
+	    "  -V, --version          the version, and exit\n"
+	    "  -h, --help             this help\n"
 	    "\n"
 	    "Settings, as in smtprobed.conf(5) (defaults in brackets):\n",
 	    CHECK_USAGE);
@@ -283,7 +286,7 @@ cmd_check(int argc, char **argv)
 		}
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46Hhno:p:t:v", longopts,
+	while ((ch = getopt_long(argc, argv, "46HhnVo:p:t:v", longopts,
 	    NULL)) != -1) {
 		struct given	*g = &given[ngiven];
 
@@ -300,6 +303,9 @@ cmd_check(int argc, char **argv)
 			break;
 		case 'h':
 			check_help();
+		case 'V':
+			version_print(stdout, "smtprobe");
+			exit(0);
 		case 'n':
 			print_only = 1;
 			break;
@@ -568,6 +574,7 @@ main(int argc, char *argv[])
 {
 	const struct ctl_command *cc;
 	const char	*sock = NULL, *name, *a;
+	static char	 prog[32];
 	char		*hargv[3];
 	size_t		 i;
 
@@ -628,6 +635,11 @@ main(int argc, char *argv[])
 		name = argv[1];
 		argc = 2;
 		argv = hargv;
+	}
+	/* getopt's complaints name the command: "smtprobe status: ..." */
+	if (strlen(name) < sizeof(prog) - sizeof("smtprobe ")) {
+		snprintf(prog, sizeof(prog), "smtprobe %s", name);
+		argv[0] = prog;
 	}
 	for (i = 0; i < NCOMMANDS; i++)
 		if (strcmp(name, commands[i].name) == 0) {

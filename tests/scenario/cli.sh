@@ -8,7 +8,9 @@
 #	cli.help.*		--help, -h and help on smtprobe, each command
 #				and smtprobed: standard output, exit 0, every
 #				command listed
-#	cli.version.*		-V and --version on both
+#	cli.version.*		-V and --version on both, and after every
+#				command of smtprobe
+#	cli.usage.*		a bad option is named with its command
 #	cli.socket.*		-s before or after the command, --socket=
 #	cli.check.domain-id.*	smtprobe check domain:NAME (host:NAME), the
 #				prefix in any case
@@ -121,7 +123,26 @@ for how in -V --version; do
 	crow "cli.version.smtprobed.$how" 0 "$SMTPROBED" "$how"
 	out_has "^smtprobed $VERS"
 	end_row
+	# after the command too: a monitoring system asks the plugin
+	# (smtprobe check -V), a user any command
+	for c in $CMDS; do
+		crow "cli.version.$c.$how" 0 "$SMTPROBE" "$c" "$how"
+		err_empty
+		out_has "^smtprobe $VERS"
+		end_row
+	done
 done
+
+# getopt's complaints name the command, as "smtprobe status: ..."
+for c in $CMDS; do
+	crow "cli.usage.$c.bad-option" 3 "$SMTPROBE" "$c" --frobnicate
+	err_has "^smtprobe $c: unrecognized option '--frobnicate'\$"
+	err_has "^usage: smtprobe $c( |\$)"
+	end_row
+done
+crow cli.usage.status.missing-argument 3 "$SMTPROBE" status -s
+err_has "^smtprobe status: option requires an argument -- 's'\$"
+end_row
 
 # ---- check domain:NAME ---------------------------------------------
 
