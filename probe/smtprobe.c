@@ -258,6 +258,7 @@ cmd_check(int argc, char **argv)
 	const struct target_setting *s;
 	enum out_mode	 out = OUT_HUMAN;
 	const char	*acause, *target, *v;
+	const char	*apart_opt = NULL, *apart_val = NULL;
 	char		*cause, *eq, helo[256], cwd[PATH_MAX];
 	int		 ch, i, n = 0, ngiven = 0, nresolvers = 0, rv;
 	int		 host_mode = 0, print_only = 0, nown, domain_id = 0;
@@ -279,11 +280,26 @@ cmd_check(int argc, char **argv)
 		longopts[nown + n++].val = O_SETTING + i;
 	}
 	dns_config_init(&dcfg);
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--nagios") == 0) {
 			nagios_mode = 1;
 			log_plugin_status(NAGIOS_UNKNOWN);
 		}
+		/*
+		 * A yes/no setting's value is optional, so it must follow
+		 * "=": "--relay-test x@example.org mx.example.net" gives
+		 * getopt two targets. Noted here, before getopt reorders
+		 * argv, to say so if it comes to that.
+		 */
+		if (apart_opt == NULL && i + 1 < argc &&
+		    strncmp(argv[i], "--", 2) == 0 &&
+		    strchr(argv[i], '=') == NULL && argv[i + 1][0] != '-' &&
+		    (s = target_setting_find(argv[i] + 2)) != NULL &&
+		    (s->flags & TS_BOOL) && !(s->flags & TS_DAEMON)) {
+			apart_opt = argv[i];
+			apart_val = argv[i + 1];
+		}
+	}
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "46HhnVo:p:t:v", longopts,
@@ -365,6 +381,13 @@ cmd_check(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 1 && apart_opt != NULL)
+		die_usage("%s takes its value after \"=\" (%s=%s): apart, "
+		    "\"%s\" is read as a second target", apart_opt, apart_opt,
+		    apart_val, apart_val);
+	if (argc > 1)
+		die_usage("one target at a time: \"%s\" and \"%s\" were given",
+		    argv[0], argv[1]);
 	if (argc != 1)
 		check_usage();
 

@@ -14,6 +14,7 @@
 #	cli.socket.*		-s before or after the command, --socket=
 #	cli.check.domain-id.*	smtprobe check domain:NAME (host:NAME), the
 #				prefix in any case
+#	cli.check.operands.*	one target; a yes/no value given apart
 #	cli.conf-check.*	smtprobed -n: missing or bad ca-file and dkim-key,
 #				unknown control-group, reversed expiry, addresses
 #				without a domain, quoted values, no targets
@@ -162,6 +163,25 @@ end_row
 crow cli.check.domain-id.host-setting 3 "$SMTPROBE" check -n \
     --addr 127.0.0.1 domain:good.example
 err_has '--addr: a setting of a host'
+end_row
+
+# one target; a yes/no setting's value follows "=" (optional: given
+# apart it is a second target), said so rather than a bare usage
+crow cli.check.operands.two 3 "$SMTPROBE" check -n a.example b.example
+err_has '^smtprobe: one target at a time: "a\.example" and "b\.example" were given$'
+end_row
+crow cli.check.operands.relay-test-apart 3 "$SMTPROBE" check -n \
+    --relay-test victim@example.org mx.example.net
+err_has '^smtprobe: --relay-test takes its value after "=" \(--relay-test=victim@example\.org\): apart, "victim@example\.org" is read as a second target$'
+end_row
+crow cli.check.operands.bool-after 3 "$SMTPROBE" check -n mx.example.net \
+    --implicit-tls yes
+err_has '^smtprobe: --implicit-tls takes its value after "="'
+end_row
+crow cli.check.operands.bool-alone 0 "$SMTPROBE" check -n --relay-test \
+    mx.example.net
+out_has '^\[domain mx\.example\.net\]$'
+out_has '^relay-test = relay-test@smtprobe-relay\.example$'
 end_row
 
 # the same words from smtprobe check, not OpenSSL's codes
