@@ -232,6 +232,19 @@ print_history(json_t *r)
 	size_t	 i;
 	char	 w[32];
 
+	/* nothing: say so, an empty screen reads as a failure */
+	if (json_array_size(json_object_get(h, "sessions")) == 0 &&
+	    json_array_size(json_object_get(h, "audits")) == 0 &&
+	    json_array_size(json_object_get(h, "alerts")) == 0) {
+		printf("%s: no sessions, audits or alert events in the store",
+		    str(h, "target"));
+		if (num(h, "since") > 0)
+			printf(" since %s", when(num(h, "since"), w, sizeof(w)));
+		if (json_is_integer(json_object_get(h, "until")))
+			printf(" until %s", when(num(h, "until"), w, sizeof(w)));
+		printf("\n");
+		return;
+	}
 	/* DNS: whether the session's run audited the records again */
 	a = json_object_get(h, "sessions");
 	if (json_array_size(a) > 0)

@@ -22,7 +22,8 @@
 #	cli.name.*		target names as the user writes them
 #	cli.probe.exit.*	probe exits with the result's status
 #	cli.follow.gone		follow says the daemon went, exit 3
-#	cli.history.*		--since/--until/--limit forms, or refusals
+#	cli.history.*		--since/--until/--limit forms, or refusals;
+#				an empty range said in words
 #	cli.status.human	uptime and sizes in words
 #	cli.targets.running	a target in a run shows as running
 #	cli.dns-audit.*		show and history say which runs audited the
@@ -430,6 +431,11 @@ for bad in 1700000000 soon 2026-13-01 2026-02-30 "2026-12-06T25:00" -1h; do
 	err_has "history --since: \"$(re "$bad")\" is (not a time|ambiguous)"
 	end_row
 done
+# nothing in the range: said, not an empty screen
+crow cli.history.empty 0 "$SMTPROBE" -s "$SOCK" history --since @1 \
+    --until @2 "127.0.0.1:$DEAD1"
+out_has "^host:127\\.0\\.0\\.1:$DEAD1: no sessions, audits or alert events in the store since 1970-01-01 00:00:01Z until 1970-01-01 00:00:02Z\$"
+end_row
 crow cli.history.until-before-since 3 "$SMTPROBE" -s "$SOCK" history \
     --since 1h --until 2h "127.0.0.1:$DEAD1"
 err_has '--until is before --since'
