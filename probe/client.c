@@ -120,7 +120,9 @@ print_status(json_t *r)
 	printf("in flight     %lld checks, %lld sessions\n", (long long)num(r,
 	    "in_flight"), (long long)num(r, "sessions_in_flight"));
 	printf("open alerts   %lld\n", (long long)num(r, "open_alerts"));
-	printf("store         %s, %lld rows, %lld errors, %lld dropped\n",
+	/* the counts are the daemon's since it started, not the file's */
+	printf("store         %s; since start %lld rows written, %lld write "
+	    "errors, %lld dropped\n",
 	    size_words(num(st, "size"), b, sizeof(b)),
 	    (long long)num(st, "rows"), (long long)num(st, "errors"),
 	    (long long)num(st, "dropped"));

@@ -457,7 +457,7 @@ done
 
 crow cli.status.human 0 "$SMTPROBE" -s "$SOCK" status
 out_has '^uptime +[0-9]+[smhd]( [0-9]+[smhd])? \(since 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z\)$'
-out_has '^store +[0-9.]+ (bytes|KiB|MiB|GiB), [0-9]+ rows, 0 errors, 0 dropped$'
+out_has '^store +[0-9.]+ (bytes|KiB|MiB|GiB); since start [0-9]+ rows written, 0 write errors, 0 dropped$'
 end_row
 
 # A probe of the tarpit holds a run open (its banner deadline is 20 s):
