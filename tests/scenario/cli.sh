@@ -20,7 +20,8 @@
 #				without a domain, quoted values, no targets
 #	cli.lock.*		a second daemon on one state directory
 #	cli.name.*		target names as the user writes them
-#	cli.probe.exit.*	probe exits with the result's status
+#	cli.probe.exit.*	probe exits with the result's status: ok,
+#				warn, crit, unknown (no resolver), no target
 #	cli.follow.gone		follow says the daemon went, exit 3
 #	cli.history.*		--since/--until/--limit forms, or refusals;
 #				an empty range said in words
@@ -285,13 +286,15 @@ chmod 0700 "$T_DIR"
 # ---- a daemon ----------------------------------------------------------
 
 read -r DEAD1 DEAD2 DEAD6 DNS <<<"$(free_ports 4 | tr '\n' ' ')"
-t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/fake.ready" tarpit
+t_bg fakesmtp python3 "$T_LIB/fakesmtp.py" --ready "$T_DIR/fake.ready" tarpit \
+    normal@127.0.0.2
 T_SHOW_LOGS+=("$T_DIR/fakesmtp.log")
 if ! wait_file "$T_DIR/fake.ready" 10; then
 	fail cli.setup "fakesmtp.py did not start"
 	exit 1
 fi
 TARPIT=$(awk '$1 == "tarpit" { print $2 }' "$T_DIR/fake.ready")
+NORMAL=$(awk '$1 == "normal@127.0.0.2" { print $2 }' "$T_DIR/fake.ready")
 
 SOCK=$T_DIR/d.sock
 cat >"$T_DIR/d.conf" <<EOF
@@ -313,6 +316,15 @@ timeout = all=20s
 [host 127.0.0.1:$DEAD2]
 [host [::1]:$DEAD6]
 [host 127.0.0.1:$TARPIT]
+# names that are one target each; a healthy server (ok without TLS, warn
+# with TLS may: STARTTLS is not offered)
+[domain only.example]
+[host mx.only.example:$NORMAL]
+addr = 127.0.0.2
+tls = none
+helo = probe.test.example
+[host 127.0.0.2:$NORMAL]
+helo = probe.test.example
 EOF
 t_bg smtprobed "$SMTPROBED" -d -f "$T_DIR/d.conf"
 DPID=$T_BG_PID
@@ -352,6 +364,10 @@ crow cli.socket.after-target 0 "$SMTPROBE" show "127.0.0.1:$DEAD1" --json \
     --socket "$SOCK"
 out_has '"ok":true'
 end_row
+crow cli.socket.before-logs-daemon 0 "$SMTPROBE" -s "$SOCK" logs --daemon \
+    --json
+out_has '"ok":true'
+end_row
 crow cli.socket.not-for-check 3 "$SMTPROBE" -s "$SOCK" check -n example.com
 err_has 'check does not talk to the daemon'
 end_row
@@ -372,6 +388,17 @@ name host-id-port "host:127.0.0.1:$DEAD2" "host:127.0.0.1:$DEAD2"
 name ipv6-brackets "[::1]:$DEAD6" "host:[::1]:$DEAD6"
 name ipv6-no-port "::1" "host:[::1]:$DEAD6"
 name ipv6-long "[0:0::1]:$DEAD6" "host:[::1]:$DEAD6"
+# a name that is one target, as the user writes it
+name domain-bare only.example domain:only.example
+name domain-case-dot Only.Example. domain:only.example
+name host-name-port "MX.Only.Example.:$NORMAL" "host:mx.only.example:$NORMAL"
+name host-name-no-port mx.only.example "host:mx.only.example:$NORMAL"
+for c in history probe; do
+	crow "cli.name.$c.case-dot" - "$SMTPROBE" -s "$SOCK" "$c" --json \
+	    MX.Only.Example.
+	out_has "\"target\":\"host:mx\\.only\\.example:$NORMAL\""
+	end_row
+done
 
 # a name that is a [domain] and a [host], and a host with two ports
 crow cli.name.ambiguous.kind 1 "$SMTPROBE" -s "$SOCK" show Expired.Example.
@@ -395,6 +422,18 @@ end_row
 crow cli.probe.exit.crit 2 "$SMTPROBE" -s "$SOCK" probe "127.0.0.1:$DEAD1"
 out_has "^host:127\\.0\\.0\\.1:$DEAD1: crit$"
 out_has 'net\.connect\.refused'
+end_row
+crow cli.probe.exit.ok 0 "$SMTPROBE" -s "$SOCK" probe mx.only.example
+out_has "^host:mx\\.only\\.example:$NORMAL: ok$"
+end_row
+crow cli.probe.exit.warn 1 "$SMTPROBE" -s "$SOCK" probe "127.0.0.2:$NORMAL"
+out_has "^host:127\\.0\\.0\\.2:$NORMAL: warn$"
+out_has 'tls\.starttls\.missing'
+end_row
+# the resolver is a dead port: the daemon could not look
+crow cli.probe.exit.unknown 3 "$SMTPROBE" -s "$SOCK" probe Only.Example.
+out_has '^domain:only\.example: unknown$'
+out_has 'probe\.resolver'
 end_row
 crow cli.probe.exit.no-target 3 "$SMTPROBE" -s "$SOCK" probe nosuch.example
 err_has 'no such target'
