@@ -322,6 +322,30 @@ smtprobed_tls(struct daemon *d, struct confref *r, const char *ca_file)
 	return t != NULL ? t : d->tls_default;
 }
 
+/*
+ * The HELO of targets that give none is this host's name, as Postfix's
+ * myhostname. One without a dot is said once per configuration, with
+ * how many targets greet with it; when every target names its own, the
+ * host's name is used by none and there is nothing to say.
+ */
+static void
+helo_check(const struct daemon *d, const struct conf *conf)
+{
+	size_t	 i, n = 0;
+
+	if (strchr(d->hostname, '.') != NULL)
+		return;
+	for (i = 0; i < conf->ntargets; i++)
+		if (conf->targets[i].helo == NULL &&
+		    conf_target_in_shard(conf, &conf->targets[i]))
+			n++;
+	if (n > 0)
+		log_warnx("probe.helo-not-fqdn: this host's name \"%s\" is not "
+		    "fully qualified; %zu target(s) without a helo setting "
+		    "greet with it and servers may refuse them for it (set "
+		    "helo, in [defaults] for all)", d->hostname, n);
+}
+
 int
 smtprobed_reload(struct daemon *d, char **why)
 {
@@ -356,6 +380,7 @@ smtprobed_reload(struct daemon *d, char **why)
 	    (int64_t)conf->daemon.store_max_size);
 	(void)logwatch_install(d, conf);
 	log_info("reloaded %s: %zu targets", d->conf_path, d->ntargets);
+	helo_check(d, conf);
 	sd_notify(0, "READY=1");
 	runs_schedule(d);
 	return 0;
@@ -643,10 +668,14 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return 1;
 	}
+	/* the HELO of targets that give none: as Postfix's myhostname */
+	if (util_fqdn(d.hostname, sizeof(d.hostname), NULL) == -1)
+		util_strlcpy(d.hostname, "localhost", sizeof(d.hostname));
 	if (conf->ntargets == 0 && check_only)
 		log_warnx("%s: no targets: there is nothing to probe (add a "
 		    "[domain NAME] or [host NAME] section)", d.conf_path);
 	if (check_only) {
+		helo_check(&d, conf);
 		printf("%s: configuration ok, %zu target(s)\n", d.conf_path,
 		    conf->ntargets);
 		keys_free(keys, nkeys);
@@ -660,19 +689,7 @@ main(int argc, char *argv[])
 	if (conf->ntargets == 0)
 		log_warnx("%s: no targets: there is nothing to probe (add a "
 		    "[domain NAME] or [host NAME] section)", d.conf_path);
-	/* the HELO of targets that give none: as Postfix's myhostname */
-	switch (util_fqdn(d.hostname, sizeof(d.hostname), NULL)) {
-	case -1:
-		util_strlcpy(d.hostname, "localhost", sizeof(d.hostname));
-		/* FALLTHROUGH */
-	case 0:
-		log_warnx("probe.helo-not-fqdn: this host's name \"%s\" is not "
-		    "fully qualified; targets without a helo setting greet "
-		    "with it and servers may refuse them for it", d.hostname);
-		break;
-	default:
-		break;
-	}
+	helo_check(&d, conf);
 	signal(SIGPIPE, SIG_IGN);
 	fd_limit = fd_raise(&fd_was);
 	d.started = util_wall();

@@ -9,7 +9,8 @@
 #				outgoing TCP 25 while 587 gets through
 #	probe.helo-not-fqdn	a HELO name without a dot, given or the host's
 #				own (a UTS and mount namespace give the host a
-#				short name and an /etc/hosts)
+#				short name and an /etc/hosts); smtprobed says
+#				it (-n, start) only when a target uses it
 # and the other side: a domain whose own servers are silent while the
 # resolver answers is still dns.timeout on the domain.
 # Needs root (namespaces, nftables); everything stays on loopback.
@@ -220,3 +221,70 @@ row_ns probe.helo-default.short 1 "$T_DIR/hosts-short" "127.0.0.1:$P_SMTP" \
 expect phase ehlo --command '^EHLO shorty$'
 expect finding probe.helo-not-fqdn --evidence '^HELO name "shorty" has no dot'
 end_row
+
+# smtprobed says it once, at start (and -n, and on reload), and only
+# when a target greets with the host's short name: not when every target
+# has a helo of its own, nor when /etc/hosts gives the FQDN
+SMTPROBED=$T_TOP/probe/smtprobed
+# daemon_ns NAME HOSTS ARGS...: smtprobed ARGS in the namespace of row_ns
+daemon_ns() {
+	local name=$1 hosts=$2
+	shift 2
+	ROW_NAME=$name
+	ROW_WHY=()
+	ROW_CHECKS=()
+	ROW_OUT=$T_DIR/$name.out
+	ROW_ERR=$T_DIR/$name.err
+	timeout -k 2 20 unshare -mu sh -c 'mount --bind "$1" /etc/hosts &&
+	    hostname shorty && shift && exec "$@"' sh "$hosts" "$SMTPROBED" \
+	    "$@" >"$ROW_OUT" 2>"$ROW_ERR"
+	ROW_RC=$?
+	[ "$ROW_RC" = 0 ] || ROW_WHY+=("exit status $ROW_RC, expected 0")
+}
+printf '[host 127.0.0.1:%s]\n[host 127.0.0.1:%s]\nhelo = probe.test.example\n' \
+    "$P_SMTP" "$CLOSED" >"$T_DIR/helo-some.conf"
+printf '[defaults]\nhelo = probe.test.example\n[host 127.0.0.1:%s]\n[host 127.0.0.1:%s]\n' \
+    "$P_SMTP" "$CLOSED" >"$T_DIR/helo-all.conf"
+daemon_ns probe.helo-not-fqdn.daemon-n "$T_DIR/hosts-short" -n -f \
+    "$T_DIR/helo-some.conf"
+expect_stderr '^smtprobed: probe\.helo-not-fqdn: this host.s name "shorty" is not fully qualified; 1 target\(s\) without a helo setting greet with it'
+end_row
+daemon_ns probe.helo-not-fqdn.daemon-n-all-given "$T_DIR/hosts-short" -n -f \
+    "$T_DIR/helo-all.conf"
+grep -q 'helo-not-fqdn' "$ROW_ERR" &&
+    ROW_WHY+=("said with every target's helo given: $(cat "$ROW_ERR")")
+end_row
+daemon_ns probe.helo-not-fqdn.daemon-n-fqdn "$T_DIR/hosts" -n -f \
+    "$T_DIR/helo-some.conf"
+grep -q 'helo-not-fqdn' "$ROW_ERR" &&
+    ROW_WHY+=("said with the FQDN in /etc/hosts: $(cat "$ROW_ERR")")
+end_row
+# a daemon started: the line is there at start, or not
+for c in some all; do
+	cat "$T_DIR/helo-$c.conf" >"$T_DIR/helo-$c-d.conf"
+	printf '[daemon]\nstate-dir = %s\ncontrol-socket = %s\ninterval = 1h\nresolver = 127.0.0.1:%s\n' \
+	    "$T_DIR/helo-$c-state" "$T_DIR/helo-$c.sock" "$CLOSED" \
+	    >>"$T_DIR/helo-$c-d.conf"
+	t_bg "helo-$c" unshare -mu sh -c 'mount --bind "$1" /etc/hosts &&
+	    hostname shorty && shift && exec "$@"' sh "$T_DIR/hosts-short" \
+	    "$SMTPROBED" -d -f "$T_DIR/helo-$c-d.conf"
+	ROW_NAME=probe.helo-not-fqdn.daemon-start-$c
+	ROW_WHY=()
+	ROW_CHECKS=()
+	ROW_OUT=$T_DIR/helo-$c.log
+	ROW_ERR=$ROW_OUT
+	n=0
+	until grep -q '^smtprobed: started: 2 target' "$ROW_OUT" 2>/dev/null ||
+	    [ $n -ge 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ $n -lt 100 ] || ROW_WHY+=("the daemon did not start")
+	if [ $c = some ]; then
+		expect_stderr '^smtprobed: probe\.helo-not-fqdn: this host.s name "shorty" is not fully qualified; 1 target\(s\)'
+	elif grep -q 'helo-not-fqdn' "$ROW_OUT"; then
+		ROW_WHY+=("said with every target's helo given")
+	fi
+	t_kill "$T_BG_PID"
+	end_row
+done
