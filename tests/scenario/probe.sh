@@ -4,7 +4,8 @@
 #	probe.resource		sessions that cannot start (a descriptor limit
 #				by prlimit): UNKNOWN, exit 3, never OK
 #	probe.resolver		a resolver that answers nothing (a closed port,
-#				one that never answers, one that refuses all)
+#				one that never answers, one that refuses all);
+#				a daemon on it: one line, no alert, unknown
 #	probe.egress-25-blocked	a network namespace whose nftables drop
 #				outgoing TCP 25 while 587 gets through
 #	probe.helo-not-fqdn	a HELO name without a dot, given or the host's
@@ -86,6 +87,40 @@ ROW_CHECKS=(:: valid --domain "${ROW_CHECKS[@]:2}")
 expect finding dns.timeout --layer dns --blame target
 expect no-finding probe.resolver
 expect value dns.resolver_answered true
+end_row
+
+# the daemon: one line for the daemon's trouble, no alert for any domain,
+# every run unknown (alert-after = 1: one failing run would raise one)
+printf '[daemon]\nstate-dir = %s\ncontrol-socket = %s\ninterval = 1s\njitter = 0\nhost-spacing = 0\nalert-after = 1\nresolver = 127.0.0.1:%s\n[defaults]\nhelo = probe.test.example\n[domain a.example]\n[domain b.example]\n[domain c.example]\n' \
+    "$T_DIR/rd-state" "$T_DIR/rd.sock" "$CLOSED" >"$T_DIR/rd.conf"
+t_bg resolver-daemon "$T_TOP/probe/smtprobed" -d -f "$T_DIR/rd.conf"
+RD_PID=$T_BG_PID
+ROW_NAME=probe.resolver.daemon
+ROW_WHY=()
+ROW_CHECKS=()
+ROW_OUT=$T_DIR/resolver-daemon.log
+ROW_ERR=$ROW_OUT
+n=0
+until [ "$("$SMTPROBE" -s "$T_DIR/rd.sock" status --json 2>/dev/null |
+    sed -n 's/.*"probes_run":\([0-9]*\).*/\1/p')" -ge 9 ] 2>/dev/null ||
+    [ $n -ge 150 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+[ $n -lt 150 ] || ROW_WHY+=("fewer than 9 runs in 15 s")
+"$SMTPROBE" -s "$T_DIR/rd.sock" status --json >"$T_DIR/rd-status.json" 2>&1
+"$SMTPROBE" -s "$T_DIR/rd.sock" targets >"$T_DIR/rd-targets.txt" 2>&1
+grep -q '"open_alerts":0,' "$T_DIR/rd-status.json" ||
+    ROW_WHY+=("alerts open: $(cat "$T_DIR/rd-status.json")")
+grep -q '"targets_unknown":3,' "$T_DIR/rd-status.json" ||
+    ROW_WHY+=("not every target unknown: $(cat "$T_DIR/rd-status.json")")
+[ "$(grep -c '^domain:[abc]\.example  *domain  *unknown  *0 ' \
+    "$T_DIR/rd-targets.txt")" = 3 ] ||
+    ROW_WHY+=("targets: $(cat "$T_DIR/rd-targets.txt")")
+grep -q 'ALERT' "$ROW_OUT" && ROW_WHY+=("an ALERT line: $(grep ALERT "$ROW_OUT" | head -n 1)")
+n=$(grep -c '^smtprobed: probe trouble, alerts left as they are: [abc]\.example: the resolver does not answer' "$ROW_OUT")
+[ "$n" = 1 ] || ROW_WHY+=("$n lines for the resolver, expected one")
+t_kill "$RD_PID"
 end_row
 
 # --- resources ------------------------------------------------------------
