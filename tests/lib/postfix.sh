@@ -20,6 +20,9 @@
 #	PF_NOPTR	reject_unknown_client_hostname, delayed to RCPT (the
 #			default; main.cf here has smtpd_delay_reject = no): every client
 #			here (smtpd_peername_lookup = no) is refused at RCPT
+#	PF_HELO		reject_non_fqdn_helo_hostname, delayed to RCPT as
+#			smtpd_delay_reject = yes (Postfix's default) does: a
+#			HELO name without a dot is refused at RCPT with 504
 #	PF_SUBADDR	an address of 127/8 where port 587 is free (port 587
 #			is what makes smtprobe treat it as submission), no TLS
 #
@@ -97,7 +100,7 @@ pf_setup() {
 	# user; mktemp makes 0700 directories.
 	chmod 755 "$dir" "$dir/spool"
 	chown postfix "$dir/data" && chmod 700 "$dir/data" || return 1
-	ports=($(free_ports 11)) || return 1
+	ports=($(free_ports 12)) || return 1
 	PF_OK=${ports[0]}
 	PF_EXPIRED=${ports[1]}
 	PF_NOTYET=${ports[2]}
@@ -109,6 +112,7 @@ pf_setup() {
 	PF_RELAY=${ports[8]}
 	PF_CATCHALL=${ports[9]}
 	PF_NOPTR=${ports[10]}
+	PF_HELO=${ports[11]}
 	PF_SUBADDR=$(pf_free_addr 587) || return 1
 	PF_MAILLOG=$dir/maillog
 	PF_BOUNCES=$dir/mail/sender.test/bounces
@@ -224,6 +228,7 @@ EOF
 127.0.0.1:$PF_RELAY	inet n - n - - smtpd -o mynetworks=127.0.0.0/8
 127.0.0.1:$PF_CATCHALL	inet n - n - - smtpd -o smtpd_reject_unlisted_recipient=no
 127.0.0.1:$PF_NOPTR	inet n - n - - smtpd -o smtpd_client_restrictions=reject_unknown_client_hostname -o smtpd_delay_reject=yes
+127.0.0.1:$PF_HELO	inet n - n - - smtpd -o smtpd_helo_restrictions=reject_non_fqdn_helo_hostname -o smtpd_delay_reject=yes
 $PF_SUBADDR:587	inet n - n - - smtpd -o smtpd_tls_security_level=none
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -308,7 +313,7 @@ pf_start() {
 	fi
 	for p in $PF_OK $PF_EXPIRED $PF_NOTYET $PF_EXPIRING $PF_WRONGNAME \
 	    $PF_SELFSIGNED $PF_NOTLS $PF_IMPLICIT $PF_RELAY $PF_CATCHALL \
-	    $PF_NOPTR; do
+	    $PF_NOPTR $PF_HELO; do
 		wait_port 127.0.0.1 "$p" 10 ||
 		    { echo "postfix: nothing listens on 127.0.0.1:$p" >&2; return 1; }
 	done

@@ -214,6 +214,30 @@ expect no-finding policy.deferred
 expect phase rcpt --reply 450 --enhanced 4.7.25
 end_row
 
+# reject_non_fqdn_helo_hostname, delayed to RCPT (Postfix's default): a
+# short HELO name is refused at RCPT with 504 5.5.2. The probe's own
+# name is at fault, said twice: the name (probe.helo-not-fqdn) and the
+# refusal (policy.helo.rejected), both blaming the client; never a
+# recipient refusal of the target.
+row pf.policy.helo.not-fqdn 1 "127.0.0.1:$PF_HELO" --name "$MX" \
+    --ca-file "$CA" --helo shorty --rcpt user@test.example
+expect finding probe.helo-not-fqdn --layer probe --severity warn \
+    --blame client --evidence '^HELO name "shorty" has no dot'
+expect finding policy.helo.rejected --layer policy --severity warn \
+    --blame client --evidence 'RCPT TO:<user@test\.example>: 504 5\.5\.2 <shorty>: Helo command rejected: need fully-qualified hostname'
+expect no-finding policy.rcpt.rejected
+expect no-finding policy.rcpt.unknown-user
+expect phase ehlo --reply 250 --command '^EHLO shorty$'
+expect phase rcpt --reply 504 --enhanced 5.5.2
+end_row
+# the same server and a fully qualified name: accepted
+row pf.policy.helo.fqdn 0 "127.0.0.1:$PF_HELO" "${B[@]}" \
+    --rcpt user@test.example
+expect no-finding policy.helo.rejected
+expect no-finding probe.helo-not-fqdn
+expect phase rcpt --reply 250
+end_row
+
 # 4.3.0: the server's own mail system is in trouble (the registry's
 # X.3.x), not a policy deferral.
 row pf.smtp.server.error 1 "127.0.0.1:$PF_OK" "${B[@]}" \
