@@ -23,6 +23,7 @@
 #	cli.probe.exit.*	probe exits with the result's status: ok,
 #				warn, crit, unknown (no resolver), no target
 #	cli.follow.gone		follow says the daemon went, exit 3
+#	cli.ca-file.read-once	a ca-file gone after start is not read at runs
 #	cli.history.*		--since/--until/--limit forms, or refusals;
 #				an empty range said in words
 #	cli.status.human	uptime and sizes in words
@@ -325,7 +326,10 @@ tls = none
 helo = probe.test.example
 [host 127.0.0.2:$NORMAL]
 helo = probe.test.example
+# read once per configuration (removed once the daemon runs)
+ca-file = $T_DIR/ca-once.pem
 EOF
+cp /etc/ssl/certs/ca-certificates.crt "$T_DIR/ca-once.pem"
 t_bg smtprobed "$SMTPROBED" -d -f "$T_DIR/d.conf"
 DPID=$T_BG_PID
 T_SHOW_LOGS+=("$T_DIR/smtprobed.log")
@@ -348,6 +352,9 @@ err_has "state-dir $(re "$T_DIR/state") is in use by another smtprobed \\(pid $D
 [ -e "$T_DIR/second.sock" ] && why "the second daemon made its socket"
 "$SMTPROBE" status -s "$SOCK" >/dev/null 2>&1 || why "the first one stopped answering"
 end_row
+
+# the trust anchors were read at start: runs do not read the file again
+rm -f "$T_DIR/ca-once.pem"
 
 # ---- the socket before or after the command -------------------------
 
@@ -429,6 +436,14 @@ end_row
 crow cli.probe.exit.warn 1 "$SMTPROBE" -s "$SOCK" probe "127.0.0.2:$NORMAL"
 out_has "^host:127\\.0\\.0\\.2:$NORMAL: warn$"
 out_has 'tls\.starttls\.missing'
+end_row
+# the ca-file it names is gone since the daemon started: nothing said
+# at a run, the anchors of the configuration serve (said once, at
+# start or reload, when it cannot be read then: cli.conf-check.*)
+crow cli.ca-file.read-once 1 "$SMTPROBE" -s "$SOCK" probe "127.0.0.2:$NORMAL"
+out_has "^host:127\\.0\\.0\\.2:$NORMAL: warn$"
+grep -q 'ca-file\|ca-once' "$T_DIR/smtprobed.log" &&
+    why "the daemon read the ca-file at a run: $(grep 'ca-file\|ca-once' "$T_DIR/smtprobed.log" | head -n 2)"
 end_row
 # the resolver is a dead port: the daemon could not look
 crow cli.probe.exit.unknown 3 "$SMTPROBE" -s "$SOCK" probe Only.Example.
