@@ -276,7 +276,8 @@ named:
 	if (it->remedy == NULL)
 		it->remedy = d->hint;
 	if (it->m.source != NULL)
-		it->sev = it->m.permanent ? SEV_CRIT : SEV_WARN;
+		it->sev = it->m.permanent || it->m.says_permanent ?
+		    SEV_CRIT : SEV_WARN;
 	else
 		it->sev = cls == 4 || strcasecmp(it->action, "delayed") == 0 ||
 		    strcasecmp(it->action, "deferred") == 0 ? SEV_WARN :

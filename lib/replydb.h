@@ -63,6 +63,12 @@ struct replydb_match {
 	int			 inconsistent;	/* the enhanced code's class
 						   disagrees with the basic
 						   code (e.g. 451 5.7.3) */
+	int			 says_permanent; /* a 4xx whose words say the
+						   refusal is permanent (Yahoo's
+						   421 [TS03] "permanently
+						   deferred"): still temporary
+						   by its code, but retrying
+						   will not help */
 	const char		*source;	/* row's source, else "rfc3463"
 						   or "rfc5321" */
 	char			 enh[16];	/* enhanced code seen ("" none),

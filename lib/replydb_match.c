@@ -680,6 +680,37 @@ row_yields(const struct replydb_row *row, const struct enhcode *e,
 	    HOP(ed->detail));
 }
 
+/*
+ * Do the words of a reply say that the refusal is permanent ("permanent",
+ * "permanently deferred"), other than to deny it ("not permanent",
+ * "non-permanent")? Senders act on the basic code (RFC 5321 4.2.1), so a
+ * 4xx that says so is retried all the same, in vain.
+ */
+static int
+words_permanent(const char *text, size_t len)
+{
+	static const char	 w[] = "permanent";
+	const size_t		 wl = sizeof(w) - 1;
+	size_t			 i, j;
+
+	for (i = 0; i + wl <= len; i++) {
+		for (j = 0; j < wl; j++)
+			if (lc((unsigned char)text[i + j]) != (unsigned char)w[j])
+				break;
+		if (j < wl)
+			continue;
+		if (i > 0 && ((lc((unsigned char)text[i - 1]) >= 'a' &&
+		    lc((unsigned char)text[i - 1]) <= 'z') ||
+		    text[i - 1] == '-'))
+			continue;	/* impermanent, non-permanent */
+		if ((i >= 4 && strncasecmp(text + i - 4, "not ", 4) == 0) ||
+		    (i >= 6 && strncasecmp(text + i - 6, "not a ", 6) == 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 static int
 classify(int code, const struct enhcode *e, const char *text, size_t len,
     int local, struct replydb_match *m)
@@ -696,6 +727,8 @@ classify(int code, const struct enhcode *e, const char *text, size_t len,
 	memset(m, 0, sizeof(*m));
 	m->permanent = code >= 500;
 	m->inconsistent = e->cls != 0 && e->cls != code / 100;
+	m->says_permanent = code < 500 && text != NULL &&
+	    words_permanent(text, len > SCAN_MAX ? SCAN_MAX : len);
 	reply_enhcode_str(e, m->enh, sizeof(m->enh));
 	if (e->cls != 0) {
 		ed = enh_find(e->subject, e->detail);

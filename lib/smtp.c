@@ -839,7 +839,8 @@ refusal_id(const struct smtp_session *s, const struct replydb_match *m)
  * Report the phase's refusal (4xx or 5xx) to what ("greeting", the
  * command): the cause's finding with the reply as evidence, the
  * knowledge base's label and, for a row, the row's remedy as the hint.
- * sev < 0: the catalogue's, lowered to warn for a temporary refusal.
+ * sev < 0: the catalogue's, lowered to warn for a temporary refusal
+ * (unless its words say it is permanent).
  */
 static void
 add_refusal(struct smtp_session *s, const char *what, int sev)
@@ -848,7 +849,7 @@ add_refusal(struct smtp_session *s, const char *what, int sev)
 	struct finding		*f;
 	enum finding_id		 id;
 	char			 rb[REPLY_TEXT_MAX + 32], label[160], a[64];
-	char			 tail[200];
+	char			 tail[400];
 
 	reply_str(&s->reply, rb, sizeof(rb));
 	if (replydb_classify_reply(&s->reply, &m) == -1) {
@@ -857,8 +858,8 @@ add_refusal(struct smtp_session *s, const char *what, int sev)
 		return;
 	}
 	id = refusal_id(s, &m);
-	if (sev < 0 && !m.permanent && finding_def(id)->severity == SEV_CRIT &&
-	    id != F_SMTP_BANNER_4XX)
+	if (sev < 0 && !m.permanent && !m.says_permanent &&
+	    finding_def(id)->severity == SEV_CRIT && id != F_SMTP_BANNER_4XX)
 		sev = SEV_WARN;
 	tail[0] = '\0';
 	if (m.level != REPLYDB_BASIC)
@@ -869,6 +870,10 @@ add_refusal(struct smtp_session *s, const char *what, int sev)
 		    " (the enhanced code's class disagrees with %d: the "
 		    "basic code decides, the refusal is %s)", s->reply.code,
 		    m.permanent ? "permanent" : "temporary");
+	if (m.says_permanent)
+		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
+		    " (%d is temporary but the text says permanent: senders "
+		    "retry, in vain until the cause is fixed)", s->reply.code);
 	if (replydb_refuses_client(id)) {
 		util_strlcpy(a, s->res.local, sizeof(a));
 		a[strcspn(a, " ")] = '\0';

@@ -420,6 +420,19 @@ jstr(const char *s)
 	return s != NULL && s[0] ? json_string(s) : json_null();
 }
 
+/*
+ * Permanent as senders act on it: by the basic code when there is one (a
+ * 421 that says "permanently deferred" is still retried), else by what
+ * the report says.
+ */
+static int
+item_permanent(const struct explain_item *it)
+{
+	if (it->m.source != NULL)
+		return it->m.permanent;
+	return it->sev == SEV_CRIT;
+}
+
 static json_t *
 item_json(const struct explain_item *it)
 {
@@ -455,7 +468,7 @@ item_json(const struct explain_item *it)
 	explain_utf8(ev, clean, sizeof(clean));
 	json_object_set_new(rep, "text", json_string(clean));
 	json_object_set_new(o, "reply", rep);
-	json_object_set_new(o, "permanent", json_boolean(it->sev == SEV_CRIT));
+	json_object_set_new(o, "permanent", json_boolean(item_permanent(it)));
 	json_object_set_new(o, "source", jstr(it->m.source));
 	json_object_set_new(o, "level", it->m.source ?
 	    json_string(level_name(it->m.level)) : json_null());
@@ -476,12 +489,13 @@ item_human(FILE *f, const struct explain_item *it)
 	explain_utf8(label, t, sizeof(t));
 	fprintf(f, "%s", it->rcpt[0] ? it->rcpt : "(recipient not named)");
 	if (it->remote[0] && strcmp(it->remote, "none") != 0)
-		fprintf(f, ": %s by %s%s%s%s", it->sev == SEV_CRIT ?
+		fprintf(f, ": %s by %s%s%s%s", item_permanent(it) ?
 		    "refused" : "deferred", it->remote,
 		    it->remote_addr[0] ? " [" : "", it->remote_addr,
 		    it->remote_addr[0] ? "]" : "");
 	else
-		fprintf(f, ": %s", it->sev == SEV_CRIT ? "refused" : "deferred");
+		fprintf(f, ": %s", item_permanent(it) ? "refused" :
+		    "deferred");
 	if (it->command[0])
 		fprintf(f, " after %s", it->command);
 	fprintf(f, "\n");
@@ -503,6 +517,10 @@ item_human(FILE *f, const struct explain_item *it)
 		fprintf(f, "  note     the enhanced code's class disagrees with "
 		    "%d: senders act on the basic code, so this is %s\n",
 		    it->code, it->m.permanent ? "permanent" : "temporary");
+	if (it->m.says_permanent)
+		fprintf(f, "  note     %d is a temporary code, but the text says "
+		    "the refusal is permanent: the sender retries, in vain "
+		    "until the cause is fixed\n", it->code);
 	fprintf(f, "  remedy   %s\n", it->remedy);
 	if (it->check[0])
 		fprintf(f, "  check    %s\n", it->check);

@@ -103,6 +103,16 @@ expect refusal tls.starttls.required --layer tls --severity warn \
 expect value refusals.0.permanent false
 end_row
 
+# a 421 whose words say permanent: temporary by its code (senders retry),
+# critical because retrying will not help, and said so
+xrow ex.reply.says-permanent 2 - 421 4.7.1 "[TS03]" All messages from 192.0.2.1 permanently deferred
+expect refusal policy.client.reputation --severity crit --source yahoo
+expect value refusals.0.permanent false
+end_row
+xrow ex.reply.says-not-permanent 1 - 421 4.7.0 This is not a permanent error
+expect refusal policy.deferred --severity warn
+end_row
+
 # only the registry: X.2.2, then only the basic code
 xrow ex.reply.enhanced 2 - 552 5.2.2 no words anyone knows
 expect refusal policy.rcpt.mailbox-full --level enhanced --source rfc3463 \

@@ -68,6 +68,8 @@ cat >"$T_DIR/refusals.json" <<'EOF'
   "550 5.7.1 rejected by system"]},
  "banner-yahoo": {"phase": "banner", "reply": [
   "421 4.7.0 [TSS04] Messages from 127.0.0.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes"]},
+ "banner-yahoo-ts03": {"phase": "banner", "reply": [
+  "421 4.7.1 [TS03] All messages from 127.0.0.1 permanently deferred"]},
  "mail-sender-domain": {"phase": "mail", "reply": [
   "450 4.1.8 <probe@nonexistent.test.example>: Sender address rejected: Domain not found"]},
  "rcpt-gmail-inactive": {"phase": "rcpt", "reply": [
@@ -82,7 +84,8 @@ EOF
 KB=(banner-gmx ehlo-name mail-null-netease mail-null-postfix mail-starttls
     rcpt-qq rcpt-ms-unknown rcpt-ms-busy rcpt-helo-delayed rcpt-netease-rbl
     rcpt-gmail-full rcpt-relay rcpt-utf8 rcpt-gbk rcpt-gmail-421
-    banner-yahoo mail-sender-domain rcpt-gmail-inactive rcpt-qq-syntax)
+    banner-yahoo banner-yahoo-ts03 mail-sender-domain rcpt-gmail-inactive
+    rcpt-qq-syntax)
 for k in "${KB[@]}"; do
 	MODES+=("script:$k")
 done
@@ -403,6 +406,16 @@ done
 row fk.kb.banner.reputation 1 "127.0.0.1:${P[script:banner-yahoo]}" "${B[@]}"
 expect finding policy.client.reputation --layer policy --severity warn \
     --blame client --evidence '^greeting: 421 4\.7\.0 \[TSS04\] .*\[yahoo 4\.7\.0: "\[TSS04\]"\]$'
+expect no-finding smtp.banner.4xx
+end_row
+
+# a 421 whose words say permanent (Yahoo's TS03): temporary by its code,
+# so retried, but retrying will not help, and the evidence says so (the
+# severity is the catalogue's: a refusal of the prober is a warning)
+row fk.kb.banner.says-permanent 1 "127.0.0.1:${P[script:banner-yahoo-ts03]}" \
+    "${B[@]}"
+expect finding policy.client.reputation --layer policy --severity warn \
+    --blame client --evidence '^greeting: 421 4\.7\.1 \[TS03\] All messages from 127\.0\.0\.1 permanently deferred.*\[yahoo 4\.7\.1: "\[TS03\]"\] \(421 is temporary but the text says permanent: senders retry, in vain until the cause is fixed\)$'
 expect no-finding smtp.banner.4xx
 end_row
 

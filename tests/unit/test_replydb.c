@@ -471,6 +471,32 @@ test_cases(void **state)
 	assert_string_equal(m.enh, "5.7.3");
 	assert_int_equal(replydb_classify(0, "451 4.7.3 x", 11, &m), 0);
 	assert_false(m.inconsistent);
+	/* a 4xx whose words say permanent: still temporary, and said so */
+	{
+		static const struct {
+			const char	*reply;
+			int		 says;
+		} sp[] = {
+			{ "421 4.7.1 [TS03] All messages from 192.0.2.1 permanently deferred", 1 },
+			{ "421 4.7.0 Service PERMANENTLY unavailable", 1 },
+			{ "451-4.7.1 first line\n451 4.7.1 permanent failure", 1 },
+			{ "421 4.7.0 This is not a permanent error", 0 },
+			{ "421 4.7.0 not permanent", 0 },
+			{ "450 4.7.1 a non-permanent condition", 0 },
+			{ "450 4.7.1 impermanently", 0 },
+			{ "451 4.7.1 Please try again later", 0 },
+			{ "550 5.7.1 permanently refused", 0 },
+		};
+		for (size_t i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+			assert_int_equal(replydb_classify(0, sp[i].reply,
+			    strlen(sp[i].reply), &m), 0);
+			if (m.says_permanent != sp[i].says || (m.permanent !=
+			    (sp[i].reply[0] == '5')))
+				fail_row(sp[i].reply, "says_permanent %d, "
+				    "permanent %d", m.says_permanent,
+				    m.permanent);
+		}
+	}
 	/* not refusals */
 	assert_int_equal(replydb_classify(0, "250 2.0.0 greylisted", 20, &m), -1);
 	assert_int_equal(replydb_classify(0, "354 go", 6, &m), -1);
