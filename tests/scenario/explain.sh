@@ -206,6 +206,31 @@ expect refusal smtp.auth.failed --layer smtp --blame client
 expect value refusals.0.check null
 end_row
 
+# Exim's log lines (mainlog, as the Exim specification's "Log files"
+# chapter lays them out): a greylisting deferral after RCPT, a refused
+# connection with no reply, a bounce after RCPT; one refusal each
+cat >"$T_DIR/exim.log" <<'EOF'
+2026-12-06 10:00:01 1ZoVVC-0015eV-0i == bob@example.net R=dnslookup T=remote_smtp defer (-44) H=mx.example.net [192.0.2.12]: SMTP error from remote mail server after RCPT TO:<bob@example.net>: 451 4.7.1 Greylisted, please try again later
+2026-12-06 10:00:01 1ZoVVC-0015eV-0i == carol@example.net R=dnslookup T=remote_smtp defer (111): Connection refused
+2026-12-06 14:26:40 1haaEv-000EiQ-0m ** dave@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.218] X=TLSv1.2:AES128-SHA256:128 CV=yes: SMTP error from remote mail server after RCPT TO:<dave@example.org>: 550 5.1.1 <dave@example.org>: Recipient address rejected: User unknown in local recipient table
+EOF
+xrow ex.log.exim 2 "$T_DIR/exim.log"
+expect value input log
+expect refusal policy.greylisted --recipient bob@example.net --severity warn \
+    --count 1 --host mx.example.net --command 'RCPT TO:<bob@example\.net>'
+expect refusal net.connect.refused --recipient carol@example.net \
+    --layer net --severity warn
+expect refusal policy.rcpt.unknown-user --recipient dave@example.org \
+    --severity crit --host mx.example.org --source postfix \
+    --evidence '^RCPT TO:<dave@example\.org>: 550 5\.1\.1 .*User unknown in local recipient table'
+expect value refusals.2.recipient dave@example.org
+end_row
+# the bounce's line alone, as an operator greps it
+grep ' \*\* ' "$T_DIR/exim.log" >"$T_DIR/exim-one.log"
+xrow ex.log.exim.one 2 "$T_DIR/exim-one.log"
+expect refusal policy.rcpt.unknown-user --recipient dave@example.org
+end_row
+
 # --- bad input -----------------------------------------------------------
 
 : >"$T_DIR/empty"
