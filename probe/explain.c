@@ -632,6 +632,9 @@ cmd_explain(int argc, char **argv)
 		if (r.dropped)
 			json_object_set_new(o, "dropped",
 			    json_integer(r.dropped));
+		if (r.dsn.truncated)
+			json_object_set_new(o, "recipients_not_read",
+			    json_true());
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(o);
@@ -647,6 +650,9 @@ cmd_explain(int argc, char **argv)
 		}
 		if (r.dropped)
 			printf("\n(%d more refusals not shown)\n", r.dropped);
+		if (r.dsn.truncated)
+			printf("\n(the bounce names more than %d recipients: "
+			    "the rest were not read)\n", DSN_RCPTS_MAX);
 	}
 	{
 		int	 known = 0;

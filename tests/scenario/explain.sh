@@ -231,6 +231,32 @@ xrow ex.log.exim.one 2 "$T_DIR/exim-one.log"
 expect refusal policy.rcpt.unknown-user --recipient dave@example.org
 end_row
 
+# a bounce naming more recipients than are read: the first 64 are
+# explained, and the rest is said to be left out, not dropped in silence
+{
+	printf 'From: MAILER-DAEMON@relay.example\nMIME-Version: 1.0\n'
+	printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="B2"\n\n'
+	printf -- '--B2\nContent-Type: message/delivery-status\n\n'
+	printf 'Reporting-MTA: dns; relay.example\n\n'
+	for i in $(seq 1 100); do
+		printf 'Final-Recipient: rfc822; u%d@far.example\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n\n' "$i"
+	done
+	printf -- '--B2--\n'
+} >"$T_DIR/many.eml"
+xrow ex.dsn.many-recipients 2 "$T_DIR/many.eml"
+expect value recipients_not_read true
+expect value refusals.63.recipient u64@far.example
+expect refusal policy.rcpt.unknown-user --count 64
+end_row
+ROW_NAME=ex.dsn.many-recipients.human
+ROW_WHY=()
+ROW_CHECKS=()
+ROW_OUT=$T_DIR/$ROW_NAME.out
+timeout -k 2 20 "$SMTPROBE" explain <"$T_DIR/many.eml" >"$ROW_OUT" 2>&1
+grep -qx '(the bounce names more than 64 recipients: the rest were not read)' \
+    "$ROW_OUT" || ROW_WHY+=("no line saying the other recipients were not read")
+end_row
+
 # --- bad input -----------------------------------------------------------
 
 : >"$T_DIR/empty"
