@@ -64,11 +64,14 @@ enum ctl_cmd {
 
 #define CTL_TIMEOUT_MS		(30 * 1000)	/* a reply, as a rule */
 /*
- * A probe is answered when the run ends, as long as its sessions take:
- * every phase has its own deadline (at most 1h each, 5m by default), so
- * this is a bound for a stuck daemon, not for a slow server.
+ * A probe is answered when its run ends: within the target's whole-check
+ * deadline (timeout = DURATION: 15m by default, 1h at most) of its
+ * start, and a probe that comes while a run is under way waits for that
+ * one to end first. Twice the longest deadline and a margin: a bound for
+ * a stuck daemon, never shorter than a slow server's run (at 15m, the
+ * default deadline, the client gave up as the daemon answered).
  */
-#define CTL_PROBE_TIMEOUT_MS	(15 * 60 * 1000)
+#define CTL_PROBE_TIMEOUT_MS	((2 * 60 + 5) * 60 * 1000)
 
 struct ctl_command {
 	enum ctl_cmd	 cmd;		/* its index in ctl_commands */

@@ -23,6 +23,7 @@
 #include <event2/event.h>
 
 #include "ctl.h"
+#include "target.h"
 
 static void
 test_table(void **state)
@@ -54,6 +55,17 @@ test_table(void **state)
 	}
 	assert_int_equal(ctl_command_find("probe")->timeout_ms,
 	    CTL_PROBE_TIMEOUT_MS);
+	/*
+	 * probe waits for a run in flight and then its own: the client
+	 * must outwait twice the longest whole-check deadline the
+	 * "timeout" setting takes
+	 */
+	for (i = 0; i < target_nsettings; i++)
+		if (strcmp(target_settings[i].name, "timeout") == 0)
+			break;
+	assert_true(i < target_nsettings);
+	assert_true((int64_t)CTL_PROBE_TIMEOUT_MS >
+	    2 * target_settings[i].hi);
 	assert_null(ctl_command_find("frobnicate"));
 	assert_null(ctl_command_find(""));
 	assert_null(ctl_command_find("STATUS"));
