@@ -51,6 +51,7 @@
 #include "report.h"
 #include "smtp.h"
 #include "store.h"
+#include "util.h"
 
 #define RETAIN_CHUNK		500	/* rows per table per retention round */
 #define RETRY_MS		1000	/* between two attempts while failing */
@@ -144,6 +145,28 @@ static const char *const store_migrations[] = {
 	" session_id INTEGER NOT NULL,"
 	" at INTEGER NOT NULL,"
 	" PRIMARY KEY (target, host, addr, port)) WITHOUT ROWID;",
+	/* 1 -> 2: the MTA logs followed, counted per minute, and where
+	   each is read on */
+	"CREATE TABLE log_minutes ("
+	" id INTEGER PRIMARY KEY,"
+	" log TEXT NOT NULL,"
+	" minute INTEGER NOT NULL,"
+	" direction TEXT NOT NULL,"
+	" domain TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" cause TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" sample TEXT);"
+	"CREATE UNIQUE INDEX log_minutes_key ON log_minutes(log, minute,"
+	" direction, domain, status, cause);"
+	"CREATE TABLE log_positions ("
+	" log TEXT PRIMARY KEY,"
+	" source TEXT NOT NULL,"
+	" dev INTEGER,"
+	" ino INTEGER,"
+	" off INTEGER,"
+	" cursor TEXT,"
+	" at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define STORE_NMIGRATIONS \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -157,6 +180,7 @@ static const struct {
 	{ "audits", "at" },
 	{ "findings", "at" },
 	{ "alert_events", "at" },
+	{ "log_minutes", "minute" },
 };
 #define NHIST	((int)(sizeof(store_history_tables) / \
 		    sizeof(store_history_tables[0])))
@@ -166,6 +190,8 @@ enum row_kind {
 	ROW_AUDIT,
 	ROW_FINDING,
 	ROW_ALERT,
+	ROW_LOG_COUNT,
+	ROW_LOG_POS,
 };
 
 /*
@@ -195,6 +221,15 @@ struct row {
 	char		*tls_cipher;
 	char		*json;		/* session phases, audit records */
 	char		*transcript;	/* session: NULL when it reached QUIT */
+	/*
+	 * log count: at the minute, duration the count, host the domain,
+	 * finding the cause, evidence the sample (or NULL), and dir,
+	 * status; log position: host the source, json the cursor (or
+	 * NULL), at when, and dev, ino, off
+	 */
+	char		*dir;
+	char		*status;
+	uint64_t	 dev, ino, off;
 };
 
 #define ITEM_INLINE_ROWS	2
@@ -237,6 +272,8 @@ enum {
 	W_PAGES,
 	W_FREE,
 	W_LATEST_TRIM,
+	W_LOG_COUNT,
+	W_LOG_POS,
 	W_COUNT
 };
 
@@ -274,6 +311,17 @@ static const char *const store_wsql[W_COUNT] = {
 	[W_FREE] = "PRAGMA freelist_count",
 	[W_LATEST_TRIM] = "DELETE FROM latest WHERE session_id <"
 	    " (SELECT min(id) FROM sessions)",
+	[W_LOG_COUNT] = "INSERT INTO log_minutes (log, minute, direction,"
+	    " domain, status, cause, count, sample)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT (log, minute, direction, domain, status, cause)"
+	    " DO UPDATE SET count = count + excluded.count,"
+	    " sample = coalesce(excluded.sample, sample)",
+	[W_LOG_POS] = "INSERT INTO log_positions (log, source, dev, ino, off,"
+	    " cursor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (log) DO UPDATE SET source = excluded.source,"
+	    " dev = excluded.dev, ino = excluded.ino, off = excluded.off,"
+	    " cursor = excluded.cursor, at = excluded.at",
 };
 
 struct store {
@@ -601,6 +649,8 @@ item_free(struct item *it)
 		item_strfree(it, r->tls_cipher);
 		item_strfree(it, r->json);
 		item_strfree(it, r->transcript);
+		item_strfree(it, r->dir);
+		item_strfree(it, r->status);
 	}
 	if (it->rows != it->inline_rows)
 		free(it->rows);
@@ -914,6 +964,46 @@ store_add_alert(struct store *st, const struct store_alert *a)
 	return store_queue(st, it);
 }
 
+int
+store_add_log(struct store *st, const char *log,
+    const struct store_log_count *c, size_t n, const struct store_log_pos *pos)
+{
+	struct item	*it;
+	struct row	*r;
+	size_t		 i, arena = 0;
+
+	for (i = 0; i < n; i++)
+		arena += slen(c[i].direction) + slen(c[i].domain) +
+		    slen(c[i].status) + slen(c[i].cause) + slen(c[i].sample);
+	if (pos != NULL)
+		arena += slen(pos->source) + slen(pos->cursor);
+	if ((it = item_new(log, arena)) == NULL)
+		return store_queue(st, NULL);
+	for (i = 0; i < n && !it->oom; i++) {
+		if ((r = item_row(it, ROW_LOG_COUNT)) == NULL)
+			break;
+		r->at = c[i].minute;
+		r->duration = c[i].count;
+		r->dir = item_str(it, c[i].direction);
+		r->host = item_str(it, c[i].domain);
+		r->status = item_str(it, c[i].status);
+		r->finding = item_str(it, c[i].cause);
+		if (c[i].sample != NULL)
+			r->evidence = item_str(it, c[i].sample);
+	}
+	if (pos != NULL && !it->oom && (r = item_row(it, ROW_LOG_POS)) !=
+	    NULL) {
+		r->host = item_str(it, pos->source);
+		if (pos->cursor[0] != '\0')
+			r->json = item_str(it, pos->cursor);
+		r->dev = pos->dev;
+		r->ino = pos->ino;
+		r->off = pos->off;
+		r->at = (int64_t)time(NULL);
+	}
+	return store_queue(st, it);
+}
+
 /* --- the writer connection --- */
 
 static const char *
@@ -973,7 +1063,7 @@ static int
 store_migrate(struct store *st, char **cause)
 {
 	sqlite3		*db = st->wdb;
-	int64_t		 v = 0, ntables = 0, has_version = 0;
+	int64_t		 v = 0, from, ntables = 0, has_version = 0;
 	char		 sql[128];
 	int		 rc;
 
@@ -1007,6 +1097,7 @@ store_migrate(struct store *st, char **cause)
 		    " this smtprobed's (%d)", st->path, v, STORE_NMIGRATIONS);
 		goto fail;
 	}
+	from = v;
 	for (; v < STORE_NMIGRATIONS; v++) {
 		if (exec1(db, store_migrations[v], cause, st->path) !=
 		    SQLITE_OK)
@@ -1015,7 +1106,8 @@ store_migrate(struct store *st, char **cause)
 		    " VALUES (%" PRId64 ", %lld)", v + 1, (long long)time(NULL));
 		if (exec1(db, sql, cause, st->path) != SQLITE_OK)
 			goto fail;
-		if (v > 0)
+		/* a new file is made, not migrated */
+		if (from > 0)
 			log_info("store: %s: schema migrated to version %"
 			    PRId64, st->path, v + 1);
 	}
@@ -1288,6 +1380,38 @@ write_alert(struct store *st, const char *target, const struct row *r)
 	return step_done(s);
 }
 
+static int
+write_log_count(struct store *st, const char *log, const struct row *r)
+{
+	sqlite3_stmt	*s = st->ws[W_LOG_COUNT];
+
+	bind_text(s, 1, log);
+	sqlite3_bind_int64(s, 2, r->at);
+	bind_text(s, 3, r->dir);
+	bind_text(s, 4, r->host);
+	bind_text(s, 5, r->status);
+	bind_text(s, 6, r->finding);
+	sqlite3_bind_int64(s, 7, r->duration);
+	bind_text(s, 8, r->evidence);
+	return step_done(s);
+}
+
+static int
+write_log_pos(struct store *st, const char *log, const struct row *r)
+{
+	sqlite3_stmt	*s = st->ws[W_LOG_POS];
+
+	bind_text(s, 1, log);
+	bind_text(s, 2, r->host);
+	/* SQLite integers are signed: the bits are kept, read back as such */
+	sqlite3_bind_int64(s, 3, (int64_t)r->dev);
+	sqlite3_bind_int64(s, 4, (int64_t)r->ino);
+	sqlite3_bind_int64(s, 5, (int64_t)r->off);
+	bind_text(s, 6, r->json);
+	sqlite3_bind_int64(s, 7, r->at);
+	return step_done(s);
+}
+
 /*
  * Errors of one row (a constraint, a value too big) skip that row; any
  * other error (full, read-only, I/O, busy, out of memory) fails the
@@ -1352,6 +1476,12 @@ write_batch(struct store *st, struct item *list, uint64_t *rows,
 				break;
 			case ROW_ALERT:
 				rc = write_alert(st, it->target, r);
+				break;
+			case ROW_LOG_COUNT:
+				rc = write_log_count(st, it->target, r);
+				break;
+			case ROW_LOG_POS:
+				rc = write_log_pos(st, it->target, r);
 				break;
 			}
 			if (rc == SQLITE_OK)
@@ -2576,6 +2706,128 @@ store_alerts_load(struct store *st, store_alert_cb cb, void *arg,
 		set_cause(cause, "%s: %s", st->path, sqlite3_errmsg(st->rdb));
 		n = -1;
 	}
+	sqlite3_finalize(q);
+	read_end(st);
+	return n;
+}
+
+/* --- the MTA logs followed --- */
+
+int
+store_log_position(struct store *st, const char *log,
+    struct store_log_pos *pos, char **cause)
+{
+	sqlite3_stmt	*q = NULL;
+	int		 rc, rv = -1;
+
+	if (cause != NULL)
+		*cause = NULL;
+	memset(pos, 0, sizeof(*pos));
+	if (read_begin(st, cause) == -1)
+		return -1;
+	if (prep(st, "SELECT source, dev, ino, off, cursor, at"
+	    " FROM log_positions WHERE log = ?1", &q, cause) == -1)
+		goto done;
+	bind_text(q, 1, log);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		util_strlcpy(pos->source, text_or_empty(q, 0),
+		    sizeof(pos->source));
+		pos->dev = (uint64_t)sqlite3_column_int64(q, 1);
+		pos->ino = (uint64_t)sqlite3_column_int64(q, 2);
+		pos->off = (uint64_t)sqlite3_column_int64(q, 3);
+		util_strlcpy(pos->cursor, text_or_empty(q, 4),
+		    sizeof(pos->cursor));
+		pos->at = sqlite3_column_int64(q, 5);
+		rv = 1;
+	} else if (rc == SQLITE_DONE)
+		rv = 0;
+	else
+		set_cause(cause, "%s: %s", st->path, sqlite3_errmsg(st->rdb));
+done:
+	sqlite3_finalize(q);
+	read_end(st);
+	return rv;
+}
+
+#define LOG_COLS	"minute, direction, domain, status, cause, count, sample"
+
+int
+store_log_read(struct store *st, const char *log, int64_t since,
+    int64_t until, int newest, struct store_log_cursor *cur, int rows,
+    store_log_cb cb, void *arg, char **cause)
+{
+	struct store_log_count	 c;
+	sqlite3_stmt		*q = NULL;
+	int			 rc, n = 0, stop = 0;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (cur->done)
+		return 0;
+	rows = clamp_limit(rows);
+	if (until <= 0)
+		until = INT64_MAX;
+	/*
+	 * The key's index orders the rows; a page goes on after (before)
+	 * the last row given, and its minute narrows the range so that
+	 * only that minute's rows are skipped one by one.
+	 */
+	if (cur->started && !newest && cur->minute > since)
+		since = cur->minute;
+	if (cur->started && newest && cur->minute < until)
+		until = cur->minute;
+	if (read_begin(st, cause) == -1)
+		return -1;
+	if (prep(st, newest ?
+	    "SELECT " LOG_COLS " FROM log_minutes"
+	    " WHERE log = ?1 AND minute BETWEEN ?2 AND ?3 AND (?4 = 0 OR"
+	    " (minute, direction, domain, status, cause) <"
+	    " (?5, ?6, ?7, ?8, ?9))"
+	    " ORDER BY minute DESC, direction DESC, domain DESC, status DESC,"
+	    " cause DESC LIMIT ?10" :
+	    "SELECT " LOG_COLS " FROM log_minutes"
+	    " WHERE log = ?1 AND minute BETWEEN ?2 AND ?3 AND (?4 = 0 OR"
+	    " (minute, direction, domain, status, cause) >"
+	    " (?5, ?6, ?7, ?8, ?9))"
+	    " ORDER BY minute, direction, domain, status, cause LIMIT ?10",
+	    &q, cause) == -1) {
+		read_end(st);
+		return -1;
+	}
+	bind_text(q, 1, log);
+	sqlite3_bind_int64(q, 2, since);
+	sqlite3_bind_int64(q, 3, until);
+	sqlite3_bind_int(q, 4, cur->started);
+	sqlite3_bind_int64(q, 5, cur->minute);
+	bind_text(q, 6, cur->direction);
+	bind_text(q, 7, cur->domain);
+	bind_text(q, 8, cur->status);
+	bind_text(q, 9, cur->cause);
+	sqlite3_bind_int(q, 10, rows);
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.minute = sqlite3_column_int64(q, 0);
+		c.direction = text_or_empty(q, 1);
+		c.domain = text_or_empty(q, 2);
+		c.status = text_or_empty(q, 3);
+		c.cause = text_or_empty(q, 4);
+		c.count = sqlite3_column_int64(q, 5);
+		c.sample = (const char *)sqlite3_column_text(q, 6);
+		cur->started = 1;
+		cur->minute = c.minute;
+		util_strlcpy(cur->direction, c.direction,
+		    sizeof(cur->direction));
+		util_strlcpy(cur->domain, c.domain, sizeof(cur->domain));
+		util_strlcpy(cur->status, c.status, sizeof(cur->status));
+		util_strlcpy(cur->cause, c.cause, sizeof(cur->cause));
+		n++;
+		stop = cb(&c, arg) != 0;
+	}
+	if (!stop && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		set_cause(cause, "%s: %s", st->path, sqlite3_errmsg(st->rdb));
+		n = -1;
+	} else if (!stop && n < rows)
+		cur->done = 1;
 	sqlite3_finalize(q);
 	read_end(st);
 	return n;

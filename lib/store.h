@@ -23,6 +23,11 @@
  * writer) and are meant for the caller's own thread, one call at a
  * time; every read is bounded by a limit.
  *
+ * The MTA logs the daemon follows ([log] sections) keep here their
+ * events counted per minute, direction, domain, status and cause, and
+ * the position they read on; both are written in one transaction, so a
+ * restart neither counts a line twice nor skips one.
+ *
  * Times are seconds since the epoch; durations are named with their
  * unit (duration_us, duration_ms). The schema is in store.c and in
  * smtprobed.conf(5).
@@ -42,7 +47,7 @@ struct check_report;
 struct store;
 
 /* The schema version this code writes (table schema_version). */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /* Most rows one read returns, whatever limit is asked for. */
 #define STORE_LIMIT_MAX		10000
@@ -167,6 +172,84 @@ struct store_alert {
  * one transaction, so the open alerts are known after a restart.
  */
 int		 store_add_alert(struct store *, const struct store_alert *);
+
+/* --- the MTA logs followed ([log] sections) --- */
+
+#define STORE_LOG_SOURCE_MAX	1024	/* the path or "journal:IDENT ..." */
+#define STORE_LOG_CURSOR_MAX	1024	/* a journal cursor */
+#define STORE_LOG_DOMAIN_MAX	255
+
+/*
+ * Where a log is read on: a file's device, inode and offset (the
+ * position lib/logtail.h keeps), or a journal cursor. source says what
+ * was followed, so a position of another file or of the journal is not
+ * taken for this one's.
+ */
+struct store_log_pos {
+	char		 source[STORE_LOG_SOURCE_MAX + 1];
+	uint64_t	 dev;
+	uint64_t	 ino;
+	uint64_t	 off;
+	char		 cursor[STORE_LOG_CURSOR_MAX + 1]; /* "": none */
+	int64_t		 at;		/* when it was stored (reads) */
+};
+
+/*
+ * Events of one minute, direction, domain, status and cause. Strings
+ * are borrowed (by store_add_log) or valid during the callback (reads).
+ */
+struct store_log_count {
+	int64_t		 minute;	/* its first second */
+	const char	*direction;	/* "out", "in" */
+	const char	*domain;
+	const char	*status;	/* "sent", "deferred", "rejected" ...;
+					   "verdict" for a milter's */
+	const char	*cause;		/* a finding id; "" for a success */
+	int64_t		 count;
+	const char	*sample;	/* the latest reply or error, or NULL */
+};
+
+/*
+ * Add n counts of log (to the stored ones of the same minute and key)
+ * and, when pos is not NULL, set its position, in one transaction: the
+ * counts of the lines up to pos and pos are committed together or not
+ * at all.
+ */
+int		 store_add_log(struct store *, const char *log,
+		    const struct store_log_count *, size_t n,
+		    const struct store_log_pos *pos);
+
+/*
+ * The stored position of log: 1 with *pos filled, 0 when there is none,
+ * -1 with *cause when the database cannot be read.
+ */
+int		 store_log_position(struct store *, const char *log,
+		    struct store_log_pos *pos, char **cause);
+
+/* Where a read of the counts goes on; zeroed: from the start. */
+struct store_log_cursor {
+	int		 started;
+	int		 done;		/* nothing is left */
+	int64_t		 minute;	/* the last row given */
+	char		 direction[8];
+	char		 domain[STORE_LOG_DOMAIN_MAX + 1];
+	char		 status[16];
+	char		 cause[64];
+};
+
+typedef int	(*store_log_cb)(const struct store_log_count *, void *arg);
+
+/*
+ * The counts of log with since <= minute <= until (until 0: no end), in
+ * minute order (newest first when newest), at most rows of them from
+ * *cur on, each through cb (returning non-zero stops: the row is taken
+ * as given). *cur moves on; cur->done once every row has been given.
+ * Returns the rows given, or -1 with *cause. Each call is one short
+ * read, so a long range is read in steps.
+ */
+int		 store_log_read(struct store *, const char *log, int64_t since,
+		    int64_t until, int newest, struct store_log_cursor *cur,
+		    int rows, store_log_cb cb, void *arg, char **cause);
 
 /* --- reads: from one thread, bounded by limit (<= STORE_LIMIT_MAX) --- */
 

@@ -255,9 +255,11 @@ test_schema(void **state)
 	struct fixture	*fx = *state;
 	struct store	*st = open_store(fx, NULL);
 	const char	*tables[] = { "schema_version", "sessions", "audits",
-			    "findings", "alert_events", "alerts", "latest" };
+			    "findings", "alert_events", "alerts", "latest",
+			    "log_minutes", "log_positions" };
 	const char	*indexes[] = { "sessions_target_at", "audits_target_at",
-			    "findings_target_at", "alert_events_target_at" };
+			    "findings_target_at", "alert_events_target_at",
+			    "log_minutes_key" };
 	char		 sql[256];
 	size_t		 i;
 
@@ -279,8 +281,10 @@ test_schema(void **state)
 	/* reopening keeps the version, adds no row */
 	st = open_store(fx, NULL);
 	store_close(st);
-	assert_int_equal(q1(fx->path, "SELECT count(*) FROM schema_version"), 1);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM schema_version"),
+	    STORE_SCHEMA_VERSION);
 }
+
 
 static void
 test_query_plan(void **state)
@@ -925,6 +929,193 @@ test_alerts_survive_restart(void **state)
 
 /* --- batching and the queue --- */
 
+/* A store of version 1 (before the [log] tables) is migrated, rows kept. */
+static void
+test_migrate_v1(void **state)
+{
+	struct fixture	*fx = *state;
+	struct store	*st = open_store(fx, NULL);
+	struct store_log_pos pos;
+
+	alert(st, "tls.cert.expired", STORE_RAISED, 1000, 1000);
+	store_close(st);
+	qexec(fx->path, "DROP TABLE log_minutes; DROP TABLE log_positions;"
+	    " DELETE FROM schema_version WHERE version > 1");
+	assert_int_equal(q1(fx->path, "SELECT max(version) FROM"
+	    " schema_version"), 1);
+	st = open_store(fx, NULL);
+	assert_int_equal(store_log_position(st, "mail", &pos, NULL), 0);
+	store_close(st);
+	assert_int_equal(q1(fx->path, "SELECT max(version) FROM"
+	    " schema_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM alerts"), 1);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name = 'log_minutes'"), 1);
+}
+
+static int
+log_row(const struct store_log_count *c, void *arg)
+{
+	char	*out = arg;
+	size_t	 n = strlen(out);
+
+	snprintf(out + n, 2048 - n, "%lld %s %s %s %s %lld %s|",
+	    (long long)c->minute, c->direction, c->domain, c->status,
+	    c->cause[0] ? c->cause : "-", (long long)c->count,
+	    c->sample ? c->sample : "NULL");
+	return 0;
+}
+
+/*
+ * Counts of a [log] add up per minute and key, the latest sample kept;
+ * the position goes with them; reads come in minute order a page at a
+ * time, either way, and a range bounds them.
+ */
+static void
+test_log_counts(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store		*st = open_store(fx, NULL);
+	struct store_log_pos	 pos, got;
+	struct store_log_cursor	 cur;
+	struct store_log_count	 c[] = {
+		{ 120, "out", "grey.test", "deferred", "policy.greylisted", 2,
+		    "450 4.2.0 Greylisted" },
+		{ 120, "out", "ok.test", "sent", "", 5, NULL },
+		{ 60, "in", "far.example", "rejected",
+		    "policy.rcpt.unknown-user", 1, "550 5.1.1 no" },
+		{ 180, "out", "grey.test", "deferred", "policy.greylisted", 1,
+		    NULL },
+	};
+	char			 out[2048];
+	int			 n, pages;
+
+	memset(&pos, 0, sizeof(pos));
+	snprintf(pos.source, sizeof(pos.source), "/var/log/mail.log");
+	pos.dev = 2049;
+	pos.ino = UINT64_MAX - 7;	/* over INT64_MAX: the bits are kept */
+	pos.off = 4096;
+	assert_int_equal(store_add_log(st, "mail", c, 4, &pos), 0);
+	/* the same minute and key again: added; a NULL sample keeps it */
+	c[0].count = 3;
+	c[0].sample = NULL;
+	pos.off = 8192;
+	assert_int_equal(store_add_log(st, "mail", c, 1, &pos), 0);
+	assert_int_equal(store_add_log(st, "other", c + 1, 1, NULL), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+
+	assert_int_equal(store_log_position(st, "mail", &got, NULL), 1);
+	assert_string_equal(got.source, "/var/log/mail.log");
+	assert_true(got.dev == 2049 && got.ino == UINT64_MAX - 7 &&
+	    got.off == 8192);
+	assert_string_equal(got.cursor, "");
+	assert_int_equal(store_log_position(st, "other", &got, NULL), 0);
+
+	/* oldest first, two rows a page */
+	memset(&cur, 0, sizeof(cur));
+	out[0] = '\0';
+	for (pages = 0; !cur.done && pages < 10; pages++) {
+		n = store_log_read(st, "mail", 0, 0, 0, &cur, 2, log_row, out,
+		    NULL);
+		assert_true(n >= 0 && n <= 2);
+	}
+	assert_int_equal(pages, 3);	/* 2 + 2 + nothing left */
+	assert_string_equal(out,
+	    "60 in far.example rejected policy.rcpt.unknown-user 1 550 5.1.1 no|"
+	    "120 out grey.test deferred policy.greylisted 5 450 4.2.0 Greylisted|"
+	    "120 out ok.test sent - 5 NULL|"
+	    "180 out grey.test deferred policy.greylisted 1 NULL|");
+	/* newest first, within a range */
+	memset(&cur, 0, sizeof(cur));
+	out[0] = '\0';
+	while (!cur.done)
+		assert_true(store_log_read(st, "mail", 100, 150, 1, &cur, 1,
+		    log_row, out, NULL) >= 0);
+	assert_string_equal(out,
+	    "120 out ok.test sent - 5 NULL|"
+	    "120 out grey.test deferred policy.greylisted 5 450 4.2.0 Greylisted|");
+	store_close(st);
+
+	/* a journal cursor, and the position of another source replaced */
+	st = open_store(fx, NULL);
+	memset(&pos, 0, sizeof(pos));
+	snprintf(pos.source, sizeof(pos.source), "journal:postfix");
+	snprintf(pos.cursor, sizeof(pos.cursor), "s=0123;i=42;b=abc;m=1;t=2;x=3");
+	assert_int_equal(store_add_log(st, "mail", NULL, 0, &pos), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+	assert_int_equal(store_log_position(st, "mail", &got, NULL), 1);
+	assert_string_equal(got.source, "journal:postfix");
+	assert_string_equal(got.cursor, "s=0123;i=42;b=abc;m=1;t=2;x=3");
+	assert_true(got.off == 0 && got.at > 0);
+	store_close(st);
+}
+
+/*
+ * Counts and position are one transaction: on a full disk both are
+ * dropped (a restart reads those lines again and counts them once),
+ * and retention trims the minutes by age like the rest of the history.
+ */
+static void
+test_log_atomic_retention(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_params	 p;
+	struct store		*st;
+	struct store_counters	 sc;
+	struct store_log_pos	 pos, got;
+	struct store_log_count	 c[200];
+	char			 dom[200][32];
+	int64_t			 now = (int64_t)time(NULL), pages;
+	int			 i;
+
+	st = open_store(fx, NULL);
+	store_close(st);
+	pages = q1(fx->path, "PRAGMA page_count");
+	store_params_defaults(&p);
+	p.max_pages = pages + 2;
+	st = open_store(fx, &p);
+	memset(&pos, 0, sizeof(pos));
+	snprintf(pos.source, sizeof(pos.source), "/var/log/mail.log");
+	pos.off = 1;
+	assert_int_equal(store_add_log(st, "mail", NULL, 0, &pos), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(dom[i], sizeof(dom[i]), "d%03d.example.test", i);
+		c[i] = (struct store_log_count){ now - now % 60, "out", dom[i],
+		    "deferred", "policy.greylisted", 1,
+		    "450 4.2.0 Greylisted, come back later, a long reply" };
+	}
+	pos.off = 999;
+	assert_int_equal(store_add_log(st, "mail", c, 200, &pos), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+	store_counters(st, &sc);
+	assert_true(sc.failing);
+	assert_true(sc.dropped >= 201);
+	assert_int_equal(store_log_position(st, "mail", &got, NULL), 1);
+	assert_true(got.off == 1);	/* not 999: the counts were lost too */
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM log_minutes"), 0);
+	store_close(st);
+
+	st = open_store(fx, NULL);
+	for (i = 0; i < 200; i++)
+		c[i].minute = i < 150 ? now - 3 * 86400 : now - 60;
+	assert_int_equal(store_add_log(st, "mail", c, 200, &pos), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM log_minutes"), 200);
+	store_set_retention(st, 86400, 0);
+	for (i = 0; i < 500; i++) {
+		store_counters(st, &sc);
+		if (sc.deleted >= 150)
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(q1(fx->path, "SELECT count(*) FROM log_minutes"), 50);
+	/* the position is state, not history: kept */
+	assert_int_equal(store_log_position(st, "mail", &got, NULL), 1);
+	assert_true(got.off == 999);
+	store_close(st);
+}
+
 static void
 test_batching(void **state)
 {
@@ -1507,6 +1698,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_report, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_survive_restart,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_log_counts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_log_atomic_retention,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batching, setup,
 		    teardown),
