@@ -103,7 +103,7 @@ probe/smtprobe: $(PROBE_OBJS) $(LIB) $(STAMP)
 	$(CC) $(LDFLAGS) $(XLDFLAGS) -o $@ $(PROBE_OBJS) $(LIB) $(CLI_LIBS)
 
 DAEMON_OBJS = probe/smtprobed.o probe/runs.o probe/control.o \
-	probe/exporter.o probe/metrics.o probe/logwatch.o
+	probe/exporter.o probe/metrics.o probe/logwatch.o probe/logquery.o
 
 # The configuration the daemon reads without -f is where make install puts it.
 probe/smtprobed.o: probe/smtprobed.c $(STAMP) $(VSTAMP)

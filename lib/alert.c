@@ -255,3 +255,56 @@ alert_format(const struct alert *a, enum alert_event ev, const char *target,
 	    ev == ALERT_RENOTIFIED ? " repeat=" : "",
 	    ev == ALERT_RENOTIFIED ? a->repeats : 0);
 }
+
+/* The since= of a line: when the alert was raised, in UTC. */
+static void
+since_str(const struct alert *a, enum alert_event ev, int64_t now, char *buf,
+    size_t sz)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)(ev == ALERT_CLEARED ? a->raised_at :
+			    a->raised_at ? a->raised_at : now);
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		util_strlcpy(buf, "-", sz);
+	else
+		strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+alert_format_log(const struct alert *a, enum alert_event ev,
+    const char *target, int64_t now, char *buf, size_t sz)
+{
+	const struct finding_def *d = finding_def(a->id);
+	char		 t[300], h[300], dir[16], e[ALERT_EVIDENCE_MAX + 2];
+	char		 since[32];
+	size_t		 i, quotes = 0, n;
+
+	word(t, sizeof(t), target);
+	word(h, sizeof(h), a->host);
+	word(dir, sizeof(dir), a->addr);
+	since_str(a, ev, now, since, sizeof(since));
+	if (ev == ALERT_CLEARED)
+		return snprintf(buf, sz, "RECOVERED target=%s domain=%s "
+		    "direction=%s finding=%s severity=%s layer=%s since=%s "
+		    "duration=%llds%s", t, h, dir, d->id,
+		    finding_severity_name(a->severity),
+		    finding_layer_name(d->layer), since,
+		    (long long)(now - a->raised_at),
+		    a->withdrawn ? " reason=removed" : "");
+	/* fields as they are: printable ASCII, quotes paired */
+	n = util_sanitize_buf(e, ALERT_EVIDENCE_MAX + 1, a->evidence,
+	    strlen(a->evidence));
+	for (i = 0; i < n; i++)
+		quotes += e[i] == '"';
+	if (quotes % 2) {
+		e[n++] = '"';
+		e[n] = '\0';
+	}
+	return snprintf(buf, sz, "ALERT target=%s domain=%s direction=%s "
+	    "finding=%s severity=%s layer=%s since=%s %s%s%.0d", t, h, dir,
+	    d->id, finding_severity_name(a->severity),
+	    finding_layer_name(d->layer), since, e,
+	    ev == ALERT_RENOTIFIED ? " repeat=" : "",
+	    ev == ALERT_RENOTIFIED ? a->repeats : 0);
+}

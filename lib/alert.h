@@ -94,6 +94,20 @@ struct alert	*alert_restore(struct alert_set *, const char *host,
 int		 alert_format(const struct alert *, enum alert_event,
 		    const char *target, int64_t now, char *buf, size_t sz);
 
+/*
+ * The line of an alert of a followed MTA log (target "log:NAME"), whose
+ * host is a domain, whose address is the direction ("out", "in") and
+ * whose evidence is itself fields (count=N window=W sample="..."):
+ * ALERT target=log:mail domain=D direction=out finding=... severity=...
+ * layer=... since=ISO8601 count=N window=W sample="..."
+ * RECOVERED target=log:mail domain=D direction=out finding=... severity=...
+ * layer=... since=ISO8601 duration=SECONDS (reason=removed)
+ * The evidence keeps its fields: bytes outside printable ASCII are
+ * replaced, and a quote left open by a cut is closed.
+ */
+int		 alert_format_log(const struct alert *, enum alert_event,
+		    const char *target, int64_t now, char *buf, size_t sz);
+
 const char	*alert_event_name(enum alert_event);
 
 #endif

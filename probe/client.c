@@ -335,28 +335,67 @@ print_reload(json_t *r)
 	printf("reloaded: %lld target(s)\n", (long long)num(r, "targets"));
 }
 
+/* One stored domain: its events by status, then its causes. */
+static void
+print_stored_domain(json_t *dm)
+{
+	json_t		*c;
+	const char	*k;
+	json_t		*v;
+	size_t		 i;
+	char		 w1[32], w2[32];
+	int		 first = 1;
+
+	printf("  %-3s %-30s %6lld events, %lld failed (",
+	    str(dm, "direction"), str(dm, "domain"),
+	    (long long)num(dm, "events"), (long long)num(dm, "failed"));
+	json_object_foreach(json_object_get(dm, "status"), k, v) {
+		printf("%s%s %lld", first ? "" : ", ", k,
+		    (long long)json_integer_value(v));
+		first = 0;
+	}
+	printf(")\n");
+	json_array_foreach(json_object_get(dm, "causes"), i, c)
+		printf("      %-28s %-8s %6lld  %s .. %s  %s\n", str(c, "cause"),
+		    str(c, "status"), (long long)num(c, "count"),
+		    when(num(c, "first"), w1, sizeof(w1)),
+		    when(num(c, "last"), w2, sizeof(w2)), str(c, "sample"));
+}
+
 static void
 print_logs(json_t *r)
 {
-	json_t	*l, *w;
+	json_t	*l, *w, *st, *dm;
 	size_t	 i, j;
+	char	 t[32];
 
 	if (json_array_size(json_object_get(r, "logs")) == 0)
 		printf("no [log] section is followed\n");
+	if (json_object_get(r, "store_error") != NULL)
+		fprintf(stderr, "smtprobe: logs: the store could not be read: "
+		    "%s\n", str(r, "store_error"));
 	json_array_foreach(json_object_get(r, "logs"), i, l) {
-		printf("log %s  %s: %lld lines, %lld failures, %lld unparsable;"
-		    " window %llds\n", json_string_value(json_object_get(l,
-		    "log")), json_string_value(json_object_get(l, "path")),
-		    (long long)num(l, "lines"), (long long)num(l, "failures"),
+		printf("log %s  %s: %lld lines, %lld failures, %lld unparsable"
+		    " since the daemon started; window %llds\n",
+		    str(l, "log"), str(l, "path"), (long long)num(l, "lines"),
+		    (long long)num(l, "failures"),
 		    (long long)num(l, "unparsable"),
 		    (long long)num(l, "window_s"));
 		json_array_foreach(json_object_get(l, "window"), j, w)
 			printf("  %-3s %-30s %-28s %6lld  %s\n",
-			    json_string_value(json_object_get(w, "direction")),
-			    json_string_value(json_object_get(w, "domain")),
-			    json_string_value(json_object_get(w, "cause")),
-			    (long long)num(w, "count"),
-			    json_string_value(json_object_get(w, "sample")));
+			    str(w, "direction"), str(w, "domain"),
+			    str(w, "cause"), (long long)num(w, "count"),
+			    str(w, "sample"));
+		st = json_object_get(l, "stored");
+		if (!json_is_object(st))
+			continue;
+		printf(" stored since %s: %lld minutes' rows%s\n",
+		    num(st, "since") > 0 ? when(num(st, "since"), t,
+		    sizeof(t)) : "the oldest kept", (long long)num(st, "rows"),
+		    json_is_true(json_object_get(st, "truncated")) ?
+		    " (truncated: use --since, --domain or --limit)" : "");
+		json_array_foreach(json_object_get(st, "domains"), j, dm)
+			print_stored_domain(dm);
 	}
 }
 
@@ -652,6 +691,27 @@ parse_time(const struct ctl_command *c, const char *opt, const char *s)
 	if (t < 0)
 		t = 0;
 	return (json_int_t)t;
+}
+
+int
+client_request(const struct ctl_command *cmd, const char *sock, json_t *req,
+    int json)
+{
+	struct reply_ctx c;
+	char		 err[512];
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = cmd;
+	c.json = json;
+	if (sock == NULL && (sock = getenv("SMTPROBED_SOCKET")) == NULL)
+		sock = DEFAULT_SOCKET;
+	signal(SIGPIPE, SIG_IGN);
+	if (ctl_request(sock, req, cmd->timeout_ms, on_reply, &c, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "smtprobe: %s\n", err);
+		return 3;
+	}
+	return c.status;
 }
 
 int

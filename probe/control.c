@@ -362,12 +362,8 @@ static void
 h_logs(struct daemon *d, struct ctl_server *s, uint64_t id, json_t *req,
     struct watch *t)
 {
-	json_t	*logs = json_array();
-
-	(void)req;
 	(void)t;
-	logwatch_json(d, logs);
-	ctl_reply(s, id, json_pack("{s:b,s:o}", "ok", 1, "logs", logs));
+	logquery_start(d, s, id, req);
 }
 
 static const ctl_handler handlers[CTL_NCMDS] = {

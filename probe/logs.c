@@ -53,6 +53,10 @@ struct opts {
 	int		 journal;	/* --journal: the journal only */
 	const char	*spf_ip;
 	const char	*self;		/* our binary, for --probe */
+	int		 daemon;	/* --daemon: ask smtprobed */
+	const char	*socket;	/* its control socket (-s) */
+	int		 limit;		/* --limit: domains per log */
+	const char	*log;		/* --log: only this [log] */
 };
 
 /* One check proving a cause, and (with --probe) what it found. */
@@ -95,8 +99,10 @@ logs_help(void)
 	    "proofs\n"
 	    "  --journal         read the systemd journal\n"
 	    "  --daemon          ask a running smtprobed what its [log] "
-	    "sections saw\n"
-	    "                    (with -s SOCKET and --json only)\n"
+	    "sections saw, from\n"
+	    "                    its store (with -s SOCKET, --json, --since, "
+	    "--until,\n"
+	    "                    --domain, --log NAME, --limit N domains)\n"
 	    "  -v                also list the lines that were not "
 	    "understood\n"
 	    "  -V, --version     the version, and exit\n"
@@ -156,6 +162,20 @@ parse_duration(const char *opt, const char *s)
 	if (v > 100LL * 365 * 86400 / mul)
 		logs_die("%s: \"%s\" is too long", opt, s);
 	return (time_t)(v * mul);
+}
+
+static long long
+parse_count(const char *opt, const char *s, long long lo, long long hi)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end != '\0' || v < lo || v > hi)
+		logs_die("%s: \"%s\" is not a number from %lld to %lld", opt,
+		    s, lo, hi);
+	return v;
 }
 
 /* "2026-12-06T10:00:00[+01:00|Z]", "2026-12-06 10:00[:00]", "2026-12-06"
@@ -995,7 +1015,7 @@ int
 logs_main(int argc, char **argv)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_DOMAIN, O_JSON, O_PROBE, O_SPFIP,
-	    O_JOURNAL };
+	    O_JOURNAL, O_SOCKET, O_LIMIT, O_LOG };
 	static const struct option longopts[] = {
 		{ "since",	required_argument, NULL, O_SINCE },
 		{ "until",	required_argument, NULL, O_UNTIL },
@@ -1006,6 +1026,9 @@ logs_main(int argc, char **argv)
 		{ "journal",	no_argument,	   NULL, O_JOURNAL },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ "version",	no_argument,	   NULL, 'V' },
+		{ "socket",	required_argument, NULL, O_SOCKET },
+		{ "limit",	required_argument, NULL, O_LIMIT },
+		{ "log",	required_argument, NULL, O_LOG },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct logfile	 files[FILES_MAX];
@@ -1023,24 +1046,45 @@ logs_main(int argc, char **argv)
 	int			 ch, nprobes = 0, failures = 0;
 	ssize_t			 sl;
 
+	memset(&o, 0, sizeof(o));
 	/* --daemon: the same question to a running smtprobed's [log]s */
 	for (i = 1; i < (size_t)argc; i++)
 		if (strcmp(argv[i], "--daemon") == 0) {
 			for (; i + 1 < (size_t)argc; i++)
 				argv[i] = argv[i + 1];
 			argc--;
-			return client_main(ctl_command_find("logs"), argc, argv,
-			    NULL);
+			o.daemon = 1;
+			break;
 		}
-	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "hvV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, o.daemon ? "hs:V" : "hvV",
+	    longopts, NULL)) != -1) {
+		if (!o.daemon && (ch == O_SOCKET || ch == O_LIMIT ||
+		    ch == O_LOG))
+			logs_usage();	/* only with --daemon */
+		if (o.daemon && (ch == O_PROBE || ch == O_SPFIP ||
+		    ch == O_JOURNAL))
+			logs_die("--daemon answers from the daemon's store: "
+			    "no --probe, --spf-ip or --journal");
 		switch (ch) {
 		case 'h':
 			logs_help();
 		case 'V':
 			version_print(stdout, "smtprobe");
 			exit(0);
+		case 's':
+		case O_SOCKET:
+			o.socket = optarg;
+			break;
+		case O_LIMIT:
+			o.limit = (int)parse_count("--limit", optarg, 1, 1000);
+			break;
+		case O_LOG:
+			if (!safe_arg(optarg) || strlen(optarg) > 64)
+				logs_die("--log: \"%s\" is not the name of a"
+				    " [log] section", optarg);
+			o.log = optarg;
+			break;
 		case 'v':
 			o.verbose = 1;
 			break;
@@ -1087,6 +1131,35 @@ logs_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.since && o.until && o.until < o.since)
+		logs_die("--until is before --since");
+	if (o.daemon) {
+		json_t	*req;
+		int	 rv;
+
+		if (argc > 0)
+			logs_die("--daemon reads no file: the daemon follows "
+			    "its [log] sections");
+		req = json_pack("{s:s}", "cmd", "logs");
+		if (o.since)
+			json_object_set_new(req, "since",
+			    json_integer(o.since));
+		if (o.until)
+			json_object_set_new(req, "until",
+			    json_integer(o.until));
+		if (o.domain)
+			json_object_set_new(req, "domain",
+			    json_string(o.domain));
+		if (o.limit)
+			json_object_set_new(req, "limit",
+			    json_integer(o.limit));
+		if (o.log)
+			json_object_set_new(req, "log", json_string(o.log));
+		rv = client_request(ctl_command_find("logs"), o.socket, req,
+		    o.json);
+		json_decref(req);
+		return rv;
+	}
 	if (o.journal && argc > 0)
 		logs_die("--journal and FILE exclude each other");
 	if (argc > FILES_MAX)

@@ -8,7 +8,9 @@
     "       smtprobe logs [-v] [--since duration] [--until time]\n" \
     "                      [--domain domain] [--json] [--probe]\n" \
     "                      [--spf-ip addr] [--journal | file ...]\n" \
-    "       smtprobe logs --daemon [-s socket] [--json]\n"
+    "       smtprobe logs --daemon [-s socket] [--json] [--since duration]\n" \
+    "                      [--until time] [--domain domain] [--log name]\n" \
+    "                      [--limit n]\n"
 
 /* argv[0] is "logs". Returns the exit status. */
 int		 logs_main(int argc, char **argv);

@@ -10,12 +10,22 @@
  * follower that catches up after a restart counts what it reads now.
  * Every interval the window is judged: a (domain, cause) with at least
  * log-alert's count is a finding of the target "log:NAME" with the
- * domain as its host, and the usual alert model (lib/alert.c) raises and
- * clears its alerts, ALERT and RECOVERED lines like any target's.
+ * domain as its host and the direction as its address, and the usual
+ * alert model (lib/alert.c) raises and clears its alerts: ALERT and
+ * RECOVERED lines, rows in the store, events to followers, like any
+ * target's, restored at start.
  *
- * The read position (device, inode, offset) is kept in STATE_DIR/
- * log-NAME.pos, written after each batch, so a restart neither re-reads
- * nor skips lines.
+ * Every event read is also counted per minute (the line's own time),
+ * direction, domain, status and cause in a table of pending counts
+ * (bounded: LW_PEND_MAX keys, then the domain "other"), which each tick
+ * hands to the store (store_add_log) together with the read position:
+ * the store's writer thread commits both in one transaction, so a
+ * restart goes on from the last position committed and the counts
+ * stored are those of exactly the lines before it. At start the window
+ * is seeded from the stored minutes, so an alert open before a restart
+ * is neither raised again nor cleared for want of counts. A position
+ * file of the previous version (STATE_DIR/log-NAME.pos) is read once
+ * when the store has none, then removed: the store is the truth.
  */
 #include <sys/stat.h>
 #include <errno.h>
@@ -28,18 +38,26 @@
 
 #include <event2/event.h>
 
+#include "ctl.h"
 #include "log.h"
 #include "logsum.h"
 #include "logtail.h"
 #include "maillog.h"
 #include "metrics.h"
 #include "smtprobed.h"
+#include "store.h"
 #include "util.h"
 #include "value.h"
 
 #define LW_LINES_PER_TICK	20000
 #define LW_KEYS_MAX		2000	/* (direction, domain, cause) kept */
 #define LW_BUCKETS		60	/* a window in 60 slices */
+#define LW_PEND_MAX		4096	/* pending counts between two writes */
+#define LW_PEND_OTHER		256	/* of which kept for domain "other" */
+#define LW_PEND_SLOTS		8192	/* hash slots, a power of 2 */
+#define LW_SEED_ROWS		50000	/* stored minutes read at start */
+#define LW_SAMPLE_MAX		200	/* of a sample in an alert's fields */
+#define LW_ST_VERDICT		MAILLOG_ST_COUNT /* a status of its own */
 
 struct lw_key {
 	enum maillog_dir dir;
@@ -48,6 +66,17 @@ struct lw_key {
 	int64_t		 stamp[LW_BUCKETS];	/* slice start, ms */
 	uint32_t	 count[LW_BUCKETS];
 	char		 sample[LOGSUM_SAMPLE_MAX + 1];
+};
+
+/* Events of a minute and key not yet handed to the store. */
+struct lw_pend {
+	int64_t		 minute;		/* its first second */
+	uint8_t		 dir;			/* enum maillog_dir */
+	uint8_t		 status;		/* maillog_status, LW_ST_VERDICT */
+	uint16_t	 cause;			/* F_COUNT: none (a success) */
+	uint32_t	 count;
+	char		*sample;		/* a failure's latest, or NULL */
+	char		 domain[LOGSUM_NAME_MAX + 1];
 };
 
 struct logwatch {
@@ -64,7 +93,12 @@ struct logwatch {
 	struct lw_key	*keys;
 	size_t		 nkeys;
 	struct alert_set alerts;
-	struct logtail_pos saved;
+	struct store_log_pos saved;		/* the position last stored */
+	int		 migrate;		/* remove posfile once stored */
+	struct lw_pend	*pend;			/* pending counts */
+	size_t		 npend, cappend;
+	uint32_t	*slots;			/* index + 1 into pend, or 0 */
+	uint64_t	 pend_lost;		/* not counted: the table full */
 	uint64_t	 lines, failures, unparsable;
 	uint64_t	 status[3][MAILLOG_ST_COUNT];	/* by direction */
 	/* deliveries since the start by direction, status and cause
@@ -78,31 +112,7 @@ wall_ms(void)
 	return util_wall() * 1000;
 }
 
-static void
-pos_save(struct logwatch *w)
-{
-	struct logtail_pos	 pos;
-	char			 tmp[PATH_MAX + 8];
-	FILE			*f;
-
-	logtail_pos(w->tail, &pos);
-	if (memcmp(&pos, &w->saved, sizeof(pos)) == 0)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", w->posfile);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		log_warn("%s", tmp);
-		return;
-	}
-	fprintf(f, "%llu %llu %llu\n", (unsigned long long)pos.dev,
-	    (unsigned long long)pos.ino, (unsigned long long)pos.off);
-	if (fclose(f) != 0 || rename(tmp, w->posfile) == -1) {
-		log_warn("%s", w->posfile);
-		unlink(tmp);
-		return;
-	}
-	w->saved = pos;
-}
-
+/* A position file of the previous version: "DEV INO OFF". */
 static int
 pos_load(const char *path, struct logtail_pos *pos)
 {
@@ -120,6 +130,160 @@ pos_load(const char *path, struct logtail_pos *pos)
 	pos->ino = ino;
 	pos->off = off;
 	return 0;
+}
+
+static const char *
+lw_status_name(int st)
+{
+	return st == LW_ST_VERDICT ? "verdict" :
+	    maillog_status_name((enum maillog_status)st);
+}
+
+static void
+pend_clear(struct logwatch *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->npend; i++)
+		free(w->pend[i].sample);
+	w->npend = 0;
+	if (w->slots != NULL)
+		memset(w->slots, 0, LW_PEND_SLOTS * sizeof(*w->slots));
+}
+
+static uint64_t
+pend_hash(int64_t minute, int dir, int status, int cause, const char *dom)
+{
+	uint64_t	 h = util_hash64(dom, strlen(dom));
+
+	h ^= (uint64_t)minute * 0x9e3779b97f4a7c15ULL;
+	h ^= ((uint64_t)dir << 56) ^ ((uint64_t)status << 48) ^
+	    ((uint64_t)cause << 32);
+	return h * 0x100000001b3ULL;
+}
+
+/*
+ * The pending count of (minute, dir, domain, status, cause), made when
+ * new; a new domain past LW_PEND_MAX - LW_PEND_OTHER is counted as
+ * "other", and NULL when even that cannot be kept.
+ */
+static struct lw_pend *
+pend_get(struct logwatch *w, int64_t minute, int dir, int status, int cause,
+    const char *dom)
+{
+	struct lw_pend	*p;
+	uint64_t	 h;
+	size_t		 i, cap;
+	int		 again = 1;
+
+	if (w->slots == NULL &&
+	    (w->slots = calloc(LW_PEND_SLOTS, sizeof(*w->slots))) == NULL)
+		return NULL;
+	for (;;) {
+		h = pend_hash(minute, dir, status, cause, dom);
+		for (i = h & (LW_PEND_SLOTS - 1); w->slots[i] != 0;
+		    i = (i + 1) & (LW_PEND_SLOTS - 1)) {
+			p = &w->pend[w->slots[i] - 1];
+			if (p->minute == minute && p->dir == dir &&
+			    p->status == status && p->cause == cause &&
+			    strcmp(p->domain, dom) == 0)
+				return p;
+		}
+		if (w->npend < LW_PEND_MAX - LW_PEND_OTHER ||
+		    (w->npend < LW_PEND_MAX && !again))
+			break;
+		if (!again)
+			return NULL;
+		dom = "other";		/* look for, or make, its row */
+		again = 0;
+	}
+	if (w->npend == w->cappend) {
+		cap = w->cappend ? w->cappend * 2 : 64;
+		if ((p = reallocarray(w->pend, cap, sizeof(*p))) == NULL)
+			return NULL;
+		w->pend = p;
+		w->cappend = cap;
+	}
+	p = &w->pend[w->npend++];
+	memset(p, 0, sizeof(*p));
+	p->minute = minute;
+	p->dir = (uint8_t)dir;
+	p->status = (uint8_t)status;
+	p->cause = (uint16_t)cause;
+	util_strlcpy(p->domain, dom, sizeof(p->domain));
+	w->slots[i] = (uint32_t)w->npend;
+	return p;
+}
+
+/* Where the follower is now, as the store keeps it. */
+static void
+lw_pos(const struct logwatch *w, struct store_log_pos *pos)
+{
+	struct logtail_pos	 lp;
+
+	memset(pos, 0, sizeof(*pos));
+	util_strlcpy(pos->source, w->path, sizeof(pos->source));
+	logtail_pos(w->tail, &lp);
+	pos->dev = lp.dev;
+	pos->ino = lp.ino;
+	pos->off = lp.off;
+}
+
+static int
+pos_same(const struct store_log_pos *a, const struct store_log_pos *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->off == b->off &&
+	    strcmp(a->cursor, b->cursor) == 0 &&
+	    strcmp(a->source, b->source) == 0;
+}
+
+/*
+ * Hand the pending counts and the position to the store, one item: the
+ * writer commits them together, or drops them together (queue full,
+ * store failing: counted by the store like any dropped row).
+ */
+static void
+lw_flush(struct logwatch *w)
+{
+	struct store_log_count	*c = NULL;
+	struct store_log_pos	 pos;
+	size_t			 i;
+
+	lw_pos(w, &pos);
+	if (w->npend == 0 && pos_same(&pos, &w->saved))
+		return;
+	if (w->d->store == NULL) {
+		pend_clear(w);
+		return;
+	}
+	if (w->npend > 0 && (c = calloc(w->npend, sizeof(*c))) == NULL) {
+		pend_clear(w);
+		return;
+	}
+	for (i = 0; i < w->npend; i++) {
+		const struct lw_pend *p = &w->pend[i];
+
+		c[i].minute = p->minute;
+		c[i].direction = logsum_dir_name((enum maillog_dir)p->dir);
+		c[i].domain = p->domain;
+		c[i].status = lw_status_name(p->status);
+		c[i].cause = p->cause == F_COUNT ? "" :
+		    finding_def((enum finding_id)p->cause)->id;
+		c[i].count = p->count;
+		c[i].sample = p->sample;
+	}
+	if (store_add_log(w->d->store, w->name, c, w->npend, &pos) == 0) {
+		w->saved = pos;
+		if (w->migrate) {
+			/* the store has it now: it is the truth */
+			if (unlink(w->posfile) == 0)
+				log_info("log %s: position moved from %s to "
+				    "the store", w->name, w->posfile);
+			w->migrate = 0;
+		}
+	}
+	free(c);
+	pend_clear(w);
 }
 
 /*
@@ -227,9 +391,9 @@ key_count(const struct logwatch *w, const struct lw_key *k, int64_t now)
 	return n;
 }
 
-/* Count one in the slice of now. */
+/* Count n in the slice of now. */
 static void
-bump(struct lw_key *k, int64_t now, int64_t sl)
+bump_n(struct lw_key *k, int64_t now, int64_t sl, uint32_t n)
 {
 	int64_t	 start = now - now % sl;
 	size_t	 b = (size_t)((now / sl) % LW_BUCKETS);
@@ -238,21 +402,56 @@ bump(struct lw_key *k, int64_t now, int64_t sl)
 		k->stamp[b] = start;
 		k->count[b] = 0;
 	}
-	k->count[b]++;
+	k->count[b] += n;
 }
 
-/* One line of the log. */
+static void
+bump(struct lw_key *k, int64_t now, int64_t sl)
+{
+	bump_n(k, now, sl, 1);
+}
+
+/*
+ * A sample for the store and the alert's fields: printable ASCII, no
+ * double quote (the alert line quotes it), at most LW_SAMPLE_MAX bytes.
+ */
+static void
+lw_sample(char *dst, size_t sz, const struct maillog_event *ev)
+{
+	char	 raw[LOGSUM_SAMPLE_MAX + 1];
+	size_t	 i;
+
+	if (sz > LW_SAMPLE_MAX + 1)
+		sz = LW_SAMPLE_MAX + 1;
+	if (ev->code)
+		snprintf(raw, sizeof(raw), "%d %.*s%s%.*s", ev->code,
+		    (int)ev->enh.len, ev->enh.p ? ev->enh.p : "",
+		    ev->enh.len ? " " : "", (int)(ev->reply.len > 256 ? 256 :
+		    ev->reply.len), ev->reply.p ? ev->reply.p : "");
+	else
+		snprintf(raw, sizeof(raw), "%.*s", (int)(ev->detail.len > 256 ?
+		    256 : ev->detail.len), ev->detail.p ? ev->detail.p : "");
+	util_sanitize_buf(dst, sz, raw, strlen(raw));
+	for (i = 0; dst[i] != '\0'; i++)
+		if (dst[i] == '"')
+			dst[i] = '\'';
+}
+
+/* One line of the log, read at now (wall ms). */
 static void
 lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 {
 	struct maillog_event	 ev;
 	struct maillog_str	 ds;
 	struct lw_key		*k;
+	struct lw_pend		*p;
 	const char		*src, *rem, *url;
 	enum finding_id		 cause;
 	char			 dom[LOGSUM_NAME_MAX + 1];
-	int64_t			 sl;
+	char			 smp[LW_SAMPLE_MAX + 1];
+	int64_t			 sl, t;
 	size_t			 i;
+	int			 status;
 
 	w->lines++;
 	switch (maillog_parse_line(line, len, &ev, NULL)) {
@@ -269,6 +468,8 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 		return;
 	if (w->cfg.direction != 0 && (int)ev.dir != w->cfg.direction)
 		return;
+	if (ev.dir != MAILLOG_DIR_OUT && ev.dir != MAILLOG_DIR_IN)
+		return;
 	if (ev.kind == MAILLOG_KIND_DELIVERY)
 		ds = maillog_domain(ev.rcpt);
 	else {
@@ -284,11 +485,32 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 			dom[i] = (char)(dom[i] - 'A' + 'a');
 	if (!domain_wanted(w, dom))
 		return;
-	if (ev.dir <= MAILLOG_DIR_IN && ev.status < MAILLOG_ST_COUNT)
+	if (ev.status < MAILLOG_ST_COUNT)
 		w->status[ev.dir][ev.status]++;
 	cause = logsum_cause(&ev, &src, &rem, &url);
-	if (ev.dir <= MAILLOG_DIR_IN && ev.status < MAILLOG_ST_COUNT)
+	if (ev.status < MAILLOG_ST_COUNT)
 		w->counts[ev.dir][ev.status][cause]++;
+	smp[0] = '\0';
+	if (cause != F_COUNT)
+		lw_sample(smp, sizeof(smp), &ev);
+
+	/* the minute of the line's own time; of now when it has none */
+	t = (int64_t)maillog_time(&ev.ts, (time_t)(now / 1000));
+	if (t < 0 || t > now / 1000 + 86400)
+		t = now / 1000;
+	status = ev.kind == MAILLOG_KIND_VERDICT ? LW_ST_VERDICT :
+	    (int)ev.status;
+	if ((p = pend_get(w, t - t % 60, ev.dir, status, cause, dom)) ==
+	    NULL)
+		w->pend_lost++;
+	else {
+		p->count++;
+		if (smp[0] != '\0') {
+			free(p->sample);
+			p->sample = strdup(smp);
+		}
+	}
+
 	sl = slice_ms(w);
 	/* every attempt of the domain, for log-alert-ratio (cause F_COUNT) */
 	if (w->cfg.alert_ratio > 0 && ev.kind != MAILLOG_KIND_VERDICT &&
@@ -300,29 +522,65 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	if ((k = key_get(w, ev.dir, dom, cause)) == NULL)
 		return;
 	bump(k, now, sl);
-	if (ev.code)
-		snprintf(k->sample, sizeof(k->sample), "%d %.*s%s%.*s",
-		    ev.code, (int)ev.enh.len, ev.enh.p ? ev.enh.p : "",
-		    ev.enh.len ? " " : "", (int)(ev.reply.len > 256 ? 256 :
-		    ev.reply.len), ev.reply.p ? ev.reply.p : "");
-	else
-		util_sanitize_buf(k->sample, sizeof(k->sample),
-		    ev.detail.p ? ev.detail.p : "", ev.detail.len);
+	util_strlcpy(k->sample, smp, sizeof(k->sample));
 }
 
 static void
 on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
 {
-	struct logwatch	*w = arg;
-	char		 line[1024];
+	struct logwatch		*w = arg;
+	struct store_alert	 sa;
+	char			 line[1024];
 
-	alert_format(a, ev, w->target, now, line, sizeof(line));
+	alert_format_log(a, ev, w->target, now, line, sizeof(line));
 	if (w->d->debug)
 		log_info("%s", line);
 	else
 		syslog(ev == ALERT_CLEARED ? LOG_NOTICE : LOG_WARNING, "%s", line);
 	if (ev == ALERT_RAISED)
 		w->d->alerts_raised++;
+	memset(&sa, 0, sizeof(sa));
+	sa.target = w->target;
+	sa.host = a->host;
+	sa.addr = a->addr;
+	sa.finding = finding_def(a->id)->id;
+	sa.severity = a->severity;
+	sa.event = ev == ALERT_RAISED ? STORE_RAISED : ev == ALERT_CLEARED ?
+	    STORE_CLEARED : STORE_RENOTIFIED;
+	sa.at = now;
+	sa.since = a->raised_at;
+	sa.notified = a->notified_at;
+	sa.evidence = a->evidence;
+	if (w->d->store != NULL)
+		store_add_alert(w->d->store, &sa);
+	if (w->d->ctl != NULL)
+		ctl_broadcast(w->d->ctl, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,"
+		    "s:i,s:s,s:s,s:I,s:s}", "event", "alert", "transition",
+		    alert_event_name(ev), "target", w->target, "host", a->host,
+		    "domain", a->host, "addr", a->addr, "port", 0, "finding",
+		    finding_def(a->id)->id, "severity",
+		    finding_severity_name(a->severity), "at", (json_int_t)now,
+		    "line", line));
+}
+
+int
+logwatch_restore_alert(struct daemon *d, const struct store_alert *sa)
+{
+	enum finding_id	 id = finding_lookup(sa->finding);
+	size_t		 i;
+
+	for (i = 0; i < d->nlogs; i++) {
+		struct logwatch	*w = d->logs[i];
+
+		if (w == NULL || strcmp(w->target, sa->target) != 0 ||
+		    id == F_COUNT)
+			continue;
+		alert_restore(&w->alerts, sa->host, sa->addr, 0, id, 1,
+		    w->cfg.alert_after, 0, sa->severity, sa->evidence,
+		    sa->since, sa->since, sa->notified);
+		return 1;
+	}
+	return 0;
 }
 
 /* Judge the window: a finding per (domain, cause) over the threshold. */
@@ -357,10 +615,11 @@ lw_judge(struct logwatch *w, int64_t now)
 		}
 		fd = finding_def(k->cause);
 		sev = fd->severity < SEV_WARN ? SEV_WARN : (int)fd->severity;
-		(void)finding_add(&fl, k->cause, sev, k->domain, NULL, 0,
-		    "direction=%s count=%llu window=%s sample=\"%s\"",
-		    logsum_dir_name(k->dir), (unsigned long long)n, win,
-		    k->sample);
+		/* the address is the direction: a key of its own */
+		(void)finding_add(&fl, k->cause, sev, k->domain,
+		    logsum_dir_name(k->dir), 0,
+		    "count=%llu window=%s sample=\"%s\"",
+		    (unsigned long long)n, win, k->sample);
 	}
 	memset(&ap, 0, sizeof(ap));
 	ap.raise_after = w->cfg.alert_after;
@@ -397,7 +656,7 @@ lw_tick(evutil_socket_t fd, short what, void *arg)
 		}
 		lw_line(w, line, len, now);
 	}
-	pos_save(w);
+	lw_flush(w);
 	if (now >= w->next_judge) {
 		lw_judge(w, now);
 		w->next_judge = now + w->cfg.interval_ms;
@@ -414,9 +673,12 @@ lw_free(struct logwatch *w)
 	if (w->ev != NULL)
 		event_free(w->ev);
 	if (w->tail != NULL) {
-		pos_save(w);
+		lw_flush(w);
 		logtail_close(w->tail);
 	}
+	pend_clear(w);
+	free(w->pend);
+	free(w->slots);
 	for (i = 0; i < w->cfg.ndomains; i++)
 		free(w->domains[i]);
 	free(w->domains);
@@ -425,6 +687,117 @@ lw_free(struct logwatch *w)
 	free(w->name);
 	free(w->path);
 	free(w);
+}
+
+/* A stored minute into the window, as if read at its last second. */
+struct lw_seed {
+	struct logwatch	*w;
+	int64_t		 now;		/* wall ms */
+	size_t		 rows;
+};
+
+static int
+lw_seed_row(const struct store_log_count *c, void *arg)
+{
+	struct lw_seed	*sd = arg;
+	struct logwatch	*w = sd->w;
+	struct lw_key	*k;
+	enum maillog_dir dir;
+	enum finding_id	 cause;
+	int64_t		 t = c->minute * 1000 + 59999;
+	uint32_t	 n = c->count > UINT32_MAX ? UINT32_MAX :
+			    (uint32_t)(c->count < 0 ? 0 : c->count);
+
+	sd->rows++;
+	if (t > sd->now)
+		t = sd->now;
+	if (t <= sd->now - w->cfg.alert_window_ms || n == 0)
+		return 0;
+	dir = strcmp(c->direction, "out") == 0 ? MAILLOG_DIR_OUT :
+	    strcmp(c->direction, "in") == 0 ? MAILLOG_DIR_IN : MAILLOG_DIR_NONE;
+	if (dir == MAILLOG_DIR_NONE || !domain_wanted(w, c->domain))
+		return 0;
+	cause = c->cause[0] == '\0' ? F_COUNT : finding_lookup(c->cause);
+	if (w->cfg.alert_ratio > 0 && strcmp(c->status, "verdict") != 0 &&
+	    (k = key_get(w, dir, c->domain, F_COUNT)) != NULL)
+		bump_n(k, t, slice_ms(w), n);
+	if (cause == F_COUNT || (k = key_get(w, dir, c->domain, cause)) ==
+	    NULL)
+		return 0;
+	bump_n(k, t, slice_ms(w), n);
+	/* newest first: the first sample met is the latest */
+	if (k->sample[0] == '\0' && c->sample != NULL)
+		util_strlcpy(k->sample, c->sample, sizeof(k->sample));
+	return 0;
+}
+
+/*
+ * The window as the stored minutes have it, newest first, at most
+ * LW_SEED_ROWS of them: what was read before a restart still counts.
+ */
+static void
+lw_seed(struct logwatch *w)
+{
+	struct store_log_cursor	 cur;
+	struct lw_seed		 sd = { w, wall_ms(), 0 };
+	int64_t			 since;
+	char			*cause = NULL;
+
+	if (w->d->store == NULL)
+		return;
+	since = (sd.now - w->cfg.alert_window_ms) / 1000 - 60;
+	memset(&cur, 0, sizeof(cur));
+	while (!cur.done && sd.rows < LW_SEED_ROWS)
+		if (store_log_read(w->d->store, w->name, since, 0, 1, &cur,
+		    1000, lw_seed_row, &sd, &cause) == -1) {
+			log_warnx("log %s: the window is not seeded from the "
+			    "store: %s", w->name, cause ? cause : "?");
+			free(cause);
+			return;
+		}
+	if (sd.rows > 0)
+		log_debug("log %s: window seeded from %zu stored minutes",
+		    w->name, sd.rows);
+}
+
+/*
+ * Where to go on: the store's position of this file; else, once, the
+ * position file of the previous version; else the file's end (a new
+ * follower does not read the past).
+ */
+static int
+lw_start_pos(struct logwatch *w, struct logtail_pos *pos)
+{
+	struct store_log_pos	 sp;
+	char			*cause = NULL;
+	int			 got = 0;
+
+	if (w->d->store != NULL &&
+	    (got = store_log_position(w->d->store, w->name, &sp, &cause)) ==
+	    -1) {
+		log_warnx("log %s: cannot read its position from the store: "
+		    "%s", w->name, cause ? cause : "?");
+		free(cause);
+	}
+	if (got == 1 && strcmp(sp.source, w->path) == 0) {
+		pos->dev = sp.dev;
+		pos->ino = sp.ino;
+		pos->off = sp.off;
+		w->saved = sp;		/* nothing to write until it moves */
+		/* a file left by the previous version is stale now */
+		(void)unlink(w->posfile);
+		return 0;
+	}
+	if (pos_load(w->posfile, pos) == 0) {
+		log_info("log %s: going on from %s, read once: the store keeps "
+		    "the position from now on", w->name, w->posfile);
+		w->migrate = 1;
+		return 0;
+	}
+	if (got == 1)
+		log_info("log %s: the stored position is of %s, not of %s: "
+		    "reading from the end", w->name, sp.source, w->path);
+	return -1;
 }
 
 static struct logwatch *
@@ -453,11 +826,17 @@ lw_new(struct daemon *d, const struct conf *c, const struct conf_log *cl)
 	snprintf(w->target, sizeof(w->target), "log:%s", cl->name);
 	snprintf(w->posfile, sizeof(w->posfile), "%s/log-%s.pos",
 	    c->daemon.state_dir, cl->name);
-	w->tail = logtail_open(w->path, pos_load(w->posfile, &pos) == 0 ?
-	    &pos : NULL);
+	w->tail = logtail_open(w->path, lw_start_pos(w, &pos) == 0 ? &pos :
+	    NULL);
 	if (w->tail == NULL)
 		goto fail;
-	logtail_pos(w->tail, &w->saved);
+	/*
+	 * A position not from the store goes there at once (a migrated
+	 * one, then its file is removed; a new follower's end of file, so
+	 * that a restart before the first line still goes on from here).
+	 */
+	lw_flush(w);
+	lw_seed(w);
 	w->next_judge = wall_ms() + w->cfg.interval_ms;
 	if ((w->ev = event_new(d->base, -1, EV_PERSIST, lw_tick, w)) == NULL ||
 	    event_add(w->ev, &tv) == -1)
@@ -531,11 +910,18 @@ logwatch_install(struct daemon *d, const struct conf *c)
 	return 0;
 }
 
+const char *
+logwatch_name(struct daemon *d, size_t i)
+{
+	return i < d->nlogs && d->logs[i] != NULL ? d->logs[i]->name : NULL;
+}
+
 void
 logwatch_free(struct daemon *d)
 {
 	size_t	 i;
 
+	logquery_free_all();
 	for (i = 0; i < d->nlogs; i++)
 		lw_free(d->logs[i]);
 	free(d->logs);

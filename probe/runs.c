@@ -555,7 +555,11 @@ runs_restore_alert(const struct store_alert *sa, void *arg)
 	struct watch	*t = runs_find(d, sa->target);
 	enum finding_id	 id = finding_lookup(sa->finding);
 
-	if (t == NULL || id == F_COUNT)
+	if (t == NULL) {
+		(void)logwatch_restore_alert(d, sa);	/* "log:NAME" */
+		return 0;
+	}
+	if (id == F_COUNT)
 		return 0;
 	alert_restore(&t->alerts, sa->host, sa->addr, sa->port, id, 1,
 	    t->ct->alert_after, 0, sa->severity, sa->evidence, sa->since,

@@ -212,4 +212,21 @@ void		 logwatch_json(struct daemon *, json_t *out);
 /* Its metrics, for exporter.c. */
 void		 logwatch_metrics(struct daemon *, struct evbuffer *);
 
+/* The name of the i-th followed log, or NULL. */
+const char	*logwatch_name(struct daemon *, size_t i);
+
+/* logquery.c: the control command logs, answered from the store. */
+void		 logquery_start(struct daemon *, struct ctl_server *,
+		    uint64_t id, json_t *req);
+
+/* Drop the queries still running (at exit). */
+void		 logquery_free_all(void);
+
+/*
+ * store_alerts_load()'s callback for the alerts of a followed log
+ * ("log:NAME"): 1 when the log is followed and the alert restored.
+ */
+int		 logwatch_restore_alert(struct daemon *,
+		    const struct store_alert *);
+
 #endif

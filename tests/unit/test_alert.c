@@ -156,6 +156,60 @@ test_withdraw(void **state)
 	alert_set_free(&s);
 }
 
+
+/*
+ * A [log] alert's line: domain= and direction= instead of host= addr=
+ * port=, the evidence's fields as they are; bytes outside printable
+ * ASCII replaced, and a quote left open by the 300-byte cut closed.
+ */
+static void
+test_format_log(void **state)
+{
+	struct alert_params	 p = { 1, 1, 0 };
+	struct alert_set	 s;
+	struct finding_list	 fl = { 0 };
+	struct alert		*a;
+	struct rec		 r = { 0 };
+	char			 line[1024], ev[400];
+
+	(void)state;
+	alert_set_init(&s);
+	finding_add(&fl, F_POLICY_RATE_LIMITED, SEV_WARN, "qq.com", "out", 0,
+	    "count=35 window=10m sample=\"550 Ip frequency limited\r\nX\"");
+	alert_observe(&s, &fl, NULL, &p, 1000, emit, &r);
+	finding_list_free(&fl);
+	a = LIST_FIRST(&s.alerts);
+	assert_non_null(a);
+	alert_format_log(a, ALERT_RAISED, "log:mail", 1000, line, sizeof(line));
+	assert_string_equal(line, "ALERT target=log:mail domain=qq.com "
+	    "direction=out finding=policy.rate-limited severity=warn "
+	    "layer=policy since=1970-01-01T00:16:40Z count=35 window=10m "
+	    "sample=\"550 Ip frequency limited?X\"");
+	alert_format_log(a, ALERT_CLEARED, "log:mail", 1060, line,
+	    sizeof(line));
+	assert_string_equal(line, "RECOVERED target=log:mail domain=qq.com "
+	    "direction=out finding=policy.rate-limited severity=warn "
+	    "layer=policy since=1970-01-01T00:16:40Z duration=60s");
+
+	/* a sample cut inside its quotes is closed */
+	memset(ev, 'x', sizeof(ev));
+	memcpy(ev, "count=1 window=1m sample=\"", 26);
+	ev[sizeof(ev) - 1] = '\0';
+	finding_add(&fl, F_POLICY_GREYLISTED, SEV_WARN, "b.test", "in", 0,
+	    "%s", ev);
+	alert_observe(&s, &fl, NULL, &p, 2000, emit, &r);
+	finding_list_free(&fl);
+	LIST_FOREACH(a, &s.alerts, entry)
+		if (a->id == F_POLICY_GREYLISTED)
+			break;
+	assert_non_null(a);
+	alert_format_log(a, ALERT_RAISED, "log:mail", 2000, line, sizeof(line));
+	assert_non_null(strstr(line, " domain=b.test direction=in "));
+	assert_int_equal(line[strlen(line) - 1], '"');
+	assert_non_null(strstr(line, "...\""));
+	alert_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -164,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_renotify_and_restore),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_withdraw),
+		cmocka_unit_test(test_format_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
