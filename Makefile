@@ -140,7 +140,7 @@ DEPS_DEB = build-essential pkg-config clang libclang-rt-14-dev \
 	libsystemd-dev nsd openssl ca-certificates postfix python3 python3-yaml mandoc \
 	ldnsutils unbound libsqlite3-dev sqlite3 prometheus systemd \
 	monitoring-plugins-standard zlib1g-dev pflogsumm libpsl-dev publicsuffix \
-	nftables iproute2 libidn2-dev
+	nftables iproute2 libidn2-dev systemd-journal-remote
 
 deps:
 	echo "postfix postfix/main_mailer_type select No configuration" | \

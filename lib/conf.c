@@ -534,6 +534,60 @@ l_path(struct parse *p, const char *v)
 	return 0;
 }
 
+/*
+ * journal = IDENTIFIER ...: the syslog identifiers (SYSLOG_IDENTIFIER,
+ * "postfix" also matching Postfix's "postfix/smtp") to follow in the
+ * journal; repeatable, 16 in all.
+ */
+static int
+l_journal(struct parse *p, const char *v)
+{
+	struct conf_log	*l = cur_log(p);
+	const char	*e;
+	char		 id[65];
+	size_t		 n;
+
+	for (; *v != '\0'; v = e) {
+		v += strspn(v, " \t");
+		if (*v == '\0')
+			break;
+		n = strcspn(v, " \t");
+		e = v + n;
+		if (n >= sizeof(id))
+			return fail(p, "an identifier is 1 to 64 bytes");
+		memcpy(id, v, n);
+		id[n] = '\0';
+		if (strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._@/-") != n)
+			return fail(p, "\"%s\": an identifier may hold letters, "
+			    "digits, '.', '_', '@', '/' and '-'", q(p, id));
+		if (l->nidents == CONF_LOG_IDENTS_MAX)
+			return fail(p, "more than %d identifiers",
+			    CONF_LOG_IDENTS_MAX);
+		if ((l->idents[l->nidents++] = arena_strdup(p->conf->arena,
+		    id)) == NULL)
+			return fail(p, "out of memory");
+	}
+	return 0;
+}
+
+static int
+l_journal_dir(struct parse *p, const char *v)
+{
+	char	 buf[PATH_MAX];
+
+	if (*v != '/' && p->base == NULL)
+		return fail(p, "a relative path needs a configuration file "
+		    "to be relative to");
+	if (*v != '/' && (size_t)snprintf(buf, sizeof(buf), "%s/%s", p->base,
+	    v) >= sizeof(buf))
+		return fail(p, "path too long");
+	if ((cur_log(p)->journal_dir = arena_strdup(p->conf->arena,
+	    *v == '/' ? v : buf)) == NULL)
+		return fail(p, "out of memory");
+	return 0;
+}
+
 static int
 l_direction(struct parse *p, const char *v)
 {
@@ -648,6 +702,8 @@ l_clear_after(struct parse *p, const char *v)
 
 static const struct key log_keys[] = {
 	{ "path",		0, l_path },
+	{ "journal",		CONF_LOG_IDENTS_MAX, l_journal },
+	{ "journal-directory",	0, l_journal_dir },
 	{ "direction",		0, l_direction },
 	{ "domain",		CONF_LOG_DOMAINS_MAX, l_domain },
 	{ "log-alert",		0, l_log_alert },
@@ -997,9 +1053,20 @@ target_begin(struct parse *p, enum target_kind kind, const char *arg,
 static int
 section_end(struct parse *p)
 {
-	if (p->sect == SECT_LOG && cur_log(p)->path == NULL) {
-		error_at(p, p->sectline, "[%s]: path is missing", p->sectname);
-		return -1;
+	if (p->sect == SECT_LOG) {
+		const struct conf_log *l = cur_log(p);
+		const char *why = NULL;
+
+		if (l->path == NULL && l->nidents == 0)
+			why = "path (a file) or journal (identifiers) is missing";
+		else if (l->path != NULL && l->nidents > 0)
+			why = "path and journal exclude each other";
+		else if (l->journal_dir != NULL && l->nidents == 0)
+			why = "journal-directory without journal";
+		if (why != NULL) {
+			error_at(p, p->sectline, "[%s]: %s", p->sectname, why);
+			return -1;
+		}
 	}
 	if (p->sect != SECT_DEFAULTS && p->sect != SECT_DOMAIN &&
 	    p->sect != SECT_HOST)
@@ -1266,9 +1333,9 @@ key_line(struct parse *p, char *s)
 			log_key(p, k, p->val);
 		else
 			error_at(p, p->lineno, "[%s] %s: unknown key (a [log] "
-			    "section takes path, direction, domain, log-alert, "
-			    "log-alert-ratio, interval, alert-after, "
-			    "clear-after)", p->sectname,
+			    "section takes path, journal, journal-directory, "
+			    "direction, domain, log-alert, log-alert-ratio, "
+			    "interval, alert-after, clear-after)", p->sectname,
 			    q(p, s));
 	} else if ((k = key_find(s)) != NULL)
 		daemon_key(p, k, p->val);

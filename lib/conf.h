@@ -74,11 +74,19 @@ struct conf_daemon {
 
 #define CONF_LOGS_MAX		32	/* [log] sections */
 #define CONF_LOG_DOMAINS_MAX	64	/* domain = values in one */
+#define CONF_LOG_IDENTS_MAX	16	/* journal = identifiers in one */
 
 /* [log NAME]: an MTA log the daemon follows; defaults in brackets. */
 struct conf_log {
 	const char	*name;		/* [A-Za-z0-9._-], at most 64 bytes */
-	const char	*path;		/* the log file (required) */
+	const char	*path;		/* the log file, or NULL when: */
+	const char	*idents[CONF_LOG_IDENTS_MAX]; /* journal = the syslog
+					   identifiers followed in the journal
+					   (one of path and journal is
+					   required) */
+	int		 nidents;
+	const char	*journal_dir;	/* journal-directory: its files, or
+					   NULL for the system's journal */
 	int		 direction;	/* 0 both, 1 out, 2 in (maillog_dir)
 					   [both] */
 	const char	*domains[CONF_LOG_DOMAINS_MAX];	/* only these (and

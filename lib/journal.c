@@ -47,6 +47,15 @@ load(void)
 	api.next = sym(h, "sd_journal_next");
 	api.get_data = sym(h, "sd_journal_get_data");
 	api.get_realtime_usec = sym(h, "sd_journal_get_realtime_usec");
+	api.open_directory = sym(h, "sd_journal_open_directory");
+	api.add_disjunction = sym(h, "sd_journal_add_disjunction");
+	api.seek_tail = sym(h, "sd_journal_seek_tail");
+	api.previous = sym(h, "sd_journal_previous");
+	api.seek_cursor = sym(h, "sd_journal_seek_cursor");
+	api.test_cursor = sym(h, "sd_journal_test_cursor");
+	api.get_cursor = sym(h, "sd_journal_get_cursor");
+	api.get_fd = sym(h, "sd_journal_get_fd");
+	api.process = sym(h, "sd_journal_process");
 	if (why[0] == '\0')
 		loaded = &api;
 }

@@ -23,6 +23,16 @@ struct journal_api {
 	__typeof__(sd_journal_next)			*next;
 	__typeof__(sd_journal_get_data)			*get_data;
 	__typeof__(sd_journal_get_realtime_usec)	*get_realtime_usec;
+	/* following (the daemon's [log] sections) */
+	__typeof__(sd_journal_open_directory)		*open_directory;
+	__typeof__(sd_journal_add_disjunction)		*add_disjunction;
+	__typeof__(sd_journal_seek_tail)		*seek_tail;
+	__typeof__(sd_journal_previous)			*previous;
+	__typeof__(sd_journal_seek_cursor)		*seek_cursor;
+	__typeof__(sd_journal_test_cursor)		*test_cursor;
+	__typeof__(sd_journal_get_cursor)		*get_cursor;
+	__typeof__(sd_journal_get_fd)			*get_fd;
+	__typeof__(sd_journal_process)			*process;
 };
 
 /*

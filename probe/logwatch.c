@@ -40,6 +40,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "logjournal.h"
 #include "logsum.h"
 #include "logtail.h"
 #include "maillog.h"
@@ -82,12 +83,16 @@ struct lw_pend {
 struct logwatch {
 	struct daemon	*d;
 	char		*name;
-	char		*path;
+	char		*path;			/* what is followed: the file,
+						   or "journal[:DIR]" */
+	char		 idents[CONF_LOG_IDENTS_MAX * 65]; /* journal: the
+						   identifiers, " " between */
 	char		 target[80];		/* "log:NAME" */
 	char		 posfile[PATH_MAX];
 	struct conf_log	 cfg;			/* strings below are ours */
 	char		**domains;
-	struct logtail	*tail;
+	struct logtail	*tail;			/* a file, or */
+	struct logjournal *jr;			/* the journal */
 	struct event	*ev;
 	int64_t		 next_judge;		/* wall ms */
 	struct lw_key	*keys;
@@ -105,6 +110,8 @@ struct logwatch {
 	   (F_COUNT: none, a success) for the metrics */
 	uint64_t	 counts[3][MAILLOG_ST_COUNT][F_COUNT + 1];
 };
+
+static void	lw_forget_conf(struct logwatch *);
 
 static int64_t
 wall_ms(void)
@@ -223,6 +230,11 @@ lw_pos(const struct logwatch *w, struct store_log_pos *pos)
 
 	memset(pos, 0, sizeof(*pos));
 	util_strlcpy(pos->source, w->path, sizeof(pos->source));
+	if (w->jr != NULL) {
+		util_strlcpy(pos->cursor, logjournal_cursor(w->jr),
+		    sizeof(pos->cursor));
+		return;
+	}
 	logtail_pos(w->tail, &lp);
 	pos->dev = lp.dev;
 	pos->ino = lp.ino;
@@ -642,7 +654,8 @@ lw_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (n = 0; n < LW_LINES_PER_TICK; n++) {
-		st = logtail_next(w->tail, &line, &len, &cause);
+		st = w->jr != NULL ? logjournal_next(w->jr, &line, &len,
+		    &cause) : logtail_next(w->tail, &line, &len, &cause);
 		if (st == LOGTAIL_AGAIN)
 			break;
 		if (st == LOGTAIL_GONE) {
@@ -672,9 +685,10 @@ lw_free(struct logwatch *w)
 		return;
 	if (w->ev != NULL)
 		event_free(w->ev);
-	if (w->tail != NULL) {
+	if (w->tail != NULL || w->jr != NULL) {
 		lw_flush(w);
 		logtail_close(w->tail);
+		logjournal_close(w->jr);
 	}
 	pend_clear(w);
 	free(w->pend);
@@ -760,52 +774,99 @@ lw_seed(struct logwatch *w)
 		    w->name, sd.rows);
 }
 
+/* What a section follows, as the store names it: the file, or the
+   journal ("journal", "journal:DIR"). */
+static void
+lw_source(const struct conf_log *cl, char *buf, size_t sz)
+{
+	if (cl->nidents == 0)
+		util_strlcpy(buf, cl->path, sz);
+	else if (cl->journal_dir != NULL)
+		snprintf(buf, sz, "journal:%s", cl->journal_dir);
+	else
+		util_strlcpy(buf, "journal", sz);
+}
+
+static void
+lw_idents(const struct conf_log *cl, char *buf, size_t sz)
+{
+	int	 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cl->nidents; i++)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%s",
+		    i ? " " : "", cl->idents[i]);
+}
+
 /*
- * Where to go on: the store's position of this file; else, once, the
- * position file of the previous version; else the file's end (a new
- * follower does not read the past).
+ * Where to go on, into *pos: the store's position of this source; else,
+ * once, the position file of the previous version (a file's); else
+ * nothing (-1): the file's or the journal's end (a new follower does
+ * not read the past).
  */
 static int
-lw_start_pos(struct logwatch *w, struct logtail_pos *pos)
+lw_start_pos(struct logwatch *w, struct store_log_pos *pos)
 {
-	struct store_log_pos	 sp;
+	struct logtail_pos	 lp;
 	char			*cause = NULL;
 	int			 got = 0;
 
 	if (w->d->store != NULL &&
-	    (got = store_log_position(w->d->store, w->name, &sp, &cause)) ==
+	    (got = store_log_position(w->d->store, w->name, pos, &cause)) ==
 	    -1) {
 		log_warnx("log %s: cannot read its position from the store: "
 		    "%s", w->name, cause ? cause : "?");
 		free(cause);
 	}
-	if (got == 1 && strcmp(sp.source, w->path) == 0) {
-		pos->dev = sp.dev;
-		pos->ino = sp.ino;
-		pos->off = sp.off;
-		w->saved = sp;		/* nothing to write until it moves */
+	if (got == 1 && strcmp(pos->source, w->path) == 0) {
+		w->saved = *pos;	/* nothing to write until it moves */
 		/* a file left by the previous version is stale now */
 		(void)unlink(w->posfile);
 		return 0;
 	}
-	if (pos_load(w->posfile, pos) == 0) {
+	if (got == 1)
+		log_info("log %s: the stored position is of %s, not of %s",
+		    w->name, pos->source, w->path);
+	memset(pos, 0, sizeof(*pos));
+	if (w->cfg.nidents == 0 && pos_load(w->posfile, &lp) == 0) {
 		log_info("log %s: going on from %s, read once: the store keeps "
 		    "the position from now on", w->name, w->posfile);
+		pos->dev = lp.dev;
+		pos->ino = lp.ino;
+		pos->off = lp.off;
 		w->migrate = 1;
 		return 0;
 	}
-	if (got == 1)
-		log_info("log %s: the stored position is of %s, not of %s: "
-		    "reading from the end", w->name, sp.source, w->path);
 	return -1;
+}
+
+/* Open the follower of the file or the journal, from pos or the end. */
+static int
+lw_open_src(struct logwatch *w, const struct store_log_pos *pos)
+{
+	struct logtail_pos	 lp;
+
+	if (w->cfg.nidents > 0) {
+		w->jr = logjournal_open(w->cfg.journal_dir, w->cfg.idents,
+		    w->cfg.nidents, pos != NULL ? pos->cursor : NULL);
+		return w->jr != NULL ? 0 : -1;
+	}
+	if (pos != NULL) {
+		lp.dev = pos->dev;
+		lp.ino = pos->ino;
+		lp.off = pos->off;
+	}
+	w->tail = logtail_open(w->path, pos != NULL ? &lp : NULL);
+	return w->tail != NULL ? 0 : -1;
 }
 
 static struct logwatch *
 lw_new(struct daemon *d, const struct conf *c, const struct conf_log *cl)
 {
 	struct logwatch		*w;
-	struct logtail_pos	 pos;
+	struct store_log_pos	 pos;
 	struct timeval		 tv = { 1, 0 };
+	char			 src[STORE_LOG_SOURCE_MAX + 1];
 	int			 i;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
@@ -813,8 +874,10 @@ lw_new(struct daemon *d, const struct conf *c, const struct conf_log *cl)
 	w->d = d;
 	w->cfg = *cl;
 	alert_set_init(&w->alerts);
+	lw_source(cl, src, sizeof(src));
+	lw_idents(cl, w->idents, sizeof(w->idents));
 	if ((w->name = strdup(cl->name)) == NULL ||
-	    (w->path = strdup(cl->path)) == NULL ||
+	    (w->path = strdup(src)) == NULL ||
 	    (w->domains = calloc((size_t)cl->ndomains + 1,
 	    sizeof(*w->domains))) == NULL)
 		goto fail;
@@ -826,10 +889,9 @@ lw_new(struct daemon *d, const struct conf *c, const struct conf_log *cl)
 	snprintf(w->target, sizeof(w->target), "log:%s", cl->name);
 	snprintf(w->posfile, sizeof(w->posfile), "%s/log-%s.pos",
 	    c->daemon.state_dir, cl->name);
-	w->tail = logtail_open(w->path, lw_start_pos(w, &pos) == 0 ? &pos :
-	    NULL);
-	if (w->tail == NULL)
+	if (lw_open_src(w, lw_start_pos(w, &pos) == 0 ? &pos : NULL) == -1)
 		goto fail;
+	lw_forget_conf(w);
 	/*
 	 * A position not from the store goes there at once (a migrated
 	 * one, then its file is removed; a new follower's end of file, so
@@ -841,11 +903,57 @@ lw_new(struct daemon *d, const struct conf *c, const struct conf_log *cl)
 	if ((w->ev = event_new(d->base, -1, EV_PERSIST, lw_tick, w)) == NULL ||
 	    event_add(w->ev, &tv) == -1)
 		goto fail;
-	log_info("log %s: following %s", w->name, w->path);
+	if (w->jr != NULL)
+		log_info("log %s: following the journal%s%s: %s", w->name,
+		    cl->journal_dir ? " in " : "",
+		    cl->journal_dir ? cl->journal_dir : "", w->idents);
+	else
+		log_info("log %s: following %s", w->name, w->path);
 	return w;
 fail:
 	lw_free(w);
 	return NULL;
+}
+
+/*
+ * The configuration's strings go with its generation: the follower
+ * keeps copies of what it needs (name, source, domains, identifiers).
+ */
+static void
+lw_forget_conf(struct logwatch *w)
+{
+	int	 i;
+
+	w->cfg.path = NULL;
+	w->cfg.journal_dir = NULL;
+	for (i = 0; i < CONF_LOG_IDENTS_MAX; i++)
+		w->cfg.idents[i] = NULL;
+	for (i = 0; i < CONF_LOG_DOMAINS_MAX; i++)
+		w->cfg.domains[i] = NULL;
+}
+
+/*
+ * Other identifiers for the same journal: the follower is opened again
+ * with them from where it is (its counts handed to the store first).
+ */
+static int
+lw_reidents(struct logwatch *w, const struct conf_log *cl)
+{
+	struct logjournal	*jr;
+	char			 ids[sizeof(w->idents)];
+
+	lw_idents(cl, ids, sizeof(ids));
+	if (w->jr == NULL || strcmp(ids, w->idents) == 0)
+		return 0;
+	lw_flush(w);
+	if ((jr = logjournal_open(cl->journal_dir, cl->idents, cl->nidents,
+	    logjournal_cursor(w->jr))) == NULL)
+		return -1;
+	logjournal_close(w->jr);
+	w->jr = jr;
+	util_strlcpy(w->idents, ids, sizeof(w->idents));
+	log_info("log %s: following the journal's %s", w->name, w->idents);
+	return 0;
 }
 
 /* Take the domains of a new configuration (ours are copies). */
@@ -875,6 +983,7 @@ int
 logwatch_install(struct daemon *d, const struct conf *c)
 {
 	struct logwatch	**nv, *w;
+	char		  src[STORE_LOG_SOURCE_MAX + 1];
 	size_t		  i, j;
 
 	if ((nv = calloc(c->nlogs + 1, sizeof(*nv))) == NULL)
@@ -882,21 +991,23 @@ logwatch_install(struct daemon *d, const struct conf *c)
 	for (i = 0; i < c->nlogs; i++) {
 		const struct conf_log *cl = &c->logs[i];
 
-		/* the same name and file: keep the follower and its alerts */
+		/* the same name and source: keep the follower and alerts */
+		lw_source(cl, src, sizeof(src));
 		for (j = 0; j < d->nlogs; j++) {
 			w = d->logs[j];
 			if (w != NULL && strcmp(w->name, cl->name) == 0 &&
-			    strcmp(w->path, cl->path) == 0 &&
+			    strcmp(w->path, src) == 0 &&
 			    lw_domains(w, cl) == 0) {
 				w->cfg = *cl;
+				lw_forget_conf(w);
+				(void)lw_reidents(w, cl);
 				nv[i] = w;
 				d->logs[j] = NULL;
 				break;
 			}
 		}
 		if (nv[i] == NULL && (nv[i] = lw_new(d, c, cl)) == NULL)
-			log_warnx("log %s: cannot follow %s", cl->name,
-			    cl->path);
+			log_warnx("log %s: cannot follow %s", cl->name, src);
 	}
 	for (j = 0; j < d->nlogs; j++)
 		if (d->logs[j] != NULL) {
@@ -908,6 +1019,17 @@ logwatch_install(struct daemon *d, const struct conf *c)
 	d->logs = nv;
 	d->nlogs = c->nlogs;
 	return 0;
+}
+
+int
+logwatch_fds(const struct conf *c)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	for (i = 0; i < c->nlogs; i++)
+		n += c->logs[i].nidents > 0 ? LOGWATCH_JOURNAL_FDS : 2;
+	return n;
 }
 
 const char *

@@ -713,7 +713,7 @@ main(int argc, char *argv[])
 
 	/* what is open now, and what is still to come: the two listeners,
 	 * the files of the [log] sections (two each across a rotation) */
-	fd_budget(&d.fds, fd_limit, fd_count() + 2 + 2 * (int)conf->nlogs);
+	fd_budget(&d.fds, fd_limit, fd_count() + 2 + logwatch_fds(conf));
 	log_info("descriptors: limit %llu%s, %d held: at most %d runs, %d DNS "
 	    "queries, %d control clients and %d metrics connections at once",
 	    fd_limit, fd_limit > fd_was ? " (raised)" : "", d.fds.held,

@@ -212,6 +212,15 @@ void		 logwatch_json(struct daemon *, json_t *out);
 /* Its metrics, for exporter.c. */
 void		 logwatch_metrics(struct daemon *, struct evbuffer *);
 
+/*
+ * Descriptors the [log] sections of c take: two for a file (itself,
+ * and the old one across a rotation), LOGWATCH_JOURNAL_FDS for the
+ * journal (a descriptor per journal file sd_journal has open, and its
+ * inotify).
+ */
+#define LOGWATCH_JOURNAL_FDS	64
+int		 logwatch_fds(const struct conf *);
+
 /* The name of the i-th followed log, or NULL. */
 const char	*logwatch_name(struct daemon *, size_t i);
 

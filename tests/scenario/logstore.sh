@@ -285,3 +285,136 @@ t_kill "$DPID"
 end_row
 
 
+
+# --- the journal (journal = IDENTIFIER...) ------------------------------
+#
+# No journald runs here: systemd-journal-remote writes real journal
+# files from entries in the journal export format into a directory the
+# section reads (journal-directory), as sd_journal_open_directory reads
+# those of a remote host.
+
+JREMOTE=/lib/systemd/systemd-journal-remote
+JD=$T_DIR/journal
+JSOCK=$T_DIR/j.sock
+JSTATE=$T_DIR/jstate
+mkdir -p "$JSTATE"
+CLOSED=$(free_port)
+jconf() {	# jconf IDENTIFIERS
+	printf '[daemon]\nstate-dir = %s\ncontrol-socket = %s\n' "$JSTATE" "$JSOCK"
+	printf '[log j]\njournal = %s\njournal-directory = %s\n' "$1" "$JD"
+	printf 'log-alert = 3/10m\ninterval = 1s\nalert-after = 1\nclear-after = 1\n'
+	printf '[host 127.0.0.1:%s]\ninterval = 1s\n' "$CLOSED"
+}
+# jent IDENT DOMAIN [FILE]: one entry, through journal-remote, into FILE
+jent() {
+	local msg
+	if [ "$1" = exim ]; then
+		# Exim through syslog: its mainlog line without the time
+		msg="1MUiyU-0002Mv-$(printf %02d $((RANDOM % 100))) == user@$2 R=dnslookup T=remote_smtp defer (-44) H=mx.$2 [192.0.2.218]: SMTP error from remote mail server after RCPT TO:<user@$2>: 450 4.2.0 <user@$2>: Recipient address rejected: Greylisted"
+	else
+		msg=$(line "$2" deferred | sed 's/^[^ ]* [^ ]* [^ ]* //')
+	fi
+	printf '__REALTIME_TIMESTAMP=%s\n_HOSTNAME=mx\nSYSLOG_IDENTIFIER=%s\nSYSLOG_PID=%s\nSYSLOG_FACILITY=2\nPRIORITY=6\nMESSAGE=%s\n\n' \
+	    "$(date +%s%6N)" "$1" "$RANDOM" "$msg" |
+	    "$JREMOTE" --output="$JD/${3:-a}.journal" --split-mode=none - \
+	    >>"$T_DIR/jremote.log" 2>&1
+}
+jlq() {	# jlq PYEXPR: as lq, of the journal's daemon
+	local s=$SOCK
+	SOCK=$JSOCK
+	lq "$1"
+	SOCK=$s
+}
+probes_run() {
+	"$SMTPROBE" status --json -s "$JSOCK" 2>/dev/null |
+	    $PY -c 'import json,sys; print(json.load(sys.stdin)["probes_run"])' 2>/dev/null || echo 0
+}
+
+jconf postfix >"$T_DIR/j.conf"
+begin logstore.journal.missing
+SOCK_SAVE=$SOCK
+SOCK=$JSOCK
+start j1 "$T_DIR/j.conf" || ROW_WHY+=("smtprobed did not answer")
+SOCK=$SOCK_SAVE
+sleep 3
+n=$(grep -c "log j: journal $JD: No such file or directory" "$T_DIR/j1.log")
+[ "$n" = 1 ] || ROW_WHY+=("a missing journal said $n times, not once")
+p1=$(probes_run)
+sleep 2.5
+p2=$(probes_run)
+[ "$p2" -gt "$p1" ] || ROW_WHY+=("the probes stalled: $p1 then $p2 runs")
+end_row
+
+begin logstore.journal.follow
+if [ ! -x "$JREMOTE" ]; then
+	ROW_WHY+=("needs $JREMOTE (the systemd-journal-remote package)")
+else
+	mkdir -p "$JD"
+	jent postfix/smtp grey.test
+	jent postfix/smtp grey.test
+	jent exim grey.test			# not followed
+	jent postfix-out/smtp grey.test		# another instance
+	jent postfix/smtp grey.test
+	# the journal came after the start: looked for again within 10 s,
+	# then read from its start
+	jlq 'stored("grey.test", "deferred") == 3'
+	n=0
+	until grep -q 'ALERT target=log:j domain=grey\.test' "$T_DIR/j1.log" ||
+	    [ $n -ge 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	grep -Eq 'ALERT target=log:j domain=grey\.test direction=out finding=policy\.greylisted .* count=3 window=10m sample="450 4\.2\.0 ' \
+	    "$T_DIR/j1.log" || ROW_WHY+=("no ALERT from the journal")
+	# appended to the file the follower has open
+	jent postfix/smtp ok.test
+	jlq 'stored("ok.test", "deferred") == 1'
+fi
+end_row
+
+begin logstore.journal.restart
+t_kill "$DPID"
+jent postfix/smtp grey.test
+jent postfix/smtp grey.test b		# a new file, as after a rotation
+SOCK=$JSOCK
+start j2 "$T_DIR/j.conf" || ROW_WHY+=("smtprobed did not answer again")
+SOCK=$SOCK_SAVE
+jlq 'stored("grey.test", "deferred") == 5 and stored("ok.test", "deferred") == 1'
+[ "$(sqlite3 -cmd '.timeout 5000' "$JSTATE/smtprobed.db" \
+    "SELECT source || ' ' || (cursor LIKE 's=%;i=%') FROM log_positions WHERE log = 'j'")" = "journal:$JD 1" ] ||
+    ROW_WHY+=("no journal cursor in the store")
+grep -q 'ALERT target=log:j' "$T_DIR/j2.log" &&
+    ROW_WHY+=("the open alert was raised again after the restart")
+end_row
+
+begin logstore.journal.kill9
+for i in 1 2 3 4 5 6 7 8 9 10; do jent postfix/smtp many.test; done
+{ kill -KILL "$DPID"; wait "$DPID"; } 2>/dev/null
+jent postfix/smtp many.test
+SOCK=$JSOCK
+start j3 "$T_DIR/j.conf" || ROW_WHY+=("smtprobed did not answer after kill -9")
+SOCK=$SOCK_SAVE
+jlq 'stored("many.test", "deferred") == 11 and stored("grey.test", "deferred") == 5'
+end_row
+
+begin logstore.journal.reload
+jconf "postfix exim" >"$T_DIR/j.conf"
+"$SMTPROBE" reload -s "$JSOCK" >"$T_DIR/reload.out" 2>&1 ||
+    ROW_WHY+=("reload failed: $(cat "$T_DIR/reload.out")")
+jent exim exim.test
+jent postfix/smtp grey.test
+# exim's entries now, Postfix's not read twice
+jlq 'stored("exim.test", "deferred") == 1 and stored("grey.test", "deferred") == 6'
+end_row
+t_kill "$DPID"
+
+# a [log] section is a file or the journal, not both
+printf '[daemon]\nstate-dir = %s\n[log both]\npath = %s\njournal = postfix\n' \
+    "$JSTATE" "$LOG" >"$T_DIR/bad.conf"
+begin logstore.journal.conf
+"$SMTPROBED" -n -f "$T_DIR/bad.conf" >"$T_DIR/bad.out" 2>&1
+rc=$?
+[ "$rc" = 1 ] || ROW_WHY+=("smtprobed -n exited $rc, not 1")
+grep -q "bad.conf:3: \[log both\]: path and journal exclude each other" \
+    "$T_DIR/bad.out" || ROW_WHY+=("no FILE:LINE error: $(cat "$T_DIR/bad.out")")
+end_row

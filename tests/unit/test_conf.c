@@ -133,12 +133,23 @@ static const struct error_case error_cases[] = {
 	{ "[log]\n", "t.conf:1: [log]: the name must be 1 to 64 bytes" },
 	{ "[log a/b]\npath = /x\n", "t.conf:1: [log a/b]: the name may hold "
 	    "letters, digits, '.', '_' and '-'" },
-	{ "[log m]\ndirection = out\n", "t.conf:1: [log m]: path is missing" },
+	{ "[log m]\ndirection = out\n", "t.conf:1: [log m]: path (a file) or "
+	    "journal (identifiers) is missing" },
+	{ "[log m]\npath = /x\njournal = postfix\n", "t.conf:1: [log m]: path "
+	    "and journal exclude each other" },
+	{ "[log m]\npath = /x\njournal-directory = /j\n", "t.conf:1: [log m]: "
+	    "journal-directory without journal" },
+	{ "[log m]\njournal = postfix ex:im\n", "t.conf:2: [log m] journal: "
+	    "\"ex:im\": an identifier may hold letters, digits, '.', '_', '@', "
+	    "'/' and '-'" },
+	{ "[log m]\njournal = a b c d e f g h i j k l m n o p q\n", "t.conf:2: "
+	    "[log m] journal: more than 16 identifiers" },
 	{ "[log m]\npath = /x\n[log m]\npath = /y\n", "t.conf:3: [log m]: "
 	    "log m already defined at line 1" },
 	{ "[log m]\npath = /x\ntls = may\n", "t.conf:3: [log m] tls: unknown "
-	    "key (a [log] section takes path, direction, domain, log-alert, "
-	    "log-alert-ratio, interval, alert-after, clear-after)" },
+	    "key (a [log] section takes path, journal, journal-directory, "
+	    "direction, domain, log-alert, log-alert-ratio, interval, "
+	    "alert-after, clear-after)" },
 	{ "[log m]\npath = /x\nlog-alert-ratio = 50\n", "t.conf:3: [log m] "
 	    "log-alert-ratio: \"50\": expected a percentage, e.g. 50%" },
 	{ "[log m]\npath = /x\nlog-alert-ratio = 0%\n", "t.conf:3: [log m] "
@@ -629,6 +640,32 @@ test_defaults(void **state)
 	assert_int_equal(t->clear_after, 2);
 	assert_int_equal(t->dns_only, 0);
 	assert_int_equal(t->no_dns, 0);
+	conf_free(c);
+}
+
+/* [log] sections: a file, or the journal by identifiers. */
+static void
+test_log_sections(void **state)
+{
+	struct conf	*c;
+
+	(void)state;
+	c = load_ok("[log file]\npath = /var/log/mail.log\n"
+	    "[log j]\njournal = postfix  exim4\njournal = opendkim\n"
+	    "journal-directory = /var/log/journal/remote\n"
+	    "[log sys]\njournal = postfix-out\n");
+	assert_int_equal(c->nlogs, 3);
+	assert_string_equal(c->logs[0].path, "/var/log/mail.log");
+	assert_int_equal(c->logs[0].nidents, 0);
+	assert_null(c->logs[0].journal_dir);
+	assert_null(c->logs[1].path);
+	assert_int_equal(c->logs[1].nidents, 3);
+	assert_string_equal(c->logs[1].idents[0], "postfix");
+	assert_string_equal(c->logs[1].idents[1], "exim4");
+	assert_string_equal(c->logs[1].idents[2], "opendkim");
+	assert_string_equal(c->logs[1].journal_dir, "/var/log/journal/remote");
+	assert_int_equal(c->logs[2].nidents, 1);
+	assert_null(c->logs[2].journal_dir);
 	conf_free(c);
 }
 
@@ -1466,6 +1503,7 @@ main(void)
 		cmocka_unit_test(test_target_limit),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_log_sections),
 		cmocka_unit_test(test_inherit),
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_ids),
