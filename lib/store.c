@@ -2797,12 +2797,13 @@ store_log_read(struct store *st, const char *log, int64_t since,
 	bind_text(q, 1, log);
 	sqlite3_bind_int64(q, 2, since);
 	sqlite3_bind_int64(q, 3, until);
+	/* copies: the cursor moves on while the statement still runs */
 	sqlite3_bind_int(q, 4, cur->started);
 	sqlite3_bind_int64(q, 5, cur->minute);
-	bind_text(q, 6, cur->direction);
-	bind_text(q, 7, cur->domain);
-	bind_text(q, 8, cur->status);
-	bind_text(q, 9, cur->cause);
+	sqlite3_bind_text(q, 6, cur->direction, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 7, cur->domain, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 8, cur->status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 9, cur->cause, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(q, 10, rows);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof(c));

@@ -62,6 +62,8 @@ struct logquery {
 	size_t			 ng;
 	uint32_t		*slots;
 	uint64_t		 rows, folded;
+	size_t			 bytes_left;	/* of the reply's domains, all
+						   logs together */
 	char			*error;		/* the store could not be read */
 	struct logquery		*next;
 };
@@ -224,8 +226,9 @@ cmp_domains(const void *a, const void *b)
 
 /*
  * The groups of the log just read as its "stored" object: a domain per
- * (direction, domain), most failed first, at most limit of them and
- * about CTL_PAGE_BYTES / 2 of JSON in all (truncated says so).
+ * (direction, domain), most failed first, at most limit of them, and
+ * while the reply's domains of every log stay within CTL_PAGE_BYTES of
+ * JSON (truncated says so), far from the client's bound.
  */
 static json_t *
 lq_stored(struct logquery *q)
@@ -275,12 +278,13 @@ lq_stored(struct logquery *q)
 	if (nd > 0)
 		qsort(dv, nd, sizeof(*dv), cmp_domains);
 	for (i = 0; i < nd; i++) {
-		bytes += json_dumpb(dv[i], NULL, 0, JSON_COMPACT) + 1;
-		if ((int)i >= q->limit || bytes > CTL_PAGE_BYTES / 2) {
+		bytes = json_dumpb(dv[i], NULL, 0, JSON_COMPACT) + 1;
+		if ((int)i >= q->limit || bytes > q->bytes_left) {
 			cut = 1;
 			json_decref(dv[i]);
 			continue;
 		}
+		q->bytes_left -= bytes;
 		json_array_append_new(doms, dv[i]);
 	}
 	free(v);
@@ -395,6 +399,7 @@ logquery_start(struct daemon *d, struct ctl_server *srv, uint64_t id,
 	q->d = d;
 	q->srv = srv;
 	q->id = id;
+	q->bytes_left = CTL_PAGE_BYTES;
 	if (req_int(req, "since", 0, &q->since) == -1)
 		why = "\"since\" is not a time (seconds since the epoch)";
 	else if (req_int(req, "until", 0, &q->until) == -1)

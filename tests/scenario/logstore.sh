@@ -135,6 +135,12 @@ ok = (d["failed"] == 3 and d["events"] == 3 and c["cause"] == "policy.greylisted
 ok = ok and r["logs"][0]["stored"]["domains"][0]["domain"] == "grey.test"
 sys.exit(0 if ok else 1)
 EOF
+"$SMTPROBE" logs --daemon --json --limit 1 -s "$SOCK" >"$T_DIR/limit.json" 2>&1
+$PY - "$T_DIR/limit.json" <<'EOF' || ROW_WHY+=("--limit 1 is not one domain, truncated")
+import json, sys
+st = json.load(open(sys.argv[1]))["logs"][0]["stored"]
+sys.exit(0 if len(st["domains"]) == 1 and st["truncated"] is True else 1)
+EOF
 "$SMTPROBE" logs --daemon -s "$SOCK" >"$T_DIR/human.out" 2>&1
 grep -Eq '^  out grey\.test +3 events, 3 failed \(deferred 3\)$' "$T_DIR/human.out" ||
     ROW_WHY+=("the human form lacks grey.test's stored line")

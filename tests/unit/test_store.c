@@ -1050,6 +1050,67 @@ test_log_counts(void **state)
 	store_close(st);
 }
 
+static int
+log_count_row(const struct store_log_count *c, void *arg)
+{
+	int64_t	*sum = arg;
+
+	sum[0]++;
+	sum[1] += c->count;
+	/* in key order: never before the previous row */
+	if (c->minute < sum[2])
+		sum[3]++;
+	sum[2] = c->minute;
+	return 0;
+}
+
+/*
+ * Many rows of a few minutes, read in pages of an odd size that end in
+ * the middle of a minute, with domains of different lengths (the
+ * cursor's strings change while a page is read): every row once.
+ */
+static void
+test_log_pages(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store		*st = open_store(fx, NULL);
+	struct store_log_cursor	 cur;
+	struct store_log_count	*c;
+	char			(*dom)[32];
+	int64_t			 sum[4];
+	int			 i, n = 3000, newest;
+
+	c = calloc((size_t)n, sizeof(*c));
+	dom = calloc((size_t)n, sizeof(*dom));
+	assert_non_null(c);
+	assert_non_null(dom);
+	for (i = 0; i < n; i++) {
+		snprintf(dom[i], sizeof(dom[i]), "d%d.example", i % 700);
+		c[i] = (struct store_log_count){ 60 * (i / 1000), i % 2 ? "in" :
+		    "out", dom[i], (i / 700) % 2 ? "sent" : "deferred",
+		    (i / 700) % 2 ? "" : "policy.greylisted", 1, NULL };
+	}
+	assert_int_equal(store_add_log(st, "mail", c, (size_t)n, NULL), 0);
+	assert_int_equal(store_flush(st, 5000), 0);
+	n = (int)q1(fx->path, "SELECT count(*) FROM log_minutes");
+	assert_true(n > 2000);
+	for (newest = 0; newest < 2; newest++) {
+		memset(&cur, 0, sizeof(cur));
+		memset(sum, 0, sizeof(sum));
+		sum[2] = newest ? INT64_MIN : 0;
+		while (!cur.done)
+			assert_true(store_log_read(st, "mail", 0, 0, newest,
+			    &cur, 333, log_count_row, sum, NULL) >= 0);
+		assert_int_equal(sum[0], n);
+		assert_int_equal(sum[1], 3000);
+		if (!newest)
+			assert_int_equal(sum[3], 0);
+	}
+	store_close(st);
+	free(c);
+	free(dom);
+}
+
 /*
  * Counts and position are one transaction: on a full disk both are
  * dropped (a restart reads those lines again and counts them once),
@@ -1702,6 +1763,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_log_counts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_log_pages, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_log_atomic_retention,
 		    setup, teardown),
