@@ -728,7 +728,7 @@ grep_row "$ROW_OUT" '^targets +6$'
 grep_row "$ROW_OUT" '^probes run +[0-9]+'
 grep_row "$ROW_OUT" '^in flight +[0-9]+'
 grep_row "$ROW_OUT" '^open alerts +2$'
-grep_row "$ROW_OUT" '^store +[0-9.]+ (bytes|KiB|MiB), [0-9]+ rows'
+grep_row "$ROW_OUT" '^store +[0-9.]+ (bytes|KiB|MiB|GiB); since start [0-9]+ rows written'
 dend
 
 cli daemon.ctl.targets "$D1_SOCK" targets --json
