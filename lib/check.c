@@ -167,7 +167,9 @@ check_ipv6(struct check_report *rep)
 
 /*
  * RFC 8461 5: under an MTA-STS policy in enforce mode a sender delivers
- * only over TLS with a certificate valid for the MX host. Sessions do not
+ * only over TLS with a certificate valid for the MX host (and a server
+ * of TLS 1.0 or 1.1 only completes no handshake with an OpenSSL 3
+ * sender at its default security level). Sessions do not
  * wait for the policy (it comes over HTTPS); what a policy-following
  * sender would refuse is made crit here, once both are known.
  */
@@ -177,7 +179,7 @@ mtasts_enforce(struct check_report *rep)
 	static const enum finding_id ids[] = { F_TLS_STARTTLS_MISSING,
 	    F_TLS_STARTTLS_REFUSED, F_TLS_HANDSHAKE, F_TLS_CERT_EXPIRED,
 	    F_TLS_CERT_NOT_YET_VALID, F_TLS_CERT_HOSTNAME,
-	    F_TLS_CERT_UNTRUSTED };
+	    F_TLS_CERT_UNTRUSTED, F_TLS_PROTOCOL_OLD };
 	static const char note[] = "; MTA-STS policy in enforce mode: "
 	    "senders will not deliver here";
 	size_t		 i, k, l;

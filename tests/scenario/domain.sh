@@ -477,6 +477,16 @@ T_SHOW_LOGS+=("$T_DIR/fakesmtp6.log")
 wait_file "$T_DIR/fakesmtp6.ready" 10 || setup_fail "fakesmtp.py on ::1 did not start"
 read -r _ P_V6 <"$T_DIR/fakesmtp6.ready"
 
+# --- a mail server of TLS 1.0/1.1 only (the MTA-STS rows) ----------------
+
+t_bg fakesmtpold python3 "$T_LIB/fakesmtp.py" \
+    --ready "$T_DIR/fakesmtpold.ready" --cert "$C/valid.crt" \
+    --key "$C/valid.key" --lifetime 300 tls-old
+T_SHOW_LOGS+=("$T_DIR/fakesmtpold.log")
+wait_file "$T_DIR/fakesmtpold.ready" 10 ||
+    setup_fail "fakesmtp.py (tls-old) did not start"
+read -r _ P_TLSOLD <"$T_DIR/fakesmtpold.ready"
+
 # --- unbound -------------------------------------------------------------
 
 ub_setup "$T_DIR/unbound" "$P_UB" || setup_fail "ub_setup failed"
@@ -1099,6 +1109,17 @@ drow domain.mtasts.enforce.wrong-name 2 stsenf.$B "${R[@]}" \
 expect finding tls.cert.hostname --layer tls --severity crit \
     --port "$PF_WRONGNAME" --evidence 'other\.example.*does not name mx\.test\.example.*MTA-STS policy in enforce mode'
 expect value dns.mta_sts_policy.mode enforce
+end_row
+
+# MTA-STS enforce and an MX of TLS 1.0/1.1 only: senders on OpenSSL 3
+# complete no handshake and may not fall back to plain text (RFC 8461 5)
+drow domain.mtasts.enforce.tls-old 2 stsenf.$B "${R[@]}" -p "$P_TLSOLD"
+expect finding tls.protocol.old --layer tls --severity crit \
+    --port "$P_TLSOLD" --evidence 'negotiated TLSv1(\.1)? .*MTA-STS policy in enforce mode'
+expect value dns.mta_sts_policy.mode enforce
+end_row
+drow domain.mtasts.none.tls-old 1 base.$B "${R[@]}" -p "$P_TLSOLD"
+expect finding tls.protocol.old --layer tls --severity warn --port "$P_TLSOLD"
 end_row
 
 drow domain.mtasts.none.wrong-name 1 base.$B "${R[@]}" -p "$PF_WRONGNAME"
