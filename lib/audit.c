@@ -102,6 +102,10 @@ struct audit {
 	int64_t			 spf_now;
 
 	int			 spf_seen, dmarc_seen;
+	int			 spf_local;	/* an SPF lookup could not be
+						   made on this host */
+	int			 mtasts_addr_local; /* nor the policy host's
+						   address */
 	int			 control_asked;
 	char			 dead_server[80]; /* a resolver that did not
 						   answer, "ADDR:PORT" */
@@ -793,6 +797,13 @@ on_dnsbl(struct audit *a, struct aq *q, const struct dns_result *res)
 
 	if (res->status == DNS_NXDOMAIN || res->status == DNS_NODATA)
 		return;
+	if (local_failure(res)) {
+		char	 what[300];
+
+		snprintf(what, sizeof(what), "blocklist %s", zone);
+		dns_failed(a, res, m->host, what);
+		return;
+	}
 	if (res->status != DNS_OK && res->status != DNS_NODATA &&
 	    res->status != DNS_NXDOMAIN) {
 		char	 ev[300];
@@ -981,6 +992,8 @@ mtasts_fetch(struct audit *a)
 	struct fetch_params	 fp;
 	const char		*cause;
 
+	if (a->mtasts_sslen == 0 && a->mtasts_addr_local)
+		return;		/* this host's trouble, said already */
 	if (a->mtasts_sslen == 0) {
 		add(a, F_MTASTS_POLICY_FETCH, -1, a->r.domain, NULL, 0,
 		    "%s has no address (%s): the policy cannot be fetched",
@@ -1042,6 +1055,8 @@ on_mtasts_addr(struct audit *a, struct aq *q, const struct dns_result *res)
 	const ldns_rdf	*d;
 	int		 port = a->p.mtasts_port > 0 ? a->p.mtasts_port : 443;
 
+	if (local_failure(res) && !a->mtasts_addr_local++)
+		dns_failed(a, res, a->r.domain, "MTA-STS policy host");
 	if (res->status != DNS_OK && a->mtasts_addr_status != DNS_OK)
 		a->mtasts_addr_status = res->status;
 	/* prefer IPv4: the first answer with an address wins otherwise */
@@ -1190,10 +1205,24 @@ spf_fill(struct spf_entry *e, const struct dns_result *res)
 static void
 on_spf(struct audit *a, struct aq *q, const struct dns_result *res)
 {
+	/*
+	 * A lookup this host could not make is not the domain's temporary
+	 * error: said as the prober's trouble, and the evaluation's
+	 * spf.temperror dropped (spf_round).
+	 */
+	if (local_failure(res) && !a->spf_local++)
+		dns_failed(a, res, a->r.domain, "SPF TXT");
 	if ((size_t)q->idx < a->nspf)
 		spf_fill(&a->spf[q->idx], res);
 	if (--a->spf_pending == 0)
 		spf_round(a);
+}
+
+static int
+spf_temperror(const struct finding *f, const void *arg)
+{
+	(void)arg;
+	return f->id == F_SPF_TEMPERROR;
 }
 
 static void
@@ -1225,6 +1254,8 @@ spf_round(struct audit *a)
 			    SPF_SELECT_ONE)
 				a->r.spf = util_sanitize(rec, rl, 2048);
 		}
+		if (a->spf_local)
+			finding_list_drop(&fl, spf_temperror, NULL);
 		finding_list_move(&a->r.findings, &fl);
 		a->spf_done = 1;
 		return;

@@ -160,6 +160,22 @@ grep -q '^SMTPROBE UNKNOWN - .*cannot start' "$ROW_OUT" ||
     ROW_WHY+=("no UNKNOWN status line: $(head -c 200 "$ROW_OUT")")
 end_row
 
+# six descriptors and a domain: the loop starts, the resolver's sockets
+# do not (local-error): the prober's trouble, never the domain's DNS
+ROW_WRAP="prlimit --nofile=6" row probe.resource.dns 3 --resolver \
+    "127.0.0.1:$P_DNS" --dns-only ok.test
+ROW_CHECKS=(:: valid --domain "${ROW_CHECKS[@]:2}")
+expect status unknown
+expect finding probe.resource --layer probe --blame client \
+    --evidence '^MX: the lookup could not be made on this host: name=ok\.test\. type=MX status=ERROR .*why=local-error$'
+expect finding probe.resource --layer probe --blame client \
+    --evidence '^SPF TXT: the lookup could not be made on this host: name=ok\.test\. type=TXT .*why=local-error$'
+expect no-finding dns.servfail
+expect no-finding dns.timeout
+expect no-finding mx.none
+expect no-finding spf.temperror
+end_row
+
 # --- outbound port 25 filtered on the probing network ----------------------
 
 NS=smtprobe-egress-$$

@@ -766,6 +766,41 @@ test_loop_only(void **state)
 	event_base_free(base);
 }
 
+/*
+ * More queries than the resolver may hold: the one over the bound is
+ * refused from the loop as a local failure ("queue-full"), which the
+ * audit names the prober's own trouble (probe.resource), never the
+ * domain's. Nothing listens on the server given (loopback, port 1).
+ */
+static void
+test_queue_full(void **state)
+{
+	struct event_base	*base;
+	struct dns_resolver	*r;
+	struct dns_config	 cfg;
+	struct seen		 a = { 0 }, b = { 0 }, c = { 0 };
+	char			*cause = NULL;
+
+	(void)state;
+	dns_config_init(&cfg);
+	assert_int_equal(dns_config_add_server(&cfg, "127.0.0.1:1", &cause), 0);
+	cfg.max_inflight = 1;
+	cfg.max_waiting = 1;
+	assert_non_null(base = event_base_new());
+	assert_non_null(r = dns_resolver_new(base, &cfg, &cause));
+	assert_non_null(dns_lookup(r, "a.test", LDNS_RR_TYPE_A, seen_cb, &a));
+	assert_non_null(dns_lookup(r, "b.test", LDNS_RR_TYPE_A, seen_cb, &b));
+	assert_non_null(dns_lookup(r, "c.test", LDNS_RR_TYPE_A, seen_cb, &c));
+	assert_int_equal(c.calls, 0);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.status, DNS_ERROR);
+	assert_string_equal(c.why, "queue-full");
+	assert_int_equal(dns_resolver_stats(r)->queued, 1);
+	dns_resolver_free(r);
+	event_base_free(base);
+}
+
 static void
 test_resolver_config(void **state)
 {
@@ -805,6 +840,7 @@ main(void)
 		cmocka_unit_test(test_answer_tsig),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_loop_only),
+		cmocka_unit_test(test_queue_full),
 		cmocka_unit_test(test_resolver_config),
 	};
 
