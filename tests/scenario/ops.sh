@@ -15,7 +15,8 @@
 #				rules use, one prefix (smtprobe_) besides the
 #				process_* of the client libraries, the audit's
 #				duration below the millisecond; a page at /,
-#				405 with Allow for another method, 404 elsewhere
+#				405 with Allow for another method, 404 elsewhere,
+#				400 for headers over 4 KiB, 413 for a body
 #	ops.rules		promtool check rules on the shipped rules
 #	ops.rules.unit		promtool test rules (tests/lib/rules.test.yml):
 #				each state raises its one alert
@@ -251,6 +252,42 @@ if wait_port 127.0.0.1 "$MPORT"; then
 			fail "ops.metrics.405$path" "$(cat "$T_DIR/m/http405.txt")"
 		fi
 	done
+	# small request limits: 4 KiB of headers, no body; the daemon goes
+	# on answering
+	python3 - "$MPORT" >"$T_DIR/m/limits.txt" 2>&1 <<'EOF'
+import socket, sys
+port = int(sys.argv[1])
+def ask(data):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        s.sendall(data)
+    except OSError:
+        pass
+    out = b""
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                break
+            out += b
+    except OSError:
+        pass
+    s.close()
+    return out.split(b"\r\n", 1)[0].decode("latin-1")
+print("headers", ask(b"GET /metrics HTTP/1.0\r\nX-Pad: " + b"a" * 5000 +
+                     b"\r\n\r\n"))
+print("body", ask(b"GET /metrics HTTP/1.0\r\nContent-Length: 10\r\n\r\n" +
+                  b"0123456789"))
+print("after", ask(b"GET /metrics HTTP/1.0\r\n\r\n"))
+EOF
+	if grep -qx 'headers HTTP/1.1 400 Bad Request' "$T_DIR/m/limits.txt" &&
+	    grep -qx 'body HTTP/1.1 413 Request Entity Too Large' \
+	    "$T_DIR/m/limits.txt" &&
+	    grep -qx 'after HTTP/1.0 200 OK' "$T_DIR/m/limits.txt"; then
+		pass ops.metrics.request-limits
+	else
+		fail ops.metrics.request-limits "$(cat "$T_DIR/m/limits.txt")"
+	fi
 	scrape "http://127.0.0.1:$MPORT/" >"$T_DIR/m/index.html" \
 	    2>"$T_DIR/m/httpindex.txt"
 	if grep -q '^HTTP 200 text/html' "$T_DIR/m/httpindex.txt" &&
