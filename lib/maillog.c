@@ -1061,14 +1061,13 @@ exim_host(const char *p, const char *e, struct maillog_event *ev)
 	}
 }
 
-/* The error text of a ** or == line. */
+/* The message of a ** or == line: what the remote said or what failed. */
 static void
-exim_detail(const char *p, const char *e, struct maillog_event *ev)
+exim_message(const char *p, const char *e, struct maillog_event *ev)
 {
 	const char	*q;
 	size_t		 n;
 
-	ev->detail = mkstr(p, e);
 	if ((n = sw(p, e, "SMTP error from remote mail server after ")) ||
 	    (n = sw(p, e, "SMTP error from remote mailer after "))) {
 		p += n;
@@ -1125,6 +1124,45 @@ exim_detail(const char *p, const char *e, struct maillog_event *ev)
 	ev->failure = connect_fail(p, e);
 	if (ev->failure != MAILLOG_FAIL_OTHER)
 		ev->phase = MAILLOG_PH_CONNECT;
+}
+
+/*
+ * The error text of a ** or == line. When the failure set errno, Exim
+ * (deliver.c, deferral_log and failure_log) writes its strerror() before
+ * the message: "defer (110): Connection timed out H=h [a]: SMTP timeout
+ * after initial connection" (the host fields between them in a deferral),
+ * "H=h [a]: Connection timed out: SMTP timeout after ..." in a bounce. An
+ * ETIMEDOUT is any timeout, also a silent server's after the connection
+ * was made: the message says which, the errno alone only when there is
+ * none or it names nothing known.
+ */
+static void
+exim_detail(const char *p, const char *e, struct maillog_event *ev)
+{
+	const struct fail_word	*f;
+	const char		*m, *h;
+	size_t			 n = 0;
+
+	ev->detail = mkstr(p, e);
+	for (f = connect_fails; f->text != NULL; f++)
+		if ((n = sw(p, e, f->text)) != 0)
+			break;
+	if (f->text == NULL) {
+		exim_message(p, e, ev);
+		return;
+	}
+	m = p + n;
+	if ((h = find(m, e, " H=")) == m) {
+		m = find(h, e, ": ");
+		exim_host(h, m != NULL ? m : e, ev);
+	}
+	if (m != NULL && sw(m, e, ": ")) {
+		exim_message(m + 2, e, ev);
+		if (ev->failure != MAILLOG_FAIL_OTHER || ev->code != 0)
+			return;
+	}
+	ev->failure = f->failure;
+	ev->phase = MAILLOG_PH_CONNECT;
 }
 
 /* "... F=<s> [temporarily ]rejected RCPT <r>: TEXT" (no message id, or
