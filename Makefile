@@ -55,8 +55,8 @@ BINS	  = probe/smtprobe probe/smtprobed
 STAMP	  = .build-flags
 FLAGS_NOW = $(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) $(XLDFLAGS) $(CLI_STATIC)
 
-.PHONY: all check unit scenario clean install uninstall deps fuzz fuzz-build demo \
-	lint FORCE
+.PHONY: all check unit scenario clean install uninstall deps exim fuzz \
+	fuzz-build demo lint FORCE
 
 all: $(LIB) $(BINS)
 
@@ -148,6 +148,16 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y \
 	    --no-install-recommends $(DEPS_DEB)
+	sh tests/lib/exim-fetch.sh $(EXIM_ROOT)
+
+# Exim for tests/scenario/exim.sh: exim4-daemon-light conflicts with
+# postfix through apt, so it is unpacked here (apt-get download and
+# dpkg-deb -x, with the libraries it needs that are not installed), not
+# installed. "make exim" fetches only it.
+EXIM_ROOT = /var/cache/smtprobe/exim/root
+
+exim:
+	sh tests/lib/exim-fetch.sh $(EXIM_ROOT)
 
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS = $(patsubst tests/fuzz/%.c,tests/fuzz/build/%,$(FUZZ_SRCS))

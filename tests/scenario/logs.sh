@@ -9,9 +9,9 @@
 # "postfix logrotate" (rename and gzip), then copytruncate. Each row runs
 # smtprobe logs on that log and checks the causes, counts and proofs, and
 # the sent/deferred/bounced counts against pflogsumm's on the same log.
-# Exim cannot be installed beside Postfix (both Debian packages conflict
-# on mail-transport-agent), so its format is tested on lines written the
-# way its specification's "Log files" chapter shows them.
+# Exim's format is also tested here on lines written the way its
+# specification's "Log files" chapter shows them (a dnslookup router, TLS
+# fields, an inbound refusal); tests/scenario/exim.sh runs a real Exim.
 # Needs root, the postfix and pflogsumm packages.
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
