@@ -4,10 +4,10 @@
     report.py KIND RESULTS ... VERDICTS
 
 KIND is the benchmark (engine, proof, audit, dns, daemon, store,
-oneshot, logs, ab, replydb); RESULTS the key=value lines its programs printed
-(bench/out/KIND/results.txt), then what that kind needs besides, then
-VERDICTS, where one "PASS name: ..." or "FAIL name: ..." line per budget
-is written. The report goes to stdout; the script tees it into its
+oneshot, logs, logquery, ab, replydb); RESULTS the key=value lines its
+programs printed (bench/out/KIND/results.txt), then what that kind needs
+besides, then VERDICTS, where one "PASS name: ..." or "FAIL name: ..."
+line per budget is written. The report goes to stdout; the script tees it into its
 record (bench/lib.sh). Rows measured in chunks (TAG.CHUNK.key) are
 pooled over the chunks, CPU weighted by the number of probes. Budgets
 are ratios against a baseline measured in the same run wherever there
@@ -1132,6 +1132,50 @@ def logs(argv):
     return verdicts_out(verd, argv[1])
 
 
+# ---- logquery_bench.sh: smtprobe logs --daemon on a large store ---------------
+
+LOGQ_RATE = 100000        # stored rows read per second
+LOGQ_STATUS_MEDIAN_MS = 100
+LOGQ_STATUS_MAX_MS = 250
+
+
+def logquery(argv):
+    """logquery_bench.sh: RESULTS VERDICTS"""
+    kv = load(argv[0])
+    rows = num(kv, "rows", 0)
+    got = num(kv, "read", -1)
+    ms_q = num(kv, "query_ms", 0)
+    lat = sorted(float(x) for x in kv.get("status_ms", "").split(",") if x)
+    rate = rows / (ms_q / 1000) if ms_q else 0
+    med = statistics.median(lat) if lat else None
+    worst = lat[-1] if lat else None
+    print(f"smtprobe logs --daemon over {rows:.0f} stored minute rows "
+          f"({num(kv, 'db_bytes', 0) / 1048576:.0f} MiB database)")
+    print()
+    print(f"  the query      {ms_q / 1000:7.2f} s wall, {rate:9.0f} rows/s, "
+          f"{got:.0f} rows read, {kv.get('domains')} domains shown")
+    if lat:
+        print(f"  status meanwhile {len(lat)} answers (a process start "
+              f"each): median {med:.0f} ms, slowest {worst:.0f} ms")
+    print()
+    verd = [
+        f"{'PASS' if got == rows else 'FAIL'} logquery.rows: {got:.0f} of "
+        f"{rows:.0f} stored rows read (budget: every one, once)",
+        f"{'PASS' if rate >= LOGQ_RATE else 'FAIL'} logquery.rate: "
+        f"{rate:.0f} rows/s (budget >= {LOGQ_RATE})"]
+    if lat:
+        verd += [
+            f"{'PASS' if med <= LOGQ_STATUS_MEDIAN_MS else 'FAIL'} "
+            f"logquery.status-median: {med:.0f} ms (budget <= "
+            f"{LOGQ_STATUS_MEDIAN_MS} ms)",
+            f"{'PASS' if worst <= LOGQ_STATUS_MAX_MS else 'FAIL'} "
+            f"logquery.status-max: {worst:.0f} ms (budget <= "
+            f"{LOGQ_STATUS_MAX_MS} ms)"]
+    else:
+        verd.append("FAIL logquery.status: no answer while the query ran")
+    return verdicts_out(verd, argv[1])
+
+
 # ---- ab.sh: the engine against a revision ------------------------------------
 
 AB_BUDGET = 0.03
@@ -1211,7 +1255,7 @@ def replydb(argv):
 KINDS = {"engine": (engine, 3), "proof": (proof, 3), "audit": (audit, 3),
          "dns": (dns, 2), "daemon": (daemon, 3), "store": (store, 2),
          "oneshot": (oneshot, 2), "logs": (logs, 2), "ab": (ab, 2),
-         "replydb": (replydb, 2)}
+         "replydb": (replydb, 2), "logquery": (logquery, 2)}
 
 
 def main(argv):
