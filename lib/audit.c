@@ -1419,7 +1419,19 @@ audit_start(struct event_base *base, struct dns_resolver *res,
 		util_strlcpy(a->r.mx[0].host, a->r.domain, AUDIT_NAME_MAX);
 		a->r.nmx = 1;
 		a->r.mx_status = DNS_OK;
-		host_added(a, 0);
+		if (p->literal) {
+			struct in6_addr	 x;
+			int		 fam = inet_pton(AF_INET, a->r.domain,
+					    &x) == 1 ? AF_INET : AF_INET6;
+
+			/* an address as it is: nothing to resolve */
+			a->r.mx[0].a_status = fam == AF_INET ? DNS_OK :
+			    DNS_NODATA;
+			a->r.mx[0].aaaa_status = fam == AF_INET6 ? DNS_OK :
+			    DNS_NODATA;
+			addr_found(a, 0, a->r.domain, fam);
+		} else
+			host_added(a, 0);
 		settle(a);
 		return a;
 	}

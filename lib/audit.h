@@ -61,6 +61,10 @@ struct audit_params {
 	int			  dane_required; /* TLS policy dane */
 	int			  host_mode;	/* domain is one mail host: no MX
 						   and no domain records */
+	int			  literal;	/* host mode, and the host is an
+						   address: its PTR, forward
+						   confirmation and blocklists
+						   only (a sending address) */
 	int			  minimal;	/* only what sessions need to
 						   connect: MX and addresses */
 };

@@ -823,7 +823,7 @@ check_start(struct event_base *base, struct dns_resolver *res,
 
 		evtimer_add(c->ev_deadline, &tv);
 	}
-	if (p->use_addrs) {
+	if (p->use_addrs && !p->dns_only) {
 		if (p->naddrs == 0) {
 			c->rep.unknown = 1;
 			snprintf(c->rep.error, sizeof(c->rep.error),
@@ -854,7 +854,9 @@ check_start(struct event_base *base, struct dns_resolver *res,
 	c->p.audit.ports = c->p.ports;
 	c->p.audit.nports = p->nports;
 	c->p.audit.tls = tls;
-	c->p.audit.host_mode = p->host_mode;
+	/* an address audited alone (dns-only): a host of its own */
+	c->p.audit.host_mode = p->host_mode || p->use_addrs;
+	c->p.audit.literal = p->use_addrs;
 	c->p.audit.dane_required = p->proto.tls_policy == TLSPOL_DANE;
 	c->audit = audit_start(base, res, &c->p.audit, audit_cb_fn, c, cause);
 	if (c->audit == NULL) {

@@ -1150,8 +1150,9 @@ target_end(struct target *t, struct target_input *in)
 	}
 	if (t->dns_only && t->no_dns)
 		return fail(in, "dns-only and no-dns exclude each other");
-	if (t->dns_only && (t->literal || t->naddrs > 0))
-		return fail(in, "dns-only needs a name to audit, not addresses");
+	if (t->dns_only && t->naddrs > 0)
+		return fail(in, "dns-only audits the target, a name or an "
+		    "address, not the addresses of addr");
 	if (t->expiry_crit_days > t->expiry_warn_days)
 		return fail(in, "expiry-crit (%d days) is more than expiry-warn "
 		    "(%d days): a certificate would be critical before it is a "

@@ -489,7 +489,7 @@ cmd_check(int argc, char **argv)
 	event_set_fatal_callback(ev_fatal);
 	if ((base = event_base_new()) == NULL)
 		ev_fatal(0);
-	if (!c.use_addrs) {
+	if (!c.use_addrs || c.dns_only) {	/* an address audited alone needs one */
 		if (nresolvers == 0 &&
 		    dns_config_resolv_conf(&dcfg, RESOLV_CONF, &cause) == -1)
 			die_usage("%s", cause);

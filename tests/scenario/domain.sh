@@ -1185,6 +1185,26 @@ expect finding dnsbl.zone-error --layer dns --severity warn --addr 127.0.0.1 \
 expect no-finding dnsbl.listed
 end_row
 
+# A sending address audited alone (what smtprobe explain suggests for a
+# refusal of the client): its PTR, forward confirmation and blocklists,
+# no MX, no session
+drow domain.dnsbl.address 2 127.0.0.1 "${R[@]}" --dns-only \
+    --dnsbl listed.bl.example
+expect finding dnsbl.listed --layer dns --severity crit --addr 127.0.0.1 \
+    --count 1 --evidence '127\.0\.0\.1 is listed on listed\.bl\.example \(127\.0\.0\.2\)'
+expect value dns.host_mode true
+expect value dns.mx.0.addrs.0.ptr mx.test.example
+expect value dns.mx.0.addrs.0.fcrdns true
+expect no-finding ptr.missing
+expect session --count 0
+end_row
+drow domain.dnsbl.address.no-ptr 1 -H 127.0.0.3 "${R[@]}" \
+    --dns-only --dnsbl listed.bl.example
+expect finding ptr.missing --addr 127.0.0.3
+expect no-finding dnsbl.listed
+expect session --count 0
+end_row
+
 # --- IPv6 in domain mode --------------------------------------------------------
 
 # v6mx has A 127.0.0.1 and AAAA ::1; Postfix listens on IPv4 only.

@@ -445,11 +445,9 @@ static const struct error_case error_cases[] = {
 	{ "[defaults]\ndns-only = yes\n[domain a.example]\nno-dns = on\n"
 	    "[domain b.example]\n", "t.conf:3: [domain a.example]: dns-only and "
 	    "no-dns exclude each other" },
-	{ "[defaults]\ndns-only = yes\n\n[host 192.0.2.1]\n", "t.conf:4: [host "
-	    "192.0.2.1]: dns-only needs a name to audit, not addresses" },
 	{ "[host mx.example.net]\naddr = 192.0.2.1\ndns-only = 1\n", "t.conf:1: "
-	    "[host mx.example.net]: dns-only needs a name to audit, not "
-	    "addresses" },
+	    "[host mx.example.net]: dns-only audits the target, a name or an "
+	    "address, not the addresses of addr" },
 	/* a quoted value is bounded and printable */
 	{ "[defaults]\ntls = 0123456789012345678901234567890123456789"
 	    "01234567890123456789012345678901234567890123456789\n", "t.conf:2: "

@@ -302,11 +302,16 @@ test_status(void **state)
 	set_ok(f, "no-dns", "yes");
 	assert_int_equal(target_end(&f->t, &f->in), -1);
 	assert_string_equal(f->in.why, "dns-only and no-dns exclude each other");
+	/* an address audited alone, but not the addresses of addr */
 	fresh(f, TARGET_HOST, "192.0.2.1");
 	set_ok(f, "dns-only", "yes");
+	assert_int_equal(target_end(&f->t, &f->in), 0);
+	fresh(f, TARGET_HOST, "mx.example.net");
+	set_ok(f, "dns-only", "yes");
+	set_ok(f, "addr", "192.0.2.1");
 	assert_int_equal(target_end(&f->t, &f->in), -1);
-	assert_string_equal(f->in.why, "dns-only needs a name to audit, not "
-	    "addresses");
+	assert_string_equal(f->in.why, "dns-only audits the target, a name or "
+	    "an address, not the addresses of addr");
 	fresh(f, TARGET_DOMAIN, "example.com");
 	for (i = 0; i < 16; i++) {
 		snprintf(v, sizeof(v), "s%d", i);
