@@ -337,6 +337,7 @@ helo_check(const struct daemon *d, const struct conf *conf)
 		return;
 	for (i = 0; i < conf->ntargets; i++)
 		if (conf->targets[i].helo == NULL &&
+		    !conf->targets[i].dns_only &&
 		    conf_target_in_shard(conf, &conf->targets[i]))
 			n++;
 	if (n > 0)

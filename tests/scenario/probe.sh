@@ -310,6 +310,14 @@ daemon_ns probe.helo-not-fqdn.daemon-n-fqdn "$T_DIR/hosts" -n -f \
 grep -q 'helo-not-fqdn' "$ROW_ERR" &&
     ROW_WHY+=("said with the FQDN in /etc/hosts: $(cat "$ROW_ERR")")
 end_row
+# a target that only audits DNS never greets: not counted
+printf '[host 127.0.0.1:%s]\nhelo = probe.test.example\n[domain example.com]\ndns-only = yes\n' \
+    "$P_SMTP" >"$T_DIR/helo-dnsonly.conf"
+daemon_ns probe.helo-not-fqdn.daemon-n-dns-only "$T_DIR/hosts-short" -n -f \
+    "$T_DIR/helo-dnsonly.conf"
+grep -q 'helo-not-fqdn' "$ROW_ERR" &&
+    ROW_WHY+=("said for a target that never greets: $(cat "$ROW_ERR")")
+end_row
 # a daemon started: the line is there at start, or not
 for c in some all; do
 	cat "$T_DIR/helo-$c.conf" >"$T_DIR/helo-$c-d.conf"
