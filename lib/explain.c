@@ -37,8 +37,10 @@ static const struct {
 	{ "lost connection with", F_NET_RESET },
 	{ "conversation with", F_SMTP_PHASE_TIMEOUT },
 	{ "Connection reset by peer", F_NET_RESET },
-	{ "Host or domain name not found", F_DNS_NXDOMAIN },
+	/* first match wins: Postfix says "try again" for a lookup that
+	   failed (SERVFAIL, timeout), within the same wording as NXDOMAIN */
 	{ "Host not found, try again", F_DNS_SERVFAIL },
+	{ "Host or domain name not found", F_DNS_NXDOMAIN },
 	{ "Name service error", F_DNS_SERVFAIL },
 	{ "all relevant MX records point to non-existent hosts", F_MX_NO_ADDRESS },
 	{ "does not accept mail (nullMX)", F_MX_NULL },

@@ -257,6 +257,18 @@ grep -qx '(the bounce names more than 64 recipients: the rest were not read)' \
     "$ROW_OUT" || ROW_WHY+=("no line saying the other recipients were not read")
 end_row
 
+# Postfix's own DNS failures (dns_strerror): "Host not found, try again"
+# (TRY_AGAIN: a failed lookup) is the DNS servers' trouble, "Host not
+# found" (HOST_NOT_FOUND) the name's absence; both in one wording
+printf '%s\n' 'Dec  6 10:00:00 relay postfix/smtp[123]: ABCDEF: to=<u@dest.example>, relay=none, delay=1, status=deferred (Host or domain name not found. Name service error for name=dest.example type=MX: Host not found, try again)' >"$T_DIR/dns-tryagain.log"
+xrow ex.log.dns.try-again 1 "$T_DIR/dns-tryagain.log"
+expect refusal dns.servfail --layer dns --severity warn --recipient u@dest.example
+end_row
+printf '%s\n' 'Dec  6 10:00:00 relay postfix/smtp[123]: ABCDEF: to=<u@dest.example>, relay=none, delay=1, status=bounced (Host or domain name not found. Name service error for name=dest.example type=A: Host not found)' >"$T_DIR/dns-notfound.log"
+xrow ex.log.dns.not-found 2 "$T_DIR/dns-notfound.log"
+expect refusal dns.nxdomain --layer dns --recipient u@dest.example
+end_row
+
 # --- bad input -----------------------------------------------------------
 
 : >"$T_DIR/empty"
