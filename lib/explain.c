@@ -42,6 +42,8 @@ static const struct {
 	{ "Host not found, try again", F_DNS_SERVFAIL },
 	{ "Host or domain name not found", F_DNS_NXDOMAIN },
 	{ "Name service error", F_DNS_SERVFAIL },
+	/* Exim's dnslookup router when the lookup failed (HOST_FIND_AGAIN) */
+	{ "host lookup did not complete", F_DNS_SERVFAIL },
 	{ "all relevant MX records point to non-existent hosts", F_MX_NO_ADDRESS },
 	{ "does not accept mail (nullMX)", F_MX_NULL },
 };

@@ -269,6 +269,12 @@ xrow ex.log.dns.not-found 2 "$T_DIR/dns-notfound.log"
 expect refusal dns.nxdomain --layer dns --recipient u@dest.example
 end_row
 
+# Exim's dnslookup router, the lookup failed: DNS trouble, not a refusal
+printf '%s\n' '2026-12-06 10:00:01 1ZoVVC-0015eV-0i == bob@example.net R=dnslookup defer (-1): host lookup did not complete' >"$T_DIR/exim-dns.log"
+xrow ex.log.exim.dns 1 "$T_DIR/exim-dns.log"
+expect refusal dns.servfail --layer dns --severity warn --recipient bob@example.net
+end_row
+
 # --- bad input -----------------------------------------------------------
 
 : >"$T_DIR/empty"
