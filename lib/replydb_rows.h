@@ -1934,7 +1934,7 @@ R("exim", 550, NULL, "Administrative prohibition",
     "https://www.exim.org/exim-html-current/doc/html/spec_html/ch-access_control_lists.html",
     "550 Administrative prohibition"),
 /* exim src/src/smtp_in.c smtp_handle_acl_fail() default for ACL defer */
-R("exim", 451, NULL, "Temporary local problem - please try later",
+R("exim", 451, NULL, "Temporary local problem",
     F_SMTP_SERVER_ERROR,
     "An Exim ACL hit a temporary error (lookup/DNS failure) on the receiver; retry later.",
     "https://www.exim.org/exim-html-current/doc/html/spec_html/ch-access_control_lists.html",

@@ -366,6 +366,8 @@ static const struct case_row cases[] = {
 	/* not greylisting */
 	{ "450 4.7.0 Try later", F_POLICY_DEFERRED, REPLYDB_ENHANCED, NULL },
 	{ "451 Temporary local problem - please try later", F_SMTP_SERVER_ERROR, REPLYDB_ROW, "exim" },
+	/* the same words with another tail (a message changed by hand) */
+	{ "451 Temporary local problem - please try again later", F_SMTP_SERVER_ERROR, REPLYDB_ROW, "exim" },
 	{ "450 4.2.1 Mailbox busy", F_POLICY_RCPT_MAILBOX_DISABLED, REPLYDB_ENHANCED, NULL },
 	{ "451 4.3.0 Temporary lookup failure", F_SMTP_SERVER_ERROR, REPLYDB_ROW, "postfix" },
 	{ "550 5.7.1 greylisted", F_POLICY_REJECTED, REPLYDB_ENHANCED, NULL },
