@@ -948,6 +948,7 @@ conf_target_match(const struct conf *c, const char *name,
 	char			 want[TARGET_ID_MAX + 1];
 	size_t			 i, len;
 	int			 n = 0, k, d, best, domain = 1, host = 1;
+	int			 exact;
 
 	*closest = NULL;
 	if (strncasecmp(name, "domain:", 7) == 0) {
@@ -967,15 +968,16 @@ conf_target_match(const struct conf *c, const char *name,
 		    n);
 	memset(&t, 0, sizeof(t));
 	if (host && target_ident(&t, &in, TARGET_HOST, rest) == 0) {
-		n = match_add(conf_target_find(c, t.id), keep, arg, found, max,
-		    n);
-		/* a host without its port: every port of it */
-		for (i = 0; n == 0 && t.port == 0 && i < c->ntargets; i++)
-			if (c->targets[i].kind == TARGET_HOST &&
-			    strcmp(c->targets[i].host, t.host) == 0)
-				n = match_add(&c->targets[i], keep, arg, found,
-				    max, n);
-		for (; n > 0 && t.port == 0 && i < c->ntargets; i++)
+		exact = match_add(conf_target_find(c, t.id), keep, arg, found,
+		    max, n) > n;
+		if (exact)
+			n++;
+		/*
+		 * A host without its port: every port of it, unless a
+		 * section names the host so ([host 2001:db8::1] beside
+		 * [host [2001:db8::1]:465]): that one is meant.
+		 */
+		for (i = 0; !exact && t.port == 0 && i < c->ntargets; i++)
 			if (c->targets[i].kind == TARGET_HOST &&
 			    strcmp(c->targets[i].host, t.host) == 0)
 				n = match_add(&c->targets[i], keep, arg, found,

@@ -1437,6 +1437,11 @@ test_target_match(void **state)
 		{ "both.example", "domain:both.example host:both.example",
 		    NULL },
 		{ "host:both.example", "host:both.example", NULL },
+		/* a section of the host without a port is the host's name */
+		{ "mx2.example.net", "host:mx2.example.net", NULL },
+		{ "mx2.example.net:465", "host:mx2.example.net:465", NULL },
+		{ "2001:db8::1", "host:[2001:db8::1]", NULL },
+		{ "[2001:db8::1]:465", "host:[2001:db8::1]:465", NULL },
 		{ "exmaple.com", "", "domain:example.com" },
 		{ "example.co", "", "domain:example.com" },
 		{ "127.0.0.1:2527", "", "host:127.0.0.1:2526" },
@@ -1457,7 +1462,9 @@ test_target_match(void **state)
 	c = load_ok("[domain example.com]\n[host mx.example.net:587]\n"
 	    "[host mx.example.net:25]\n[host 127.0.0.1:2526]\n"
 	    "[host [2001:db8::25]:25]\n[domain both.example]\n"
-	    "[host both.example]\n");
+	    "[host both.example]\n[host mx2.example.net:465]\n"
+	    "[host mx2.example.net]\n[host [2001:db8::1]:465]\n"
+	    "[host 2001:db8::1]\n");
 	for (i = 0; i < N(cases); i++) {
 		n = conf_target_match(c, cases[i].name, NULL, NULL, found, 4,
 		    &closest);
