@@ -15,6 +15,8 @@
  * smtprobe command that checks it further. The exit status follows the
  * worst severity (0 1 2), 3 when nothing could be read.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
@@ -660,9 +662,17 @@ cmd_explain(int argc, char **argv)
 		for (k = 0; k < r.n; k++)
 			known += r.items[k].known;
 		if (known == 0) {
+			struct stat	 st;
+
 			fprintf(stderr, "smtprobe explain: no refusal found in "
 			    "the input (read as %s%s)\n", r.input, r.unread ?
 			    ", some lines not understood: see -v" : "");
+			/* the arguments are the text, not a file to read */
+			if (argc == 1 && stat(argv[0], &st) == 0 &&
+			    S_ISREG(st.st_mode))
+				fprintf(stderr, "smtprobe explain: %s is a file: "
+				    "give it on standard input (smtprobe explain "
+				    "< %s)\n", argv[0], argv[0]);
 			free(buf);
 			free(r.items);
 			return 3;

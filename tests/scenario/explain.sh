@@ -288,6 +288,21 @@ python3 -c 'import sys; sys.stdout.write("a" * 1048576 + "\n")' >"$T_DIR/longlin
 erow ex.bad.long-line 3 "$T_DIR/longline" 'no refusal found'
 printf 'hello world\nnothing here\n' >"$T_DIR/words"
 erow ex.bad.words 3 "$T_DIR/words" "no refusal found"
+# a file named as the argument is not read: said so, and how to give it
+ROW_NAME=ex.bad.file-argument
+ROW_WHY=()
+ROW_CHECKS=()
+ROW_OUT=$T_DIR/$ROW_NAME.out
+ROW_ERR=$T_DIR/$ROW_NAME.err
+printf '550 5.1.1 <u@example.com>: Recipient address rejected: User unknown\n' \
+    >"$T_DIR/reply.txt"
+timeout -k 2 20 "$SMTPROBE" explain "$T_DIR/reply.txt" >"$ROW_OUT" \
+    2>"$ROW_ERR" </dev/null
+rc=$?
+[ $rc = 3 ] || ROW_WHY+=("exit status $rc, expected 3")
+grep -qF "smtprobe explain: $T_DIR/reply.txt is a file: give it on standard input (smtprobe explain < $T_DIR/reply.txt)" \
+    "$ROW_ERR" || ROW_WHY+=("no hint: $(head -c 300 "$ROW_ERR")")
+end_row
 
 # --- a real Postfix relaying to refusing servers -------------------------
 
