@@ -80,6 +80,21 @@ struct lw_pend {
 	char		 domain[LOGSUM_NAME_MAX + 1];
 };
 
+/*
+ * A domain label of smtprobe_log_deliveries_total and its counts: the
+ * section's configured domain an event's domain belongs to, or, with
+ * none configured, one of the first LW_METRIC_DOMAINS domains that
+ * failed since the start. A label once given stays (until a reload
+ * changes the domains), so no series of the counter ever goes down: the
+ * rest is "other", the whole counts less the labelled ones.
+ */
+typedef uint64_t lw_counts_t[MAILLOG_ST_COUNT][F_COUNT + 1];
+
+struct lw_mdom {
+	char		 domain[LOGSUM_NAME_MAX + 1];
+	lw_counts_t	 counts[2];	/* out, in */
+};
+
 struct logwatch {
 	struct daemon	*d;
 	char		*name;
@@ -109,6 +124,8 @@ struct logwatch {
 	/* deliveries since the start by direction, status and cause
 	   (F_COUNT: none, a success) for the metrics */
 	uint64_t	 counts[3][MAILLOG_ST_COUNT][F_COUNT + 1];
+	struct lw_mdom	**mdoms;		/* the domain labels of */
+	size_t		 nmdoms;		/* those counts */
 };
 
 static void	lw_forget_conf(struct logwatch *);
@@ -327,17 +344,68 @@ a_labels(struct maillog_str ds, char *out, size_t sz)
 static int
 domain_wanted(const struct logwatch *w, const char *dom)
 {
-	size_t	 n = strlen(dom), i, k;
+	size_t	 n = strlen(dom), i, k, best = 0;
+	int	 which = 0;
 
 	if (w->cfg.ndomains == 0)
-		return 1;
+		return -1;
+	/* the configured domain that says most: b.a.example before a.example */
 	for (i = 0; i < (size_t)w->cfg.ndomains; i++) {
 		k = strlen(w->domains[i]);
-		if (n >= k && strcasecmp(dom + n - k, w->domains[i]) == 0 &&
-		    (n == k || dom[n - k - 1] == '.'))
-			return 1;
+		if (n >= k && k > best &&
+		    strcasecmp(dom + n - k, w->domains[i]) == 0 &&
+		    (n == k || dom[n - k - 1] == '.')) {
+			best = k;
+			which = (int)i + 1;
+		}
 	}
-	return 0;
+	return which;
+}
+
+#define LW_METRIC_DOMAINS	20	/* domain labels of a log, the rest
+					   is "other" (unless configured) */
+
+/*
+ * The counts of dom's metric label: which is domain_wanted()'s answer
+ * (-1: no domain configured), failed whether this event is a failure.
+ * NULL: counted as "other" only.
+ */
+static struct lw_mdom *
+mdom_get(struct logwatch *w, const char *dom, int which, int failed)
+{
+	struct lw_mdom	*m;
+	size_t		 i, cap;
+
+	if (which > 0)
+		dom = w->domains[which - 1];
+	for (i = 0; i < w->nmdoms; i++)
+		if (strcmp(w->mdoms[i]->domain, dom) == 0)
+			return w->mdoms[i];
+	if (which < 0 && (!failed || w->nmdoms >= LW_METRIC_DOMAINS))
+		return NULL;
+	cap = which < 0 ? LW_METRIC_DOMAINS : (size_t)w->cfg.ndomains;
+	if (w->mdoms == NULL &&
+	    (w->mdoms = calloc(cap, sizeof(*w->mdoms))) == NULL)
+		return NULL;
+	if (w->nmdoms >= cap)
+		return NULL;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	util_strlcpy(m->domain, dom, sizeof(m->domain));
+	w->mdoms[w->nmdoms++] = m;
+	return m;
+}
+
+static void
+mdom_clear(struct logwatch *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->nmdoms; i++)
+		free(w->mdoms[i]);
+	free(w->mdoms);
+	w->mdoms = NULL;
+	w->nmdoms = 0;
 }
 
 static struct lw_key *
@@ -457,13 +525,14 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	struct maillog_str	 ds;
 	struct lw_key		*k;
 	struct lw_pend		*p;
+	struct lw_mdom		*m;
 	const char		*src, *rem, *url;
 	enum finding_id		 cause;
 	char			 dom[LOGSUM_NAME_MAX + 1];
 	char			 smp[LW_SAMPLE_MAX + 1];
 	int64_t			 sl, t;
 	size_t			 i;
-	int			 status;
+	int			 status, which;
 
 	w->lines++;
 	switch (maillog_parse_line(line, len, &ev, NULL)) {
@@ -495,13 +564,16 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	for (i = 0; dom[i]; i++)
 		if (dom[i] >= 'A' && dom[i] <= 'Z')
 			dom[i] = (char)(dom[i] - 'A' + 'a');
-	if (!domain_wanted(w, dom))
+	if ((which = domain_wanted(w, dom)) == 0)
 		return;
 	if (ev.status < MAILLOG_ST_COUNT)
 		w->status[ev.dir][ev.status]++;
 	cause = logsum_cause(&ev, &src, &rem, &url);
-	if (ev.status < MAILLOG_ST_COUNT)
+	if (ev.status < MAILLOG_ST_COUNT) {
 		w->counts[ev.dir][ev.status][cause]++;
+		if ((m = mdom_get(w, dom, which, cause != F_COUNT)) != NULL)
+			m->counts[ev.dir - 1][ev.status][cause]++;
+	}
 	smp[0] = '\0';
 	if (cause != F_COUNT)
 		lw_sample(smp, sizeof(smp), &ev);
@@ -696,6 +768,7 @@ lw_free(struct logwatch *w)
 	for (i = 0; i < w->cfg.ndomains; i++)
 		free(w->domains[i]);
 	free(w->domains);
+	mdom_clear(w);
 	alert_set_free(&w->alerts);
 	free(w->keys);
 	free(w->name);
@@ -961,7 +1034,7 @@ static int
 lw_domains(struct logwatch *w, const struct conf_log *cl)
 {
 	char	**nd;
-	int	  i;
+	int	  i, same;
 
 	if ((nd = calloc((size_t)cl->ndomains + 1, sizeof(*nd))) == NULL)
 		return -1;
@@ -972,6 +1045,12 @@ lw_domains(struct logwatch *w, const struct conf_log *cl)
 			free(nd);
 			return -1;
 		}
+	/* other domains, other labels (each series gone starts again) */
+	same = cl->ndomains == w->cfg.ndomains;
+	for (i = 0; same && i < cl->ndomains; i++)
+		same = strcmp(nd[i], w->domains[i]) == 0;
+	if (!same)
+		mdom_clear(w);
 	for (i = 0; i < w->cfg.ndomains; i++)
 		free(w->domains[i]);
 	free(w->domains);
@@ -1085,9 +1164,6 @@ logwatch_json(struct daemon *d, json_t *out)
 	}
 }
 
-#define LW_METRIC_DOMAINS	20	/* domain labels of a log, the rest
-					   is "other" (unless configured) */
-
 static int
 key_cmp_count(const void *a, const void *b)
 {
@@ -1096,11 +1172,37 @@ key_cmp_count(const void *a, const void *b)
 	return x > y ? -1 : x < y;
 }
 
+/* smtprobe_log_deliveries_total of one domain label, out and in. */
+static void
+deliveries_samples(struct evbuffer *o, const struct logwatch *w,
+    const char *domain, lw_counts_t counts[2])
+{
+	int	 dir, st, c;
+
+	for (dir = 1; dir <= 2; dir++)
+		for (st = 1; st < MAILLOG_ST_COUNT; st++)
+			for (c = 0; c <= F_COUNT; c++) {
+				const char *l[] = { "log", w->name,
+				    "direction", logsum_dir_name(
+				    (enum maillog_dir)dir), "domain", domain,
+				    "status", maillog_status_name(
+				    (enum maillog_status)st), "cause",
+				    c == F_COUNT ? "none" : finding_def(
+				    (enum finding_id)c)->id, NULL };
+
+				if (counts[dir - 1][st][c] != 0)
+					metrics_sample(o,
+					    "smtprobe_log_deliveries_total", l,
+					    (double)counts[dir - 1][st][c]);
+			}
+}
+
 /*
  * The metrics of the followed logs: lines read, deliveries by direction,
- * status and cause since the start, and the window's failures by domain,
- * with a bounded domain label: the configured domains, or the 20
- * domains with most failures and "other" for the rest.
+ * domain, status and cause since the start (the domain label that of
+ * struct lw_mdom), and the window's failures by domain, with a bounded
+ * domain label: the configured domains, or the 20 domains with most
+ * failures and "other" for the rest.
  */
 void
 logwatch_metrics(struct daemon *d, struct evbuffer *o)
@@ -1121,31 +1223,30 @@ logwatch_metrics(struct daemon *d, struct evbuffer *o)
 			    (double)d->logs[i]->lines);
 	}
 	metrics_family(o, "smtprobe_log_deliveries_total", "counter",
-	    "Deliveries, refusals and verdicts read, by direction, status and "
-	    "cause (none for a success)");
+	    "Deliveries, refusals and verdicts read, by direction, domain "
+	    "(bounded), status and cause (none for a success)");
 	for (i = 0; i < d->nlogs; i++) {
 		struct logwatch	*w = d->logs[i];
+		lw_counts_t	*rest;
 
 		if (w == NULL)
 			continue;
+		/* the labelled domains, then "other": the rest of the counts */
+		if ((rest = calloc(2, sizeof(*rest))) == NULL)
+			continue;
 		for (dir = 1; dir <= 2; dir++)
-			for (st = 1; st < MAILLOG_ST_COUNT; st++)
-				for (c = 0; c <= F_COUNT; c++) {
-					const char *l[] = { "log", w->name,
-					    "direction", logsum_dir_name(
-					    (enum maillog_dir)dir), "status",
-					    maillog_status_name(
-					    (enum maillog_status)st), "cause",
-					    c == F_COUNT ? "none" :
-					    finding_def((enum finding_id)c)->id,
-					    NULL };
-
-					if (w->counts[dir][st][c] == 0)
-						continue;
-					metrics_sample(o,
-					    "smtprobe_log_deliveries_total", l,
-					    (double)w->counts[dir][st][c]);
-				}
+			memcpy(rest[dir - 1], w->counts[dir], sizeof(*rest));
+		for (j = 0; j < w->nmdoms; j++) {
+			deliveries_samples(o, w, w->mdoms[j]->domain,
+			    w->mdoms[j]->counts);
+			for (dir = 0; dir < 2; dir++)
+				for (st = 0; st < MAILLOG_ST_COUNT; st++)
+					for (c = 0; c <= F_COUNT; c++)
+						rest[dir][st][c] -= w->mdoms[j]->
+						    counts[dir][st][c];
+		}
+		deliveries_samples(o, w, "other", rest);
+		free(rest);
 	}
 	metrics_family(o, "smtprobe_log_window_failures", "gauge",
 	    "Failures of a domain and cause in the window of log-alert");

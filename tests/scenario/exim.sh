@@ -203,10 +203,16 @@ ROW_WHY=()
 python3 -c 'import sys, urllib.request
 print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1],
       timeout=10).read().decode())' "$MPORT" >"$T_DIR/metrics.out" 2>&1
-grep -Eq '^smtprobe_log_deliveries_total\{log="exim",direction="out",status="bounced",cause="policy\.rcpt\.unknown-user"\} 3$' \
+# the domains that failed have a label of their own, those that only
+# succeeded are "other" (no domain configured)
+grep -Eq '^smtprobe_log_deliveries_total\{log="exim",direction="out",domain="unknown\.test",status="bounced",cause="policy\.rcpt\.unknown-user"\} 3$' \
     "$T_DIR/metrics.out" || ROW_WHY+=("no deliveries counter of 3 for unknown.test's bounces")
-grep -Eq '^smtprobe_log_deliveries_total\{log="exim",direction="out",status="deferred",cause="smtp\.banner\.timeout"\} 1$' \
+grep -Eq '^smtprobe_log_deliveries_total\{log="exim",direction="out",domain="silent\.test",status="deferred",cause="smtp\.banner\.timeout"\} 1$' \
     "$T_DIR/metrics.out" || ROW_WHY+=("no deliveries counter for the silent server")
+grep -Eq '^smtprobe_log_deliveries_total\{log="exim",direction="out",domain="other",status="sent",cause="none"\} ([3-9]|[1-9][0-9])$' \
+    "$T_DIR/metrics.out" || ROW_WHY+=("no deliveries counter of other domains' mail sent")
+grep -q 'smtprobe_log_deliveries_total{[^}]*domain="ok\.test"' "$T_DIR/metrics.out" &&
+    ROW_WHY+=("ok.test, which never failed, has a domain label")
 T_SHOW_LOGS+=("$T_DIR/metrics.out")
 end_row
 

@@ -480,7 +480,7 @@ ROW_WHY=()
 python3 -c 'import sys, urllib.request
 print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1],
       timeout=10).read().decode())' "$MPORT" >"$T_DIR/metrics.out" 2>&1
-grep -Eq '^smtprobe_log_deliveries_total\{log="mail",direction="out",status="deferred",cause="policy\.greylisted"\} [2-9]' \
+grep -Eq '^smtprobe_log_deliveries_total\{log="mail",direction="out",domain="grey\.test",status="deferred",cause="policy\.greylisted"\} [2-9]' \
     "$T_DIR/metrics.out" || ROW_WHY+=("no deliveries counter for grey.test's deferrals")
 grep -Eq '^smtprobe_log_window_failures\{log="mail",direction="out",domain="grey\.test",cause="policy\.greylisted"\} [2-9]' \
     "$T_DIR/metrics.out" || ROW_WHY+=("no window gauge for grey.test")

@@ -424,3 +424,55 @@ rc=$?
 grep -q "bad.conf:3: \[log both\]: path and journal exclude each other" \
     "$T_DIR/bad.out" || ROW_WHY+=("no FILE:LINE error: $(cat "$T_DIR/bad.out")")
 end_row
+
+# --- the domain label of smtprobe_log_deliveries_total -----------------
+
+# No domain configured: the first 20 domains that fail get a label of
+# their own and keep it; the rest, and every domain that only succeeded,
+# is "other", so a series never goes down.
+begin logstore.metrics.domains
+LOG=$T_DIR/many.log
+MSTATE=$T_DIR/mstate
+MPORT=$(free_port)
+: >"$LOG"
+mkdir -p "$MSTATE"
+printf '[daemon]\nstate-dir = %s\ncontrol-socket = %s\nmetrics = 127.0.0.1:%s\n[log mail]\npath = %s\ninterval = 1s\n' \
+    "$MSTATE" "$T_DIR/m.sock" "$MPORT" "$LOG" >"$T_DIR/m.conf"
+SOCK=$T_DIR/m.sock
+start m1 "$T_DIR/m.conf" || ROW_WHY+=("smtprobed did not answer")
+add ok.test sent 2
+for i in $(seq 1 22); do
+	add "d$i.test" deferred 1
+done
+add d1.test deferred 1
+# mcheck PYEXPR: the deliveries counter (c[(domain, status)]) satisfies it
+mcheck() {
+	local n=0
+	while :; do
+		$PY - "$MPORT" "$1" >"$T_DIR/mcheck.out" 2>&1 <<'EOF' && return 0
+import re, sys, urllib.request
+text = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1],
+                              timeout=10).read().decode()
+c = {}
+for m in re.finditer(r'^smtprobe_log_deliveries_total\{log="mail",'
+                     r'direction="out",domain="([^"]*)",status="([a-z]+)",'
+                     r'cause="([a-z.-]+)"\} (\d+)$', text, re.M):
+    c[(m.group(1), m.group(2))] = c.get((m.group(1), m.group(2)), 0) + \
+        int(m.group(4))
+named = sorted(d for d, s in c if d != "other")
+print(c)
+sys.exit(0 if eval(sys.argv[2]) else 1)
+EOF
+		[ $n -ge 50 ] && { ROW_WHY+=("metrics: not $1: $(tail -c 600 "$T_DIR/mcheck.out")"); return 1; }
+		sleep 0.2
+		n=$((n + 1))
+	done
+}
+mcheck 'len(named) == 20 and c[("d1.test", "deferred")] == 2 and c[("d20.test", "deferred")] == 1 and "d21.test" not in named and c[("other", "deferred")] == 2 and c[("other", "sent")] == 2'
+# later failures of d21 stay in "other"; d2 goes on in its own series
+add d21.test deferred 3
+add d2.test deferred 1
+mcheck 'len(named) == 20 and c[("other", "deferred")] == 5 and c[("d2.test", "deferred")] == 2'
+end_row
+t_kill "$DPID"
+SOCK=$SOCK_SAVE
