@@ -45,6 +45,8 @@ open_path(const char *path, struct stat *st)
 		return -1;
 	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
 		close(fd);
+		/* a directory or a FIFO at the path (open() itself never
+		   says EINVAL with these flags): said as such */
 		errno = EINVAL;
 		return -1;
 	}
@@ -169,7 +171,9 @@ logtail_next(struct logtail *t, const char **line, size_t *len,
 					return LOGTAIL_AGAIN;
 				t->gone_said = 1;
 				set_cause(t, errno == ENOENT ? "no such file" :
-				    "cannot read", errno == ENOENT ? 0 : errno);
+				    errno == EINVAL ? "not a regular file" :
+				    "cannot read", errno == ENOENT ||
+				    errno == EINVAL ? 0 : errno);
 				*cause = t->cause;
 				return LOGTAIL_GONE;
 			}

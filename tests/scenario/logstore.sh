@@ -476,3 +476,44 @@ mcheck 'len(named) == 20 and c[("other", "deferred")] == 5 and c[("d2.test", "de
 end_row
 t_kill "$DPID"
 SOCK=$SOCK_SAVE
+
+# --- a followed file that goes away, or is not a file --------------------
+
+# Deleted while followed: said once while the probes go on; when a file
+# comes back at the path it is read from its start. A directory at the
+# path is said once, in plain words.
+begin logstore.file.gone
+GLOG=$T_DIR/gone.log
+GSTATE=$T_DIR/gstate
+mkdir -p "$GSTATE"
+mkdir "$T_DIR/dir.log"
+{
+	printf '[daemon]\nstate-dir = %s\ncontrol-socket = %s\n' "$GSTATE" "$T_DIR/g.sock"
+	printf '[log gone]\npath = %s\ninterval = 1s\n' "$GLOG"
+	printf '[log dir]\npath = %s\ninterval = 1s\n' "$T_DIR/dir.log"
+	printf '[host 127.0.0.1:%s]\ninterval = 1s\n' "$(free_port)"
+} >"$T_DIR/g.conf"
+: >"$GLOG"
+SOCK=$T_DIR/g.sock
+start g1 "$T_DIR/g.conf" || ROW_WHY+=("smtprobed did not answer")
+LOG=$GLOG
+add gone.test deferred 2
+lq 'stored("gone.test", "deferred") == 2'
+rm -f "$GLOG"
+gprobes() {
+	"$SMTPROBE" status --json -s "$SOCK" 2>/dev/null |
+	    $PY -c 'import json,sys; print(json.load(sys.stdin)["probes_run"])' 2>/dev/null || echo 0
+}
+p1=$(gprobes)
+sleep 3.5
+p2=$(gprobes)
+[ "$p2" -gt "$p1" ] || ROW_WHY+=("the probes stalled: $p1 then $p2 runs")
+n=$(grep -c "log gone: $GLOG: deleted" "$T_DIR/g1.log")
+[ "$n" = 1 ] || ROW_WHY+=("a deleted log said $n times, not once")
+n=$(grep -c "log dir: $T_DIR/dir.log: not a regular file" "$T_DIR/g1.log")
+[ "$n" = 1 ] || ROW_WHY+=("a directory at the path said $n times, not once: $(grep 'log dir' "$T_DIR/g1.log" | head -3)")
+add gone.test deferred 3
+lq 'stored("gone.test", "deferred") == 5'
+end_row
+t_kill "$DPID"
+SOCK=$SOCK_SAVE
