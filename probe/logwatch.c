@@ -1200,9 +1200,9 @@ deliveries_samples(struct evbuffer *o, const struct logwatch *w,
 /*
  * The metrics of the followed logs: lines read, deliveries by direction,
  * domain, status and cause since the start (the domain label that of
- * struct lw_mdom), and the window's failures by domain, with a bounded
- * domain label: the configured domains, or the 20 domains with most
- * failures and "other" for the rest.
+ * struct lw_mdom), the open alerts, and the window's failures by domain,
+ * with a bounded domain label: the configured domains, or the 20
+ * domains with most failures and "other" for the rest.
  */
 void
 logwatch_metrics(struct daemon *d, struct evbuffer *o)
@@ -1247,6 +1247,27 @@ logwatch_metrics(struct daemon *d, struct evbuffer *o)
 		}
 		deliveries_samples(o, w, "other", rest);
 		free(rest);
+	}
+	/* the daemon's own [log] alerts: what the alert rule follows, so
+	   that it fires with log-alert's threshold and hysteresis */
+	metrics_family(o, "smtprobe_log_alert", "gauge",
+	    "1 while a [log] section's alert is open, by direction, domain, "
+	    "cause and severity");
+	for (i = 0; i < d->nlogs; i++) {
+		struct logwatch	*w = d->logs[i];
+		struct alert	*a;
+
+		if (w == NULL)
+			continue;
+		LIST_FOREACH(a, &w->alerts.alerts, entry) {
+			const char *l[] = { "log", w->name, "direction",
+			    a->addr, "domain", a->host, "cause",
+			    finding_def(a->id)->id, "severity",
+			    finding_severity_name(a->severity), NULL };
+
+			if (a->open)
+				metrics_sample(o, "smtprobe_log_alert", l, 1);
+		}
 	}
 	metrics_family(o, "smtprobe_log_window_failures", "gauge",
 	    "Failures of a domain and cause in the window of log-alert");

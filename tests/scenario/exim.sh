@@ -213,6 +213,10 @@ grep -Eq '^smtprobe_log_deliveries_total\{log="exim",direction="out",domain="oth
     "$T_DIR/metrics.out" || ROW_WHY+=("no deliveries counter of other domains' mail sent")
 grep -q 'smtprobe_log_deliveries_total{[^}]*domain="ok\.test"' "$T_DIR/metrics.out" &&
     ROW_WHY+=("ok.test, which never failed, has a domain label")
+grep -Eq '^smtprobe_log_alert\{log="exim",direction="out",domain="unknown\.test",cause="policy\.rcpt\.unknown-user",severity="crit"\} 1$' \
+    "$T_DIR/metrics.out" || ROW_WHY+=("no open alert for unknown.test in the metrics")
+grep -q '^smtprobe_log_alert{[^}]*domain="block\.test"' "$T_DIR/metrics.out" &&
+    ROW_WHY+=("an open alert for block.test in the metrics (one bounce)")
 T_SHOW_LOGS+=("$T_DIR/metrics.out")
 end_row
 

@@ -486,6 +486,8 @@ grep -Eq '^smtprobe_log_window_failures\{log="mail",direction="out",domain="grey
     "$T_DIR/metrics.out" || ROW_WHY+=("no window gauge for grey.test")
 grep -Eq '^smtprobe_log_lines_total\{log="mail"\} [0-9]' "$T_DIR/metrics.out" ||
     ROW_WHY+=("no lines counter")
+grep -Eq '^smtprobe_log_alert\{log="mail",direction="out",domain="grey\.test",cause="policy\.greylisted",severity="warn"\} 1$' \
+    "$T_DIR/metrics.out" || ROW_WHY+=("no open alert for grey.test in the metrics")
 T_SHOW_LOGS+=("$T_DIR/metrics.out")
 end_row
 
@@ -493,6 +495,12 @@ ROW_NAME=logs.daemon.recovered
 ROW_WHY=()
 dlog_wait 'RECOVERED target=log:mail domain=grey\.test direction=out finding=policy\.greylisted' 30 ||
     ROW_WHY+=("no RECOVERED once the window emptied")
+python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1],
+      timeout=10).read().decode())' "$MPORT" >"$T_DIR/metrics2.out" 2>&1
+grep -q '^# TYPE smtprobe_log_alert gauge' "$T_DIR/metrics2.out" &&
+    ! grep -q '^smtprobe_log_alert{' "$T_DIR/metrics2.out" ||
+    ROW_WHY+=("the recovered alert is still in the metrics")
 end_row
 
 ROW_NAME=logs.daemon.restart
