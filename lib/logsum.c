@@ -452,6 +452,9 @@ logsum_cause(const struct maillog_event *ev, const char **source,
 		    ev->status != MAILLOG_ST_BOUNCED &&
 		    ev->status != MAILLOG_ST_EXPIRED)
 			return F_COUNT;
+		/* no attempt: no cause of its own, the last attempt's */
+		if (ev->failure == MAILLOG_FAIL_NO_ATTEMPT)
+			return F_COUNT;
 		/* fall through */
 	case MAILLOG_KIND_REJECT:
 		if (ev->code >= 400 && ev->code <= 599 &&
@@ -790,6 +793,21 @@ logsum_feed(struct logsum *s, const char *line, size_t len)
 		d->status[ev.status < MAILLOG_ST_COUNT ? ev.status : 0]++;
 		stamp(&d->first, &d->last, t);
 		s->doms_sorted = 0;
+	}
+	if (ev.failure == MAILLOG_FAIL_NO_ATTEMPT) {
+		struct logsum_row *r;
+
+		/* the row of the message's last attempt, if this run saw it */
+		if (q == NULL || q->h != qh || q->row == 0 ||
+		    ev.status >= MAILLOG_ST_COUNT)
+			return pr;
+		r = s->rows[q->row - 1];
+		if (r->dir != ev.dir || strcmp(r->domain, s->names[name]) != 0)
+			return pr;
+		r->status[ev.status]++;
+		stamp(&r->first, &r->last, t);
+		s->rows_sorted = 0;
+		return pr;
 	}
 	count_failure(s, &ev, name, t, q, qh);
 	return pr;

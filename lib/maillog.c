@@ -1068,6 +1068,14 @@ exim_message(const char *p, const char *e, struct maillog_event *ev)
 	const char	*q;
 	size_t		 n;
 
+	/*
+	 * "retry time not reached [for any host]": Exim tried nothing,
+	 * the reason is the last attempt's (ERRNO_HRETRY, ERRNO_LRETRY).
+	 */
+	if (find(p, e, "retry time not reached") != NULL) {
+		ev->failure = MAILLOG_FAIL_NO_ATTEMPT;
+		return;
+	}
 	if ((n = sw(p, e, "SMTP error from remote mail server after ")) ||
 	    (n = sw(p, e, "SMTP error from remote mailer after "))) {
 		p += n;
@@ -1536,7 +1544,7 @@ static const char *const phase_names[] = {
 static const char *const failure_names[] = {
 	"none", "connect-refused", "connect-timeout", "no-route",
 	"lost-connection", "timeout", "host-not-found", "tls-required",
-	"tls-certificate", "tls-handshake", "other",
+	"tls-certificate", "tls-handshake", "other", "no-attempt",
 };
 
 static const char *const kind_names[] = {

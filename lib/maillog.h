@@ -94,6 +94,8 @@ enum maillog_failure {
 	MAILLOG_FAIL_TLS_CERT,		/* certificate not verified/trusted */
 	MAILLOG_FAIL_TLS_HANDSHAKE,
 	MAILLOG_FAIL_OTHER,		/* some other text, no reply */
+	MAILLOG_FAIL_NO_ATTEMPT,	/* none made (Exim's "retry time not
+					   reached"): an earlier line's cause */
 	MAILLOG_FAIL_COUNT
 };
 

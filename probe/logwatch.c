@@ -598,6 +598,7 @@ lw_line(struct logwatch *w, const char *line, size_t len, int64_t now)
 	sl = slice_ms(w);
 	/* every attempt of the domain, for log-alert-ratio (cause F_COUNT) */
 	if (w->cfg.alert_ratio > 0 && ev.kind != MAILLOG_KIND_VERDICT &&
+	    ev.failure != MAILLOG_FAIL_NO_ATTEMPT &&
 	    (k = key_get(w, ev.dir, dom, F_COUNT)) != NULL)
 		bump(k, now, sl);
 	if (cause == F_COUNT)

@@ -190,6 +190,55 @@ test_sums(void **state)
 	logsum_free(s);
 }
 
+/*
+ * Exim's "retry time not reached": no attempt was made, so the line has
+ * no cause of its own; it is the message's last attempt's, and counts no
+ * attempt (it was a plain policy.deferred per queue run, which blamed the
+ * remote's policy and could raise a [log] alert of its own).
+ */
+#define X0 "2026-12-06 10:00:00 1tXyZa-000001-AB <= a@src.test U=x P=local S=100"
+#define X1 "2026-12-06 10:00:01 1tXyZa-000001-AB == u@dst.test R=dnslookup T=remote_smtp defer (-44) H=mx.dst.test [192.0.2.5]: SMTP error from remote mail server after RCPT TO:<u@dst.test>: 450 4.2.0 <u@dst.test>: Recipient address rejected: Greylisted"
+#define X2 "2026-12-06 10:05:00 1tXyZa-000001-AB == u@dst.test R=dnslookup T=remote_smtp defer (-53): retry time not reached for any host"
+#define X3 "2026-12-06 10:05:00 1tXyZb-000002-CD == v@dst.test R=dnslookup T=remote_smtp defer (-53): retry time not reached for any host"
+
+static void
+test_no_attempt(void **state)
+{
+	struct logsum_params	 p;
+	struct logsum		*s;
+	const struct logsum_row	*r;
+	const struct logsum_domain *const *d;
+	struct maillog_event	 ev;
+	const char		*src, *rem, *url;
+	size_t			 n;
+
+	(void)state;
+	assert_int_equal(maillog_parse_line(X2, strlen(X2), &ev, NULL),
+	    MAILLOG_OK);
+	assert_int_equal(ev.failure, MAILLOG_FAIL_NO_ATTEMPT);
+	assert_int_equal(logsum_cause(&ev, &src, &rem, &url), F_COUNT);
+	memset(&p, 0, sizeof(p));
+	p.now = 1796551096;
+	s = logsum_new(&p);
+	assert_non_null(s);
+	feed(s, X0);
+	feed(s, X1);
+	feed(s, X2);
+	feed(s, X2);
+	feed(s, X3);		/* no earlier attempt seen: no cause */
+	r = find_row(s, "dst.test", "policy.greylisted");
+	assert_non_null(r);
+	assert_int_equal(r->attempts, 1);
+	assert_int_equal(r->messages, 1);
+	assert_int_equal(r->status[MAILLOG_ST_DEFERRED], 3);
+	(void)logsum_rows(s, &n);
+	assert_int_equal(n, 1);
+	d = logsum_domains(s, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0]->status[MAILLOG_ST_DEFERRED], 4);
+	logsum_free(s);
+}
+
 /* Many domains: the table stops at its bound, the rest is "other". */
 static void
 test_bounds(void **state)
@@ -228,6 +277,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_sums),
+		cmocka_unit_test(test_no_attempt),
 		cmocka_unit_test(test_bounds),
 	};
 
