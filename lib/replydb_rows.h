@@ -847,6 +847,18 @@ R("mailru", 550, NULL, "spam message rejected",
     "Fix the content/reputation issue and file the not-spam form linked in the reply (error code and message ID)",
     "https://help.mail.ru/notspam-support",
     "550 spam message rejected. Please visit http://help.mail.ru/notspam-support/id"),
+/* live mxs.mail.ru and emx.mail.ru replies in a sender's mailq listing (pastebin GNTpxPz2, 'in reply to DATA command'): the sending IP held back, the abuse desk named */
+R("mailru", 421, NULL, "Please contact abuse@corp.mail.ru",
+    F_POLICY_CLIENT_REPUTATION,
+    "Mail.ru is holding back mail from this IP; check what it sent (complaints, spam traps), then write to its abuse desk",
+    NULL,
+    "421 Try again later (185.4.74.152). Please contact abuse@corp.mail.ru."),
+/* Mail.ru submission refusal as listed on mailout.ru's page of Mail.ru errors (2015/09): the account's sending switched off, usually after a suspected takeover */
+R("mailru", 550, NULL, "message sending for this account is disabled",
+    F_POLICY_MAIL_REJECTED,
+    "Mail.ru switched off sending for this account: change or restore its password and confirm ownership",
+    NULL,
+    "550 message sending for this account is disabled"),
 
 /* ---- Yandex ---- */
 
