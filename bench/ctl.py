@@ -5,10 +5,11 @@
 
 Sends {"cmd": CMD, KEY: VALUE...} as one line, reads one reply line and
 prints "ms=ELAPSED" (request to reply, milliseconds) and, for each
---get PATH (dotted, e.g. store.queued), "PATH=VALUE"; without --get the
-whole reply. With --wait, retries for that many seconds while the
-socket does not accept (the daemon starting). Exit 1 on no reply or an
-error reply. Standard library only.
+--get PATH (dotted, e.g. store.queued; a number indexes a list, as in
+logs.0.lines), "PATH=VALUE"; without --get the whole reply. With --wait,
+retries for that many seconds while the socket does not accept (the
+daemon starting). Exit 1 on no reply or an error reply. Standard library
+only.
 """
 
 import json
@@ -71,7 +72,10 @@ def main():
     for g in gets:
         v = rep
         for part in g.split("."):
-            v = v.get(part) if isinstance(v, dict) else None
+            if isinstance(v, list) and part.isdigit():
+                v = v[int(part)] if int(part) < len(v) else None
+            else:
+                v = v.get(part) if isinstance(v, dict) else None
         print("%s=%s" % (g, json.dumps(v) if isinstance(v, (dict, list))
                          else v))
     return 0 if rep.get("ok") else 1

@@ -4,14 +4,15 @@
     report.py KIND RESULTS ... VERDICTS
 
 KIND is the benchmark (engine, proof, audit, dns, daemon, store,
-oneshot, logs, logquery, ab, replydb); RESULTS the key=value lines its
-programs printed (bench/out/KIND/results.txt), then what that kind needs
-besides, then VERDICTS, where one "PASS name: ..." or "FAIL name: ..."
-line per budget is written. The report goes to stdout; the script tees it into its
-record (bench/lib.sh). Rows measured in chunks (TAG.CHUNK.key) are
-pooled over the chunks, CPU weighted by the number of probes. Budgets
-are ratios against a baseline measured in the same run wherever there
-is one; what each row means and each budget is in bench/README.md.
+oneshot, logs, logquery, logidle, ab, replydb); RESULTS the key=value
+lines its programs printed (bench/out/KIND/results.txt), then what that
+kind needs besides, then VERDICTS, where one "PASS name: ..." or
+"FAIL name: ..." line per budget is written. The report goes to stdout;
+the script tees it into its record (bench/lib.sh). Rows measured in
+chunks (TAG.CHUNK.key) are pooled over the chunks, CPU weighted by the
+number of probes. Budgets are ratios against a baseline measured in the
+same run wherever there is one; what each row means and each budget is
+in bench/README.md.
 """
 
 import math
@@ -1176,6 +1177,99 @@ def logquery(argv):
     return verdicts_out(verd, argv[1])
 
 
+# ---- logidle_bench.sh: following a log, idle -----------------------------
+
+# What a [log] section may add to an idle daemon's CPU, over the one
+# without, in percent of one core over the window: 0.1% is 1 ms of CPU
+# a second, about a tenth of the tick /proc/PID/stat counts in and well
+# under daemon_bench.sh's budget for a whole idle daemon (1%).
+LOGIDLE_PCT = 0.1
+
+
+def logidle(argv):
+    """logidle_bench.sh: RESULTS VERDICTS"""
+    kv = load(argv[0])
+    hz = num(kv, "host.clk_tck", 100)
+    win = num(kv, "window_ms", 0)
+    secs = win / 1000 if win else float("nan")
+    names = (("base", "no [log] section (baseline)"),
+             ("idle", "[log], the file idle"),
+             ("busy", f"[log], {kv.get('rate')} lines/s written"))
+
+    def d(n, key):
+        a, b = num(kv, f"{n}.t0.{key}"), num(kv, f"{n}.t1.{key}")
+        return None if a is None or b is None else b - a
+
+    cpu, fine = {}, {}
+    print("following a log: smtprobed with and without a [log] section, "
+          f"side by side for {secs:.0f} s")
+    print(f"  host: {kv.get('host.cpus')} CPUs, load before "
+          f"{kv.get('host.load_before')}, after {kv.get('host.load_after')}"
+          f"; CPU from /proc/PID/stat in ticks of {1000 / hz:.0f} ms")
+    print()
+    print(f"  {'':<38} {'CPU ms':>7} {'% core':>7} {'schedstat':>9}")
+    print(f"  {'daemon':<38} {'(stat)':>7} {'(stat)':>7} {'CPU ms':>9} "
+          f"{'wake/s':>7} {'lines':>6} {'RSS MiB':>8}")
+    for n, label in names:
+        t = d(n, "ticks")
+        cpu[n] = t * 1000 / hz if t is not None else float("nan")
+        ns = d(n, "sched_ns")
+        fine[n] = ns / 1e6 if ns is not None else float("nan")
+        cs = d(n, "ctxsw")
+        lines = (num(kv, f"{n}.after.lines", 0) -
+                 num(kv, f"{n}.before.lines", 0)) if n != "base" else None
+        print(f"  {n + ': ' + label:<38} {cpu[n]:7.0f} "
+              f"{cpu[n] / win * 100 if win else 0:7.3f} {fine[n]:9.1f} "
+              f"{cs / secs if cs is not None else 0:7.2f} "
+              f"{'-' if lines is None else f'{lines:.0f}':>6} "
+              f"{num(kv, n + '.rss_kb', 0) / 1024:8.1f}")
+    moved = [n for n, _ in names
+             if kv.get(f"{n}.t0.threads") != kv.get(f"{n}.t1.threads")]
+    if moved:
+        print(f"  a thread came or went in {', '.join(moved)}: its "
+              "schedstat counts only the threads alive at the end")
+    print(f"  lines written in the window: "
+          f"{num(kv, 'written.after', 0) - num(kv, 'written.before', 0):.0f}")
+    print()
+    verd = []
+    for n in ("idle", "busy"):
+        diff = cpu[n] - cpu["base"]
+        fd = fine[n] - fine["base"]
+        ratio = (f"{cpu[n] / cpu['base']:.2f}x" if cpu["base"] > 0
+                 else "- (the baseline ran less than a tick)")
+        fr = (f"{fine[n] / fine['base']:.2f}x" if fine["base"] > 0 else "-")
+        print(f"  {n} - base: /proc/PID/stat {diff:+.0f} ms "
+              f"({diff / win * 100 if win else 0:+.4f}% of a core), "
+              f"{n} / base {ratio}")
+        print(f"  {'':<{len(n) + 8}} schedstat {fd:+.1f} ms "
+              f"({fd / win * 100 if win else 0:+.4f}% of a core), "
+              f"{n} / base {fr}")
+        worst = max(diff, fd if fd == fd else diff)
+        pct = worst / win * 100 if win else float("nan")
+        verd.append(f"{'PASS' if pct < LOGIDLE_PCT else 'FAIL'} "
+                    f"logidle.{n}: {n} - base {diff:+.0f} ms of CPU "
+                    f"(schedstat {fd:+.1f} ms) over {secs:.0f} s, at most "
+                    f"{pct:+.4f}% of a core (budget < {LOGIDLE_PCT}%, "
+                    f"{LOGIDLE_PCT / 100 * win:.0f} ms)")
+    print()
+    written = num(kv, "written.total", 0)
+    read = num(kv, "busy.end.lines", -1)
+    unp = num(kv, "busy.end.unparsable", 0)
+    ok = read == written and written > 0 and unp == 0
+    verd.append(f"{'PASS' if ok else 'FAIL'} logidle.read: "
+                f"{read:.0f} of {written:.0f} lines written "
+                f"read by busy, {unp:.0f} unparsable (budget: every one, "
+                f"none unparsable)")
+    ran = [n for n, _ in names
+           if kv.get(f"{n}.before.probes_run") !=
+           kv.get(f"{n}.after.probes_run") or
+           kv.get(f"{n}.after.in_flight") != "0"]
+    verd.append(f"{'FAIL' if ran else 'PASS'} logidle.quiet: "
+                + (f"probes ran in the window ({', '.join(ran)})" if ran
+                   else "no probe ran in the window"))
+    return verdicts_out(verd, argv[1])
+
+
 # ---- ab.sh: the engine against a revision ------------------------------------
 
 AB_BUDGET = 0.03
@@ -1255,7 +1349,8 @@ def replydb(argv):
 KINDS = {"engine": (engine, 3), "proof": (proof, 3), "audit": (audit, 3),
          "dns": (dns, 2), "daemon": (daemon, 3), "store": (store, 2),
          "oneshot": (oneshot, 2), "logs": (logs, 2), "ab": (ab, 2),
-         "replydb": (replydb, 2), "logquery": (logquery, 2)}
+         "replydb": (replydb, 2), "logquery": (logquery, 2),
+         "logidle": (logidle, 2)}
 
 
 def main(argv):
