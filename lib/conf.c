@@ -517,8 +517,9 @@ cur_log(struct parse *p)
 	return &p->conf->logs[p->conf->nlogs - 1];
 }
 
+/* A file of a [log] section: a relative one is the configuration's. */
 static int
-l_path(struct parse *p, const char *v)
+log_file(struct parse *p, const char *v, const char **dst)
 {
 	char	 buf[PATH_MAX];
 
@@ -528,10 +529,15 @@ l_path(struct parse *p, const char *v)
 	if (*v != '/' && (size_t)snprintf(buf, sizeof(buf), "%s/%s", p->base,
 	    v) >= sizeof(buf))
 		return fail(p, "path too long");
-	if ((cur_log(p)->path = arena_strdup(p->conf->arena,
-	    *v == '/' ? v : buf)) == NULL)
+	if ((*dst = arena_strdup(p->conf->arena, *v == '/' ? v : buf)) == NULL)
 		return fail(p, "out of memory");
 	return 0;
+}
+
+static int
+l_path(struct parse *p, const char *v)
+{
+	return log_file(p, v, &cur_log(p)->path);
 }
 
 /*
@@ -574,18 +580,7 @@ l_journal(struct parse *p, const char *v)
 static int
 l_journal_dir(struct parse *p, const char *v)
 {
-	char	 buf[PATH_MAX];
-
-	if (*v != '/' && p->base == NULL)
-		return fail(p, "a relative path needs a configuration file "
-		    "to be relative to");
-	if (*v != '/' && (size_t)snprintf(buf, sizeof(buf), "%s/%s", p->base,
-	    v) >= sizeof(buf))
-		return fail(p, "path too long");
-	if ((cur_log(p)->journal_dir = arena_strdup(p->conf->arena,
-	    *v == '/' ? v : buf)) == NULL)
-		return fail(p, "out of memory");
-	return 0;
+	return log_file(p, v, &cur_log(p)->journal_dir);
 }
 
 static int

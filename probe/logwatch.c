@@ -614,38 +614,10 @@ static void
 on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
 {
 	struct logwatch		*w = arg;
-	struct store_alert	 sa;
 	char			 line[1024];
 
 	alert_format_log(a, ev, w->target, now, line, sizeof(line));
-	if (w->d->debug)
-		log_info("%s", line);
-	else
-		syslog(ev == ALERT_CLEARED ? LOG_NOTICE : LOG_WARNING, "%s", line);
-	if (ev == ALERT_RAISED)
-		w->d->alerts_raised++;
-	memset(&sa, 0, sizeof(sa));
-	sa.target = w->target;
-	sa.host = a->host;
-	sa.addr = a->addr;
-	sa.finding = finding_def(a->id)->id;
-	sa.severity = a->severity;
-	sa.event = ev == ALERT_RAISED ? STORE_RAISED : ev == ALERT_CLEARED ?
-	    STORE_CLEARED : STORE_RENOTIFIED;
-	sa.at = now;
-	sa.since = a->raised_at;
-	sa.notified = a->notified_at;
-	sa.evidence = a->evidence;
-	if (w->d->store != NULL)
-		store_add_alert(w->d->store, &sa);
-	if (w->d->ctl != NULL)
-		ctl_broadcast(w->d->ctl, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,"
-		    "s:i,s:s,s:s,s:I,s:s}", "event", "alert", "transition",
-		    alert_event_name(ev), "target", w->target, "host", a->host,
-		    "domain", a->host, "addr", a->addr, "port", 0, "finding",
-		    finding_def(a->id)->id, "severity",
-		    finding_severity_name(a->severity), "at", (json_int_t)now,
-		    "line", line));
+	runs_alert_say(w->d, w->target, a, ev, now, line, 1);
 }
 
 int

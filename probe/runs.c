@@ -131,22 +131,26 @@ struct emit_ctx {
 	struct watch	*t;
 };
 
-static void
-on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
+/*
+ * An alert's transition, its line already written: to syslog (the log
+ * in debug mode), the store and the control clients that follow. A
+ * [log] section's alert (domain) names its domain in the event too.
+ */
+void
+runs_alert_say(struct daemon *d, const char *target, const struct alert *a,
+    enum alert_event ev, int64_t now, const char *line, int domain)
 {
-	struct emit_ctx		*e = arg;
 	struct store_alert	 sa;
-	char			 line[1024];
+	json_t			*j;
 
-	alert_format(a, ev, e->t->id, now, line, sizeof(line));
-	if (e->d->debug)
+	if (d->debug)
 		log_info("%s", line);
 	else
 		syslog(ev == ALERT_CLEARED ? LOG_NOTICE : LOG_WARNING, "%s", line);
 	if (ev == ALERT_RAISED)
-		e->d->alerts_raised++;
+		d->alerts_raised++;
 	memset(&sa, 0, sizeof(sa));
-	sa.target = e->t->id;
+	sa.target = target;
 	sa.host = a->host;
 	sa.addr = a->addr;
 	sa.port = a->port;
@@ -158,16 +162,29 @@ on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
 	sa.since = a->raised_at;
 	sa.notified = a->notified_at;
 	sa.evidence = a->evidence;
-	if (e->d->store != NULL)
-		store_add_alert(e->d->store, &sa);
-	if (e->d->ctl != NULL)
-		ctl_broadcast(e->d->ctl, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,"
-		    "s:s,s:s,s:I,s:s}", "event", "alert", "transition",
-		    alert_event_name(ev), "target", e->t->id, "host", a->host,
-		    "addr", a->addr, "port", a->port, "finding",
-		    finding_def(a->id)->id, "severity",
-		    finding_severity_name(a->severity), "at", (json_int_t)now,
-		    "line", line));
+	if (d->store != NULL)
+		store_add_alert(d->store, &sa);
+	if (d->ctl == NULL)
+		return;
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:I,s:s}", "event",
+	    "alert", "transition", alert_event_name(ev), "target", target,
+	    "host", a->host, "addr", a->addr, "port", a->port, "finding",
+	    finding_def(a->id)->id, "severity",
+	    finding_severity_name(a->severity), "at", (json_int_t)now, "line",
+	    line);
+	if (j != NULL && domain)
+		json_object_set_new(j, "domain", json_string(a->host));
+	ctl_broadcast(d->ctl, j);
+}
+
+static void
+on_alert(const struct alert *a, enum alert_event ev, int64_t now, void *arg)
+{
+	struct emit_ctx		*e = arg;
+	char			 line[1024];
+
+	alert_format(a, ev, e->t->id, now, line, sizeof(line));
+	runs_alert_say(e->d, e->t->id, a, ev, now, line, 0);
 }
 
 /* dns.changed: the record sets differ from the previous audit. */

@@ -170,6 +170,9 @@ int		 runs_install(struct daemon *, struct conf *,
 
 /* The target with this id, or NULL. */
 struct watch	*runs_find(struct daemon *, const char *id);
+void		 runs_alert_say(struct daemon *, const char *target,
+		    const struct alert *, enum alert_event, int64_t now,
+		    const char *line, int domain);
 
 /* Start what is due, up to the cap; wake when the next one is due. */
 void		 runs_schedule(struct daemon *);
