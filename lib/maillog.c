@@ -504,7 +504,7 @@ pf_detail(const char *p, const char *e, struct maillog_event *ev)
 			/* "(in reply to X command)" closes the text */
 			q = rfind(c.p, e, " (in reply to ");
 			if (q != NULL && e[-1] == ')' &&
-			    (r = find(q, e, " command)")) != NULL &&
+			    (r = find(q + 14, e, " command)")) != NULL &&
 			    r + 9 == e) {
 				ev->command = mkstr(q + 14, r);
 				ev->phase = phase_of(reply_phases, q + 14, r);

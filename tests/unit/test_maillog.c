@@ -88,6 +88,11 @@ static const struct line_case cases[] = {
 	  OK, PF, DLV, MAILLOG_ST_BOUNCED, MAILLOG_PH_RCPT, MAILLOG_FAIL_NONE,
 	  552, "5.2.2", "Mailbox full", NULL, NULL, NULL, NULL, NULL, NULL,
 	  -1, NULL },
+	/* found by fuzz_maillog: "(in reply to command))" names none */
+	{ "in reply to no command",
+	  "Dec 06 09:58:16 mx postfix/smtp[27494]: 33E14A722C9: to=<user@full.test>, relay=127.0.0.1[127.0.0.1]:38815, delay=/0, dsn=5.2.2, status=bounced (host 127.0.0.1[127.0.0.1] said: 552 5.2.2 <from: <ll.test>: Mailbox full (in reply to RCPT TOox full (in reply to command))",
+	  OK, PF, DLV, MAILLOG_ST_BOUNCED, MAILLOG_PH_NONE, MAILLOG_FAIL_NONE,
+	  552, "5.2.2", NULL, NULL, NULL, NULL, NULL, NULL, NULL, -1, NULL },
 	{ "real DMARC at end of DATA",
 	  "Dec 06 09:58:41 mx postfix/smtp[28312]: DE2D1A729E0: to=<user@dmarc.test>, relay=127.0.0.1[127.0.0.1]:46195, delay=0.02, delays=0/0/0.01/0, dsn=5.7.26, status=bounced (host 127.0.0.1[127.0.0.1] said: 550 5.7.26 Unauthenticated email from sender.test is not accepted due to domain's DMARC policy. Please contact the administrator of sender.test domain if this was a legitimate mail. (in reply to end of DATA command))",
 	  OK, PF, DLV, MAILLOG_ST_BOUNCED, MAILLOG_PH_EOD, MAILLOG_FAIL_NONE,
@@ -422,6 +427,11 @@ test_lines(void **state)
 			fail_msg("%s: outbound event not OUT", t->name);
 		if (ev.kind == MAILLOG_KIND_REJECT && ev.dir != MAILLOG_DIR_IN)
 			fail_msg("%s: refusal not IN", t->name);
+		/* every piece is inside the line (the command was once -1) */
+		if (ev.command.p != NULL && (ev.command.p < copy ||
+		    ev.command.len > len ||
+		    ev.command.p + ev.command.len > copy + len))
+			fail_msg("%s: command outside the line", t->name);
 		free(copy);
 	}
 }
