@@ -536,8 +536,12 @@ finding_list_move(struct finding_list *dst, struct finding_list *src)
 	struct finding	*nv;
 	size_t		 ncap;
 
-	if (src->n == 0)
+	if (src->n == 0) {
+		/* emptied (finding_list_drop) but maybe still allocated */
+		free(src->v);
+		memset(src, 0, sizeof(*src));
 		return 0;
+	}
 	if (dst->n + src->n > dst->cap) {
 		ncap = dst->n + src->n;
 		if ((nv = reallocarray(dst->v, ncap, sizeof(*nv))) == NULL)
