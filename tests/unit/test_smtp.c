@@ -1294,9 +1294,9 @@ static const struct row rows[] = {
 { "rcpt.rset-refused", "notls rcpt=a@mx.test/accept rcpt=b@mx.test/accept",
   /* without a clean transaction the next test is not run: said */
   TO_MAIL "S: 250 Ok\nC: RCPT TO:<a@mx.test>\nS: 250 Ok\nC: RSET\n"
-  "S: 502 5.5.1 Error: command not implemented\n" BYE,
+  "S: 502 5.5.2 Error: command not recognized\n" BYE,
   SMTP_OK, { { "smtp.command.rejected", "warn", "RSET (1 recipient test "
-  "not run): 502 5.5.1 Error: command not implemented" } }, NULL },
+  "not run): 502 5.5.2 Error: command not recognized" } }, NULL },
 { "rcpt.slow-once", "notls slow=rcpt rcpt=a@mx.test/accept "
   "rcpt=b@mx.test/accept",
   /* a phase is reported slow once per session */
